@@ -1,0 +1,175 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { ensureBinaries } from './binaries.js';
+import { adminKubeconfig, componentSpecs, type ClusterPorts } from './components.js';
+import { generatePki } from './pki.js';
+import { freePorts } from './ports.js';
+import type { SupervisorPlan } from './supervisor.js';
+
+const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SUPERVISOR = fileURLToPath(new URL('./supervisor.ts', import.meta.url));
+const NODE_AGENT = fileURLToPath(new URL('./node-agent/main.ts', import.meta.url));
+const TSX = ['--import', 'tsx'];
+
+/** Options for {@link startCluster}. */
+export interface StartClusterOptions {
+  /** Working directory for PKI, etcd data and logs. Default: a new temp directory. */
+  readonly dir?: string;
+  /**
+   * `owned` (default): the cluster lives as long as this process — it is torn
+   * down when this process exits or crashes. `detached`: it keeps running
+   * until {@link stopCluster} (the `cluster up` command).
+   */
+  readonly lifetime?: 'owned' | 'detached';
+  /** Per-component start timeout. Default 60 s. */
+  readonly startTimeoutMs?: number;
+  /** Run the node agent (our kubelet). Default true; without it pods stay Pending. */
+  readonly nodeAgent?: boolean;
+}
+
+/** A running local cluster. */
+export interface LocalCluster {
+  readonly dir: string;
+  /** Admin kubeconfig (client certificate in `system:masters`). */
+  readonly kubeconfigPath: string;
+  readonly ports: ClusterPorts;
+  /** Milliseconds from spawning etcd to every component healthy. */
+  readonly startMs: number;
+  stop(): Promise<void>;
+}
+
+/** What `state.json` in a cluster directory says. */
+export interface ClusterState {
+  readonly status: 'ready' | 'stopping' | 'stopped';
+  readonly supervisorPid?: number;
+  readonly pids?: Record<string, number>;
+  readonly at: string;
+}
+
+/**
+ * Starts etcd, kube-apiserver, kube-controller-manager and the node agent on
+ * free loopback ports and resolves once every one is healthy (the apiserver's
+ * `/readyz` included). Builds the binaries first if needed.
+ */
+export async function startCluster(options: StartClusterOptions = {}): Promise<LocalCluster> {
+  const binDir = await ensureBinaries();
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'sluice-cluster-')));
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const pki = await generatePki(join(dir, 'pki'));
+  const [etcdClient, etcdPeer, apiserver, controllerManager, kubelet] = await freePorts(5);
+  const ports: ClusterPorts = {
+    etcdClient: etcdClient!,
+    etcdPeer: etcdPeer!,
+    apiserver: apiserver!,
+    controllerManager: controllerManager!,
+    kubelet: kubelet!,
+  };
+  const [ca, cert, key] = await Promise.all([pki.caCert, pki.adminCert, pki.adminKey].map((p) => readFile(p, 'utf8')));
+  const kubeconfigPath = join(dir, 'admin.kubeconfig');
+  await writeFile(kubeconfigPath, adminKubeconfig(ports.apiserver, { ca: ca!, cert: cert!, key: key! }), { mode: 0o600 });
+  const plan: SupervisorPlan = {
+    dir,
+    components: componentSpecs({
+      dir,
+      binDir,
+      pki,
+      ports,
+      kubeconfigPath,
+      nodeAgentCommand: [process.execPath, ...TSX, NODE_AGENT],
+    }).filter((c) => options.nodeAgent !== false || c.name !== 'node-agent'),
+    tls: { ca: ca!, cert: cert!, key: key! },
+    startTimeoutMs: options.startTimeoutMs ?? 60_000,
+  };
+  const planPath = join(dir, 'plan.json');
+  await writeFile(planPath, JSON.stringify(plan, null, 2));
+
+  const detached = options.lifetime === 'detached';
+  const started = Date.now();
+  // Owned: an IPC channel ties the supervisor to us (it stops when we go) and
+  // pdeathsig kills it if we are SIGKILLed. Detached: its own session.
+  const command = detached ? process.execPath : 'setpriv';
+  const args = [...TSX, SUPERVISOR, planPath];
+  const child = spawn(command, detached ? args : ['--pdeathsig', 'KILL', '--', process.execPath, ...args], {
+    cwd: WORKSPACE_ROOT,
+    detached,
+    stdio: ['ignore', 'pipe', 'inherit', ...(detached ? [] : (['ipc'] as const))],
+  });
+  const first = await firstLine(child.stdout!);
+  const result = JSON.parse(first || '{"status":"failed","error":"supervisor exited without a word"}') as {
+    status: string;
+    error?: string;
+  };
+  if (result.status !== 'ready') {
+    throw new Error(`local cluster failed to start: ${result.error ?? result.status} (logs in ${join(dir, 'logs')})`);
+  }
+  const startMs = Date.now() - started;
+  child.stdout!.destroy();
+  if (detached) child.unref();
+  else {
+    child.unref();
+    (child as unknown as { channel?: { unref(): void } }).channel?.unref();
+  }
+  return {
+    dir,
+    kubeconfigPath,
+    ports,
+    startMs,
+    stop: () => stopCluster(dir),
+  };
+}
+
+function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: stream });
+    rl.once('line', (line) => {
+      resolve(line);
+      rl.close();
+    });
+    rl.once('close', () => resolve(''));
+  });
+}
+
+/** Reads a cluster directory's state, or undefined when there is none. */
+export async function readClusterState(dir: string): Promise<ClusterState | undefined> {
+  const text = await readFile(join(dir, 'state.json'), 'utf8').catch(() => undefined);
+  return text ? (JSON.parse(text) as ClusterState) : undefined;
+}
+
+function alive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the cluster in `dir` is up (its supervisor is alive and said ready). */
+export async function isClusterRunning(dir: string): Promise<boolean> {
+  const state = await readClusterState(dir);
+  return state?.status === 'ready' && alive(state.supervisorPid);
+}
+
+/**
+ * Stops the cluster in `dir` (SIGTERM to its supervisor, which stops the
+ * components in reverse order) and waits until every process is gone.
+ */
+export async function stopCluster(dir: string, { timeoutMs = 20_000 } = {}): Promise<void> {
+  const state = await readClusterState(dir);
+  const pids = [state?.supervisorPid, ...Object.values(state?.pids ?? {})].filter((p): p is number => !!p);
+  if (alive(state?.supervisorPid)) process.kill(state!.supervisorPid!, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(alive)) {
+    if (Date.now() > deadline) {
+      for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

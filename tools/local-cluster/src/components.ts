@@ -1,0 +1,165 @@
+import { join } from 'node:path';
+import type { ClusterPki } from './pki.js';
+
+/** Loopback ports of one local cluster; all chosen free at start. */
+export interface ClusterPorts {
+  readonly etcdClient: number;
+  readonly etcdPeer: number;
+  readonly apiserver: number;
+  readonly controllerManager: number;
+  readonly kubelet: number;
+}
+
+/** How to start and health-check one process of the control plane. */
+export interface ComponentSpec {
+  readonly name: 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'node-agent';
+  readonly command: string;
+  readonly args: readonly string[];
+  /** URL polled until it answers 200; `https` ones are checked with the cluster CA. */
+  readonly healthUrl: string;
+}
+
+/** The controllers a push-to-deploy system leans on; node lifecycle and cloud ones stay off (no real kubelets, no cloud). */
+export const CONTROLLERS = [
+  'deployment-controller',
+  'replicaset-controller',
+  'job-controller',
+  'cronjob-controller',
+  'namespace-controller',
+  'serviceaccount-controller',
+  'serviceaccount-token-controller',
+  'resourcequota-controller',
+  'garbage-collector-controller',
+  'root-ca-certificate-publisher-controller',
+  'ttl-after-finished-controller',
+  'endpointslice-controller',
+  'disruption-controller',
+] as const;
+
+/** Everything the pure argv builders need to know about one cluster. */
+export interface ClusterLayout {
+  readonly dir: string;
+  readonly binDir: string;
+  readonly pki: ClusterPki;
+  readonly ports: ClusterPorts;
+  readonly kubeconfigPath: string;
+  /** Command line that starts the node agent (node + loader + script). */
+  readonly nodeAgentCommand: readonly string[];
+}
+
+/** The four processes in start order: etcd → apiserver → controller-manager → node agent. */
+export function componentSpecs(layout: ClusterLayout): ComponentSpec[] {
+  const { dir, binDir, pki, ports } = layout;
+  const etcdUrl = `http://127.0.0.1:${ports.etcdClient}`;
+  const apiserverUrl = `https://127.0.0.1:${ports.apiserver}`;
+  const [agentCommand, ...agentArgs] = layout.nodeAgentCommand;
+  return [
+    {
+      name: 'etcd',
+      command: join(binDir, 'etcd'),
+      args: [
+        '--name=local',
+        `--data-dir=${join(dir, 'etcd')}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
+        `--initial-cluster=local=http://127.0.0.1:${ports.etcdPeer}`,
+        // A throwaway test store: durability buys nothing, fsync costs seconds.
+        '--unsafe-no-fsync',
+        '--log-level=warn',
+      ],
+      healthUrl: `${etcdUrl}/health`,
+    },
+    {
+      name: 'kube-apiserver',
+      command: join(binDir, 'kube-apiserver'),
+      args: [
+        `--etcd-servers=${etcdUrl}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        `--secure-port=${ports.apiserver}`,
+        `--tls-cert-file=${pki.apiserverCert}`,
+        `--tls-private-key-file=${pki.apiserverKey}`,
+        `--client-ca-file=${pki.caCert}`,
+        `--service-account-issuer=${apiserverUrl}`,
+        `--service-account-key-file=${pki.serviceAccountPub}`,
+        `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+        '--service-cluster-ip-range=10.0.0.0/24',
+        '--authorization-mode=RBAC',
+        '--allow-privileged=false',
+        // The apiserver reaches the node agent's log endpoint like a kubelet's.
+        `--kubelet-client-certificate=${pki.adminCert}`,
+        `--kubelet-client-key=${pki.adminKey}`,
+        `--kubelet-certificate-authority=${pki.caCert}`,
+        '--kubelet-preferred-address-types=InternalIP',
+        // Loopback addresses are not allowed as endpoints of the kubernetes Service.
+        '--endpoint-reconciler-type=none',
+        '--enable-priority-and-fairness=false',
+        '--profiling=false',
+        '--v=0',
+      ],
+      healthUrl: `${apiserverUrl}/readyz`,
+    },
+    {
+      name: 'kube-controller-manager',
+      command: join(binDir, 'kube-controller-manager'),
+      args: [
+        `--kubeconfig=${layout.kubeconfigPath}`,
+        `--authentication-kubeconfig=${layout.kubeconfigPath}`,
+        `--authorization-kubeconfig=${layout.kubeconfigPath}`,
+        '--leader-elect=false',
+        `--controllers=${CONTROLLERS.join(',')}`,
+        `--service-account-private-key-file=${pki.serviceAccountKey}`,
+        `--root-ca-file=${pki.caCert}`,
+        '--use-service-account-credentials=false',
+        '--bind-address=127.0.0.1',
+        `--secure-port=${ports.controllerManager}`,
+        `--cert-dir=${join(dir, 'kcm-certs')}`,
+        '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics',
+        '--kube-api-qps=200',
+        '--kube-api-burst=400',
+        // Short syncs keep quota status and TTL cleanup prompt in tests.
+        '--resource-quota-sync-period=10s',
+        '--v=0',
+      ],
+      healthUrl: `https://127.0.0.1:${ports.controllerManager}/healthz`,
+    },
+    {
+      name: 'node-agent',
+      command: agentCommand ?? process.execPath,
+      args: [
+        ...agentArgs,
+        `--kubeconfig=${layout.kubeconfigPath}`,
+        '--node-name=local-node',
+        `--work-dir=${join(dir, 'node')}`,
+        `--tls-cert=${pki.kubeletCert}`,
+        `--tls-key=${pki.kubeletKey}`,
+        `--port=${ports.kubelet}`,
+      ],
+      healthUrl: `https://127.0.0.1:${ports.kubelet}/healthz`,
+    },
+  ];
+}
+
+/** An admin kubeconfig (client certificate in `system:masters`) for the cluster. */
+export function adminKubeconfig(apiserverPort: number, pki: { ca: string; cert: string; key: string }): string {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  return JSON.stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {
+          name: 'sluice-local',
+          cluster: { server: `https://127.0.0.1:${apiserverPort}`, 'certificate-authority-data': b64(pki.ca) },
+        },
+      ],
+      users: [{ name: 'sluice-admin', user: { 'client-certificate-data': b64(pki.cert), 'client-key-data': b64(pki.key) } }],
+      contexts: [{ name: 'sluice-local', context: { cluster: 'sluice-local', user: 'sluice-admin' } }],
+      'current-context': 'sluice-local',
+    },
+    null,
+    2,
+  );
+}

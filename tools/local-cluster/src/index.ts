@@ -1,0 +1,11 @@
+export {
+  startCluster,
+  stopCluster,
+  isClusterRunning,
+  readClusterState,
+  type StartClusterOptions,
+  type LocalCluster,
+  type ClusterState,
+} from './cluster.js';
+export { CONTROLLERS, type ClusterPorts } from './components.js';
+export { ensureBinaries } from './binaries.js';
