@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what it needs (npm
+# packages from the lockfile; the local Kubernetes control plane, built once
+# from the Go module proxy and cached), then runs lint, typecheck, every
+# project's tests against one shared real cluster, and the app builds.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE="${NX_SKIP_NX_CACHE:-false}"
+
+bash tools/scripts/install.sh
+bash tools/local-cluster/build.sh >/dev/null
+exec node --import tsx tools/scripts/test-all.ts "$@"
