@@ -47,6 +47,8 @@ export interface ClusterState {
   readonly status: 'ready' | 'stopping' | 'stopped';
   readonly supervisorPid?: number;
   readonly pids?: Record<string, number>;
+  /** Milliseconds from the supervisor's start until each component was healthy. */
+  readonly readyAfterMs?: Record<string, number>;
   readonly at: string;
 }
 

@@ -51,6 +51,8 @@ async function main(planPath: string): Promise<void> {
   // Started by a test run over IPC: its end (even a crash) ends the cluster.
   if (process.send) process.on('disconnect', () => void stop('parent disconnected'));
 
+  const timings: Record<string, number> = {};
+  const t0 = Date.now();
   try {
     for (const spec of plan.components) {
       const log = createWriteStream(join(logDir, `${spec.name}.log`), { flags: 'a' });
@@ -73,6 +75,7 @@ async function main(planPath: string): Promise<void> {
           throw new Error(`${spec.name} did not become healthy: ${err.message}\n${tail}`);
         },
       );
+      timings[spec.name] = Date.now() - t0;
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -82,7 +85,7 @@ async function main(planPath: string): Promise<void> {
   }
   ready = true;
   const pids = Object.fromEntries(running.map((r) => [r.spec.name, r.child.pid]));
-  await writeState(plan.dir, { status: 'ready', supervisorPid: process.pid, pids });
+  await writeState(plan.dir, { status: 'ready', supervisorPid: process.pid, pids, readyAfterMs: timings });
   report({ status: 'ready' });
 }
 

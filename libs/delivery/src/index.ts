@@ -1,0 +1,149 @@
+/**
+ * The delivery model: Sluice's custom resources (Application, Delivery) as
+ * zod schemas and types, validators for values that reach Git and
+ * Kubernetes, the phase state machine, stage bookkeeping, failure reasons
+ * and deterministic names. Pure: no I/O, no environment.
+ */
+export {
+  API_GROUP,
+  API_GROUP_VERSION,
+  API_VERSION,
+  APPLICATION_RESOURCE,
+  ConditionSchema,
+  DELIVERY_RESOURCE,
+  ObjectMetaSchema,
+} from './resource-meta.js';
+export type { Condition, ObjectMeta } from './resource-meta.js';
+
+export {
+  GitRefNameSchema,
+  MAX_REF_NAME_LENGTH,
+  NULL_SHA,
+  RefTypeSchema,
+  ShaSchema,
+  isNullSha,
+  isSha,
+  isValidRefName,
+  parseFullRef,
+  refNameProblem,
+  shortSha,
+} from './git.js';
+export type { ParsedRef, RefType } from './git.js';
+
+export {
+  Dns1035LabelSchema,
+  DnsLabelSchema,
+  MAX_DNS_LABEL_LENGTH,
+  isDnsLabel,
+  isLabelValue,
+  toLabelValue,
+} from './kube-names.js';
+
+export {
+  HttpPathSchema,
+  ImageReferenceSchema,
+  ImageRepositorySchema,
+  PortSchema,
+  ProjectPathSchema,
+  ProjectSchema,
+  QuantitySchema,
+  RelativePathSchema,
+  RepositoryUrlSchema,
+} from './fields.js';
+export type { Project, Resources } from './fields.js';
+
+export {
+  FAILURE_REASONS,
+  FailureReasonSchema,
+  WEBHOOK_REJECTION_REASONS,
+  WebhookRejectionReasonSchema,
+  isFailureReason,
+} from './reasons.js';
+export type { FailureReason, WebhookRejectionReason } from './reasons.js';
+
+export {
+  ApplicationSchema,
+  ApplicationSpecSchema,
+  ApplicationStatusSchema,
+  BuildSpecSchema,
+  DeliveryRuleSchema,
+  ENVIRONMENT_NAMES,
+  EnvironmentNameSchema,
+  EnvironmentTargetSchema,
+  HealthSpecSchema,
+  TestSpecSchema,
+  imageFor,
+} from './application.js';
+export type {
+  Application,
+  ApplicationSpec,
+  ApplicationSpecInput,
+  ApplicationStatus,
+  BuildSpec,
+  DeliveryRule,
+  EnvironmentName,
+  EnvironmentTarget,
+  HealthSpec,
+  TestSpec,
+} from './application.js';
+
+export { environmentsFor, matchRule, matchesRefPattern } from './rules.js';
+export type { DeliveryRules, RefTarget } from './rules.js';
+
+export {
+  DeliverySchema,
+  DeliverySpecSchema,
+  DeliveryStatusSchema,
+  GitLabStatusStateSchema,
+  MAX_FIRST_FAILURES,
+  MAX_LOG_TAIL_LENGTH,
+  MergeRequestSchema,
+  PHASES,
+  PhaseSchema,
+  PostedStatusSchema,
+  PusherSchema,
+  StageNameSchema,
+  StageSchema,
+  StageStateSchema,
+  TestSummarySchema,
+  TraceContextSchema,
+} from './delivery.js';
+export type {
+  Delivery,
+  DeliverySpec,
+  DeliveryStatus,
+  GitLabStatusState,
+  MergeRequest,
+  Phase,
+  PostedStatus,
+  Pusher,
+  Stage,
+  StageName,
+  StageState,
+  TestSummary,
+  TraceContext,
+} from './delivery.js';
+
+export { DeliveryModelError } from './problems.js';
+export type { DeliveryModelErrorCode, ParseResult } from './problems.js';
+export { parseApplication, parseApplicationSpec, validateApplicationSpec } from './validate-application.js';
+export { parseDelivery, parseDeliverySpec, validateDeliverySpec, validateDeliveryStatus } from './validate-delivery.js';
+
+export { TERMINAL_PHASES, canTransition, isTerminal, transition } from './phase.js';
+export type { TransitionError, TransitionErrorCode, TransitionResult } from './phase.js';
+
+export { advancePhase, initialStatus, plannedStages } from './status.js';
+export type { DeliveryPlan, PhaseChangeResult } from './status.js';
+export {
+  clipLogTail,
+  closeOpenStages,
+  findStage,
+  finishStage,
+  isFinalStageState,
+  stageLabel,
+  startStage,
+} from './stages.js';
+export type { StageError, StageKey, StageOutcome, StageResult } from './stages.js';
+
+export { LABEL_KEYS, MAX_DELIVERY_NAME_LENGTH, deliveryLabels, deliveryName } from './naming.js';
+export type { DeliveryLabelsInput, DeliveryNameInput } from './naming.js';
