@@ -1,0 +1,51 @@
+/**
+ * Sluice's policy as Kubernetes manifests: pure builders returning plain
+ * objects typed with `@kubernetes/client-node`'s `V1*` types. Deterministic
+ * (same input, same output, stable key order), no I/O. Invalid input throws
+ * a {@link ManifestError} whose message says how to fix it.
+ *
+ * Objects use client-node's TypeScript field names (`_from`, `_default`,
+ * `_enum`, `x_kubernetes_*`); send them through client-node (typed APIs,
+ * `KubernetesObjectApi`, `dumpYaml`), which maps them to wire names. Do not
+ * `JSON.stringify` them straight to the API server.
+ */
+export { ManifestError } from './errors.js';
+export type { ManifestErrorCode } from './errors.js';
+
+// Namespaces and their guard rails.
+export { namespace, podSecurityLabels } from './namespace.js';
+export type { NamespaceProps, PodSecurityLevel } from './namespace.js';
+export { resourceQuota } from './resource-quota.js';
+export type { ResourceQuotaProps } from './resource-quota.js';
+export { limitRange } from './limit-range.js';
+export type { LimitRangeProps } from './limit-range.js';
+export { serviceAccount } from './service-account.js';
+export type { ServiceAccountProps } from './service-account.js';
+
+// RBAC: one permission table, Roles and RoleBindings generated from it.
+export { NAMESPACE_ROLES, PERMISSIONS, SLUICE_SERVICES, permissionsOf } from './rbac-table.js';
+export type { NamespaceRole, Permission, SluiceService, Verb } from './rbac-table.js';
+export { roleBindingFor, roleFor, roleName, serviceAccountFor, serviceAccountName } from './rbac.js';
+export type { SluiceNamespaces } from './rbac.js';
+
+// NetworkPolicies: building blocks and the per-namespace sets.
+export { KUBE_DNS, allowDnsEgressPolicy, allowEgressPolicy, allowIngressPolicy, defaultDenyPolicy } from './network-policy.js';
+export type { AllowDnsProps, AllowEgressProps, AllowIngressProps, DefaultDenyProps, EgressEndpoint, EgressPeer, PeerSelector } from './network-policy.js';
+export { INGRESS_NGINX, productionNamespacePolicies, systemNamespacePolicies, testNamespacePolicies } from './namespace-policies.js';
+export type { ProductionNamespacePoliciesProps, SystemNamespacePoliciesProps, TestNamespacePoliciesProps } from './namespace-policies.js';
+
+// Workloads.
+export { DEFAULT_RUN_AS_USER, hardenedContainerSecurityContext, hardenedPodSecurityContext } from './pod-security.js';
+export type { ComputeResources, CpuMemory } from './resources.js';
+export { testJob } from './test-job.js';
+export type { TestJobProps } from './test-job.js';
+export { GIT_CREDENTIALS_DIR, TERMINATION_MESSAGE_PATH, TEST_JOB_CONTAINERS, WORKDIR } from './test-job-scripts.js';
+export { APP_LABEL, COLORS, COLOR_LABEL, ENVIRONMENT_LABEL, colorDeployment, otherColor } from './color-deployment.js';
+export type { Color, ColorDeploymentProps, HttpProbe } from './color-deployment.js';
+export { activeService } from './active-service.js';
+export type { ActiveServiceProps } from './active-service.js';
+
+// Custom resource definitions, derived from @sluice/delivery's zod schemas.
+export { applicationCrd, deliveryCrd } from './crds.js';
+export { toStructuralSchema } from './structural-schema.js';
+export type { WireSchema } from './structural-schema.js';

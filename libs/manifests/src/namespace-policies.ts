@@ -1,0 +1,102 @@
+import type { V1NetworkPolicy } from '@kubernetes/client-node';
+import type { EgressEndpoint, EgressPeer, PeerSelector } from './network-policy.js';
+import { allowDnsEgressPolicy, allowEgressPolicy, allowIngressPolicy, defaultDenyPolicy } from './network-policy.js';
+import { withDefaults } from './validate.js';
+
+/** ingress-nginx's namespace, the most common controller install. */
+export const INGRESS_NGINX: PeerSelector = Object.freeze({
+  namespaceLabels: Object.freeze({ 'kubernetes.io/metadata.name': 'ingress-nginx' }),
+});
+
+export interface TestNamespacePoliciesProps {
+  readonly namespace: string;
+  /** Git server, registry and package mirrors the clone/install steps need. @default [] (DNS only) */
+  readonly endpoints?: readonly EgressEndpoint[];
+  /** Pod and service CIDRs of the cluster; endpoints may not overlap them. @default [] */
+  readonly clusterCidrs?: readonly string[];
+  /** @default KUBE_DNS */
+  readonly dns?: PeerSelector;
+}
+
+/**
+ * Test pods run untrusted code: nothing may connect to them, and they may
+ * reach only DNS and the listed external endpoints. No selector-based egress
+ * is offered on purpose, so production and sluice-system stay unreachable.
+ */
+export function testNamespacePolicies(props: TestNamespacePoliciesProps): V1NetworkPolicy[] {
+  const p = withDefaults(props, { endpoints: [], clusterCidrs: [] });
+  const policies = [defaultDenyPolicy({ namespace: p.namespace }), allowDnsEgressPolicy({ namespace: p.namespace, dns: p.dns })];
+  if (p.endpoints.length > 0) {
+    policies.push(allowEgressPolicy({ namespace: p.namespace, name: 'allow-git-and-registry', endpoints: p.endpoints, forbiddenCidrs: p.clusterCidrs }));
+  }
+  return policies;
+}
+
+export interface ProductionNamespacePoliciesProps {
+  readonly namespace: string;
+  /** Where the ingress controller runs. @default INGRESS_NGINX */
+  readonly ingressController?: PeerSelector;
+  /** Container ports the controller may reach. @default every port */
+  readonly ports?: readonly number[];
+}
+
+/**
+ * Production pods accept connections only from the ingress controller.
+ * Egress is left to the application team (apps call their own databases and
+ * APIs); only ingress is denied by default, which is what keeps test pods out.
+ */
+export function productionNamespacePolicies(props: ProductionNamespacePoliciesProps): V1NetworkPolicy[] {
+  const p = withDefaults(props, { ingressController: INGRESS_NGINX });
+  return [
+    defaultDenyPolicy({ namespace: p.namespace, name: 'default-deny-ingress', policyTypes: ['Ingress'] }),
+    allowIngressPolicy({ namespace: p.namespace, name: 'allow-from-ingress-controller', from: p.ingressController, ports: p.ports }),
+  ];
+}
+
+export interface SystemNamespacePoliciesProps {
+  /** @default 'sluice-system' */
+  readonly namespace?: string;
+  /** @default INGRESS_NGINX */
+  readonly ingressController?: PeerSelector;
+  /** Labels of the webhook-gateway pods. @default { 'app.kubernetes.io/name': 'webhook-gateway' } */
+  readonly gatewayPodLabels?: Readonly<Record<string, string>>;
+  /** The gateway's container port. @default 8080 */
+  readonly gatewayPort?: number;
+  /** External endpoints the services call: API server, GitLab. @default [] */
+  readonly endpoints?: readonly EgressEndpoint[];
+  /** In-cluster destinations, e.g. the OTLP collector. @default [] */
+  readonly peers?: readonly EgressPeer[];
+  /** @default KUBE_DNS */
+  readonly dns?: PeerSelector;
+}
+
+/**
+ * sluice-system: deny everything, then let the gateway be reached from the
+ * ingress controller only, and let the services reach DNS, the API server,
+ * GitLab and the collector. Controllers accept no connections at all.
+ */
+export function systemNamespacePolicies(props: SystemNamespacePoliciesProps = {}): V1NetworkPolicy[] {
+  const p = withDefaults(props, {
+    namespace: 'sluice-system',
+    ingressController: INGRESS_NGINX,
+    gatewayPodLabels: { 'app.kubernetes.io/name': 'webhook-gateway' },
+    gatewayPort: 8080,
+    endpoints: [],
+    peers: [],
+  });
+  const policies = [
+    defaultDenyPolicy({ namespace: p.namespace }),
+    allowDnsEgressPolicy({ namespace: p.namespace, dns: p.dns }),
+    allowIngressPolicy({
+      namespace: p.namespace,
+      name: 'allow-gateway-from-ingress-controller',
+      podLabels: p.gatewayPodLabels,
+      from: p.ingressController,
+      ports: [p.gatewayPort],
+    }),
+  ];
+  if (p.endpoints.length > 0 || p.peers.length > 0) {
+    policies.push(allowEgressPolicy({ namespace: p.namespace, name: 'allow-sluice-egress', endpoints: p.endpoints, peers: p.peers }));
+  }
+  return policies;
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { ManifestError } from './errors.js';
+import { productionNamespacePolicies, systemNamespacePolicies, testNamespacePolicies } from './namespace-policies.js';
+import { allowEgressPolicy, allowIngressPolicy, defaultDenyPolicy } from './network-policy.js';
+import type { SimPod } from './testing/netpol-sim.js';
+import { canConnect } from './testing/netpol-sim.js';
+
+const CLUSTER_CIDRS = ['10.244.0.0/16', '10.96.0.0/12'];
+const testPod: SimPod = { namespace: 'sluice-test', labels: { 'job-name': 'test-abc' }, ip: '10.244.1.5' };
+const otherTestPod: SimPod = { namespace: 'sluice-test', labels: { 'job-name': 'test-def' }, ip: '10.244.1.6' };
+const prodPod: SimPod = { namespace: 'production', labels: { app: 'shop', color: 'blue' }, ip: '10.244.2.7' };
+const gatewayPod: SimPod = { namespace: 'sluice-system', labels: { 'app.kubernetes.io/name': 'webhook-gateway' }, ip: '10.244.3.2' };
+const deployerPod: SimPod = { namespace: 'sluice-system', labels: { 'app.kubernetes.io/name': 'deployer' }, ip: '10.244.3.3' };
+const dnsPod: SimPod = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, ip: '10.244.0.10' };
+const ingressPod: SimPod = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' }, ip: '10.244.0.20' };
+const gitlab = { ip: '203.0.113.10' };
+const apiServer = { ip: '198.51.100.1' };
+
+const policies = [
+  ...testNamespacePolicies({ namespace: 'sluice-test', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }], clusterCidrs: CLUSTER_CIDRS }),
+  ...productionNamespacePolicies({ namespace: 'production' }),
+  ...systemNamespacePolicies({ endpoints: [{ cidr: '198.51.100.0/24', ports: [443, 6443] }] }),
+];
+
+describe('the simulator', () => {
+  it('allows everything when there are no policies, so the denials below mean something', () => {
+    expect(canConnect([], testPod, prodPod, 8080)).toBe(true);
+    expect(canConnect([], testPod, gatewayPod, 8080)).toBe(true);
+  });
+});
+
+describe('test namespace', () => {
+  it('can resolve names through cluster DNS over UDP and TCP', () => {
+    expect(canConnect(policies, testPod, dnsPod, 53, 'UDP')).toBe(true);
+    expect(canConnect(policies, testPod, dnsPod, 53, 'TCP')).toBe(true);
+    expect(canConnect(policies, testPod, dnsPod, 8080)).toBe(false);
+  });
+
+  it('reaches the configured Git/registry endpoints on their ports only', () => {
+    expect(canConnect(policies, testPod, gitlab, 443)).toBe(true);
+    expect(canConnect(policies, testPod, gitlab, 22)).toBe(false);
+    expect(canConnect(policies, testPod, { ip: '8.8.8.8' }, 443)).toBe(false);
+  });
+
+  it('cannot reach production or the Sluice services', () => {
+    for (const port of [80, 443, 8080]) {
+      expect(canConnect(policies, testPod, prodPod, port)).toBe(false);
+      expect(canConnect(policies, testPod, gatewayPod, port)).toBe(false);
+      expect(canConnect(policies, testPod, deployerPod, port)).toBe(false);
+    }
+  });
+
+  it('accepts no connections, not even from other test pods', () => {
+    expect(canConnect(policies, otherTestPod, testPod, 8080)).toBe(false);
+    expect(canConnect(policies, ingressPod, testPod, 8080)).toBe(false);
+  });
+
+  it('rejects endpoints that would open the cluster itself', () => {
+    const build = (cidr: string) => () =>
+      testNamespacePolicies({ namespace: 'sluice-test', endpoints: [{ cidr, ports: [443] }], clusterCidrs: CLUSTER_CIDRS });
+    expect(build('10.0.0.0/8')).toThrow(/overlaps the cluster range "10.244.0.0\/16"; narrow it/);
+    expect(build('10.244.1.0/24')).toThrow(ManifestError);
+    expect(build('0.0.0.0/0')).toThrow(/whole internet/);
+    expect(build('::/0')).toThrow(/whole internet/);
+    expect(build('203.0.113.7/24')).toThrow(/host bits set/);
+    expect(build('not-a-cidr')).toThrow(/write a CIDR/);
+  });
+
+  it('has only DNS and external CIDRs as egress peers', () => {
+    const egressPeers = policies
+      .filter((p) => p.metadata?.namespace === 'sluice-test')
+      .flatMap((p) => p.spec?.egress ?? [])
+      .flatMap((r) => r.to ?? []);
+    for (const peer of egressPeers) {
+      if (peer.ipBlock) continue;
+      expect(peer).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } });
+    }
+  });
+});
+
+describe('production namespace', () => {
+  it('accepts traffic from the ingress controller only', () => {
+    expect(canConnect(policies, ingressPod, prodPod, 8080)).toBe(true);
+    expect(canConnect(policies, testPod, prodPod, 8080)).toBe(false);
+    expect(canConnect(policies, deployerPod, prodPod, 8080)).toBe(false);
+  });
+
+  it('follows a configured ingress controller selector', () => {
+    const traefik: SimPod = { namespace: 'traefik', labels: {}, ip: '10.244.0.30' };
+    const custom = productionNamespacePolicies({ namespace: 'production', ingressController: { namespaceLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, ports: [8080] });
+    expect(canConnect(custom, traefik, prodPod, 8080)).toBe(true);
+    expect(canConnect(custom, traefik, prodPod, 9090)).toBe(false);
+    expect(canConnect(custom, ingressPod, prodPod, 8080)).toBe(false);
+  });
+});
+
+describe('sluice-system namespace', () => {
+  it('exposes the gateway to the ingress controller on its port only', () => {
+    expect(canConnect(policies, ingressPod, gatewayPod, 8080)).toBe(true);
+    expect(canConnect(policies, ingressPod, gatewayPod, 9090)).toBe(false);
+    expect(canConnect(policies, prodPod, gatewayPod, 8080)).toBe(false);
+    expect(canConnect(policies, ingressPod, deployerPod, 8080)).toBe(false);
+  });
+
+  it('lets the services reach DNS and the listed endpoints, nothing else', () => {
+    expect(canConnect(policies, deployerPod, dnsPod, 53, 'UDP')).toBe(true);
+    expect(canConnect(policies, deployerPod, apiServer, 6443)).toBe(true);
+    expect(canConnect(policies, deployerPod, gitlab, 443)).toBe(false);
+    expect(canConnect(policies, deployerPod, testPod, 8080)).toBe(false);
+  });
+});
+
+describe('policy invariants', () => {
+  it('never emits a rule without peers or ports (which would mean "everyone" or "every port")', () => {
+    for (const policy of policies) {
+      for (const rule of policy.spec?.egress ?? []) {
+        expect(rule.to?.length).toBeGreaterThan(0);
+        expect(rule.ports?.length).toBeGreaterThan(0);
+      }
+      for (const rule of policy.spec?.ingress ?? []) expect(rule._from?.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('default deny selects every pod in both directions', () => {
+    expect(defaultDenyPolicy({ namespace: 'sluice-test' }).spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  it('rejects selectors and port lists that would match everything', () => {
+    expect(() => allowIngressPolicy({ namespace: 'production', from: { namespaceLabels: {} } })).toThrow(/selects every namespace/);
+    expect(() => allowEgressPolicy({ namespace: 'sluice-test', endpoints: [{ cidr: '203.0.113.0/24', ports: [] }] })).toThrow(/every port/);
+    expect(() => allowEgressPolicy({ namespace: 'sluice-test' })).toThrow(/allow nothing/);
+    expect(() => defaultDenyPolicy({ namespace: 'sluice-test', policyTypes: [] })).toThrow(/denies nothing/);
+  });
+
+  it('is deterministic', () => {
+    const again = [
+      ...testNamespacePolicies({ namespace: 'sluice-test', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }], clusterCidrs: CLUSTER_CIDRS }),
+      ...productionNamespacePolicies({ namespace: 'production' }),
+      ...systemNamespacePolicies({ endpoints: [{ cidr: '198.51.100.0/24', ports: [6443, 443] }] }),
+    ];
+    expect(JSON.stringify(again)).toBe(JSON.stringify(policies));
+  });
+});

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { ManifestError } from './errors.js';
+import { roleBindingFor, roleFor, serviceAccountFor } from './rbac.js';
+import type { SluiceService } from './rbac-table.js';
+import { PERMISSIONS, SLUICE_SERVICES } from './rbac-table.js';
+
+/**
+ * The whole permission table, written out by hand. Adding, removing or
+ * changing a verb anywhere must make this test fail, so access changes are
+ * always visible in review.
+ */
+const EXPECTED = [
+  'webhook-gateway sluice-system sluice.dev/applications: get,list,watch',
+  'webhook-gateway sluice-system sluice.dev/deliveries: create,get,list,watch,patch',
+  'test-runner sluice-system sluice.dev/applications: get',
+  'test-runner sluice-system sluice.dev/deliveries: get,list,watch,patch',
+  'test-runner sluice-system sluice.dev/deliveries/status: patch',
+  'test-runner sluice-system coordination.k8s.io/leases: get,create,update',
+  'test-runner test batch/jobs: create,get,list,watch,delete',
+  'test-runner test core/pods: get,list,watch',
+  'test-runner test core/pods/log: get',
+  'test-runner test core/events: list',
+  'test-runner test core/resourcequotas: get',
+  'deployer sluice-system sluice.dev/applications: get,list,watch',
+  'deployer sluice-system sluice.dev/deliveries: get,list,watch',
+  'deployer sluice-system sluice.dev/deliveries/status: patch',
+  'deployer sluice-system coordination.k8s.io/leases: get,create,update',
+  'deployer staging apps/deployments: get,list,watch,create,patch,update',
+  'deployer staging apps/replicasets: get,list,watch',
+  'deployer staging core/services: get,list,watch,create,patch',
+  'deployer staging core/pods: get,list,watch',
+  'deployer staging core/events: list',
+  'deployer production apps/deployments: get,list,watch,create,patch,update',
+  'deployer production apps/replicasets: get,list,watch',
+  'deployer production core/services: get,list,watch,create,patch',
+  'deployer production core/pods: get,list,watch',
+  'deployer production core/events: list',
+  'notifier sluice-system sluice.dev/applications: get',
+  'notifier sluice-system sluice.dev/deliveries: get,list,watch,patch',
+  'notifier sluice-system sluice.dev/deliveries/status: patch',
+  'notifier sluice-system coordination.k8s.io/leases: get,create,update',
+];
+
+const NAMESPACES = { staging: ['staging'], production: ['production'] };
+
+describe('PERMISSIONS', () => {
+  it('grants exactly the expected verbs per service, resource and namespace', () => {
+    const actual = PERMISSIONS.map((p) => `${p.service} ${p.namespace} ${p.apiGroup || 'core'}/${p.resource}: ${p.verbs.join(',')}`);
+    expect(actual).toEqual(EXPECTED);
+  });
+
+  it('has no wildcard, no secrets and nothing cluster-wide', () => {
+    const json = JSON.stringify(PERMISSIONS);
+    expect(json).not.toContain('*');
+    for (const p of PERMISSIONS) {
+      expect(p.resource).not.toMatch(/^secrets/);
+      expect(p.resource).not.toMatch(/^(nodes|namespaces|clusterroles|clusterrolebindings|roles|rolebindings|customresourcedefinitions|serviceaccounts)/);
+      expect(p.verbs).not.toContain('escalate');
+      expect(p.verbs).not.toContain('bind');
+      expect(p.verbs).not.toContain('impersonate');
+    }
+  });
+
+  it('gives the stateless gateway no Lease and nothing outside sluice-system', () => {
+    const gateway = PERMISSIONS.filter((p) => p.service === 'webhook-gateway');
+    expect(gateway.every((p) => p.namespace === 'sluice-system')).toBe(true);
+    expect(gateway.some((p) => p.resource === 'leases')).toBe(false);
+  });
+
+  it('is frozen, so no caller can widen it at runtime', () => {
+    expect(Object.isFrozen(PERMISSIONS)).toBe(true);
+    expect(Object.isFrozen(PERMISSIONS[0])).toBe(true);
+    expect(Object.isFrozen(PERMISSIONS[0]?.verbs)).toBe(true);
+  });
+});
+
+describe('roleFor', () => {
+  const all = SLUICE_SERVICES.flatMap((s) => roleFor(s, NAMESPACES));
+
+  it('creates Roles only in the namespaces a service touches', () => {
+    const where = (s: SluiceService) => roleFor(s, NAMESPACES).map((r) => r.metadata?.namespace);
+    expect(where('webhook-gateway')).toEqual(['sluice-system']);
+    expect(where('test-runner')).toEqual(['sluice-system', 'sluice-test']);
+    expect(where('deployer')).toEqual(['sluice-system', 'staging', 'production']);
+    expect(where('notifier')).toEqual(['sluice-system']);
+  });
+
+  it('never produces a ClusterRole, a wildcard or a secrets rule', () => {
+    expect(all.every((r) => r.kind === 'Role')).toBe(true);
+    expect(JSON.stringify(all)).not.toContain('*');
+    expect(all.flatMap((r) => r.rules ?? []).flatMap((rule) => rule.resources ?? [])).not.toContain('secrets');
+  });
+
+  it('turns table rows into rules with the same verbs', () => {
+    const [testNs] = roleFor('test-runner', NAMESPACES).filter((r) => r.metadata?.namespace === 'sluice-test');
+    expect(testNs?.rules).toEqual([
+      { apiGroups: [''], resources: ['events'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['resourcequotas'], verbs: ['get'] },
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+    ]);
+  });
+
+  it('merges rules when one namespace is both staging and production', () => {
+    const [role] = roleFor('deployer', { staging: ['apps'], production: ['apps'] }).filter((r) => r.metadata?.namespace === 'apps');
+    expect(role?.rules?.filter((r) => r.resources?.[0] === 'deployments')).toEqual([
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
+    ]);
+  });
+
+  it('refuses to let the test namespace double as production or sluice-system', () => {
+    expect(() => roleFor('deployer', { test: 'production' })).toThrow(/test namespace "production" is also a deploy target; give each its own namespace/);
+    expect(() => roleFor('deployer', { test: 'sluice-system' })).toThrow(ManifestError);
+    expect(() => roleFor('deployer', { production: ['sluice-system'] })).toThrow(/system namespace/);
+  });
+
+  it('rejects an unknown service with the valid choices', () => {
+    expect(() => roleFor('admin' as SluiceService)).toThrow(/"admin" is not one of "webhook-gateway", "test-runner", "deployer", "notifier"/);
+  });
+
+  it('is deterministic regardless of namespace order', () => {
+    const a = roleFor('deployer', { production: ['prod-b', 'prod-a'] });
+    const b = roleFor('deployer', { production: ['prod-a', 'prod-b'] });
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+});
+
+describe('roleBindingFor', () => {
+  it('binds each Role to the service account in sluice-system', () => {
+    const bindings = roleBindingFor('deployer', NAMESPACES);
+    expect(bindings.map((b) => b.metadata?.namespace)).toEqual(['sluice-system', 'staging', 'production']);
+    for (const b of bindings) {
+      expect(b.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'sluice-deployer' });
+      expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: 'deployer', namespace: 'sluice-system' }]);
+    }
+  });
+
+  it('has one binding per Role', () => {
+    for (const s of SLUICE_SERVICES) {
+      expect(roleBindingFor(s, NAMESPACES).map((b) => b.metadata?.namespace)).toEqual(roleFor(s, NAMESPACES).map((r) => r.metadata?.namespace));
+    }
+  });
+});
+
+describe('serviceAccountFor', () => {
+  it('does not automount the token by default', () => {
+    const sa = serviceAccountFor('notifier');
+    expect(sa.metadata).toMatchObject({ name: 'notifier', namespace: 'sluice-system' });
+    expect(sa.automountServiceAccountToken).toBe(false);
+  });
+});

