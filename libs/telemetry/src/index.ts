@@ -1,0 +1,15 @@
+/**
+ * OpenTelemetry for Sluice services: SDK setup from the standard `OTEL_*`
+ * variables, and the trace context a Delivery carries between services.
+ */
+export { startTelemetry, type Telemetry, type TelemetryOptions } from './start.js';
+export type { TelemetryLogger } from './diagnostics.js';
+export type { TelemetryEnv } from './otel-env.js';
+export { TelemetryError, type TelemetryErrorCode } from './errors.js';
+export {
+  injectTraceContext,
+  extractTraceContext,
+  TRACEPARENT_ANNOTATION,
+  TRACESTATE_ANNOTATION,
+  type Annotations,
+} from './trace-context.js';

@@ -1,0 +1,86 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the fake collector received. */
+export interface ReceivedExport {
+  readonly path: string;
+  readonly contentType: string;
+  readonly body: Buffer;
+}
+
+/** A span as the OTLP/JSON encoding carries it (the fields the tests look at). */
+export interface JsonSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId?: string;
+  readonly name: string;
+}
+
+/**
+ * A minimal OTLP/HTTP collector on 127.0.0.1 for tests: records every POST and
+ * answers 200 with an empty JSON body, like a collector that accepted all.
+ */
+export class OtlpReceiver {
+  readonly received: ReceivedExport[] = [];
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<OtlpReceiver> {
+    const server = createServer();
+    const receiver = new OtlpReceiver(server);
+    server.on('request', (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        receiver.received.push({
+          path: req.url ?? '',
+          contentType: req.headers['content-type'] ?? '',
+          body: Buffer.concat(chunks),
+        });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return receiver;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Requests to one signal path, e.g. `/v1/traces`. */
+  requests(path: string): ReceivedExport[] {
+    return this.received.filter((r) => r.path === path);
+  }
+
+  /** Decodes every OTLP/JSON trace export into (service.name, span) pairs. */
+  jsonSpans(): Array<{ serviceName: string | undefined; span: JsonSpan }> {
+    return this.requests('/v1/traces').flatMap((r) => {
+      const payload = JSON.parse(r.body.toString('utf8')) as OtlpJsonTraces;
+      return (payload.resourceSpans ?? []).flatMap((rs) => {
+        const serviceName = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue;
+        return (rs.scopeSpans ?? []).flatMap((ss) => (ss.spans ?? []).map((span) => ({ serviceName, span })));
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+interface OtlpJsonTraces {
+  resourceSpans?: Array<{
+    resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> };
+    scopeSpans?: Array<{ spans?: JsonSpan[] }>;
+  }>;
+}
+
+/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

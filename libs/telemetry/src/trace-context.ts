@@ -1,0 +1,42 @@
+import { defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+
+/** Annotation on a Delivery holding the W3C `traceparent` of its trace. */
+export const TRACEPARENT_ANNOTATION = 'sluice.dev/traceparent';
+/** Annotation on a Delivery holding the W3C `tracestate`, when there is one. */
+export const TRACESTATE_ANNOTATION = 'sluice.dev/tracestate';
+
+/** Annotations as Kubernetes object metadata holds them. */
+export type Annotations = Readonly<Record<string, string | undefined>>;
+
+// A private instance rather than the global propagator: these helpers must work
+// the same whether or not telemetry is exporting (the trace id still travels).
+const propagator = new W3CTraceContextPropagator();
+
+/**
+ * Writes the span context active in `ctx` as Delivery annotations, so another
+ * process (or this one after a restart) can continue the same trace.
+ * Returns an empty map when `ctx` holds no valid span context.
+ */
+export function injectTraceContext(ctx: Context): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagator.inject(ctx, carrier, defaultTextMapSetter);
+  const annotations: Record<string, string> = {};
+  if (carrier['traceparent']) annotations[TRACEPARENT_ANNOTATION] = carrier['traceparent'];
+  if (carrier['tracestate']) annotations[TRACESTATE_ANNOTATION] = carrier['tracestate'];
+  return annotations;
+}
+
+/**
+ * Reads the trace context written by {@link injectTraceContext} back into an
+ * OTel `Context` (on top of `base`, the root context by default). Spans started
+ * with the result are children of the recorded span. Missing or malformed
+ * annotations yield `base` unchanged, so a new trace starts instead of failing.
+ */
+export function extractTraceContext(annotations: Annotations | undefined, base: Context = ROOT_CONTEXT): Context {
+  const traceparent = annotations?.[TRACEPARENT_ANNOTATION];
+  if (!traceparent) return base;
+  const tracestate = annotations[TRACESTATE_ANNOTATION];
+  const carrier: Record<string, string> = { traceparent, ...(tracestate && { tracestate }) };
+  return propagator.extract(base, carrier, defaultTextMapGetter);
+}
