@@ -13,7 +13,8 @@ import type { SupervisorPlan } from './supervisor.js';
 const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SUPERVISOR = fileURLToPath(new URL('./supervisor.ts', import.meta.url));
 const NODE_AGENT = fileURLToPath(new URL('./node-agent/main.ts', import.meta.url));
-const TSX = ['--import', 'tsx'];
+// Resolved here, not by name: child processes run in the cluster's own directory.
+const TSX = ['--import', import.meta.resolve('tsx')];
 
 /** Options for {@link startCluster}. */
 export interface StartClusterOptions {
@@ -60,6 +61,16 @@ export interface ClusterState {
 export async function startCluster(options: StartClusterOptions = {}): Promise<LocalCluster> {
   const binDir = await ensureBinaries();
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'sluice-cluster-')));
+  try {
+    return await launch(dir, binDir, options);
+  } catch (err) {
+    // A temporary directory of a cluster that never came up is only clutter.
+    if (!options.dir) await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function launch(dir: string, binDir: string, options: StartClusterOptions): Promise<LocalCluster> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const pki = await generatePki(join(dir, 'pki'));

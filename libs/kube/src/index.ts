@@ -1,0 +1,30 @@
+/**
+ * `@sluice/kube`: the one place Sluice talks to the Kubernetes API.
+ *
+ * - `kubeConfigFromEnv` (pure) → `loadKubeConfig` (the one place a KubeConfig is built)
+ * - `KubeClient`: server-side apply, createIfAbsent, patches, conflict-retrying
+ *   status updates, get/list/delete of any kind, informers
+ * - `KubeError`: every failure, classified into a closed set of codes
+ */
+export { kubeConfigFromEnv, loadKubeConfig, SERVICE_ACCOUNT_DIR } from './kubeconfig.js';
+export type { ExplicitOptions, FileOptions, InClusterOptions, KubeConfigOptions } from './kubeconfig.js';
+export { KubeClient } from './client.js';
+export type {
+  ApplyOptions,
+  CreateIfAbsentResult,
+  DeleteOptions,
+  KubeClientOptions,
+  ListOptions,
+  ListResult,
+  PatchOptions,
+} from './client.js';
+export type { UpdateStatusOptions, UpdateStatusResult } from './status.js';
+export type { Informer, InformerEvent, InformerOptions } from './informer.js';
+export { KUBE_ERROR_CODES, KubeError, isKubeError, toKubeError } from './errors.js';
+export type { KubeErrorCode } from './errors.js';
+export { backoffDelay } from './backoff.js';
+export type { BackoffOptions } from './backoff.js';
+export { objectKey, resourcePath } from './paths.js';
+export type { ResourcePathParts } from './paths.js';
+export { refOf } from './types.js';
+export type { CollectionRef, KubeObject, KubeStatus, ManagedFieldsEntry, ObjectMeta, ObjectRef } from './types.js';

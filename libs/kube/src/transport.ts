@@ -1,0 +1,68 @@
+import { createConfiguration, ServerConfiguration } from '@kubernetes/client-node';
+import type { Configuration, HttpMethod, KubeConfig } from '@kubernetes/client-node';
+import { KubeError, errorFromResponse, toKubeError } from './errors.js';
+
+/** One HTTP call to the apiserver. */
+export interface KubeRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Absolute API path, e.g. `/api/v1/namespaces/x/configmaps`. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** Sent as JSON text (valid YAML too, which server-side apply accepts). */
+  readonly body?: unknown;
+  /** Default `application/json` when there is a body. */
+  readonly contentType?: string;
+}
+
+/**
+ * Raw JSON requests through client-node's own auth, TLS and HTTP stack.
+ *
+ * Why not the generated APIs or `KubernetesObjectApi`: they pass bodies
+ * through typed models, which silently drops fields the model does not know
+ * (a misspelled field never reaches server-side field validation, and an
+ * apply that lost a field makes the server remove it) and turns timestamps
+ * into `Date`s. Here the body goes out exactly as given and the response
+ * comes back exactly as sent.
+ */
+export class KubeTransport {
+  private readonly config: Configuration;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly timeoutMs = 30_000,
+  ) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('KubeConfig has no current cluster; build it with loadKubeConfig');
+    this.config = createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc } });
+  }
+
+  /** Sends the request; resolves to the parsed JSON body, rejects with a `KubeError`. */
+  async request<T>(req: KubeRequest): Promise<T> {
+    const ctx = this.config.baseServer.makeRequestContext(req.path, req.method as HttpMethod);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) ctx.setQueryParam(key, String(value));
+    }
+    ctx.setHeaderParam('Accept', 'application/json');
+    if (req.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
+      ctx.setBody(JSON.stringify(req.body));
+    }
+    ctx.setSignal(AbortSignal.timeout(this.timeoutMs));
+    let status: number;
+    let text: string;
+    try {
+      await this.kc.applySecurityAuthentication(ctx);
+      const res = await this.config.httpApi.send(ctx).toPromise();
+      status = res.httpStatusCode;
+      text = await res.body.text();
+    } catch (err) {
+      throw toKubeError(err);
+    }
+    if (status < 200 || status > 299) throw errorFromResponse(status, text);
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch (err) {
+      throw new KubeError('Unknown', `${req.method} ${req.path}: response is not JSON: ${text.slice(0, 200)}`, { status, cause: err });
+    }
+  }
+}
