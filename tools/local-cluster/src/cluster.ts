@@ -3,7 +3,8 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureBinaries } from './binaries.js';
 import { adminKubeconfig, componentSpecs, type ClusterPorts } from './components.js';
 import { generatePki } from './pki.js';
@@ -14,7 +15,7 @@ const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SUPERVISOR = fileURLToPath(new URL('./supervisor.ts', import.meta.url));
 const NODE_AGENT = fileURLToPath(new URL('./node-agent/main.ts', import.meta.url));
 // Resolved here, not by name: child processes run in the cluster's own directory.
-const TSX = ['--import', import.meta.resolve('tsx')];
+const TSX = ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
 
 /** Options for {@link startCluster}. */
 export interface StartClusterOptions {
