@@ -1,33 +1,77 @@
 /**
- * Runs lint, typecheck, tests and builds for every project with one shared
- * local cluster (started here, owned by this process: it goes down with us,
- * even on a crash). Exit code: non-zero when anything failed.
+ * Runs lint, typecheck, tests and builds for every project, for real (no Nx
+ * cache: its cache is machine-wide, and integration tests must meet the
+ * cluster), with one shared local cluster started here and owned by this
+ * process — it goes down with us, even on a crash. Ends with one line
+ * `N passed, N failed, N skipped` summed over every project's vitest report.
  */
 import { spawnSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startCluster } from '@sluice/local-cluster';
 
+const RESULTS = '.vitest-results.json'; // per project, git-ignored
+const common = ['--skip-nx-cache', '--output-style=static', ...process.argv.slice(2)];
+
 function nx(args: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const result = spawnSync('npx', ['nx', ...args], { stdio: 'inherit', env });
-  return result.status ?? 1;
+  return spawnSync('npx', ['nx', ...args], { stdio: 'inherit', env }).status ?? 1;
 }
 
-const extra = process.argv.slice(2);
-let failed = 0;
-failed ||= nx(['sync:check']);
-failed ||= nx(['run-many', '-t', 'lint', 'typecheck', ...extra]);
+/** Every project that has tests: the ones with a vitest config. */
+async function testedProjectDirs(): Promise<string[]> {
+  const dirs: string[] = [];
+  for (const group of ['apps', 'libs', 'tools']) {
+    for (const name of await readdir(group).catch(() => [])) {
+      if (existsSync(join(group, name, 'vitest.config.ts'))) dirs.push(join(group, name));
+    }
+  }
+  return dirs;
+}
+
+/** Sums the vitest JSON reports the test run just wrote; a missing report counts as a failure. */
+async function summarize(dirs: string[]): Promise<{ passed: number; failed: number; skipped: number }> {
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  for (const dir of dirs) {
+    const report = await readFile(join(dir, RESULTS), 'utf8').catch(() => undefined);
+    if (!report) {
+      total.failed += 1;
+      console.error(`test-all: ${dir} wrote no test report`);
+      continue;
+    }
+    const r = JSON.parse(report) as VitestReport;
+    total.passed += r.numPassedTests;
+    total.failed += r.numFailedTests;
+    total.skipped += r.numPendingTests + r.numTodoTests;
+  }
+  return total;
+}
+
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+}
+
+let failed = nx(['sync:check']) || nx(['run-many', '-t', 'lint', 'typecheck', ...common]);
 if (!failed) {
   const cluster = await startCluster();
   console.error(`test-all: shared local cluster ready in ${cluster.startMs} ms`);
+  const env = { ...process.env, SLUICE_KUBECONFIG: cluster.kubeconfigPath };
+  const dirs = await testedProjectDirs();
+  await Promise.all(dirs.map((dir) => rm(join(dir, RESULTS), { force: true })));
   try {
-    failed ||= nx(['run-many', '-t', 'test', 'build', '--parallel=2', ...extra], {
-      ...process.env,
-      SLUICE_KUBECONFIG: cluster.kubeconfigPath,
-    });
+    const reporters = ['--', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`];
+    failed = nx(['run-many', '-t', 'test', '--parallel=2', ...common, ...reporters], env) || failed;
   } finally {
     await cluster.stop();
     await rm(cluster.dir, { recursive: true, force: true });
   }
+  failed = nx(['run-many', '-t', 'build', ...common]) || failed;
+  const { passed, failed: failedTests, skipped } = await summarize(dirs);
+  if (failedTests) failed ||= 1;
+  console.log(`${passed} passed, ${failedTests} failed, ${skipped} skipped`);
 }
 console.error(failed ? 'test-all: FAILED' : 'test-all: all green');
 process.exit(failed);
