@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@sluice/config';
 import { describe, expect, it } from 'vitest';
-import { assertSecretsReadable, parseGatewayConfig } from './config.js';
+import { parseGatewayConfig, publicBaseUrl, readWebhookSecrets } from './config.js';
 
 describe('gateway config', () => {
   it('applies defaults and splits the token file list', () => {
@@ -13,7 +13,27 @@ describe('gateway config', () => {
       SLUICE_LOG_LEVEL: 'info',
       SLUICE_SHUTDOWN_TIMEOUT: 10_000,
       SLUICE_WEBHOOK_TOKEN_FILES: ['/run/secrets/a', '/run/secrets/b'],
+      SLUICE_NAMESPACE: 'sluice-system',
+      SLUICE_WEBHOOK_MAX_BODY_BYTES: 2 * 1024 * 1024,
+      SLUICE_WEBHOOK_TOLERANCE: 300,
     });
+  });
+
+  it('reads the namespace, public URL, body cap and timestamp window', () => {
+    const config = parseGatewayConfig({
+      SLUICE_WEBHOOK_TOKEN_FILES: '/t',
+      SLUICE_NAMESPACE: 'gw-test',
+      SLUICE_PUBLIC_URL: 'https://sluice.example.test/',
+      SLUICE_WEBHOOK_MAX_BODY_BYTES: '65536',
+      SLUICE_WEBHOOK_TOLERANCE: '2m',
+    });
+    expect(config).toMatchObject({ SLUICE_NAMESPACE: 'gw-test', SLUICE_WEBHOOK_MAX_BODY_BYTES: 65536, SLUICE_WEBHOOK_TOLERANCE: 120 });
+    expect(publicBaseUrl(config)).toBe('https://sluice.example.test');
+    expect(publicBaseUrl(parseGatewayConfig({ SLUICE_WEBHOOK_TOKEN_FILES: '/t', SLUICE_PORT: '9000' }))).toBe('http://localhost:9000');
+  });
+
+  it('refuses a namespace that is not a DNS label', () => {
+    expect(() => parseGatewayConfig({ SLUICE_WEBHOOK_TOKEN_FILES: '/t', SLUICE_NAMESPACE: 'Sluice_System' })).toThrow(/SLUICE_NAMESPACE/);
   });
 
   it('reads optional signing key files and a kubeconfig path', () => {
@@ -38,9 +58,21 @@ describe('gateway config', () => {
       SLUICE_WEBHOOK_TOKEN_FILES: join(dir, 'token'),
       SLUICE_WEBHOOK_SIGNING_KEY_FILES: join(dir, 'missing'),
     });
-    const error = await assertSecretsReadable(config).catch((e: unknown) => e);
+    const error = await readWebhookSecrets(config).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(join(dir, 'missing'));
     expect((error as Error).message).not.toContain('tok-7f3a');
+  });
+
+  it('reads every token and signing key, trimmed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gateway-config-'));
+    await writeFile(join(dir, 'a'), 'tok-new\n');
+    await writeFile(join(dir, 'b'), 'tok-old\n');
+    await writeFile(join(dir, 'k'), 'whsec_abc\n');
+    const config = parseGatewayConfig({
+      SLUICE_WEBHOOK_TOKEN_FILES: `${join(dir, 'a')},${join(dir, 'b')}`,
+      SLUICE_WEBHOOK_SIGNING_KEY_FILES: join(dir, 'k'),
+    });
+    expect(await readWebhookSecrets(config)).toEqual({ secretTokens: ['tok-new', 'tok-old'], signingTokens: ['whsec_abc'] });
   });
 });

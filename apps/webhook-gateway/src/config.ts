@@ -1,4 +1,5 @@
-import { filePath, list, parseConfig, readSecretFile, type Env } from '@sluice/config';
+import { duration, filePath, integer, list, parseConfig, readSecretFile, string, url, type Env } from '@sluice/config';
+import { DnsLabelSchema } from '@sluice/delivery';
 import { serviceEnv } from '@sluice/service';
 import * as z from 'zod';
 
@@ -11,6 +12,16 @@ export const gatewayEnv = z.object({
   SLUICE_WEBHOOK_TOKEN_FILES: list(filePath()),
   /** Files holding GitLab webhook signing keys; signatures are verified only when set. */
   SLUICE_WEBHOOK_SIGNING_KEY_FILES: list(filePath()).optional(),
+  /** Namespace holding Applications and Deliveries. */
+  SLUICE_NAMESPACE: string()
+    .pipe(DnsLabelSchema)
+    .default('sluice-system'),
+  /** Base URL people open run pages at; the 202 body links `<url>/deliveries/<name>`. Default `http://localhost:<port>`. */
+  SLUICE_PUBLIC_URL: url().optional(),
+  /** Largest webhook body read; reading stops there (GitLab push payloads list at most 20 commits). */
+  SLUICE_WEBHOOK_MAX_BODY_BYTES: integer({ min: 1024, max: 25 * 1024 * 1024 }).default(2 * 1024 * 1024),
+  /** Accepted `webhook-timestamp` skew either way, when signatures are verified. */
+  SLUICE_WEBHOOK_TOLERANCE: duration({ unit: 's', min: 10, max: 3600 }).default(300),
 });
 
 /** Parsed, frozen gateway configuration. */
@@ -21,12 +32,26 @@ export function parseGatewayConfig(env: Env) {
   return parseConfig(gatewayEnv, env);
 }
 
+/** The webhook secrets, read from their files. Never logged. */
+export interface WebhookSecrets {
+  readonly secretTokens: readonly string[];
+  readonly signingTokens: readonly string[];
+}
+
 /**
- * Reads every configured secret file once, so a Secret that is not mounted
- * (or empty) stops the rollout instead of failing the first webhook.
- * Throws `ConfigError` naming the file.
+ * Reads every configured secret file once at start-up, so a Secret that is
+ * not mounted (or empty) stops the rollout instead of failing the first
+ * webhook. Throws `ConfigError` naming the file, never its content.
  */
-export async function assertSecretsReadable(config: GatewayConfig): Promise<void> {
-  const files = [...config.SLUICE_WEBHOOK_TOKEN_FILES, ...(config.SLUICE_WEBHOOK_SIGNING_KEY_FILES ?? [])];
-  await Promise.all(files.map((file) => readSecretFile(file)));
+export async function readWebhookSecrets(config: GatewayConfig): Promise<WebhookSecrets> {
+  const [secretTokens, signingTokens] = await Promise.all([
+    Promise.all(config.SLUICE_WEBHOOK_TOKEN_FILES.map((file) => readSecretFile(file))),
+    Promise.all((config.SLUICE_WEBHOOK_SIGNING_KEY_FILES ?? []).map((file) => readSecretFile(file))),
+  ]);
+  return { secretTokens, signingTokens };
+}
+
+/** The run-page base URL: `SLUICE_PUBLIC_URL` without a trailing slash, else this process on localhost. */
+export function publicBaseUrl(config: GatewayConfig): string {
+  return (config.SLUICE_PUBLIC_URL ?? `http://localhost:${config.SLUICE_PORT}`).replace(/\/+$/, '');
 }

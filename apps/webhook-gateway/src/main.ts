@@ -1,27 +1,44 @@
-import { createLogger, healthRoutes, launch, Readiness, runService } from '@sluice/service';
+import { KubeClient, kubeConfigFromEnv, loadKubeConfig } from '@sluice/kube';
+import { createLogger, launch, runService } from '@sluice/service';
 import { startTelemetry } from '@sluice/telemetry';
 import pkg from '../package.json' with { type: 'json' };
-import { assertSecretsReadable, parseGatewayConfig } from './config.js';
+import { parseGatewayConfig, publicBaseUrl, readWebhookSecrets } from './config.js';
+import { createGateway } from './gateway.js';
+import { reuseConnections } from './kube-keepalive.js';
 
 const SERVICE = 'webhook-gateway';
 
 void launch(SERVICE, async () => {
   const config = parseGatewayConfig(process.env);
-  await assertSecretsReadable(config);
+  const secrets = await readWebhookSecrets(config);
   const logger = createLogger({ service: SERVICE, level: config.SLUICE_LOG_LEVEL });
   const telemetry = startTelemetry({ serviceName: SERVICE, serviceVersion: pkg.version, env: process.env, logger });
   logger.info({ version: pkg.version, exporting: telemetry.exporting }, 'telemetry configured');
 
-  const readiness = new Readiness();
-  const app = healthRoutes({ readiness });
+  const kubeConfig = reuseConnections(loadKubeConfig(kubeConfigFromEnv(process.env)));
+  const client = new KubeClient({ kubeConfig, fieldManager: `sluice-${SERVICE}` });
+  const gateway = createGateway({
+    client,
+    namespace: config.SLUICE_NAMESPACE,
+    secrets,
+    telemetry,
+    logger,
+    publicUrl: publicBaseUrl(config),
+    maxBodyBytes: config.SLUICE_WEBHOOK_MAX_BODY_BYTES,
+    toleranceSeconds: config.SLUICE_WEBHOOK_TOLERANCE,
+  });
+  logger.info(
+    { namespace: config.SLUICE_NAMESPACE, tokens: secrets.secretTokens.length, signingKeys: secrets.signingTokens.length },
+    'webhook gateway configured',
+  );
 
   await runService({
     logger,
     host: config.SLUICE_HOST,
     port: config.SLUICE_PORT,
-    app,
-    readiness,
+    app: gateway.app,
+    readiness: gateway.readiness,
     shutdownTimeoutMs: config.SLUICE_SHUTDOWN_TIMEOUT,
-    onShutdown: [{ name: 'telemetry', run: () => telemetry.shutdown() }],
+    onShutdown: [gateway.shutdownHook, { name: 'telemetry', run: () => telemetry.shutdown() }],
   });
 });

@@ -1,0 +1,124 @@
+/**
+ * A small HTTP load generator for the benchmark: keep-alive connections to
+ * 127.0.0.1 only, every run bounded in request count and time.
+ */
+import { Agent, request } from 'node:http';
+
+/** One request to send. */
+export interface Shot {
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** What a run measured. */
+export interface LoadResult {
+  readonly sent: number;
+  /** Responses with the expected status. */
+  readonly ok: number;
+  /** Other statuses and transport errors, by status (`error` for transport). */
+  readonly failures: Readonly<Record<string, number>>;
+  /** Latency of every expected response, ms. */
+  readonly latencies: readonly number[];
+  readonly elapsedMs: number;
+}
+
+/** Sends one request to 127.0.0.1:`port` and resolves with its status (0 on a transport error). */
+export function send(agent: Agent, port: number, shot: Shot): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', path: shot.path, agent, headers: { ...shot.headers, 'content-length': Buffer.byteLength(shot.body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(shot.body);
+  });
+}
+
+/**
+ * Open loop: starts request `i` at `i / rate` seconds whatever the earlier
+ * ones are doing, so a slow server cannot slow the offered load down (no
+ * coordinated omission). Exactly `rate × seconds` requests; waits at most
+ * `drainMs` for the stragglers.
+ */
+export async function openLoop(options: {
+  readonly port: number;
+  readonly rate: number;
+  readonly seconds: number;
+  readonly expect: number;
+  readonly shot: (i: number) => Shot;
+  readonly drainMs?: number;
+}): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const total = Math.round(options.rate * options.seconds);
+  const latencies: number[] = [];
+  const failures: Record<string, number> = {};
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / options.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const shot = options.shot(i);
+    const sentAt = performance.now();
+    inflight.push(
+      send(agent, options.port, shot).then((status) => {
+        if (status === options.expect) latencies.push(performance.now() - sentAt);
+        else countFailure(failures, status);
+      }),
+    );
+  }
+  await Promise.race([Promise.all(inflight), new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 10_000))]);
+  const elapsedMs = performance.now() - start;
+  agent.destroy();
+  return { sent: total, ok: latencies.length, failures, latencies, elapsedMs };
+}
+
+/**
+ * Closed loop: `connections` workers each send the next request as soon as
+ * the previous answer arrived, until `seconds` pass or `maxRequests` were sent.
+ */
+export async function closedLoop(options: {
+  readonly port: number;
+  readonly connections: number;
+  readonly seconds: number;
+  readonly maxRequests: number;
+  readonly expect: number;
+  readonly shot: (i: number) => Shot;
+}): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const latencies: number[] = [];
+  const failures: Record<string, number> = {};
+  const start = performance.now();
+  const deadline = start + options.seconds * 1000;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline && next < options.maxRequests) {
+      const shot = options.shot(next++);
+      const sentAt = performance.now();
+      const status = await send(agent, options.port, shot);
+      if (status === options.expect) latencies.push(performance.now() - sentAt);
+      else countFailure(failures, status);
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, worker));
+  const elapsedMs = performance.now() - start;
+  agent.destroy();
+  return { sent: next, ok: latencies.length, failures, latencies, elapsedMs };
+}
+
+function countFailure(failures: Record<string, number>, status: number): void {
+  const key = status === 0 ? 'error' : String(status);
+  failures[key] = (failures[key] ?? 0) + 1;
+}
+
+/** The `p`-th percentile (0–100) of `values`, nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}

@@ -1,0 +1,314 @@
+/**
+ * Webhook gateway benchmark. One command, from the repository root:
+ *
+ *   npm run bench -w @sluice/webhook-gateway
+ *
+ * It builds the gateway (`dist/main.js`), starts a local control plane
+ * without the node agent (or reuses the one in `SLUICE_KUBECONFIG`), installs
+ * the CRDs and an Application in a fresh namespace, runs the built gateway,
+ * and measures, against 127.0.0.1 only:
+ *
+ * 1. signed webhooks → Delivery created, open loop at 50, 100 and 200 req/s
+ *    for 10 s each (p50/p99 latency, achieved throughput, gateway RSS);
+ * 2. the gateway's maximum (closed loop, 16 connections, 10 s);
+ * 3. the seed design it replaces, `bench/seed_flask.py` (HMAC check, JSON
+ *    parse, `kubectl create job` per request), on the same payloads: maximum
+ *    throughput with 4 concurrent clients, 10 s (Flask is pip-installed if absent);
+ * 4. bad-token rejections per second over HTTP (closed loop, 32 connections,
+ *    10 s) with the gateway pinned to one core (`taskset -a -p -c 1`) and its
+ *    RSS before and after.
+ *
+ * The apiserver, etcd, the gateway and the load generator share the machine;
+ * the load average is printed with each row because it moves the figures.
+ *
+ * Every push uses a new branch and SHA, so each accepted request creates one
+ * Delivery (and writes its first status). Everything is bounded in count and
+ * time and stops by itself; the namespaces and a cluster it started are removed.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { signWebhookPayload } from '@sluice/gitlab';
+import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import { applicationObject, fakeSha, pushPayload } from '../src/fixtures/index.js';
+import { installCrds, waitUntil } from '../src/testing/crds.testkit.js';
+import { closedLoop, openLoop, percentile, type LoadResult, type Shot } from './load.js';
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repoDir = join(appDir, '..', '..');
+const TOKEN = `bench-token-${randomBytes(8).toString('hex')}`;
+const SIGNING = `whsec_${randomBytes(32).toString('base64')}`;
+const RUN = randomBytes(4).toString('hex');
+const RATES = [50, 100, 200];
+const PHASE_SECONDS = 10;
+
+interface Row {
+  readonly scenario: string;
+  readonly load: string;
+  readonly result: LoadResult;
+  readonly rssMb: string;
+  /** 1-minute load average when the row finished. */
+  readonly loadavg?: string;
+}
+
+const rows: Row[] = [];
+const addRow = (row: Row): void => void rows.push({ ...row, loadavg: loadavg()[0]?.toFixed(1) ?? "?" });
+const cleanups: (() => Promise<void> | void)[] = [];
+let cpuNote = '';
+
+async function main(): Promise<void> {
+  const kubeconfig = process.env['SLUICE_KUBECONFIG'] ?? startCluster();
+  const kubectl = join(execFileSync('bash', ['tools/local-cluster/build.sh'], { cwd: repoDir, encoding: 'utf8' }).trim().split('\n').pop() as string, 'kubectl');
+  const admin = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: kubeconfig }), fieldManager: 'gateway-bench' });
+  await installCrds(admin);
+  const namespace = await createNamespace(admin, 'gw-bench');
+  const seedNamespace = await createNamespace(admin, 'gw-bench-seed');
+  await admin.create(applicationObject('inventory', namespace));
+
+  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-'));
+  await writeFile(join(dir, 'token'), TOKEN);
+  await writeFile(join(dir, 'signing'), SIGNING);
+  const gateway = await startGateway(dir, kubeconfig, namespace);
+  const rss = () => rssMb(gateway.pid as number);
+  log(`gateway pid ${gateway.pid} on 127.0.0.1:${gateway.port}`);
+
+  await openLoop({ port: gateway.port, rate: 50, seconds: 2, expect: 202, shot: (i) => signedPush('/webhooks/gitlab', 'warmup', i) });
+  for (const rate of RATES) {
+    log(`signed pushes at ${rate} req/s for ${PHASE_SECONDS} s`);
+    const sampler = sampleMax(rss);
+    const result = await openLoop({ port: gateway.port, rate, seconds: PHASE_SECONDS, expect: 202, shot: (i) => signedPush('/webhooks/gitlab', `r${rate}`, i) });
+    addRow({ scenario: 'gateway: signed push → Delivery', load: `open loop ${rate}/s`, result, rssMb: `${sampler.stop()} max` });
+  }
+  log('gateway maximum, closed loop');
+  {
+    const sampler = sampleMax(rss);
+    const cluster = clusterPids(kubeconfig);
+    const cpuBefore = [gateway.pid as number, ...cluster].map(cpuMs);
+    const result = await closedLoop({ port: gateway.port, connections: 16, seconds: PHASE_SECONDS, maxRequests: 20_000, expect: 202, shot: (i) => signedPush('/webhooks/gitlab', 'max', i) });
+    addRow({ scenario: 'gateway: signed push → Delivery', load: 'closed loop, 16 conns', result, rssMb: `${sampler.stop()} max` });
+    const perRequest = [gateway.pid as number, ...cluster].map((pid, i) => ((cpuMs(pid) - (cpuBefore[i] as number)) / Math.max(1, result.ok)).toFixed(2));
+    cpuNote = `CPU per accepted webhook (closed loop): gateway ${perRequest[0]} ms, kube-apiserver ${perRequest[1] ?? '?'} ms, etcd ${perRequest[2] ?? '?'} ms`;
+  }
+  log('bad tokens, closed loop, gateway pinned to one core');
+  {
+    const pinned = pin(gateway.pid as number);
+    const before = rss();
+    const body = JSON.stringify(pushPayload('trunk', fakeSha('bad-0'), fakeSha('bad-1')));
+    const shot: Shot = { path: '/webhooks/gitlab', headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-token' }, body };
+    const result = await closedLoop({ port: gateway.port, connections: 32, seconds: PHASE_SECONDS, maxRequests: 1_000_000, expect: 401, shot: () => shot });
+    addRow({ scenario: `gateway: bad token → 401 (HTTP${pinned ? ', 1 core' : ', NOT pinned'})`, load: 'closed loop, 32 conns', result, rssMb: `${before} → ${rss()}` });
+  }
+  const deliveries = (await admin.list({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace })).items.length;
+  log(`${deliveries} Deliveries in ${namespace}`);
+
+  log('seed design: Flask + kubectl create job');
+  const seed = await startSeed(kubectl, kubeconfig, seedNamespace);
+  {
+    const sampler = sampleMax(() => rssMb(seed.pid as number));
+    const result = await closedLoop({ port: seed.port, connections: 4, seconds: PHASE_SECONDS, maxRequests: 2_000, expect: 202, shot: (i) => signedPush('/webhook', 'seed', i) });
+    addRow({ scenario: 'seed: Flask HMAC + kubectl create job', load: 'closed loop, 4 conns', result, rssMb: `${sampler.stop()} max` });
+  }
+  printTable(deliveries);
+}
+
+function signedPush(path: string, phase: string, i: number): Shot {
+  const sha = fakeSha(`${RUN}-${phase}-${i}`);
+  const body = JSON.stringify(pushPayload(`feature/load-${phase}-${i}`, fakeSha(`${RUN}-${phase}-${i}-parent`), sha));
+  const id = `msg_${RUN}_${phase}_${i}`;
+  const timestamp = Math.floor(Date.now() / 1000);
+  return {
+    path,
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-gitlab-event': 'Push Hook',
+      'x-gitlab-token': TOKEN,
+      'idempotency-key': id,
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signWebhookPayload({ signingToken: SIGNING, webhookId: id, timestamp, body }),
+    },
+  };
+}
+
+function startCluster(): string {
+  const dir = join(tmpdir(), `gw-bench-cluster-${RUN}`);
+  log(`starting a local control plane in ${dir} (no node agent)`);
+  const script = `import('@sluice/local-cluster').then(async (m) => { const c = await m.startCluster({ nodeAgent: false, lifetime: 'detached', dir: ${JSON.stringify(dir)} }); console.log(c.kubeconfigPath); })`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  cleanups.push(() => {
+    const stop = `import('@sluice/local-cluster').then((m) => m.stopCluster(${JSON.stringify(dir)}))`;
+    execFileSync(process.execPath, ['--import', 'tsx', '-e', stop], { cwd: repoDir, stdio: 'inherit' });
+  });
+  return out.trim().split('\n').pop() as string;
+}
+
+async function createNamespace(client: KubeClient, prefix: string): Promise<string> {
+  const ns = await client.create<KubeObject>({ apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: `${prefix}-` } });
+  const name = ns.metadata.name as string;
+  cleanups.push(async () => void (await client.delete({ apiVersion: 'v1', kind: 'Namespace', name })));
+  return name;
+}
+
+async function startGateway(dir: string, kubeconfig: string, namespace: string): Promise<ChildProcess & { port: number }> {
+  const main = join(appDir, 'dist', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing; run the bench through "npm run bench -w @sluice/webhook-gateway", which builds it`);
+  const port = await freePort();
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    SLUICE_PORT: String(port),
+    SLUICE_HOST: '127.0.0.1',
+    SLUICE_LOG_LEVEL: 'warn',
+    SLUICE_NAMESPACE: namespace,
+    SLUICE_WEBHOOK_TOKEN_FILES: join(dir, 'token'),
+    SLUICE_WEBHOOK_SIGNING_KEY_FILES: join(dir, 'signing'),
+    KUBECONFIG: kubeconfig,
+  };
+  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  cleanups.push(() => void child.kill('SIGTERM'));
+  await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200, 'the gateway to be ready', 60_000);
+  return Object.assign(child, { port });
+}
+
+async function startSeed(kubectl: string, kubeconfig: string, namespace: string): Promise<ChildProcess & { port: number }> {
+  ensureFlask();
+  const port = await freePort();
+  const env = { PATH: process.env['PATH'] ?? '', SEED_PORT: String(port), SEED_SIGNING_TOKEN: SIGNING, SEED_KUBECTL: kubectl, SEED_KUBECONFIG: kubeconfig, SEED_NAMESPACE: namespace };
+  const child = spawn('python3', [join(appDir, 'bench', 'seed_flask.py')], { env, stdio: ['ignore', 'ignore', 'ignore'] });
+  cleanups.push(() => void child.kill('SIGTERM'));
+  await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200, 'the Flask seed server', 30_000);
+  return Object.assign(child, { port });
+}
+
+function ensureFlask(): void {
+  const has = () => {
+    try {
+      execFileSync('python3', ['-c', 'import flask'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (has()) return;
+  log('Flask is missing; installing it with pip (outside the npm workspace)');
+  try {
+    execFileSync('python3', ['-m', 'pip', 'install', '--quiet', 'flask'], { stdio: 'inherit' });
+  } catch {
+    // Debian's Python refuses user installs into the system environment without this flag.
+    execFileSync('python3', ['-m', 'pip', 'install', '--quiet', '--break-system-packages', 'flask'], { stdio: 'inherit' });
+  }
+  if (!has()) throw new Error('Flask could not be installed; install it (apt install python3-flask or pip install flask) and rerun');
+}
+
+/** Restricts every thread of `pid` to CPU 1; false when taskset is unavailable. */
+function pin(pid: number): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', '1', String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** user+system CPU time of `pid`, ms (clock ticks are 10 ms on Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The kube-apiserver serving `kubeconfig` and its etcd, found by their command lines; empty when not found. */
+function clusterPids(kubeconfig: string): number[] {
+  const port = /server"?:\s*"?https:\/\/127\.0\.0\.1:(\d+)/.exec(readFileSync(kubeconfig, 'utf8'))?.[1];
+  const cmdlines = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map((pid) => {
+      try {
+        return { pid: Number(pid), cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0') };
+      } catch {
+        return { pid: Number(pid), cmd: [] as string[] };
+      }
+    });
+  const apiserver = cmdlines.find((p) => p.cmd.includes(`--secure-port=${port}`) && p.cmd[0]?.endsWith('kube-apiserver'));
+  const etcdUrl = apiserver?.cmd.find((arg) => arg.startsWith('--etcd-servers='))?.slice('--etcd-servers='.length);
+  const etcd = cmdlines.find((p) => p.cmd[0]?.endsWith('etcd') && p.cmd.includes(`--listen-client-urls=${etcdUrl}`));
+  return [apiserver?.pid, etcd?.pid].filter((pid): pid is number => pid !== undefined);
+}
+
+function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Math.round(Number(match?.[1] ?? 0) / 1024);
+}
+
+function sampleMax(read: () => number): { stop(): number } {
+  let max = read();
+  const timer = setInterval(() => (max = Math.max(max, read())), 250);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(max, read());
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function printTable(deliveries: number): void {
+  const header = ['scenario', 'load', 'sent', 'ok', 'failed', 'p50 ms', 'p99 ms', 'achieved/s', 'RSS MB', 'loadavg'];
+  const lines = rows.map(({ scenario, load, result, rssMb: rss, loadavg: la }) => {
+    const failed = Object.entries(result.failures).map(([k, v]) => `${v}×${k}`).join(' ') || '0';
+    return [scenario, load, String(result.sent), String(result.ok), failed, fmt(percentile(result.latencies, 50)), fmt(percentile(result.latencies, 99)), (result.ok / (result.elapsedMs / 1000)).toFixed(1), rss, la ?? '?'];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+  const row = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+  console.log(['', row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n'));
+  const max = rows.find((r) => r.load.startsWith('closed loop, 16'));
+  const seed = rows.find((r) => r.scenario.startsWith('seed'));
+  if (max && seed && seed.result.ok > 0) {
+    const rate = (r: Row) => r.result.ok / (r.result.elapsedMs / 1000);
+    console.log(`\ngateway max / seed max: ${(rate(max) / rate(seed)).toFixed(1)}×   (${deliveries} Deliveries created in the gateway namespace)`);
+  }
+  if (cpuNote) console.log(cpuNote);
+  console.log(`node ${process.version}, ${(execFileSync('nproc', { encoding: 'utf8' }) as string).trim()} CPUs; latency = request sent → response read, client on the same machine`);
+}
+
+function fmt(ms: number): string {
+  return Number.isNaN(ms) ? '-' : ms.toFixed(1);
+}
+
+function log(message: string): void {
+  console.error(`bench: ${message}`);
+}
+
+async function cleanup(): Promise<void> {
+  for (const step of cleanups.reverse()) {
+    try {
+      await step();
+    } catch (error) {
+      log(`cleanup step failed: ${String(error)}`);
+    }
+  }
+}
+
+// A bench that is interrupted still removes what it started.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+
+main()
+  .then(cleanup, async (error: unknown) => {
+    console.error(error);
+    await cleanup();
+    process.exitCode = 1;
+  });

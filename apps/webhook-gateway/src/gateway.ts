@@ -1,0 +1,90 @@
+import { API_GROUP_VERSION } from '@sluice/delivery';
+import type { KubeClient } from '@sluice/kube';
+import { Readiness, type Logger, type ShutdownHook } from '@sluice/service';
+import type { Telemetry } from '@sluice/telemetry';
+import type { Hono } from 'hono';
+import type { RequestIdVariables } from 'hono/request-id';
+import { createGatewayApp } from './app.js';
+import { ApplicationStore, watchApplications } from './applications.js';
+import type { WebhookSecrets } from './config.js';
+import { DeliveryStore, watchDeliveries, type DeliveryIndex } from './deliveries.js';
+import { applyPlan } from './intake/act.js';
+import { createIntake } from './intake/intake.js';
+import { createAuthenticator } from './webhook/auth.js';
+import { createWebhookObserver } from './webhook/observe.js';
+import { ReplayGuard } from './webhook/replay.js';
+
+/** Everything the gateway is built from; `main.ts` makes these from the config. */
+export interface GatewayDeps {
+  readonly client: KubeClient;
+  /** Namespace of Applications and Deliveries. */
+  readonly namespace: string;
+  readonly secrets: WebhookSecrets;
+  readonly telemetry: Pick<Telemetry, 'tracer' | 'meter'>;
+  readonly logger: Logger;
+  /** Base of run-page links, without a trailing slash. */
+  readonly publicUrl: string;
+  readonly maxBodyBytes: number;
+  readonly toleranceSeconds: number;
+}
+
+/** A wired gateway: its HTTP app, its readiness, and what to stop on shutdown. */
+export interface Gateway {
+  readonly app: Hono<{ Variables: RequestIdVariables }>;
+  readonly readiness: Readiness;
+  /** The gateway's view of the Deliveries (its informer cache), for tests and diagnostics. */
+  readonly deliveries: DeliveryIndex;
+  /** Stops the informers (the caches stay readable). */
+  readonly shutdownHook: ShutdownHook;
+}
+
+/**
+ * Wires the gateway by hand: the Application and Delivery caches (informers,
+ * started here), authentication, the intake, and the HTTP app. Ready only
+ * once both caches have synced and the apiserver answers a live call.
+ */
+export function createGateway(deps: GatewayDeps): Gateway {
+  const { client, namespace, logger } = deps;
+  // First, so a signing token in the wrong form fails start-up before any watch opens.
+  const authenticator = createAuthenticator({
+    secretTokens: deps.secrets.secretTokens,
+    signingTokens: deps.secrets.signingTokens,
+    toleranceSeconds: deps.toleranceSeconds,
+    maxBodyBytes: deps.maxBodyBytes,
+  });
+  const applications = new ApplicationStore();
+  const deliveries = new DeliveryStore();
+  const applicationInformer = watchApplications(client, namespace, applications, logger);
+  const deliveryInformer = watchDeliveries(client, namespace, deliveries, logger);
+
+  const probe = { apiVersion: API_GROUP_VERSION, kind: 'Delivery', namespace, name: 'readyz-probe' };
+  const readiness = new Readiness()
+    // A live call, not just the caches: a synced informer keeps its data when the apiserver goes away.
+    .add('kubernetes', async () => (await client.get(probe), true))
+    .add('applications', () => applicationInformer.hasSynced())
+    .add('deliveries', () => deliveryInformer.hasSynced());
+
+  const app = createGatewayApp({
+    readiness,
+    webhook: {
+      authenticator,
+      intake: createIntake({ applications, deliveries, namespace, apply: (plan) => applyPlan(plan, { client, logger }) }),
+      observer: createWebhookObserver({ meter: deps.telemetry.meter }),
+      tracer: deps.telemetry.tracer,
+      logger,
+      publicUrl: deps.publicUrl,
+      maxBodyBytes: deps.maxBodyBytes,
+      toleranceSeconds: deps.toleranceSeconds,
+      replay: new ReplayGuard(),
+    },
+  });
+
+  const shutdownHook: ShutdownHook = {
+    name: 'informers',
+    run: () => {
+      applicationInformer.stop();
+      deliveryInformer.stop();
+    },
+  };
+  return { app, readiness, deliveries, shutdownHook };
+}

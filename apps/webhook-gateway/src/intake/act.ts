@@ -1,0 +1,93 @@
+import { API_GROUP_VERSION } from '@sluice/delivery';
+import { isKubeError, type KubeClient, type KubeObject, type ObjectRef } from '@sluice/kube';
+import type { Logger } from '@sluice/service';
+import type { IgnoreReason } from './event.js';
+import { endedStatus, type IntakePlan } from './plan.js';
+
+/** What a webhook ended as, after its plan was applied. */
+export type IntakeOutcome =
+  | { readonly status: 'accepted'; readonly delivery: string; readonly superseded: readonly string[] }
+  | { readonly status: 'duplicate'; readonly delivery: string }
+  | { readonly status: 'ignored'; readonly reason: IgnoreReason; readonly detail: string; readonly canceled?: readonly string[] }
+  | { readonly status: 'rejected'; readonly reason: 'malformed'; readonly detail: string };
+
+/** What {@link applyPlan} needs. */
+export interface ActDeps {
+  readonly client: KubeClient;
+  readonly logger: Logger;
+  /** Clock for stage finish times. Default `() => new Date()`. */
+  readonly now?: () => Date;
+}
+
+/**
+ * Applies a plan through the Kubernetes API. The Delivery is created before
+ * anything else, so a 202 always means it exists; an `AlreadyExists` (another
+ * request or replica won the race for the deterministic name) is a
+ * duplicate and then nothing else is written. The gateway writes no status
+ * on a new Delivery: status belongs to the controllers, which read a
+ * missing one as Pending (and the trace context is in its annotations). Marking older Deliveries
+ * Superseded is best effort once the new one exists: a failure there is
+ * logged, not returned, because the webhook was durably accepted. Canceling
+ * is the whole point of a deletion, so its failures propagate (as
+ * `KubeError`) and the webhook fails.
+ */
+export async function applyPlan(plan: IntakePlan, deps: ActDeps): Promise<IntakeOutcome> {
+  const now = deps.now ?? (() => new Date());
+  switch (plan.action) {
+    case 'ignore':
+      return { status: 'ignored', reason: plan.reason, detail: plan.detail };
+    case 'reject':
+      return { status: 'rejected', reason: plan.reason, detail: plan.detail };
+    case 'duplicate':
+      return { status: 'duplicate', delivery: plan.delivery };
+    case 'cancel': {
+      const message = `${plan.detail}; canceled`;
+      const canceled = await Promise.all(
+        plan.cancel.map((name) => endEarly(deps.client, deliveryRef(plan.namespace, name), { phase: 'Canceled', message, now: now() })),
+      );
+      return { status: 'ignored', reason: 'ref_deleted', detail: plan.detail, canceled: plan.cancel.filter((_, i) => canceled[i]) };
+    }
+    case 'create': {
+      const result = await deps.client.createIfAbsent<KubeObject>(plan.delivery);
+      const name = plan.delivery.metadata.name;
+      if (!result.created) return { status: 'duplicate', delivery: name };
+      const superseded = await supersedeOlder(deps, plan.delivery.metadata.namespace, name, plan.supersede, now);
+      return { status: 'accepted', delivery: name, superseded };
+    }
+  }
+}
+
+/** Marks the older Deliveries of the line Superseded by `name`; returns those it changed. */
+async function supersedeOlder(deps: ActDeps, namespace: string, name: string, supersede: readonly string[], now: () => Date): Promise<string[]> {
+  const ended = await Promise.allSettled(
+    supersede.map((old) =>
+      endEarly(deps.client, deliveryRef(namespace, old), { phase: 'Superseded', message: `superseded by ${name}`, supersededBy: name, now: now() }),
+    ),
+  );
+  const superseded: string[] = [];
+  ended.forEach((outcome, i) => {
+    const old = supersede[i] as string;
+    if (outcome.status === 'fulfilled' && outcome.value) superseded.push(old);
+    if (outcome.status === 'rejected') deps.logger.warn({ err: outcome.reason, delivery: old, supersededBy: name }, 'could not mark a Delivery Superseded');
+  });
+  return superseded;
+}
+
+/** Ends one Delivery early through the status subresource, retrying on conflicts. False when it had already ended or is gone. */
+async function endEarly(
+  client: KubeClient,
+  ref: ObjectRef,
+  end: { readonly phase: 'Superseded' | 'Canceled'; readonly message: string; readonly supersededBy?: string; readonly now: Date },
+): Promise<boolean> {
+  try {
+    const result = await client.updateStatus(ref, (current) => endedStatus(current['status'], end));
+    return result.changed;
+  } catch (error) {
+    if (isKubeError(error, 'NotFound')) return false;
+    throw error;
+  }
+}
+
+function deliveryRef(namespace: string, name: string): ObjectRef {
+  return { apiVersion: API_GROUP_VERSION, kind: 'Delivery', namespace, name };
+}

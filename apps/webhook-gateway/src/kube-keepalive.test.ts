@@ -1,0 +1,41 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeClient, loadKubeConfig } from '@sluice/kube';
+import { afterEach, describe, expect, it } from 'vitest';
+import { reuseConnections } from './kube-keepalive.js';
+
+/** A stand-in apiserver that counts TCP connections and answers every GET with a ConfigMap. */
+async function countingServer(): Promise<{ server: Server; url: string; connections: () => number }> {
+  let connections = 0;
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url?.startsWith('/api/v1/namespaces/default/configmaps/')) {
+      res.end(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } }));
+    } else {
+      res.end(JSON.stringify({ resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true }] }));
+    }
+  });
+  server.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
+}
+
+describe('reuseConnections', () => {
+  let server: Server | undefined;
+  afterEach(() => server?.close());
+
+  async function connectionsFor20Gets(wrap: boolean): Promise<number> {
+    const fake = await countingServer();
+    server = fake.server;
+    const kubeConfig = loadKubeConfig({ mode: 'explicit', server: fake.url });
+    const client = new KubeClient({ kubeConfig: wrap ? reuseConnections(kubeConfig) : kubeConfig, fieldManager: 'test' });
+    for (let i = 0; i < 20; i++) await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'x' });
+    server.closeAllConnections();
+    return fake.connections();
+  }
+
+  it('sends sequential API calls over one connection instead of one each', async () => {
+    expect(await connectionsFor20Gets(false)).toBeGreaterThanOrEqual(20);
+    expect(await connectionsFor20Gets(true)).toBe(1);
+  });
+});
