@@ -51,7 +51,7 @@ beforeAll(async () => {
     env: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_METRICS_EXPORTER: 'none' },
   });
   gateway = createGateway({
-    client: adminClient('sluice-webhook-gateway', true),
+    client: adminClient('sluice-webhook-gateway'),
     namespace,
     secrets: { secretTokens: [TOKEN], signingTokens: [] },
     telemetry,

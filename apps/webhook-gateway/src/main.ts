@@ -4,7 +4,6 @@ import { startTelemetry } from '@sluice/telemetry';
 import pkg from '../package.json' with { type: 'json' };
 import { parseGatewayConfig, publicBaseUrl, readWebhookSecrets } from './config.js';
 import { createGateway } from './gateway.js';
-import { reuseConnections } from './kube-keepalive.js';
 
 const SERVICE = 'webhook-gateway';
 
@@ -15,7 +14,7 @@ void launch(SERVICE, async () => {
   const telemetry = startTelemetry({ serviceName: SERVICE, serviceVersion: pkg.version, env: process.env, logger });
   logger.info({ version: pkg.version, exporting: telemetry.exporting }, 'telemetry configured');
 
-  const kubeConfig = reuseConnections(loadKubeConfig(kubeConfigFromEnv(process.env)));
+  const kubeConfig = loadKubeConfig(kubeConfigFromEnv(process.env));
   const client = new KubeClient({ kubeConfig, fieldManager: `sluice-${SERVICE}` });
   const gateway = createGateway({
     client,

@@ -1,5 +1,6 @@
 import { createConfiguration, ServerConfiguration } from '@kubernetes/client-node';
 import type { Configuration, HttpMethod, KubeConfig } from '@kubernetes/client-node';
+import { ConnectionPool } from './connection-pool.js';
 import { KubeError, errorFromResponse, toKubeError } from './errors.js';
 
 /** One HTTP call to the apiserver. */
@@ -22,10 +23,12 @@ export interface KubeRequest {
  * (a misspelled field never reaches server-side field validation, and an
  * apply that lost a field makes the server remove it) and turns timestamps
  * into `Date`s. Here the body goes out exactly as given and the response
- * comes back exactly as sent.
+ * comes back exactly as sent. Calls share keep-alive connections
+ * ({@link ConnectionPool}).
  */
 export class KubeTransport {
   private readonly config: Configuration;
+  private readonly pool = new ConnectionPool();
 
   constructor(
     private readonly kc: KubeConfig,
@@ -52,6 +55,7 @@ export class KubeTransport {
     let text: string;
     try {
       await this.kc.applySecurityAuthentication(ctx);
+      this.pool.adopt(ctx);
       const res = await this.config.httpApi.send(ctx).toPromise();
       status = res.httpStatusCode;
       text = await res.body.text();

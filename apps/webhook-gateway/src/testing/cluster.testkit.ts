@@ -4,7 +4,6 @@
  */
 import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
 import { inject } from 'vitest';
-import { reuseConnections } from '../kube-keepalive.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,10 +11,10 @@ declare module 'vitest' {
   }
 }
 
-/** A client with the test cluster's admin credentials; `pooled` reuses connections as the gateway does. */
-export function adminClient(fieldManager = 'gateway-int-test', pooled = false): KubeClient {
+/** A client with the test cluster's admin credentials. */
+export function adminClient(fieldManager = 'gateway-int-test'): KubeClient {
   const kubeConfig = loadKubeConfig({ mode: 'file', path: inject('kubeconfig') });
-  return new KubeClient({ kubeConfig: pooled ? reuseConnections(kubeConfig) : kubeConfig, fieldManager });
+  return new KubeClient({ kubeConfig, fieldManager });
 }
 
 /** A fresh namespace for one test file. */

@@ -1,41 +1,47 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
-import type { loadKubeConfig } from '@sluice/kube';
-
-/** client-node's KubeConfig, as `@sluice/kube` builds it. */
-type KubeConfig = ReturnType<typeof loadKubeConfig>;
+import type { RequestContext } from '@kubernetes/client-node';
 
 // Agent options that decide which server and credentials a pooled connection belongs to.
 const TLS_KEYS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
 
 /**
- * Makes API calls through `kc` reuse their connections.
+ * Keeps API calls on a few long-lived connections.
  *
  * client-node 1.4 builds a new `https.Agent` (without keep-alive) for every
- * request in `applySecurityAuthentication`, so each call to the apiserver
- * pays a TCP and TLS handshake: about 8 ms per call on the local control
- * plane and most of the gateway's CPU under load. This wraps that one public
- * method on this instance so every request gets the same keep-alive agent,
- * rebuilt only when the TLS material changes. Credentials sent as headers
- * (tokens, rotating ServiceAccount tokens) are untouched; proxy agents are
- * left alone. Belongs in `@sluice/kube`'s transport; kept here until it is.
+ * request in `applySecurityAuthentication`, so each call would pay a TCP and
+ * TLS handshake — about 8 ms on the local control plane, and most of a busy
+ * service's CPU. After authentication has set up a request, {@link adopt}
+ * swaps that throwaway agent for one shared keep-alive agent with the same
+ * TLS material (rebuilt only when the material changes, e.g. a rotated
+ * client certificate). Credentials sent as headers (tokens) are untouched;
+ * proxy agents are left alone.
  */
-export function reuseConnections(kc: KubeConfig, maxSockets = 32): KubeConfig {
-  const apply = kc.applySecurityAuthentication.bind(kc);
-  let shared: HttpAgent | undefined;
-  kc.applySecurityAuthentication = async (context) => {
-    await apply(context);
+export class ConnectionPool {
+  private shared: HttpAgent | undefined;
+
+  constructor(private readonly maxSockets = 32) {}
+
+  /** Points an authenticated request context at the shared keep-alive agent. */
+  adopt(context: RequestContext): void {
     const fresh = context.getAgent();
     if (fresh === undefined || (fresh.constructor !== HttpsAgent && fresh.constructor !== HttpAgent)) return;
     const options = (fresh as HttpsAgent).options;
+    const shared = this.shared;
     if (shared === undefined || shared.constructor !== fresh.constructor || !sameTls((shared as HttpsAgent).options, options)) {
       shared?.destroy();
       const Ctor = fresh.constructor as typeof HttpsAgent;
-      shared = new Ctor({ ...options, keepAlive: true, maxSockets });
+      this.shared = new Ctor({ ...options, keepAlive: true, maxSockets: this.maxSockets });
     }
-    context.setAgent(shared);
-  };
-  return kc;
+    fresh.destroy();
+    context.setAgent(this.shared!);
+  }
+
+  /** Closes the pooled connections. */
+  destroy(): void {
+    this.shared?.destroy();
+    this.shared = undefined;
+  }
 }
 
 function sameTls(a: AgentOptions, b: AgentOptions): boolean {
