@@ -27,14 +27,14 @@ export class ConnectionPool {
     const fresh = context.getAgent();
     if (fresh === undefined || (fresh.constructor !== HttpsAgent && fresh.constructor !== HttpAgent)) return;
     const options = (fresh as HttpsAgent).options;
-    const shared = this.shared;
+    let shared = this.shared;
     if (shared === undefined || shared.constructor !== fresh.constructor || !sameTls((shared as HttpsAgent).options, options)) {
       shared?.destroy();
       const Ctor = fresh.constructor as typeof HttpsAgent;
-      this.shared = new Ctor({ ...options, keepAlive: true, maxSockets: this.maxSockets });
+      shared = this.shared = new Ctor({ ...options, keepAlive: true, maxSockets: this.maxSockets });
     }
     fresh.destroy();
-    context.setAgent(this.shared!);
+    context.setAgent(shared);
   }
 
   /** Closes the pooled connections. */
