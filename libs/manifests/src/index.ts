@@ -49,3 +49,4 @@ export type { ActiveServiceProps } from './active-service.js';
 export { applicationCrd, deliveryCrd } from './crds.js';
 export { toStructuralSchema } from './structural-schema.js';
 export type { WireSchema } from './structural-schema.js';
+export { toWire } from './wire.js';
