@@ -1,3 +1,8 @@
+/**
+ * Helpers for integration tests on the local cluster, imported as
+ * `@sluice/local-cluster/testing` (kept out of the main entry so nothing
+ * ships them).
+ */
 import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 
 /** An admin KubeConfig for a test run, from the path the global setup provides. */
