@@ -1,12 +1,42 @@
-import { filePath, parseConfig, type Env } from '@sluice/config';
+import { duration, filePath, integer, oneOf, parseConfig, string, url, type Env } from '@sluice/config';
 import { serviceEnv } from '@sluice/service';
 import * as z from 'zod';
+import type { RunnerSettings } from './controller/settings.js';
+import { TestRunnerError } from './errors.js';
 
-/** The test-runner's environment. */
+/** The test-runner's environment. Every variable is optional; see README's configuration reference. */
 export const testRunnerEnv = z.object({
   ...serviceEnv({ defaultPort: 8081 }),
   /** Kubeconfig for running outside a cluster; in-cluster credentials otherwise. */
   KUBECONFIG: filePath().optional(),
+  /** Namespace of Applications and Deliveries. */
+  SLUICE_NAMESPACE: string().default('sluice-system'),
+  /** Namespace the test and build Jobs run in. */
+  SLUICE_TEST_NAMESPACE: string().default('sluice-test'),
+  /** Deliveries with a Job running at once; the rest wait, oldest push first. */
+  SLUICE_MAX_CONCURRENT_JOBS: integer({ min: 1, max: 1000 }).default(5),
+  /** Secret (keys `username`, `password`) in the test namespace mounted into the clone step. */
+  SLUICE_GIT_CREDENTIALS_SECRET: string().default('sluice-git-credentials'),
+  /** Image with git and /bin/sh for the clone step. */
+  SLUICE_CLONE_IMAGE: string().default('alpine/git:v2.49.1'),
+  /** How long a Job whose pod is refused by a ResourceQuota waits for room before the stage fails with QuotaExceeded. */
+  SLUICE_QUOTA_WAIT: duration({ unit: 'ms', min: 0, max: 86_400_000 }).default(600_000),
+  /** How long a pod may stay unschedulable or unable to pull its image before the stage fails. */
+  SLUICE_POD_PENDING_GRACE: duration({ unit: 'ms', min: 0, max: 86_400_000 }).default(120_000),
+  /** Retries of a failed clone (network flakes); failing installs and tests are never retried. */
+  SLUICE_JOB_BACKOFF_LIMIT: integer({ min: 0, max: 10 }).default(2),
+  /** How long finished Jobs (and their pods and logs) are kept. */
+  SLUICE_JOB_TTL: duration({ unit: 's', min: 0, max: 604_800 }).default(3600),
+  /** Lines of a failed step's log kept in the Delivery (also capped at 4096 characters). */
+  SLUICE_LOG_TAIL_LINES: integer({ min: 1, max: 1000 }).default(50),
+  /** `buildkit`: rootless BuildKit pushes `<repository>:<sha>`; `archive`: the local build (a tarball of the build context uploaded to SLUICE_ARTIFACT_REGISTRY_URL). */
+  SLUICE_BUILD_MODE: oneOf(['buildkit', 'archive']).default('buildkit'),
+  /** Default builder image; an Application may override it with the annotation `sluice.dev/builder-image`. */
+  SLUICE_BUILDER_IMAGE: string().optional(),
+  /** Secret in the test namespace with the registry credentials (buildkit: `.dockerconfigjson`; archive: `username`, `password`). */
+  SLUICE_REGISTRY_CREDENTIALS_SECRET: string().default('sluice-registry-credentials'),
+  /** Base URL the archive build uploads to (`<url>/<repository>/<sha>.tar.gz`). Required when SLUICE_BUILD_MODE=archive. */
+  SLUICE_ARTIFACT_REGISTRY_URL: url().optional(),
 });
 
 /** Parsed, frozen test-runner configuration. */
@@ -15,4 +45,31 @@ export type TestRunnerConfig = ReturnType<typeof parseTestRunnerConfig>;
 /** Parses the test-runner's variables from `env`; throws `ConfigError` naming each bad one. */
 export function parseTestRunnerConfig(env: Env) {
   return parseConfig(testRunnerEnv, env);
+}
+
+const DEFAULT_BUILDER_IMAGE = { buildkit: 'moby/buildkit:v0.23.2-rootless', archive: 'alpine:3.22' } as const;
+
+/** The controller's plain-data settings from the parsed configuration; throws `InvalidConfig` when the build mode lacks what it needs. */
+export function runnerSettingsFromConfig(config: TestRunnerConfig): RunnerSettings {
+  if (config.SLUICE_BUILD_MODE === 'archive' && config.SLUICE_ARTIFACT_REGISTRY_URL === undefined) {
+    throw new TestRunnerError('InvalidConfig', 'SLUICE_BUILD_MODE=archive needs SLUICE_ARTIFACT_REGISTRY_URL, the base URL the build uploads to');
+  }
+  return {
+    namespace: config.SLUICE_NAMESPACE,
+    testNamespace: config.SLUICE_TEST_NAMESPACE,
+    maxConcurrentJobs: config.SLUICE_MAX_CONCURRENT_JOBS,
+    gitCredentialsSecret: config.SLUICE_GIT_CREDENTIALS_SECRET,
+    cloneImage: config.SLUICE_CLONE_IMAGE,
+    quotaWaitMs: config.SLUICE_QUOTA_WAIT,
+    podPendingGraceMs: config.SLUICE_POD_PENDING_GRACE,
+    backoffLimit: config.SLUICE_JOB_BACKOFF_LIMIT,
+    jobTtlSeconds: config.SLUICE_JOB_TTL,
+    logTailLines: config.SLUICE_LOG_TAIL_LINES,
+    build: {
+      mode: config.SLUICE_BUILD_MODE,
+      builderImage: config.SLUICE_BUILDER_IMAGE ?? DEFAULT_BUILDER_IMAGE[config.SLUICE_BUILD_MODE],
+      registryCredentialsSecret: config.SLUICE_REGISTRY_CREDENTIALS_SECRET,
+      ...(config.SLUICE_ARTIFACT_REGISTRY_URL !== undefined && { artifactRegistryUrl: config.SLUICE_ARTIFACT_REGISTRY_URL.replace(/\/$/, '') }),
+    },
+  };
 }

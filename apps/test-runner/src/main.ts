@@ -1,17 +1,25 @@
+import { KubeClient, kubeConfigFromEnv, loadKubeConfig } from '@sluice/kube';
 import { createLogger, healthRoutes, launch, Readiness, runService } from '@sluice/service';
 import { startTelemetry } from '@sluice/telemetry';
 import pkg from '../package.json' with { type: 'json' };
-import { parseTestRunnerConfig } from './config.js';
+import { parseTestRunnerConfig, runnerSettingsFromConfig } from './config.js';
+import { TestRunnerController } from './controller/controller.js';
 
 const SERVICE = 'test-runner';
 
 void launch(SERVICE, async () => {
   const config = parseTestRunnerConfig(process.env);
+  const settings = runnerSettingsFromConfig(config);
   const logger = createLogger({ service: SERVICE, level: config.SLUICE_LOG_LEVEL });
   const telemetry = startTelemetry({ serviceName: SERVICE, serviceVersion: pkg.version, env: process.env, logger });
   logger.info({ version: pkg.version, exporting: telemetry.exporting }, 'telemetry configured');
 
-  const readiness = new Readiness();
+  const kubeConfig = loadKubeConfig(kubeConfigFromEnv(process.env));
+  const client = new KubeClient({ kubeConfig, fieldManager: 'sluice-test-runner' });
+  const controller = new TestRunnerController({ client, kubeConfig, settings, logger });
+
+  // Ready once the caches hold the cluster's state: before that, slots and Jobs would be miscounted.
+  const readiness = new Readiness({ caches: () => controller.isSynced() });
   const app = healthRoutes({ readiness });
 
   await runService({
@@ -21,6 +29,10 @@ void launch(SERVICE, async () => {
     app,
     readiness,
     shutdownTimeoutMs: config.SLUICE_SHUTDOWN_TIMEOUT,
-    onShutdown: [{ name: 'telemetry', run: () => telemetry.shutdown() }],
+    onShutdown: [
+      { name: 'controller', run: () => controller.stop() },
+      { name: 'telemetry', run: () => telemetry.shutdown() },
+    ],
   });
+  await controller.start();
 });

@@ -1,0 +1,147 @@
+import type { Delivery } from '@sluice/delivery';
+import type { KubeClient, KubeObject } from '@sluice/kube';
+import { createLogger } from '@sluice/service';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILDER_IMAGE_ANNOTATION } from '../jobs/build-job.js';
+import { startArtifactRegistry, type ArtifactRegistry } from '../testing/artifact-registry.js';
+import { startGitServer, type GitServer } from '../testing/git-server.js';
+import {
+  SAMPLE_COMMITS,
+  adminClient,
+  adminKubeConfig,
+  createNamespace,
+  createRunnerSecrets,
+  createSoon,
+  deliveriesPath,
+  installCrds,
+  jobsPath,
+  sampleApplication,
+  sampleDelivery,
+  waitFor,
+  watchUntilGone,
+} from '../testing/runner.testkit.js';
+import { TestRunnerController } from './controller.js';
+import type { RunnerSettings } from './settings.js';
+
+type D = KubeObject & Delivery;
+
+describe('test runner on the local control plane', () => {
+  let client: KubeClient;
+  let git: GitServer;
+  let registry: ArtifactRegistry;
+  let controller: TestRunnerController;
+  let ns: string;
+  let testNs: string;
+  let repo: { url: string; shas: string[] };
+  const [PASSING, FAILING, BROKEN_INSTALL, SLOW] = [0, 1, 2, 3];
+
+  beforeAll(async () => {
+    client = adminClient();
+    await installCrds(client);
+    [git, registry, ns, testNs] = await Promise.all([startGitServer(), startArtifactRegistry(), createNamespace(client, 'sluice'), createNamespace(client, 'sluice-test')]);
+    repo = git.createRepository('sample', [SAMPLE_COMMITS.passing, SAMPLE_COMMITS.failing, SAMPLE_COMMITS.brokenInstall, SAMPLE_COMMITS.slow]);
+    await createRunnerSecrets(client, testNs);
+    const app = sampleApplication(ns, 'sample', repo.url);
+    app.metadata.annotations = { [BUILDER_IMAGE_ANNOTATION]: 'local/archiver:1' };
+    await createSoon(client, app);
+    const settings: RunnerSettings = {
+      namespace: ns,
+      testNamespace: testNs,
+      maxConcurrentJobs: 5,
+      gitCredentialsSecret: 'git',
+      cloneImage: 'alpine/git:local',
+      quotaWaitMs: 60_000,
+      podPendingGraceMs: 60_000,
+      backoffLimit: 0,
+      jobTtlSeconds: 600,
+      logTailLines: 20,
+      build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', artifactRegistryUrl: registry.url },
+    };
+    controller = new TestRunnerController({ client, kubeConfig: adminKubeConfig(), settings, logger: createLogger({ service: 'test-runner', level: process.env['TEST_LOG_LEVEL'] === 'info' ? 'info' : 'warn' }) });
+    await controller.start();
+  });
+
+  afterAll(async () => {
+    controller?.stop();
+    await Promise.all([git?.close(), registry?.close()]);
+    if (ns) await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns });
+    if (testNs) await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: testNs });
+  });
+
+  async function deliver(sha: string, ref: string, url = repo.url): Promise<string> {
+    const d = sampleDelivery(ns, 'sample', { repositoryUrl: url, sha, ref });
+    await createSoon(client, d);
+    return d.metadata.name as string;
+  }
+
+  function until(name: string, predicate: (d: D) => boolean, timeoutMs = 80_000): Promise<D> {
+    return waitFor<D>(client, deliveriesPath(ns), (d) => d.metadata.name === name && predicate(d), timeoutMs);
+  }
+
+  const stage = (d: D, name: 'test' | 'build') => d.status?.stages.find((s) => s.name === name);
+
+  it('tests the exact (older) commit, passes, then builds <repository>:<sha> into the local registry', async () => {
+    const sha = repo.shas[PASSING] as string;
+    const name = await deliver(sha, 'main');
+    const done = await until(name, (d) => stage(d, 'build')?.state === 'succeeded' || d.status?.phase === 'Failed');
+    const test = stage(done, 'test');
+    expect(test).toMatchObject({ state: 'succeeded', jobName: `${name}-test`, exitCode: 0, testSummary: { total: 2, passed: 2, failed: 0, skipped: 0, firstFailures: [] } });
+    expect(test?.message).toMatch(/^test passed: 1 command\(s\) \(clone \d+(\.\d)?s, install \d+(\.\d)?s, test \d+(\.\d)?s\)$/);
+    // The log is that of the commit asked for, not of the branch head.
+    expect(test?.logTail).toContain('running tests of commit passing');
+    expect(stage(done, 'build')).toMatchObject({ state: 'succeeded', jobName: `${name}-build` });
+    // Deploy stages remain for the deployer: the runner leaves the phase at Building.
+    expect(done.status?.phase).toBe('Building');
+    const artifact = registry.get('registry.local/team/sample', sha);
+    expect(artifact?.image).toBe(`registry.local/team/sample:${sha}`);
+    expect(stage(done, 'build')?.message).toContain(artifact?.digest ?? 'no artifact');
+  });
+
+  it('fails with TestsFailed and names the failing tests from the JUnit report', async () => {
+    const name = await deliver(repo.shas[FAILING] as string, 'feature/failing');
+    const done = await until(name, (d) => d.status?.phase === 'Failed' || d.status?.phase === 'Passed');
+    expect(done.status).toMatchObject({ phase: 'Failed', reason: 'TestsFailed' });
+    expect(stage(done, 'test')).toMatchObject({
+      state: 'failed',
+      reason: 'TestsFailed',
+      exitCode: 1,
+      testSummary: { total: 3, passed: 1, failed: 1, skipped: 1, firstFailures: ['math.subtracts & rounds'] },
+    });
+    expect(stage(done, 'test')?.message).toContain('tests failed with exit code 1: test failed: command 1/1 exited 1: sh test.sh');
+    expect(stage(done, 'test')?.logTail).toContain('1 test failed');
+  });
+
+  it('fails with DependencyInstallFailed when the install step fails', async () => {
+    const name = await deliver(repo.shas[BROKEN_INSTALL] as string, 'feature/broken-install');
+    const done = await until(name, (d) => d.status?.phase === 'Failed' || d.status?.phase === 'Passed');
+    expect(stage(done, 'test')).toMatchObject({ state: 'failed', reason: 'DependencyInstallFailed', exitCode: 7 });
+    expect(stage(done, 'test')?.logTail).toContain('left-pad@9.9.9 not found');
+  });
+
+  it('fails with CloneFailed for a repository that does not exist', async () => {
+    const name = await deliver(repo.shas[PASSING] as string, 'feature/bad-url', `${git.baseUrl}/no-such-project.git`);
+    const done = await until(name, (d) => d.status?.phase === 'Failed' || d.status?.phase === 'Passed');
+    expect(done.status).toMatchObject({ phase: 'Failed', reason: 'CloneFailed' });
+    expect(stage(done, 'test')?.exitCode).not.toBe(0);
+  });
+
+  it('deletes the Job (and its pods) of a superseded Delivery', async () => {
+    const name = await deliver(repo.shas[SLOW] as string, 'feature/superseded');
+    await until(name, (d) => stage(d, 'test')?.state === 'running');
+    const pod = await waitFor(client, `/api/v1/namespaces/${testNs}/pods`, (p) => p.metadata.labels?.['sluice.dev/delivery'] === name && (p as { status?: { phase?: string } }).status?.phase === 'Running');
+    const gone = watchUntilGone(client, jobsPath(testNs), `${name}-test`);
+    // What the gateway does when a newer push to the branch arrives.
+    await client.updateStatus<D>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace: ns, name }, (d) => ({ ...d.status, phase: 'Superseded', reason: 'Superseded' }));
+    await gone;
+    // Background propagation: the garbage collector removes the pod too (its sleeping test process is stopped).
+    await watchUntilGone(client, `/api/v1/namespaces/${testNs}/pods`, pod.metadata.name as string);
+    expect(await client.get({ apiVersion: 'batch/v1', kind: 'Job', namespace: testNs, name: `${name}-test` })).toBeUndefined();
+  });
+
+  it('fails with TestTimeout when the tests outlive activeDeadlineSeconds', async () => {
+    const name = await deliver(repo.shas[SLOW] as string, 'feature/slow');
+    const done = await until(name, (d) => d.status?.phase === 'Failed' || d.status?.phase === 'Passed', 85_000);
+    expect(done.status).toMatchObject({ phase: 'Failed', reason: 'TestTimeout' });
+    expect(stage(done, 'test')?.message).toContain('did not finish within 30s');
+  });
+});

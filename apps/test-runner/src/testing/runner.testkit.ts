@@ -1,0 +1,252 @@
+/**
+ * Helpers for the test-runner's integration tests, which run against the
+ * real local control plane (`inject('kubeconfig')`). Not part of the app.
+ */
+import type { ApplicationSpecInput, DeliverySpec } from '@sluice/delivery';
+import { API_GROUP_VERSION, deliveryName } from '@sluice/delivery';
+import type { KubeClient, KubeObject } from '@sluice/kube';
+import { KubeClient as Client, isKubeError, loadKubeConfig, resourcePath } from '@sluice/kube';
+import { applicationCrd, deliveryCrd } from '@sluice/manifests';
+import { inject } from 'vitest';
+import { GIT_PASSWORD, GIT_USER } from './git-server.js';
+import { REGISTRY_PASSWORD, REGISTRY_USER } from './artifact-registry.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kubeconfig: string;
+  }
+}
+
+/** The admin KubeConfig of the test cluster. */
+export function adminKubeConfig() {
+  return loadKubeConfig({ mode: 'file', path: inject('kubeconfig') });
+}
+
+/** A client with the admin credentials of the test cluster. */
+export function adminClient(fieldManager = 'test-runner-int-test'): KubeClient {
+  return new Client({ kubeConfig: adminKubeConfig(), fieldManager });
+}
+
+const SCHEMA_NAMES: Readonly<Record<string, string>> = { _default: 'default', _enum: 'enum', ref: '$ref', schema: '$schema' };
+
+/** client-node's JSONSchemaProps field names back to wire names (the manifests lib's `toJsonSchemaProps`, inverted). */
+function schemaToWire(node: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    const name = SCHEMA_NAMES[key] ?? (key.startsWith('x_kubernetes_') ? key.replace(/_/g, '-') : key);
+    if (key === 'properties') {
+      out[name] = Object.fromEntries(Object.entries(value as Record<string, Record<string, unknown>>).map(([k, v]) => [k, schemaToWire(v)]));
+    } else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
+      out[name] = (value as Record<string, unknown>[]).map(schemaToWire);
+    } else if (key === 'not') {
+      out[name] = schemaToWire(value as Record<string, unknown>);
+    } else out[name] = value;
+  }
+  return out;
+}
+
+function crdToWire(crd: ReturnType<typeof deliveryCrd>): KubeObject {
+  return {
+    ...crd,
+    spec: {
+      ...crd.spec,
+      versions: crd.spec.versions.map((v) => ({
+        ...v,
+        schema: { openAPIV3Schema: schemaToWire((v.schema?.openAPIV3Schema ?? {}) as Record<string, unknown>) },
+      })),
+    },
+  } as unknown as KubeObject;
+}
+
+/** Resolves with the first object at `path` matching `predicate` (an informer: no polling). */
+export async function waitFor<T extends KubeObject>(client: KubeClient, path: string, predicate: (obj: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  let stop = () => undefined as void;
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting on ${path}`)), timeoutMs);
+      const informer = client.informer<T>({
+        path,
+        onEvent: (e) => {
+          const objects = e.type === 'RESYNC' ? e.objects : e.type === 'DELETED' ? [] : [e.object];
+          const hit = objects.find(predicate);
+          if (hit) {
+            clearTimeout(timer);
+            resolve(hit);
+          }
+        },
+      });
+      stop = () => informer.stop();
+    });
+  } finally {
+    stop();
+  }
+}
+
+/**
+ * Watches `path` and resolves once no object named `name` exists (already
+ * absent at the first listing, or DELETED later). Start it before the action
+ * that deletes, so the deletion cannot slip by unseen.
+ */
+export function watchUntilGone(client: KubeClient, path: string, name: string, timeoutMs = 60_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      informer.stop();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${name} to go`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      informer.stop();
+      resolve();
+    };
+    const informer = client.informer<KubeObject>({
+      path,
+      onEvent: (e) => {
+        if (e.type === 'DELETED' && e.object.metadata.name === name) done();
+      },
+    });
+    void informer.waitForSync().then(
+      () => {
+        if (!informer.list().some((o) => o.metadata.name === name)) done();
+      },
+      () => undefined,
+    );
+  });
+}
+
+/** Installs (or re-applies) the Application and Delivery CRDs and waits until both are Established and served. */
+export async function installCrds(client: KubeClient): Promise<void> {
+  for (const crd of [applicationCrd(), deliveryCrd()]) {
+    const wire = crdToWire(crd);
+    await client.apply(wire, { force: true });
+    await waitFor<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(
+      client,
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      (o) => o.metadata.name === wire.metadata.name && (o.status?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True'),
+    );
+  }
+}
+
+/** Creates a namespace with a unique name and waits for its default ServiceAccount (pods need it). */
+export async function createNamespace(client: KubeClient, prefix: string): Promise<string> {
+  const ns = await client.create<KubeObject>({ apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: `${prefix}-` } });
+  const name = ns.metadata.name as string;
+  await waitFor(client, resourcePath({ apiVersion: 'v1', plural: 'serviceaccounts', namespace: name }), (o) => o.metadata.name === 'default');
+  return name;
+}
+
+/** The Secrets the Jobs mount: Git credentials (clone) and registry credentials (archive build). */
+export async function createRunnerSecrets(client: KubeClient, testNamespace: string): Promise<void> {
+  await client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git', namespace: testNamespace }, stringData: { username: GIT_USER, password: GIT_PASSWORD } } as KubeObject);
+  await client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'registry', namespace: testNamespace }, stringData: { username: REGISTRY_USER, password: REGISTRY_PASSWORD } } as KubeObject);
+}
+
+/** Creates an object, retrying while the API server does not serve the new CRD's kind yet. */
+export async function createSoon<T extends KubeObject>(client: KubeClient, obj: T): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.create(obj);
+    } catch (err) {
+      if (attempt >= 20 || isKubeError(err, 'AlreadyExists', 'Invalid', 'Forbidden')) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** The sample project's Application: install with `sh install.sh`, test with `sh test.sh`, JUnit at report.xml. */
+export function sampleApplication(namespace: string, name: string, repositoryUrl: string, spec: Partial<ApplicationSpecInput> = {}): KubeObject {
+  const body: ApplicationSpecInput = {
+    project: { id: 42, path: 'team/sample' },
+    repositoryUrl,
+    rules: [
+      { refs: 'main', environments: ['production'] },
+      { refs: '**', environments: [] },
+    ],
+    test: { image: 'node:20-alpine', install: ['sh install.sh'], commands: ['sh test.sh'], reportPath: 'report.xml', timeoutSeconds: 30 },
+    build: { repository: 'registry.local/team/sample' },
+    environments: { production: { namespace: 'production', deploymentName: 'sample', serviceName: 'sample' } },
+    ...spec,
+  };
+  return { apiVersion: API_GROUP_VERSION, kind: 'Application', metadata: { name, namespace }, spec: body } as KubeObject;
+}
+
+/** A Delivery as the gateway would create it for a push of `sha` to `ref`. */
+export function sampleDelivery(
+  namespace: string,
+  application: string,
+  input: { readonly repositoryUrl: string; readonly sha: string; readonly ref: string; readonly receivedAt?: Date; readonly projectId?: number },
+): KubeObject & { spec: DeliverySpec } {
+  const spec: DeliverySpec = {
+    application,
+    project: { id: input.projectId ?? 42, path: 'team/sample' },
+    repositoryUrl: input.repositoryUrl,
+    ref: input.ref,
+    refType: 'branch',
+    before: '0'.repeat(40),
+    after: input.sha,
+    checkoutSha: input.sha,
+    pusher: { name: 'Tester' },
+    idempotencyKey: `key-${input.sha.slice(0, 12)}-${input.ref}`,
+    receivedAt: (input.receivedAt ?? new Date()).toISOString(),
+  };
+  const name = deliveryName({ project: spec.project.id, ref: `refs/heads/${input.ref}`, sha: input.sha });
+  return { apiVersion: API_GROUP_VERSION, kind: 'Delivery', metadata: { name, namespace }, spec };
+}
+
+/** Path of the Deliveries collection in `namespace`. */
+export function deliveriesPath(namespace: string): string {
+  return resourcePath({ apiVersion: API_GROUP_VERSION, plural: 'deliveries', namespace });
+}
+
+/** Path of the Jobs collection in `namespace`. */
+export function jobsPath(namespace: string): string {
+  return resourcePath({ apiVersion: 'batch/v1', plural: 'jobs', namespace });
+}
+
+/**
+ * The sample project, one commit per behaviour. Each commit's `test.sh`
+ * prints which commit it is and writes a JUnit report; `install.sh` runs
+ * first. Commands run for real on the node agent.
+ */
+export const SAMPLE_COMMITS = {
+  passing: {
+    'install.sh': 'echo "installing deps for commit passing"\n',
+    'test.sh': [
+      'echo "running tests of commit passing"',
+      `cat > report.xml <<'XML'`,
+      '<testsuites><testsuite name="sample" tests="2">',
+      '<testcase classname="math" name="adds"/>',
+      '<testcase classname="math" name="multiplies"/>',
+      '</testsuite></testsuites>',
+      'XML',
+      '',
+    ].join('\n'),
+    Dockerfile: 'FROM scratch\nCOPY . /app\n',
+    'app.js': 'console.log("hello")\n',
+  },
+  failing: {
+    'test.sh': [
+      'echo "running tests of commit failing"',
+      `cat > report.xml <<'XML'`,
+      '<testsuites><testsuite name="sample" tests="3">',
+      '<testcase classname="math" name="adds"/>',
+      '<testcase classname="math" name="subtracts &amp; rounds"><failure message="expected 1, got 2">AssertionError</failure></testcase>',
+      '<testcase classname="math" name="divides"><skipped/></testcase>',
+      '</testsuite></testsuites>',
+      'XML',
+      'echo "1 test failed" >&2',
+      'exit 1',
+      '',
+    ].join('\n'),
+  },
+  brokenInstall: {
+    'install.sh': 'echo "npm ERR! 404 left-pad@9.9.9 not found" >&2\nexit 7\n',
+  },
+  slowPass: {
+    'install.sh': 'echo "installing deps for commit slowPass"\n',
+    'test.sh': ['echo "running tests of commit slowPass"', 'sleep 6', `printf '<testsuite><testcase classname="slow" name="waits"/></testsuite>' > report.xml`, ''].join('\n'),
+  },
+  slow: {
+    'install.sh': 'echo "installing deps for commit slow"\n',
+    'test.sh': 'echo "running slow tests"\nsleep 120\n',
+  },
+} as const;
