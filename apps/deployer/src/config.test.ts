@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { parseDeployerConfig } from './config.js';
+import { parseDeployerConfig, settingsFromConfig } from './config.js';
 
 describe('deployer config', () => {
-  it('runs with no variables set', () => {
-    expect(parseDeployerConfig({})).toEqual({
-      SLUICE_PORT: 8082,
-      SLUICE_HOST: '0.0.0.0',
-      SLUICE_LOG_LEVEL: 'info',
-      SLUICE_SHUTDOWN_TIMEOUT: 10_000,
+  it('runs with no variables set, with documented defaults', () => {
+    const settings = settingsFromConfig(parseDeployerConfig({ SLUICE_DEPLOYER_IDENTITY: 'me' }));
+    expect(settings).toEqual({
+      namespace: 'sluice-system',
+      targetNamespaces: undefined,
+      identity: 'me',
+      leaseDurationMs: 15_000,
+      minReadySeconds: 10,
+      failedScaleDownDelayMs: 600_000,
+      prePromotionCheck: true,
+      workers: 4,
     });
   });
 
-  it('takes a kubeconfig path for running outside the cluster', () => {
-    expect(parseDeployerConfig({ KUBECONFIG: '/home/me/.kube/config' }).KUBECONFIG).toBe('/home/me/.kube/config');
+  it('takes target namespaces as a list', () => {
+    expect(settingsFromConfig(parseDeployerConfig({ SLUICE_TARGET_NAMESPACES: 'staging, production' })).targetNamespaces).toEqual(['staging', 'production']);
   });
 
   it('names each bad variable', () => {

@@ -1,17 +1,25 @@
+import { KubeClient, kubeConfigFromEnv, loadKubeConfig } from '@sluice/kube';
 import { createLogger, healthRoutes, launch, Readiness, runService } from '@sluice/service';
 import { startTelemetry } from '@sluice/telemetry';
 import pkg from '../package.json' with { type: 'json' };
-import { parseDeployerConfig } from './config.js';
+import { parseDeployerConfig, settingsFromConfig } from './config.js';
+import { createDeployer } from './controller/controller.js';
 
 const SERVICE = 'deployer';
 
 void launch(SERVICE, async () => {
   const config = parseDeployerConfig(process.env);
+  const settings = settingsFromConfig(config);
   const logger = createLogger({ service: SERVICE, level: config.SLUICE_LOG_LEVEL });
   const telemetry = startTelemetry({ serviceName: SERVICE, serviceVersion: pkg.version, env: process.env, logger });
   logger.info({ version: pkg.version, exporting: telemetry.exporting }, 'telemetry configured');
 
-  const readiness = new Readiness();
+  const kubeConfig = loadKubeConfig(kubeConfigFromEnv(process.env));
+  const client = new KubeClient({ kubeConfig, fieldManager: 'sluice-deployer' });
+  const deployer = createDeployer({ client, settings, logger });
+
+  // Ready once the caches hold the cluster's state: deciding from a partial view could re-deploy or skip a step.
+  const readiness = new Readiness({ caches: () => deployer.ready() });
   const app = healthRoutes({ readiness });
 
   await runService({
@@ -21,6 +29,10 @@ void launch(SERVICE, async () => {
     app,
     readiness,
     shutdownTimeoutMs: config.SLUICE_SHUTDOWN_TIMEOUT,
-    onShutdown: [{ name: 'telemetry', run: () => telemetry.shutdown() }],
+    onShutdown: [
+      { name: 'controller', run: () => deployer.stop() },
+      { name: 'telemetry', run: () => telemetry.shutdown() },
+    ],
   });
+  await deployer.start();
 });

@@ -14,6 +14,11 @@ describe('notifier config', () => {
       SLUICE_HOST: '0.0.0.0',
       SLUICE_LOG_LEVEL: 'info',
       SLUICE_SHUTDOWN_TIMEOUT: 10_000,
+      SLUICE_GITLAB_TIMEOUT: 10_000,
+      SLUICE_GITLAB_CONCURRENCY: 8,
+      SLUICE_GITLAB_MAX_BACKOFF: 300_000,
+      SLUICE_NAMESPACE: 'sluice-system',
+      SLUICE_STATUS_PREFIX: 'sluice',
       ...required,
     });
   });
@@ -31,6 +36,10 @@ describe('notifier config', () => {
     }
     expect(message).toContain('SLUICE_GITLAB_URL');
     expect(message).not.toContain('pa55');
+  });
+
+  it('refuses a status prefix that GitLab would show as something else', () => {
+    expect(() => parseNotifierConfig({ ...required, SLUICE_STATUS_PREFIX: 'my prefix/x' })).toThrow(/SLUICE_STATUS_PREFIX/);
   });
 
   it('fails start-up when the token file is empty, naming the file', async () => {

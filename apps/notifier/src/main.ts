@@ -1,19 +1,45 @@
+import { KubeClient, kubeConfigFromEnv, loadKubeConfig } from '@sluice/kube';
 import { createLogger, healthRoutes, launch, Readiness, runService } from '@sluice/service';
 import { startTelemetry } from '@sluice/telemetry';
 import pkg from '../package.json' with { type: 'json' };
-import { assertSecretsReadable, parseNotifierConfig } from './config.js';
+import { parseNotifierConfig, publicBaseUrl, readGitlabToken } from './config.js';
+import { NotifierController } from './controller/controller.js';
+import { createGitlabClient } from './gitlab-client.js';
 
 const SERVICE = 'notifier';
 
 void launch(SERVICE, async () => {
   const config = parseNotifierConfig(process.env);
-  await assertSecretsReadable(config);
+  const token = await readGitlabToken(config);
   const logger = createLogger({ service: SERVICE, level: config.SLUICE_LOG_LEVEL });
   const telemetry = startTelemetry({ serviceName: SERVICE, serviceVersion: pkg.version, env: process.env, logger });
   logger.info({ version: pkg.version, exporting: telemetry.exporting }, 'telemetry configured');
 
-  const readiness = new Readiness();
+  const kube = new KubeClient({ kubeConfig: loadKubeConfig(kubeConfigFromEnv(process.env)), fieldManager: `sluice-${SERVICE}` });
+  const gitlab = await createGitlabClient({
+    url: config.SLUICE_GITLAB_URL,
+    token,
+    timeoutMs: config.SLUICE_GITLAB_TIMEOUT,
+    ...(config.SLUICE_GITLAB_CA_FILE !== undefined ? { caFile: config.SLUICE_GITLAB_CA_FILE } : {}),
+  });
+  const publicUrl = publicBaseUrl(config);
+  const controller = new NotifierController({
+    kube,
+    gitlab,
+    namespace: config.SLUICE_NAMESPACE,
+    decide: { prefix: config.SLUICE_STATUS_PREFIX, ...(publicUrl !== undefined ? { publicUrl } : {}) },
+    concurrency: config.SLUICE_GITLAB_CONCURRENCY,
+    backoff: { maxMs: config.SLUICE_GITLAB_MAX_BACKOFF },
+    logger,
+  });
+  logger.info(
+    { namespace: config.SLUICE_NAMESPACE, gitlab: config.SLUICE_GITLAB_URL, prefix: config.SLUICE_STATUS_PREFIX, privateCa: config.SLUICE_GITLAB_CA_FILE !== undefined },
+    'notifier configured',
+  );
+
+  const readiness = new Readiness({ deliveries: () => controller.hasSynced() });
   const app = healthRoutes({ readiness });
+  void controller.start().catch((error: unknown) => logger.error({ err: error }, 'Delivery informer stopped before it synced'));
 
   await runService({
     logger,
@@ -22,6 +48,9 @@ void launch(SERVICE, async () => {
     app,
     readiness,
     shutdownTimeoutMs: config.SLUICE_SHUTDOWN_TIMEOUT,
-    onShutdown: [{ name: 'telemetry', run: () => telemetry.shutdown() }],
+    onShutdown: [
+      { name: 'controller', run: () => controller.stop() },
+      { name: 'telemetry', run: () => telemetry.shutdown() },
+    ],
   });
 });

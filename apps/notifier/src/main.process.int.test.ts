@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, runServiceProcess, startServiceProcess } from '@sluice/service/testing';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { adminClient, installCrds, waitUntil } from './testing/cluster.testkit.js';
 
 const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
 
 describe('notifier process', () => {
+  beforeAll(async () => installCrds(adminClient()));
+
   it('starts, answers the probes and exits 0 on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'notifier-'));
     await writeFile(join(dir, 'token'), 'glpat-test-token\n');
@@ -19,12 +22,14 @@ describe('notifier process', () => {
         SLUICE_HOST: '127.0.0.1',
         SLUICE_GITLAB_URL: 'https://gitlab.example.com',
         SLUICE_GITLAB_TOKEN_FILE: join(dir, 'token'),
+        KUBECONFIG: inject('kubeconfig'),
       },
     });
     try {
       expect(service.port).toBe(port);
       expect((await service.get('/healthz')).status).toBe(200);
-      expect((await service.get('/readyz')).status).toBe(200);
+      // Ready once the Delivery informer has its first listing.
+      await waitUntil(async () => (await service.get('/readyz')).status === 200, 'readiness');
       const exit = await service.stop('SIGTERM');
       expect(exit.code).toBe(0);
       expect(service.logs.map((line) => line['msg'])).toContain('stopped');

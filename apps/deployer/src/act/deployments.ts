@@ -1,0 +1,22 @@
+import type { KubeClient, KubeObject } from '@sluice/kube';
+import { ANNOTATIONS } from '../decide/annotations.js';
+import type { DeploymentObject } from '../decide/facts.js';
+
+function ref(namespace: string, name: string) {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name };
+}
+
+/** Server-side applies a color's Deployment, taking over fields from earlier scale-down patches. */
+export async function applyDeployment(client: KubeClient, deployment: DeploymentObject): Promise<void> {
+  await client.apply(deployment as KubeObject, { force: true });
+}
+
+/** Records when a color is to be scaled down (empty: never); the housekeeping step acts on it. */
+export async function scheduleScaleDown(client: KubeClient, namespace: string, name: string, at: string): Promise<void> {
+  await client.mergePatch(ref(namespace, name), { metadata: { annotations: { [ANNOTATIONS.scaleDownAt]: at } } });
+}
+
+/** Scales a color to 0; the Deployment stays so the next rollout reuses it. */
+export async function scaleToZero(client: KubeClient, namespace: string, name: string): Promise<void> {
+  await client.mergePatch(ref(namespace, name), { spec: { replicas: 0 } });
+}

@@ -1,0 +1,64 @@
+import type { KubeClient } from '@sluice/kube';
+import type { Logger } from '@sluice/service';
+import type { LeaseObject } from '../decide/lease.js';
+import { Caches } from './caches.js';
+import { WorkQueue } from './queue.js';
+import { reconcileEnvironment, type DeployerObserver } from './reconcile.js';
+import type { DeployerSettings } from './settings.js';
+
+/** A deployer controller; its informers start listing as soon as it is created. */
+export interface Deployer {
+  /** Waits for the caches, then starts handling environments (the first pass resumes interrupted rollouts). */
+  readonly start: () => Promise<void>;
+  /** True once every cache synced and work started. */
+  readonly ready: () => boolean;
+  /** Stops watching and handling; a step in flight finishes. */
+  readonly stop: () => void;
+}
+
+/** What {@link startDeployer} needs. */
+export interface DeployerOptions {
+  readonly client: KubeClient;
+  readonly settings: DeployerSettings;
+  readonly logger: Logger;
+  readonly observer?: DeployerObserver;
+}
+
+/**
+ * Creates the deployer: informers on Applications, Deliveries and the blue/
+ * green targets feed a work queue keyed by Application environment, so one
+ * environment is handled serially and different ones in parallel.
+ */
+export function createDeployer(options: DeployerOptions): Deployer {
+  const { client, settings, logger } = options;
+  let started = false;
+  const leases = new Map<string, LeaseObject>();
+  // Informer events arrive asynchronously, after `queue` below exists.
+  const caches: Caches = new Caches(client, {
+    namespace: settings.namespace,
+    targetNamespaces: settings.targetNamespaces,
+    onChange: (keys) => {
+      for (const key of keys) queue.add(key);
+    },
+    onError: (what, err) => logger.warn({ what, err }, 'watch interrupted; resuming'),
+  });
+  const queue = new WorkQueue({
+    workers: settings.workers,
+    handle: (key) => reconcileEnvironment({ client, caches, settings, logger, leases, ...(options.observer && { observer: options.observer }) }, key),
+    onError: (key, err, retryInMs) => logger.warn({ key, err, retryInMs }, 'handling failed; retrying'),
+  });
+  return {
+    start: async () => {
+      await caches.synced();
+      queue.start();
+      for (const key of caches.allKeys()) queue.add(key);
+      started = true;
+      logger.info({ namespace: settings.namespace, targets: settings.targetNamespaces ?? 'all', identity: settings.identity }, 'deployer started');
+    },
+    ready: () => started,
+    stop: () => {
+      queue.stop();
+      caches.stop();
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import { shortSha, type EnvironmentName } from '@sluice/delivery';
+import type { KubeClient } from '@sluice/kube';
+import { COLOR_LABEL, type Color } from '@sluice/manifests';
+import type { Logger } from '@sluice/service';
+import { applyDeployment, scaleToZero, scheduleScaleDown } from '../act/deployments.js';
+import { consumeAction } from '../act/application.js';
+import { createLease, readLease, takeLease } from '../act/lease.js';
+import { prePromotionCheck } from '../act/precheck.js';
+import { createService, switchService } from '../act/service.js';
+import { updateDelivery } from '../act/status.js';
+import type { EnvironmentFacts, ParsedDelivery } from '../decide/facts.js';
+import { leaseDecision, leaseName, type LeaseObject } from '../decide/lease.js';
+import { decideManual, type ManualStep } from '../decide/manual.js';
+import { environmentQueue } from '../decide/queue.js';
+import { scaleDownPlan } from '../decide/scale-down.js';
+import { supersede } from '../decide/status.js';
+import { decideStep, precheckFailed, type Step } from '../decide/step.js';
+import type { Caches } from './caches.js';
+import type { HandleResult } from './queue.js';
+import type { DeployerSettings } from './settings.js';
+
+/** Hooks for measuring the deployer (the benchmark); all optional. */
+export interface DeployerObserver {
+  /** One handling of a delivery's environment: how long deciding and acting took, and what was done. */
+  onHandled?(event: { readonly delivery: string; readonly environment: EnvironmentName; readonly step: Step['kind']; readonly ms: number }): void;
+  /** A rollback: when the unhealthy decision was made and when the Service write returned. */
+  onRollback?(event: { readonly delivery: string; readonly environment: EnvironmentName; readonly decidedAtMs: number; readonly switchedAtMs: number }): void;
+}
+
+/** What handling an environment needs. */
+export interface ReconcileDeps {
+  readonly client: KubeClient;
+  readonly caches: Caches;
+  readonly settings: DeployerSettings;
+  readonly logger: Logger;
+  readonly observer?: DeployerObserver;
+  /** Last Lease seen per key, so a held Lease costs no API call per event. */
+  readonly leases: Map<string, LeaseObject>;
+}
+
+function earliest(...times: (number | undefined)[]): number | undefined {
+  const defined = times.filter((t): t is number => t !== undefined);
+  return defined.length ? Math.min(...defined) : undefined;
+}
+
+/**
+ * Handles one Application environment (`<application>/<environment>`): scale
+ * down colors that are due, pick the delivery whose turn it is, hold the
+ * environment's Lease, decide its next step and take it. One step per
+ * handling; the watch event the step causes brings the next one.
+ */
+export async function reconcileEnvironment(deps: ReconcileDeps, key: string): Promise<HandleResult> {
+  const [appName = '', envName = ''] = key.split('/');
+  const environment = envName as EnvironmentName;
+  const application = deps.caches.application(appName);
+  if (!application) return {};
+  const now = Date.now();
+  const facts = deps.caches.facts(application, environment, now);
+  if (!facts) return {};
+  const live = facts.service?.spec?.selector?.[COLOR_LABEL] as Color | undefined;
+
+  const plan = scaleDownPlan(facts.deployments, live, now);
+  for (const color of plan.now) {
+    deps.logger.info({ application: appName, environment, namespace: facts.target.namespace, color }, 'scaling down color');
+    await scaleToZero(deps.client, facts.target.namespace, `${facts.target.deploymentName}-${color}`);
+  }
+
+  const queue = environmentQueue(deps.caches.deliveriesOf(appName), environment);
+  for (const older of queue.superseded) {
+    const by = queue.current?.metadata.name;
+    deps.logger.info({ deliveryId: older.metadata.name, sha: older.spec.checkoutSha, environment, supersededBy: by }, 'superseded by a newer delivery');
+    await updateDelivery(deps.client, older, supersede(`a newer delivery (${by ?? '?'}) replaces it in ${environment}`, by), () => new Date());
+  }
+
+  const manual = decideManual(facts, queue.current !== undefined);
+  if (manual.kind !== 'none') await actManual(deps, facts, manual);
+
+  const lease = await holdLease(deps, key, appName, environment, queue.current?.metadata.name);
+  if (!queue.current) return { recheckAtMs: plan.recheckAtMs };
+  if (lease.kind === 'blocked') return { recheckAtMs: lease.untilMs };
+
+  const step = await act(deps, queue.current, facts);
+  return { recheckAtMs: earliest(step, plan.recheckAtMs, lease.renewAtMs) };
+}
+
+/** Takes a manual action once: consumed from the Application first, then acted on. */
+async function actManual(deps: ReconcileDeps, facts: EnvironmentFacts, manual: Exclude<ManualStep, { kind: 'none' }>): Promise<void> {
+  const { application, target, environment } = facts;
+  const log = deps.logger.child({ application: application.metadata.name, environment, namespace: target.namespace });
+  if (!(await consumeAction(deps.client, deps.settings.namespace, application.metadata.name ?? '', application.metadata.resourceVersion))) return;
+  if (manual.kind === 'refuse') {
+    log.warn({ why: manual.why }, 'manual rollback refused');
+    return;
+  }
+  // The color returning to traffic must not be scaled down by the schedule its last promotion left on it.
+  await scheduleScaleDown(deps.client, target.namespace, `${target.deploymentName}-${manual.to}`, '');
+  await switchService(deps.client, target.namespace, target.serviceName, manual.to, manual.annotations);
+  await scheduleScaleDown(deps.client, target.namespace, `${target.deploymentName}-${manual.from}`, manual.scaleDownAt);
+  log.warn({ color: manual.to, failedColor: manual.from }, 'manual rollback: traffic back on the previous color');
+}
+
+type LeaseState = { readonly kind: 'held'; readonly renewAtMs: number } | { readonly kind: 'blocked'; readonly untilMs: number };
+
+/** Takes, renews or releases the environment's Lease for `delivery` (none: release). */
+async function holdLease(deps: ReconcileDeps, key: string, appName: string, environment: string, delivery: string | undefined): Promise<LeaseState> {
+  const { client, settings, leases } = deps;
+  const name = leaseName(appName, environment);
+  const ns = settings.namespace;
+  let lease = leases.get(key);
+  if (delivery === undefined) {
+    if (lease?.spec?.holderIdentity !== settings.identity) return { kind: 'held', renewAtMs: Number.MAX_SAFE_INTEGER };
+    const released = await takeLease(client, lease, { identity: null, delivery: null, durationMs: settings.leaseDurationMs, transition: false });
+    if (released) leases.set(key, released);
+    else leases.delete(key);
+    return { kind: 'held', renewAtMs: Number.MAX_SAFE_INTEGER };
+  }
+  const now = Date.now();
+  let decision = lease ? leaseDecision(lease, settings.identity, now, settings.leaseDurationMs) : undefined;
+  if (decision?.kind === 'held' && lease?.metadata.annotations?.['sluice.dev/delivery'] === delivery) return decision;
+  lease = await readLease(client, ns, name);
+  decision = leaseDecision(lease, settings.identity, now, settings.leaseDurationMs);
+  if (decision.kind === 'blocked') {
+    deps.logger.info({ lease: name, holder: decision.holder }, 'environment held by another deployer; waiting');
+    return decision;
+  }
+  const taken =
+    decision.kind === 'create' || !lease
+      ? await createLease(client, ns, name, settings.identity, settings.leaseDurationMs, delivery)
+      : await takeLease(client, lease, { identity: settings.identity, delivery, durationMs: settings.leaseDurationMs, transition: decision.kind === 'take' && decision.transition });
+  if (!taken) {
+    leases.delete(key);
+    return { kind: 'blocked', untilMs: Date.now() + 1_000 };
+  }
+  leases.set(key, taken);
+  return { kind: 'held', renewAtMs: Date.now() + settings.leaseDurationMs / 3 };
+}
+
+/** Decides and takes one step for `delivery`; returns when to look again if no event will say so. */
+async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: EnvironmentFacts): Promise<number | undefined> {
+  const { client, settings } = deps;
+  const started = performance.now();
+  const { target, environment } = facts;
+  const name = delivery.metadata.name ?? '';
+  const log = deps.logger.child({ deliveryId: name, namespace: target.namespace, sha: delivery.spec.checkoutSha, environment });
+  const options = { minReadySeconds: settings.minReadySeconds, failedScaleDownDelayMs: settings.failedScaleDownDelayMs, prePromotionCheck: settings.prePromotionCheck };
+  let step = decideStep(delivery, facts, options);
+  const now = () => new Date();
+  const deploymentName = (color: Color) => `${target.deploymentName}-${color}`;
+  let recheck: number | undefined;
+
+  if (step.kind === 'precheck') {
+    const result = await prePromotionCheck(step.urls);
+    step = result.ok ? decideStep(delivery, facts, { ...options, prePromotionPassed: true }) : precheckFailed(facts, result.message, options);
+  }
+
+  switch (step.kind) {
+    case 'status':
+      if (await updateDelivery(client, delivery, step.change, now)) log.info({ why: step.why }, 'delivery status updated');
+      break;
+    case 'render':
+      log.info({ color: step.color, replicas: step.deployment.spec?.replicas }, 'rendering the idle color');
+      await applyDeployment(client, step.deployment);
+      break;
+    case 'wait':
+      log.debug({ why: step.why }, 'waiting');
+      recheck = step.recheckAtMs;
+      break;
+    case 'precheck':
+      break;
+    case 'switch':
+      if (facts.service) await switchService(client, target.namespace, target.serviceName, step.color, step.annotations);
+      else await createService(client, { app: target.deploymentName, namespace: target.namespace, name: target.serviceName, color: step.color, annotations: step.annotations });
+      log.info({ color: step.color, previousColor: live(facts) }, 'traffic switched');
+      break;
+    case 'rollback': {
+      const decidedAtMs = Date.now();
+      // The switch back comes first: traffic leaves the bad color before anything else is written.
+      await switchService(client, target.namespace, target.serviceName, step.to, step.annotations);
+      const switchedAtMs = Date.now();
+      deps.observer?.onRollback?.({ delivery: name, environment, decidedAtMs, switchedAtMs });
+      log.warn({ color: step.to, failedColor: step.from, switchMs: switchedAtMs - decidedAtMs, why: step.message }, 'rolled back');
+      await scheduleScaleDown(client, target.namespace, deploymentName(step.from), step.scaleDownAt);
+      await updateDelivery(client, delivery, step.change, now);
+      break;
+    }
+    case 'end':
+      // Scale-down is scheduled before the stage ends, so a crash in between cannot forget it.
+      if (step.color) await scheduleScaleDown(client, target.namespace, deploymentName(step.color), step.scaleDownAt);
+      if (!(await updateDelivery(client, delivery, step.change, now))) break;
+      if (step.outcome === 'succeeded') log.info({ message: step.message }, 'environment verified');
+      else log.warn({ reason: step.reason, message: step.message }, `deploy failed: ${shortSha(delivery.spec.checkoutSha)}`);
+      break;
+  }
+  deps.observer?.onHandled?.({ delivery: name, environment, step: step.kind, ms: performance.now() - started });
+  return recheck;
+}
+
+function live(facts: EnvironmentFacts): Color | undefined {
+  return facts.service?.spec?.selector?.[COLOR_LABEL] as Color | undefined;
+}

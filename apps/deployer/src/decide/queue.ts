@@ -1,0 +1,50 @@
+import { isTerminal, type EnvironmentName, type Stage } from '@sluice/delivery';
+import type { ParsedDelivery } from './facts.js';
+
+/** Deliveries waiting for (or holding) one environment, and which one goes. */
+export interface EnvironmentQueue {
+  /** The delivery to work on now, if any. */
+  readonly current: ParsedDelivery | undefined;
+  /** Waiting deliveries older than `current` that will never be deployed here: a newer one replaces them. */
+  readonly superseded: readonly ParsedDelivery[];
+}
+
+function deployStage(stages: readonly Stage[], environment: EnvironmentName): Stage | undefined {
+  return stages.find((s) => s.name === 'deploy' && s.environment === environment);
+}
+
+/**
+ * True when the delivery is at `environment`'s turn: its deploy stage there
+ * is pending or running and every stage before it (test, build, earlier
+ * environments) succeeded. This is the hand-off from the test-runner and,
+ * for production, the staging gate.
+ */
+export function isAtEnvironment(delivery: ParsedDelivery, environment: EnvironmentName): boolean {
+  const status = delivery.status;
+  if (isTerminal(status.phase) || status.phase === 'Pending') return false;
+  const stages = status.stages;
+  const index = stages.findIndex((s) => s.name === 'deploy' && s.environment === environment);
+  if (index === -1) return false;
+  const stage = stages[index] as Stage;
+  if (stage.state !== 'pending' && stage.state !== 'running') return false;
+  return stages.slice(0, index).every((s) => s.state === 'succeeded');
+}
+
+/** Later pushes first; the name breaks ties so the order is total. */
+function newestFirst(a: ParsedDelivery, b: ParsedDelivery): number {
+  const byTime = b.spec.receivedAt.localeCompare(a.spec.receivedAt);
+  return byTime !== 0 ? byTime : (b.metadata.name ?? '').localeCompare(a.metadata.name ?? '');
+}
+
+/**
+ * Picks the delivery for one environment: the one already running there
+ * (one rollout at a time), else the newest waiting one; older waiting ones
+ * are superseded, since deploying them would only be undone.
+ */
+export function environmentQueue(deliveries: readonly ParsedDelivery[], environment: EnvironmentName): EnvironmentQueue {
+  const here = deliveries.filter((d) => isAtEnvironment(d, environment)).sort(newestFirst);
+  const running = here.filter((d) => deployStage(d.status.stages, environment)?.state === 'running');
+  if (running.length > 0) return { current: running[running.length - 1], superseded: [] };
+  const [current, ...older] = here;
+  return { current, superseded: older };
+}

@@ -1,0 +1,79 @@
+import { imageFor, type Application, type EnvironmentName, type EnvironmentTarget } from '@sluice/delivery';
+import { colorDeployment, type Color } from '@sluice/manifests';
+import { ANNOTATIONS, REVISION_ENV, REVISION_LABEL } from './annotations.js';
+import type { DeploymentObject } from './facts.js';
+
+/** What one color's Deployment is rendered from. */
+export interface RenderInput {
+  readonly application: Application;
+  readonly environment: EnvironmentName;
+  readonly target: EnvironmentTarget;
+  readonly color: Color;
+  readonly sha: string;
+  readonly delivery: string;
+  readonly replicas: number;
+  readonly minReadySeconds: number;
+}
+
+/** The container command from the Application's `sluice.dev/container-command` annotation (a JSON array of strings), if any. */
+export function containerCommand(application: Application): string[] | undefined {
+  const raw = application.metadata.annotations?.[ANNOTATIONS.command];
+  if (raw === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((s) => typeof s === 'string')) return parsed as string[];
+  } catch {
+    // fall through: an unusable annotation is ignored, the image's own command runs
+  }
+  return undefined;
+}
+
+/**
+ * The idle color's Deployment for `sha`: the policy builder's blue/green
+ * Deployment (maxUnavailable 0, maxSurge 1, revisionHistoryLimit 3, probes
+ * from the Application) with the revision as a pod label and as
+ * `SLUICE_REVISION`, and an empty scale-down schedule (rendering cancels a
+ * pending scale-down). The builder's object uses no client-node-only field
+ * names, so it goes to the API as JSON as it is.
+ */
+export function renderDeployment(input: RenderInput): DeploymentObject {
+  const { target } = input;
+  const probe = (p: EnvironmentTarget['health']['readiness']) => ({
+    path: p.path,
+    ...(p.port !== undefined && { port: p.port }),
+    initialDelaySeconds: p.initialDelaySeconds,
+    periodSeconds: p.periodSeconds,
+    failureThreshold: p.failureThreshold,
+  });
+  const deployment = colorDeployment({
+    app: target.deploymentName,
+    namespace: target.namespace,
+    environment: input.environment,
+    color: input.color,
+    image: imageFor(input.application.spec.build, input.sha),
+    name: `${target.deploymentName}-${input.color}`,
+    replicas: input.replicas,
+    containerPort: target.containerPort,
+    readinessProbe: probe(target.health.readiness),
+    livenessProbe: probe(target.health.liveness),
+    minReadySeconds: input.minReadySeconds,
+    progressDeadlineSeconds: Math.max(target.rolloutTimeoutSeconds, input.minReadySeconds + 1),
+    resources: target.resources,
+    env: [
+      { name: REVISION_ENV, value: input.sha },
+      { name: 'PORT', value: String(target.containerPort) },
+    ],
+    labels: { [REVISION_LABEL]: input.sha },
+  }) as unknown as DeploymentObject;
+  deployment.metadata.annotations = {
+    [ANNOTATIONS.revision]: input.sha,
+    [ANNOTATIONS.delivery]: input.delivery,
+    [ANNOTATIONS.scaleDownAt]: '',
+  };
+  const command = containerCommand(input.application);
+  if (command) {
+    const spec = deployment.spec as { template: { spec: { containers: { command?: string[] }[] } } };
+    for (const c of spec.template.spec.containers) c.command = command;
+  }
+  return deployment;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ANNOTATIONS, MAX_REJECTED, parseRejected, withRejected } from './annotations.js';
+import { NEW, NOW, OLD, delivery, deployment, pod } from './fixtures.testkit.js';
+import { leaseDecision } from './lease.js';
+import { environmentQueue } from './queue.js';
+import { podFailure } from './rollout.js';
+import { scaleDownPlan } from './scale-down.js';
+
+describe('rejected revisions', () => {
+  it('are kept once each, newest last, bounded', () => {
+    let value: string | undefined;
+    for (let i = 0; i < MAX_REJECTED + 5; i++) value = withRejected(value, `sha${i}`);
+    value = withRejected(value, 'sha10');
+    const list = parseRejected(value);
+    expect(list).toHaveLength(MAX_REJECTED);
+    expect(list.at(-1)).toBe('sha10');
+    expect(list.filter((s) => s === 'sha10')).toHaveLength(1);
+  });
+});
+
+describe('leaseDecision', () => {
+  const lease = (holder: string, renewedAgoMs: number) => ({
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: {},
+    spec: { holderIdentity: holder, leaseDurationSeconds: 15, renewTime: new Date(NOW - renewedAgoMs).toISOString() },
+  });
+  it('creates, holds, renews, waits for another holder and takes an expired lease', () => {
+    expect(leaseDecision(undefined, 'me', NOW, 15_000)).toEqual({ kind: 'create' });
+    expect(leaseDecision(lease('me', 1_000), 'me', NOW, 15_000)).toMatchObject({ kind: 'held' });
+    expect(leaseDecision(lease('me', 6_000), 'me', NOW, 15_000)).toEqual({ kind: 'take', transition: false });
+    expect(leaseDecision(lease('other', 1_000), 'me', NOW, 15_000)).toEqual({ kind: 'blocked', holder: 'other', untilMs: NOW + 14_000 });
+    expect(leaseDecision(lease('other', 16_000), 'me', NOW, 15_000)).toEqual({ kind: 'take', transition: true });
+  });
+});
+
+describe('environmentQueue', () => {
+  it('keeps the running delivery, else takes the newest waiting one and supersedes older waiting ones', () => {
+    const older = delivery(OLD);
+    const newer = { ...delivery(NEW), spec: { ...delivery(NEW).spec, receivedAt: '2026-01-01T11:10:00.000Z' } };
+    expect(environmentQueue([older, newer], 'production')).toEqual({ current: newer, superseded: [older] });
+    const runningOld = delivery(OLD, { state: 'running' }, 'Deploying');
+    expect(environmentQueue([runningOld, newer], 'production')).toEqual({ current: runningOld, superseded: [] });
+  });
+
+  it('waits for every earlier stage: no deploy before the build, no production before staging', () => {
+    const building = delivery(NEW);
+    building.status.stages[1] = { name: 'build', state: 'running' };
+    expect(environmentQueue([building], 'production').current).toBeUndefined();
+  });
+});
+
+describe('podFailure', () => {
+  it('is decided from waiting reasons and restarts, not guessed', () => {
+    expect(podFailure([pod('p', 'green', NEW, { waiting: 'ImagePullBackOff', ready: false })])?.reason).toBe('ImagePullFailed');
+    expect(podFailure([pod('p', 'green', NEW, { waiting: 'CrashLoopBackOff', ready: false, restarts: 1 })])?.reason).toBe('CrashLoop');
+    expect(podFailure([pod('p', 'green', NEW, { ready: false })])).toBeUndefined();
+  });
+});
+
+describe('scaleDownPlan', () => {
+  it('scales down due colors but never the live one', () => {
+    const due = deployment('blue', OLD);
+    due.metadata.annotations = { [ANNOTATIONS.scaleDownAt]: new Date(NOW - 1).toISOString() };
+    const later = deployment('green', NEW);
+    later.metadata.annotations = { [ANNOTATIONS.scaleDownAt]: new Date(NOW + 5_000).toISOString() };
+    expect(scaleDownPlan({ blue: due, green: later }, undefined, NOW)).toEqual({ now: ['blue'], recheckAtMs: NOW + 5_000 });
+    expect(scaleDownPlan({ blue: due, green: later }, 'green', NOW)).toEqual({ now: ['blue'], recheckAtMs: undefined });
+    expect(scaleDownPlan({ blue: due }, 'blue', NOW)).toEqual({ now: [], recheckAtMs: undefined });
+  });
+});
+
+describe('decideManual', () => {
+  it('switches back to the previous color only when it still has ready pods and no rollout runs', async () => {
+    const { decideManual } = await import('./manual.js');
+    const { application, facts, service } = await import('./fixtures.testkit.js');
+    const withAction = { ...application, metadata: { ...application.metadata, annotations: { [ANNOTATIONS.action]: 'rollback' } } };
+    const svc = service('green', { [ANNOTATIONS.revision]: NEW, [ANNOTATIONS.previousColor]: 'blue', [ANNOTATIONS.previousRevision]: OLD });
+    const f = { ...facts({ service: svc, pods: [pod('b1', 'blue', OLD)] }), application: withAction };
+    expect(decideManual(f, false)).toMatchObject({ kind: 'rollback', to: 'blue', from: 'green', annotations: { [ANNOTATIONS.revision]: OLD, [ANNOTATIONS.previousRevision]: NEW } });
+    expect(decideManual(f, true)).toEqual({ kind: 'none' });
+    expect(decideManual({ ...f, pods: [] }, false)).toMatchObject({ kind: 'refuse' });
+    expect(decideManual({ ...f, application }, false)).toEqual({ kind: 'none' });
+  });
+});

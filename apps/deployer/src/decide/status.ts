@@ -1,0 +1,72 @@
+import {
+  advancePhase,
+  closeOpenStages,
+  finishStage,
+  startStage,
+  type DeliveryStatus,
+  type EnvironmentName,
+  type FailureReason,
+  type Phase,
+} from '@sluice/delivery';
+
+/** A pure change of a Delivery status; `undefined` when there is nothing to change. */
+export type StatusChange = (status: DeliveryStatus, now: Date) => DeliveryStatus | undefined;
+
+function moveTo(status: DeliveryStatus, phase: Phase, details: Parameters<typeof advancePhase>[2] = {}): DeliveryStatus {
+  const moved = advancePhase(status, phase, details);
+  // 'unchanged' and 'backward' mean we are there or further already: idempotent by design.
+  return moved.ok ? moved.status : status;
+}
+
+function changed(before: DeliveryStatus, after: DeliveryStatus): DeliveryStatus | undefined {
+  return JSON.stringify(before) === JSON.stringify(after) ? undefined : after;
+}
+
+/**
+ * The environment's deploy stage starts: the stage runs and the delivery is
+ * `Deploying`. Phases only move forward, so a later environment keeps the
+ * phase it has; `Verifying` is kept for the last environment's bake.
+ */
+export function startDeploy(environment: EnvironmentName): StatusChange {
+  return (status, now) => {
+    const started = startStage(status, { name: 'deploy', environment }, { now });
+    if (!started.ok) return undefined;
+    return changed(status, moveTo(started.status, 'Deploying'));
+  };
+}
+
+/** Traffic is on the new color of the last environment: the delivery is `Verifying` while it bakes. */
+export function startVerifying(): StatusChange {
+  return (status) => changed(status, moveTo(status, 'Verifying'));
+}
+
+/** The environment baked healthily; after the last one the delivery is `Live`. */
+export function finishDeploy(environment: EnvironmentName, last: boolean, message: string): StatusChange {
+  return (status, now) => {
+    const done = finishStage(status, { name: 'deploy', environment }, { state: 'succeeded', message }, now);
+    if (!done.ok) return undefined;
+    return changed(status, last ? moveTo(done.status, 'Live') : done.status);
+  };
+}
+
+/**
+ * The environment's deploy failed (`Failed`) or was rolled back
+ * (`RolledBack`): the stage fails with `reason`, later stages are skipped,
+ * and the delivery ends.
+ */
+export function failDeploy(environment: EnvironmentName, phase: 'Failed' | 'RolledBack', reason: FailureReason, message: string): StatusChange {
+  return (status, now) => {
+    const failed = finishStage(status, { name: 'deploy', environment }, { state: 'failed', reason, message }, now);
+    if (!failed.ok) return undefined;
+    const closed = closeOpenStages(failed.status, { state: 'skipped', now });
+    return changed(status, moveTo(closed, phase, { reason, message }));
+  };
+}
+
+/** The delivery will not be deployed because `by` (a newer Delivery, or the live revision) wins. */
+export function supersede(message: string, by?: string): StatusChange {
+  return (status, now) => {
+    const closed = closeOpenStages(status, { state: 'canceled', reason: 'Superseded', message, now });
+    return changed(status, moveTo(closed, 'Superseded', { reason: 'Superseded', message, ...(by !== undefined && { supersededBy: by }) }));
+  };
+}

@@ -1,0 +1,242 @@
+import { findStage, shortSha, type FailureReason } from '@sluice/delivery';
+import { APP_LABEL, COLOR_LABEL, otherColor, type Color } from '@sluice/manifests';
+import { ANNOTATIONS, parseRejected, withRejected } from './annotations.js';
+import { bakeHealth } from './bake.js';
+import type { DeploymentObject, EnvironmentFacts, ParsedDelivery } from './facts.js';
+import { podsOf, readyBehind, totalRestarts } from './pods.js';
+import { renderDeployment } from './render.js';
+import { rolloutState } from './rollout.js';
+import { failDeploy, finishDeploy, startDeploy, startVerifying, supersede, type StatusChange } from './status.js';
+
+/** The next thing to do for one delivery in one environment. Each is idempotent. */
+export type Step =
+  | { readonly kind: 'status'; readonly why: string; readonly change: StatusChange }
+  | { readonly kind: 'render'; readonly color: Color; readonly deployment: DeploymentObject }
+  | { readonly kind: 'wait'; readonly why: string; readonly recheckAtMs?: number }
+  | { readonly kind: 'precheck'; readonly urls: readonly string[] }
+  | { readonly kind: 'switch'; readonly color: Color; readonly annotations: Readonly<Record<string, string>> }
+  | {
+      /** Traffic back to `to`; `from` (the failed color) scaled down at `scaleDownAt`; the delivery ends with `change`. */
+      readonly kind: 'rollback';
+      readonly to: Color;
+      readonly from: Color;
+      readonly annotations: Readonly<Record<string, string>>;
+      readonly scaleDownAt: string;
+      readonly change: StatusChange;
+      readonly message: string;
+    }
+  | {
+      /** Ends the stage with `change`, after scheduling the scale-down of `color` (if any). */
+      readonly kind: 'end';
+      readonly color: Color | undefined;
+      readonly scaleDownAt: string;
+      readonly change: StatusChange;
+      readonly outcome: 'succeeded' | 'failed';
+      readonly reason?: FailureReason;
+      readonly message: string;
+    };
+
+/** Deployer settings that shape decisions. */
+export interface DecideOptions {
+  readonly minReadySeconds: number;
+  readonly failedScaleDownDelayMs: number;
+  readonly prePromotionCheck: boolean;
+  /** Set once the pre-promotion check passed in this round. */
+  readonly prePromotionPassed?: boolean;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function specReplicas(d: DeploymentObject | undefined): number {
+  return d?.spec?.replicas ?? 0;
+}
+
+/**
+ * Decides the next step of `delivery` in the environment `facts` describe:
+ * a pure function of the Delivery and what the cluster holds, so a restarted
+ * deployer decides exactly where the last one stopped. The Service selector
+ * is the live color; its annotations say which revision is live.
+ */
+export function decideStep(delivery: ParsedDelivery, facts: EnvironmentFacts, options: DecideOptions): Step {
+  const { environment, target, service, deployments, pods, now } = facts;
+  const sha = delivery.spec.checkoutSha;
+  const name = delivery.metadata.name ?? '';
+  const stage = findStage(delivery.status, { name: 'deploy', environment });
+  const ann = service?.metadata.annotations ?? {};
+  const live = service?.spec?.selector?.[COLOR_LABEL] as Color | undefined;
+  const last = facts.order[facts.order.length - 1] === environment;
+  const rejected = parseRejected(ann[ANNOTATIONS.rejected]);
+  const app = target.deploymentName;
+
+  if (!stage || (stage.state !== 'pending' && stage.state !== 'running')) return { kind: 'wait', why: 'stage is not open' };
+
+  if (stage.state === 'pending') {
+    if (rejected.includes(sha)) {
+      const message = `revision ${shortSha(sha)} was rolled back in ${environment} before and is refused; push a newer commit`;
+      return { kind: 'status', why: 'rejected revision', change: failDeploy(environment, 'Failed', 'PostPromotionUnhealthy', message) };
+    }
+    const liveReceived = ann[ANNOTATIONS.receivedAt];
+    if (liveReceived !== undefined && ann[ANNOTATIONS.revision] !== sha && liveReceived > delivery.spec.receivedAt) {
+      const message = `a newer push (${shortSha(ann[ANNOTATIONS.revision] ?? '')}) is live in ${environment}; an older commit is never promoted over it`;
+      return { kind: 'status', why: 'older than live', change: supersede(message, ann[ANNOTATIONS.delivery]) };
+    }
+    return { kind: 'status', why: 'start deploy stage', change: startDeploy(environment) };
+  }
+
+  // Traffic is on this revision: bake.
+  if (live !== undefined && ann[ANNOTATIONS.revision] === sha) {
+    if (last && delivery.status.phase === 'Deploying') return { kind: 'status', why: 'traffic switched', change: startVerifying() };
+    const deployment = deployments[live];
+    const replicas = specReplicas(deployment);
+    const health = bakeHealth(deployment, podsOf(pods, app, live, sha), {
+      replicas,
+      restartsAtPromotion: Number(ann[ANNOTATIONS.restartsAtPromotion] ?? '0') || 0,
+    });
+    if (!health.healthy) return unhealthy(delivery, facts, live, health.message, options);
+    const promotedAt = Date.parse(ann[ANNOTATIONS.promotedAt] ?? '') || now;
+    const bakeEnds = promotedAt + target.bakeSeconds * 1000;
+    if (now < bakeEnds) return { kind: 'wait', why: 'baking', recheckAtMs: bakeEnds };
+    const previous = ann[ANNOTATIONS.previousColor] as Color | undefined;
+    const message = `live in ${environment} on ${live}; healthy for ${target.bakeSeconds}s`;
+    return {
+      kind: 'end',
+      color: previous && previous !== live ? previous : undefined,
+      scaleDownAt: iso(now + target.scaleDownDelaySeconds * 1000),
+      change: finishDeploy(environment, last, message),
+      outcome: 'succeeded',
+      message,
+    };
+  }
+
+  // The switch back already happened (a crash between it and the status write): finish the rollback.
+  if (rejected.includes(sha)) {
+    const failed = (['blue', 'green'] as const).find((c) => deployments[c]?.metadata.annotations?.[ANNOTATIONS.revision] === sha && c !== live);
+    const message = `revision ${shortSha(sha)} turned unhealthy after promotion; traffic is back on ${live ?? 'the previous color'}`;
+    return {
+      kind: 'end',
+      color: failed,
+      scaleDownAt: iso(now + options.failedScaleDownDelayMs),
+      change: failDeploy(environment, 'RolledBack', 'PostPromotionUnhealthy', message),
+      outcome: 'failed',
+      reason: 'PostPromotionUnhealthy',
+      message,
+    };
+  }
+
+  // Before the switch: roll the new revision out on the idle color.
+  const idle: Color = live === undefined ? 'blue' : otherColor(live);
+  const liveReplicas = live === undefined ? 0 : specReplicas(deployments[live]);
+  const replicas = liveReplicas > 0 ? liveReplicas : target.replicas;
+  const current = deployments[idle];
+  const rendered = current?.metadata.annotations?.[ANNOTATIONS.revision] === sha && specReplicas(current) === replicas;
+  if (!current || !rendered) {
+    return {
+      kind: 'render',
+      color: idle,
+      deployment: renderDeployment({
+        application: facts.application,
+        environment,
+        target,
+        color: idle,
+        sha,
+        delivery: name,
+        replicas,
+        minReadySeconds: options.minReadySeconds,
+      }),
+    };
+  }
+  const newPods = podsOf(pods, app, idle, sha);
+  const startedAtMs = Date.parse(stage.startedAt ?? '') || now;
+  const state = rolloutState(current, newPods, { replicas, startedAtMs, timeoutSeconds: target.rolloutTimeoutSeconds, now });
+  if (state.kind === 'failed') {
+    return {
+      kind: 'end',
+      color: idle,
+      scaleDownAt: iso(now + options.failedScaleDownDelayMs),
+      change: failDeploy(environment, 'Failed', state.reason, state.message),
+      outcome: 'failed',
+      reason: state.reason,
+      message: state.message,
+    };
+  }
+  if (state.kind === 'progressing') return { kind: 'wait', why: state.why, recheckAtMs: startedAtMs + target.rolloutTimeoutSeconds * 1000 };
+
+  const ready = readyBehind(newPods, { [APP_LABEL]: app, [COLOR_LABEL]: idle });
+  if (options.prePromotionCheck && !options.prePromotionPassed) {
+    const port = target.health.readiness.port ?? target.containerPort;
+    const urls = ready.filter((p) => p.status?.podIP).map((p) => `http://${p.status?.podIP}:${port}${target.health.prePromotionPath}`);
+    return { kind: 'precheck', urls };
+  }
+  return {
+    kind: 'switch',
+    color: idle,
+    annotations: {
+      [ANNOTATIONS.revision]: sha,
+      [ANNOTATIONS.delivery]: name,
+      [ANNOTATIONS.receivedAt]: delivery.spec.receivedAt,
+      [ANNOTATIONS.previousColor]: live ?? '',
+      [ANNOTATIONS.previousRevision]: ann[ANNOTATIONS.revision] ?? '',
+      [ANNOTATIONS.previousDelivery]: ann[ANNOTATIONS.delivery] ?? '',
+      [ANNOTATIONS.previousReceivedAt]: ann[ANNOTATIONS.receivedAt] ?? '',
+      [ANNOTATIONS.promotedAt]: iso(now),
+      [ANNOTATIONS.restartsAtPromotion]: String(totalRestarts(newPods)),
+    },
+  };
+}
+
+/** The promoted color is unhealthy during bake: roll back when allowed and possible, else fail. */
+function unhealthy(delivery: ParsedDelivery, facts: EnvironmentFacts, live: Color, why: string, options: DecideOptions): Step {
+  const { environment, target, service, pods, now } = facts;
+  const ann = service?.metadata.annotations ?? {};
+  const sha = delivery.spec.checkoutSha;
+  const previous = ann[ANNOTATIONS.previousColor] as Color | undefined;
+  const failWith = (reason: FailureReason, message: string): Step => ({
+    kind: 'end',
+    color: undefined,
+    scaleDownAt: '',
+    change: failDeploy(environment, 'Failed', reason, message),
+    outcome: 'failed',
+    reason,
+    message,
+  });
+  if (!target.rollback.auto) return failWith('PostPromotionUnhealthy', `${why}; automatic rollback is off, traffic stays on ${live}`);
+  if (!previous || previous === live) return failWith('RollbackFailed', `${why}; there is no previous color to return to`);
+  const previousReady = readyBehind(pods, { [APP_LABEL]: target.deploymentName, [COLOR_LABEL]: previous });
+  if (previousReady.length === 0) return failWith('RollbackFailed', `${why}; the previous color ${previous} has no ready pod, traffic stays on ${live}`);
+  const message = `${why}; rolled back to ${previous} (${shortSha(ann[ANNOTATIONS.previousRevision] ?? '')})`;
+  return {
+    kind: 'rollback',
+    to: previous,
+    from: live,
+    message,
+    scaleDownAt: iso(now + options.failedScaleDownDelayMs),
+    annotations: {
+      [ANNOTATIONS.revision]: ann[ANNOTATIONS.previousRevision] ?? '',
+      [ANNOTATIONS.delivery]: ann[ANNOTATIONS.previousDelivery] ?? '',
+      [ANNOTATIONS.receivedAt]: ann[ANNOTATIONS.previousReceivedAt] ?? '',
+      [ANNOTATIONS.previousColor]: live,
+      [ANNOTATIONS.previousRevision]: sha,
+      [ANNOTATIONS.previousDelivery]: delivery.metadata.name ?? '',
+      [ANNOTATIONS.previousReceivedAt]: delivery.spec.receivedAt,
+      [ANNOTATIONS.promotedAt]: iso(now),
+      [ANNOTATIONS.rejected]: withRejected(ann[ANNOTATIONS.rejected], sha),
+    },
+    change: failDeploy(environment, 'RolledBack', 'PostPromotionUnhealthy', message),
+  };
+}
+
+/** The pre-promotion check failed: the stage fails as ReadinessFailed without touching traffic; the idle color is scaled down later. */
+export function precheckFailed(facts: EnvironmentFacts, message: string, options: DecideOptions): Step {
+  const live = facts.service?.spec?.selector?.[COLOR_LABEL] as Color | undefined;
+  return {
+    kind: 'end',
+    color: live === undefined ? 'blue' : otherColor(live),
+    scaleDownAt: iso(facts.now + options.failedScaleDownDelayMs),
+    change: failDeploy(facts.environment, 'Failed', 'ReadinessFailed', message),
+    outcome: 'failed',
+    reason: 'ReadinessFailed',
+    message,
+  };
+}

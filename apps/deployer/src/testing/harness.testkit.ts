@@ -1,0 +1,65 @@
+/** Shared set-up of the deployer's integration tests: a namespace, the CRDs and an in-process deployer. */
+import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import { createLogger } from '@sluice/service';
+import { createDeployer, type Deployer } from '../controller/controller.js';
+import type { DeployerObserver } from '../controller/reconcile.js';
+import type { DeployerSettings } from '../controller/settings.js';
+import { installCrds } from './crds.testkit.js';
+
+/** A test namespace with the CRDs installed and (optionally) a deployer watching it. */
+export interface Harness {
+  readonly client: KubeClient;
+  readonly namespace: string;
+  readonly deployer: Deployer | undefined;
+  readonly settings: DeployerSettings;
+  close(): Promise<void>;
+}
+
+/** Settings for tests and the benchmark: everything in one namespace, short delays. */
+export function testSettings(namespace: string, overrides: Partial<DeployerSettings> = {}): DeployerSettings {
+  return {
+    namespace,
+    targetNamespaces: [namespace],
+    identity: 'deployer-test',
+    leaseDurationMs: 15_000,
+    minReadySeconds: 1,
+    failedScaleDownDelayMs: 2_000,
+    prePromotionCheck: true,
+    workers: 2,
+    ...overrides,
+  };
+}
+
+/** Creates a namespace named `<prefix>-…`, installs the CRDs and, unless `start` is false, an in-process deployer. */
+export async function openHarness(
+  kubeconfigPath: string,
+  prefix: string,
+  options: { readonly start?: boolean; readonly observer?: DeployerObserver; readonly settings?: Partial<DeployerSettings> } = {},
+): Promise<Harness> {
+  const kubeConfig = loadKubeConfig({ mode: 'file', path: kubeconfigPath });
+  const client = new KubeClient({ kubeConfig, fieldManager: 'deployer-test' });
+  await installCrds(client);
+  const ns = await client.create<KubeObject>({ apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: `${prefix}-` } });
+  const namespace = ns.metadata.name as string;
+  const settings = testSettings(namespace, options.settings);
+  let deployer: Deployer | undefined;
+  if (options.start !== false) {
+    deployer = createDeployer({
+      client: new KubeClient({ kubeConfig, fieldManager: 'sluice-deployer' }),
+      settings,
+      logger: createLogger({ service: 'deployer', level: (process.env['SLUICE_TEST_LOG_LEVEL'] as 'info' | undefined) ?? 'silent' }),
+      ...(options.observer && { observer: options.observer }),
+    });
+    await deployer.start();
+  }
+  return {
+    client,
+    namespace,
+    deployer,
+    settings,
+    close: async () => {
+      deployer?.stop();
+      await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The one place the notifier calls GitLab: makes one planned call and maps
+ * GitLab's answer to what to record or when to try again.
+ */
+import type { GitLabStatusState, PostedStatus } from '@sluice/delivery';
+import type { GitlabClient, GitlabFailure } from '@sluice/gitlab';
+import { deploymentDescription, isFinalState, type Call } from '../decide/plan.js';
+
+/** Where a Delivery's statuses go. */
+export interface Target {
+  readonly projectId: number;
+  readonly sha: string;
+  readonly ref: string;
+  readonly tag: boolean;
+}
+
+/** What one call achieved. */
+export type ActOutcome =
+  /** GitLab now shows `record` (posted, already there, or read back); write it to `status.posted`. */
+  | { readonly kind: 'recorded'; readonly record: PostedStatus; readonly how: 'posted' | 'already' | 'verified' }
+  /** Try again later: 409 lock (`locked`), or 429/5xx/timeout/network (`unavailable`). */
+  | {
+      readonly kind: 'retry';
+      readonly reason: 'locked' | 'unavailable';
+      readonly httpStatus: number | null;
+      readonly retryAfterMs: number | null;
+      readonly message: string;
+    }
+  /** GitLab refused the call (403, 404, 422, …); repeating it will not help. */
+  | { readonly kind: 'refused'; readonly httpStatus: number; readonly message: string };
+
+const RANK: Readonly<Record<string, number>> = { created: -1, pending: 0, running: 1 };
+const rank = (state: string): number => RANK[state] ?? 2;
+const GITLAB_STATES = new Set<string>(['pending', 'running', 'success', 'failed', 'canceled', 'skipped']);
+
+/** Makes `call` against GitLab for the commit `target`. Never throws for GitLab's answers, only for bugs. */
+export async function act(client: GitlabClient, call: Call, target: Target, now: () => Date): Promise<ActOutcome> {
+  switch (call.kind) {
+    case 'status':
+      return postStatus(client, call, target, now);
+    case 'deployment': {
+      const outcome =
+        call.deploymentId === undefined
+          ? await client.createDeployment({
+              projectId: target.projectId,
+              environment: call.environment,
+              sha: target.sha,
+              ref: target.ref,
+              tag: target.tag,
+              status: call.status,
+            })
+          : await client.updateDeployment(target.projectId, call.deploymentId, call.status);
+      if (outcome.kind !== 'ok') return failure(outcome);
+      return recorded({ state: call.status, description: deploymentDescription(outcome.value.id), postedAt: now().toISOString() }, 'posted');
+    }
+    case 'note': {
+      const outcome =
+        call.note.target.kind === 'merge_request'
+          ? await client.createMergeRequestNote(target.projectId, call.note.target.iid, call.note.body)
+          : await client.createCommitComment(target.projectId, target.sha, call.note.body);
+      if (outcome.kind !== 'ok') return failure(outcome);
+      const description = call.note.target.kind === 'merge_request' ? `note on !${call.note.target.iid}` : 'commit comment';
+      return recorded({ state: 'success', description, postedAt: now().toISOString() }, 'posted');
+    }
+  }
+}
+
+async function postStatus(client: GitlabClient, call: Extract<Call, { kind: 'status' }>, target: Target, now: () => Date): Promise<ActOutcome> {
+  const { status } = call;
+  const record = (state: GitLabStatusState): PostedStatus => ({
+    state,
+    description: status.description,
+    ...(status.targetUrl !== undefined && status.targetUrl.length <= 2048 ? { targetUrl: status.targetUrl } : {}),
+    postedAt: now().toISOString(),
+  });
+  if (call.verifyFirst) {
+    const listed = await client.listCommitStatuses(target.projectId, target.sha, { ref: target.ref, name: status.name });
+    if (listed.kind !== 'ok') return failure(listed);
+    const latest = listed.value.filter((row) => row.name === status.name).sort((a, b) => b.id - a.id)[0];
+    if (latest?.status === status.state) return recorded(record(status.state), 'verified');
+  }
+  const outcome = await client.setCommitStatus({
+    projectId: target.projectId,
+    sha: target.sha,
+    ref: target.ref,
+    name: status.name,
+    state: status.state,
+    description: status.description,
+    ...(status.targetUrl !== undefined ? { targetUrl: status.targetUrl } : {}),
+  });
+  switch (outcome.kind) {
+    case 'ok':
+      return recorded(record(status.state), 'posted');
+    case 'already': {
+      // GitLab holds an active row in `currentState` that cannot move to the
+      // requested state: it is already there or further along.
+      const current = outcome.currentState;
+      const state =
+        current !== null && GITLAB_STATES.has(current) && rank(current) > rank(status.state) && !isFinalState(status.state)
+          ? (current as GitLabStatusState)
+          : status.state;
+      return recorded(record(state), 'already');
+    }
+    default:
+      return failure(outcome);
+  }
+}
+
+function recorded(record: PostedStatus, how: 'posted' | 'already' | 'verified'): ActOutcome {
+  return { kind: 'recorded', record, how };
+}
+
+function failure(outcome: GitlabFailure): ActOutcome {
+  switch (outcome.kind) {
+    case 'locked':
+      return { kind: 'retry', reason: 'locked', httpStatus: 409, retryAfterMs: outcome.retryAfterMs, message: outcome.message };
+    case 'retryable':
+      return { kind: 'retry', reason: 'unavailable', httpStatus: outcome.httpStatus, retryAfterMs: outcome.retryAfterMs, message: outcome.message };
+    case 'rejected':
+      return { kind: 'refused', httpStatus: outcome.httpStatus, message: outcome.message };
+  }
+}

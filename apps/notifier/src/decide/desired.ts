@@ -1,0 +1,230 @@
+/**
+ * What GitLab should show for a Delivery, derived from its status alone.
+ * Pure: the same Delivery always gives the same answer, so a restarted
+ * notifier decides exactly what the one before it decided.
+ */
+import {
+  ENVIRONMENT_NAMES,
+  isTerminal,
+  plannedStages,
+  shortSha,
+  type Delivery,
+  type EnvironmentName,
+  type GitLabStatusState,
+  type Stage,
+  type StageState,
+} from '@sluice/delivery';
+import { truncateText, type DeploymentStatus } from '@sluice/gitlab';
+
+/** Annotation the gateway writes with the environments a push was routed to (comma-separated; empty: test only). */
+export const ENVIRONMENTS_ANNOTATION = 'sluice.dev/environments';
+
+/** Options of {@link desiredFor}. */
+export interface DesiredOptions {
+  /** Status name prefix, e.g. `sluice`. */
+  readonly prefix: string;
+  /** Run-page base URL without trailing slash; statuses link `<url>/deliveries/<name>`. */
+  readonly publicUrl?: string;
+}
+
+/** One commit status as it should be. */
+export interface DesiredStatus {
+  /** GitLab status name, also the key in `status.posted`. */
+  readonly name: string;
+  readonly state: GitLabStatusState;
+  /** At most 255 characters. */
+  readonly description: string;
+  readonly targetUrl?: string;
+}
+
+/** One GitLab deployment as it should be. */
+export interface DesiredDeployment {
+  /** Key in `status.posted`, e.g. `sluice/deployment:production`. */
+  readonly key: string;
+  readonly environment: EnvironmentName;
+  readonly status: DeploymentStatus;
+}
+
+/** The one note posted after an automatic rollback. */
+export interface DesiredNote {
+  /** Key in `status.posted`, e.g. `sluice/rollback-note`. */
+  readonly key: string;
+  /** On the merge request when the Delivery came from one, else on the commit. */
+  readonly target: { readonly kind: 'merge_request'; readonly iid: number } | { readonly kind: 'commit' };
+  readonly body: string;
+}
+
+/** Everything GitLab should show for one Delivery. */
+export interface Desired {
+  /** In pipeline order: test, build, deploy per environment. */
+  readonly statuses: readonly DesiredStatus[];
+  readonly deployments: readonly DesiredDeployment[];
+  readonly note?: DesiredNote;
+}
+
+const GITLAB_STATE: Readonly<Record<StageState, GitLabStatusState>> = {
+  pending: 'pending',
+  running: 'running',
+  succeeded: 'success',
+  failed: 'failed',
+  // GitLab's `skipped` cannot follow `running`; canceled reads right in both cases.
+  skipped: 'canceled',
+  canceled: 'canceled',
+};
+
+/** `sluice/test`, `sluice/build`, `sluice/deploy:production`. */
+export function statusName(prefix: string, stage: Pick<Stage, 'name' | 'environment'>): string {
+  return stage.environment === undefined ? `${prefix}/${stage.name}` : `${prefix}/${stage.name}:${stage.environment}`;
+}
+
+/** `posted` key of an environment's GitLab deployment. */
+export function deploymentKey(prefix: string, environment: EnvironmentName): string {
+  return `${prefix}/deployment:${environment}`;
+}
+
+/** `posted` key of the rollback note. */
+export function noteKey(prefix: string): string {
+  return `${prefix}/rollback-note`;
+}
+
+/** The run page of a Delivery, if a public URL is configured. */
+export function runPageUrl(publicUrl: string | undefined, name: string): string | undefined {
+  return publicUrl === undefined ? undefined : `${publicUrl}/deliveries/${encodeURIComponent(name)}`;
+}
+
+/**
+ * The stages to report: the status's own, or — before any controller wrote
+ * a status — the plan the gateway recorded in its annotation, all pending.
+ * When the Delivery ended (Failed, Superseded, …) a stage left open can no
+ * longer move, so it is reported canceled with the Delivery's reason.
+ */
+export function reportedStages(delivery: Delivery): Stage[] {
+  const status = delivery.status;
+  const stages = status && status.stages.length > 0 ? status.stages : plannedStages({ environments: annotatedEnvironments(delivery) });
+  if (!status || !isTerminal(status.phase)) return stages;
+  return stages.map((stage): Stage => {
+    if (stage.state !== 'pending' && stage.state !== 'running') return stage;
+    const closed: Stage = { ...stage, state: 'canceled', message: status.message ?? `delivery ended ${status.phase}` };
+    if (status.reason !== undefined) closed.reason = status.reason;
+    return closed;
+  });
+}
+
+function annotatedEnvironments(delivery: Delivery): EnvironmentName[] {
+  const raw = delivery.metadata.annotations?.[ENVIRONMENTS_ANNOTATION] ?? '';
+  const listed = new Set(raw.split(',').map((part) => part.trim()));
+  return ENVIRONMENT_NAMES.filter((name) => listed.has(name));
+}
+
+/** Decides every status, deployment and note GitLab should show for `delivery`. */
+export function desiredFor(delivery: Delivery, options: DesiredOptions): Desired {
+  const stages = reportedStages(delivery);
+  const targetUrl = runPageUrl(options.publicUrl, delivery.metadata.name);
+  const statuses = stages.map((stage): DesiredStatus => {
+    const status: DesiredStatus = { name: statusName(options.prefix, stage), state: GITLAB_STATE[stage.state], description: describeStage(stage) };
+    return targetUrl === undefined ? status : { ...status, targetUrl };
+  });
+  const deployments = stages.flatMap((stage): DesiredDeployment[] => {
+    if (stage.name !== 'deploy' || stage.environment === undefined) return [];
+    const status = deploymentStatus(stage);
+    return status === undefined ? [] : [{ key: deploymentKey(options.prefix, stage.environment), environment: stage.environment, status }];
+  });
+  const note = delivery.status?.phase === 'RolledBack' ? rollbackNote(delivery, stages, options, targetUrl) : undefined;
+  return note === undefined ? { statuses, deployments } : { statuses, deployments, note };
+}
+
+/** A deployment exists once a deploy stage started; one that never started is not a deployment. */
+function deploymentStatus(stage: Stage): DeploymentStatus | undefined {
+  switch (stage.state) {
+    case 'pending':
+      return undefined;
+    case 'running':
+      return 'running';
+    case 'succeeded':
+      return 'success';
+    case 'failed':
+      return 'failed';
+    case 'skipped':
+    case 'canceled':
+      return stage.startedAt === undefined ? undefined : 'canceled';
+  }
+}
+
+const WHAT: Readonly<Record<Stage['name'], readonly [waiting: string, running: string, done: string]>> = {
+  test: ['Waiting to run tests', 'Running tests', 'Tests passed'],
+  build: ['Waiting to build the image', 'Building the image', 'Image built'],
+  deploy: ['Waiting to deploy', 'Deploying', 'Live'],
+};
+
+/** The status description: what happened, and for a failure the reason and a short message; ≤ 255 characters. */
+export function describeStage(stage: Stage): string {
+  const [waiting, running, done] = WHAT[stage.name];
+  const where = stage.environment === undefined ? '' : ` ${stage.name === 'deploy' && stage.state === 'succeeded' ? 'on' : 'to'} ${stage.environment}`;
+  let text: string;
+  switch (stage.state) {
+    case 'pending':
+      text = `${waiting}${where}`;
+      break;
+    case 'running':
+      text = `${running}${where}`;
+      break;
+    case 'succeeded':
+      text = `${done}${where}${testCounts(stage)}`;
+      break;
+    case 'failed':
+      text = withDetail(stage.reason ?? 'Failed', stage.message);
+      break;
+    case 'skipped':
+      text = withDetail(stage.reason ?? 'Skipped', stage.message ?? 'an earlier stage did not succeed');
+      break;
+    case 'canceled':
+      text = withDetail(stage.reason ?? 'Canceled', stage.message);
+      break;
+  }
+  return truncateText(text);
+}
+
+function testCounts(stage: Stage): string {
+  const summary = stage.testSummary;
+  if (stage.name !== 'test' || summary === undefined) return '';
+  return `: ${summary.passed} passed${summary.skipped > 0 ? `, ${summary.skipped} skipped` : ''}`;
+}
+
+function withDetail(reason: string, message: string | undefined): string {
+  const detail = message?.replace(/\s+/g, ' ').trim();
+  return detail ? `${reason}: ${detail}` : reason;
+}
+
+function rollbackNote(delivery: Delivery, stages: readonly Stage[], options: DesiredOptions, targetUrl: string | undefined): DesiredNote {
+  const status = delivery.status;
+  const sha = shortSha(delivery.spec.checkoutSha);
+  const failed = stages.filter((stage) => stage.name === 'deploy' && stage.state === 'failed');
+  const where = failed.map((stage) => stage.environment).join(', ') || 'its environment';
+  const why = withDetail(status?.reason ?? failed[0]?.reason ?? 'RolledBack', status?.message ?? failed[0]?.message);
+  const live = stages
+    .filter((stage) => stage.name === 'deploy' && stage.environment !== undefined)
+    .map((stage) =>
+      stage.state === 'succeeded'
+        ? `- **${stage.environment}**: \`${sha}\` (this commit)`
+        : stage.state === 'failed'
+          ? `- **${stage.environment}**: the version that was live before \`${sha}\` (restored by the rollback)`
+          : `- **${stage.environment}**: unchanged (this commit was not deployed there)`,
+    );
+  const lines = [
+    `**Sluice rolled back \`${sha}\` automatically on ${where}.**`,
+    '',
+    `Why: ${why}`,
+    '',
+    'What is live now:',
+    ...live,
+    ...(targetUrl === undefined ? [] : ['', `Details: ${targetUrl}`]),
+    '',
+    'This revision will not be deployed again automatically; push a fix to deliver a new one.',
+  ];
+  const mergeRequest = delivery.spec.mergeRequest;
+  return {
+    key: noteKey(options.prefix),
+    target: mergeRequest === undefined ? { kind: 'commit' } : { kind: 'merge_request', iid: mergeRequest.iid },
+    body: lines.join('\n'),
+  };
+}

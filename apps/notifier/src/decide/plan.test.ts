@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { PostedStatus } from '@sluice/delivery';
+import type { Desired } from './desired.js';
+import { deploymentIdOf, planCalls } from './plan.js';
+
+const at = '2025-01-31T12:00:00.000Z';
+const open = { verified: () => false, refused: () => false };
+const desired = (state: 'pending' | 'running' | 'success' | 'failed'): Desired => ({
+  statuses: [{ name: 'sluice/test', state, description: 'd' }],
+  deployments: [],
+});
+const posted = (state: PostedStatus['state'], description = 'd'): Record<string, PostedStatus> => ({ 'sluice/test': { state, description, postedAt: at } });
+
+describe('planCalls', () => {
+  it('posts a status GitLab has not seen, and nothing once it is posted', () => {
+    expect(planCalls(desired('pending'), {}, open)).toMatchObject([{ kind: 'status', key: 'sluice/test', status: { state: 'pending' } }]);
+    expect(planCalls(desired('pending'), posted('pending'), open)).toEqual([]);
+  });
+
+  it('posts only the latest state after an outage, straight from pending to the final one', () => {
+    expect(planCalls(desired('success'), posted('pending'), open)).toMatchObject([{ status: { state: 'success' } }]);
+  });
+
+  it('never moves a status backwards', () => {
+    expect(planCalls(desired('pending'), posted('running'), open)).toEqual([]);
+    expect(planCalls(desired('running'), posted('success'), open)).toEqual([]);
+  });
+
+  it('reads GitLab first before a final state this process has not verified, and not after', () => {
+    expect(planCalls(desired('failed'), posted('running'), open)).toMatchObject([{ verifyFirst: true }]);
+    expect(planCalls(desired('failed'), posted('running'), { ...open, verified: () => true })).toMatchObject([{ verifyFirst: false }]);
+    expect(planCalls(desired('running'), posted('pending'), open)).toMatchObject([{ verifyFirst: false }]);
+  });
+
+  it('does not repeat a call GitLab refused', () => {
+    expect(planCalls(desired('success'), {}, { ...open, refused: (key, state) => key === 'sluice/test' && state === 'success' })).toEqual([]);
+  });
+
+  it('creates a deployment, then moves the recorded one by id until it is final', () => {
+    const want = (status: 'running' | 'success'): Desired => ({ statuses: [], deployments: [{ key: 'k', environment: 'production', status }] });
+    expect(planCalls(want('running'), {}, open)).toEqual([{ kind: 'deployment', key: 'k', environment: 'production', status: 'running' }]);
+    const running = { k: { state: 'running' as const, description: 'deployment #42', postedAt: at } };
+    expect(planCalls(want('success'), running, open)).toEqual([{ kind: 'deployment', key: 'k', environment: 'production', status: 'success', deploymentId: 42 }]);
+    expect(planCalls(want('success'), { k: { ...running.k, state: 'success' } }, open)).toEqual([]);
+    expect(deploymentIdOf({ state: 'running', description: 'something else', postedAt: at })).toBeUndefined();
+  });
+
+  it('posts the rollback note once', () => {
+    const withNote: Desired = { statuses: [], deployments: [], note: { key: 'n', target: { kind: 'commit' }, body: 'b' } };
+    expect(planCalls(withNote, {}, open)).toHaveLength(1);
+    expect(planCalls(withNote, { n: { state: 'success', postedAt: at } }, open)).toEqual([]);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Desired vs posted → the GitLab calls to make. Pure.
+ *
+ * Only the latest desired state per name is ever posted: after an outage a
+ * status that went pending → running → success while GitLab was away is
+ * posted once, as `success`. GitLab accepts every final state from
+ * `created`, `pending` and `running`, so no intermediate step is needed.
+ */
+import type { GitLabStatusState, PostedStatus } from '@sluice/delivery';
+import type { DeploymentStatus } from '@sluice/gitlab';
+import type { Desired, DesiredNote, DesiredStatus } from './desired.js';
+
+/** One call to GitLab. `key` is where its result is recorded in `status.posted`. */
+export type Call =
+  | {
+      readonly kind: 'status';
+      readonly key: string;
+      readonly status: DesiredStatus;
+      /**
+       * Read GitLab's current state before posting. Set for a final state
+       * this process has not itself posted or seen for the name: re-posting
+       * a final state GitLab already shows would add a second row, and a
+       * notifier killed between GitLab's answer and its record leaves
+       * exactly that doubt behind.
+       */
+      readonly verifyFirst: boolean;
+    }
+  | { readonly kind: 'deployment'; readonly key: string; readonly environment: string; readonly status: DeploymentStatus; readonly deploymentId?: number }
+  | { readonly kind: 'note'; readonly key: string; readonly note: DesiredNote };
+
+/** What this process knows beyond `status.posted`. */
+export interface PlanContext {
+  /** True when this process posted or read the GitLab state under `key` itself. */
+  readonly verified: (key: string) => boolean;
+  /** True when GitLab refused this very call before (4xx other than a transition error); it is not repeated. */
+  readonly refused: (key: string, state: string) => boolean;
+}
+
+const RANK: Readonly<Record<GitLabStatusState, number>> = { pending: 0, running: 1, success: 2, failed: 2, canceled: 2, skipped: 2 };
+
+/** True for the states a commit status ends in. */
+export function isFinalState(state: string): boolean {
+  return state === 'success' || state === 'failed' || state === 'canceled' || state === 'skipped';
+}
+
+/** The calls that bring GitLab from `posted` to `desired`, in pipeline order. */
+export function planCalls(desired: Desired, posted: Readonly<Record<string, PostedStatus>>, context: PlanContext): Call[] {
+  const calls: Call[] = [];
+  for (const status of desired.statuses) {
+    const current = posted[status.name];
+    if (current !== undefined && (current.state === status.state || RANK[status.state] < RANK[current.state])) continue;
+    if (context.refused(status.name, status.state)) continue;
+    calls.push({ kind: 'status', key: status.name, status, verifyFirst: isFinalState(status.state) && !context.verified(status.name) });
+  }
+  for (const deployment of desired.deployments) {
+    const current = posted[deployment.key];
+    if (context.refused(deployment.key, deployment.status)) continue;
+    if (current === undefined) {
+      calls.push({ kind: 'deployment', key: deployment.key, environment: deployment.environment, status: deployment.status });
+      continue;
+    }
+    if (current.state === deployment.status || isFinalState(current.state)) continue;
+    const deploymentId = deploymentIdOf(current);
+    if (deploymentId === undefined) continue;
+    calls.push({ kind: 'deployment', key: deployment.key, environment: deployment.environment, status: deployment.status, deploymentId });
+  }
+  const note = desired.note;
+  if (note !== undefined && posted[note.key] === undefined && !context.refused(note.key, 'success')) {
+    calls.push({ kind: 'note', key: note.key, note });
+  }
+  return calls;
+}
+
+const DEPLOYMENT_REF = /^deployment #(\d+)$/;
+
+/**
+ * `status.posted` entries hold a state and a description only, so a
+ * deployment's record names its GitLab id in the description.
+ */
+export function deploymentDescription(id: number): string {
+  return `deployment #${id}`;
+}
+
+/** The GitLab deployment id a record names, if any. */
+export function deploymentIdOf(record: PostedStatus): number | undefined {
+  const match = DEPLOYMENT_REF.exec(record.description ?? '');
+  return match ? Number(match[1]) : undefined;
+}

@@ -1,0 +1,42 @@
+/**
+ * Helpers for the notifier's `*.int.test.ts`, which run against the real
+ * kube-apiserver the vitest global setup provides (`inject('kubeconfig')`),
+ * and drive Delivery status themselves, as the runner and deployer would.
+ */
+import { API_GROUP_VERSION, type Delivery, type DeliveryStatus } from '@sluice/delivery';
+import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import { createLogger, type Logger } from '@sluice/service';
+import { inject } from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kubeconfig: string;
+  }
+}
+
+/** A client with the test cluster's admin credentials. */
+export function adminClient(fieldManager = 'notifier-int-test'): KubeClient {
+  return new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: inject('kubeconfig') }), fieldManager });
+}
+
+/** A fresh namespace for one test file. */
+export async function createNamespace(client: KubeClient, prefix: string): Promise<string> {
+  const ns = await client.create<KubeObject>({ apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: `${prefix}-` } });
+  return ns.metadata.name as string;
+}
+
+/** Deletes a namespace made by {@link createNamespace}. */
+export async function deleteNamespace(client: KubeClient, name: string): Promise<void> {
+  await client.delete({ apiVersion: 'v1', kind: 'Namespace', name });
+}
+
+/** A quiet logger for tests (`SLUICE_TEST_LOG=debug` to see it). */
+export function testLogger(): Logger {
+  return createLogger({ service: 'notifier-test', level: (process.env['SLUICE_TEST_LOG'] as 'debug' | undefined) ?? 'silent' });
+}
+
+export { installCrds, waitUntil } from './crds.testkit.js';
+export { deliveryObject, fakeSha } from '../testing/delivery.testkit.js';
+export { StatusDriver } from './driver.testkit.js';
+export type { Delivery, DeliveryStatus };
+export const DELIVERY_API_VERSION = API_GROUP_VERSION;
