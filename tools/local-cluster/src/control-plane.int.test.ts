@@ -8,7 +8,7 @@ import {
   type V1ResourceQuota,
 } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminKubeConfig, createTestNamespace, waitFor } from './testing.js';
+import { adminKubeConfig, createTestNamespace, waitFor } from './testing/index.js';
 
 const kc = adminKubeConfig(inject('kubeconfig'));
 const core = kc.makeApiClient(CoreV1Api);

@@ -1,6 +1,6 @@
 import { AppsV1Api, BatchV1Api, CoreV1Api, type V1Deployment, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminKubeConfig, createTestNamespace, waitFor } from './testing.js';
+import { adminKubeConfig, createTestNamespace, waitFor } from './testing/index.js';
 
 const kc = adminKubeConfig(inject('kubeconfig'));
 const core = kc.makeApiClient(CoreV1Api);

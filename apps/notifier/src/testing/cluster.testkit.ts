@@ -4,8 +4,9 @@
  * and drive Delivery status themselves, as the runner and deployer would.
  */
 import { API_GROUP_VERSION, type Delivery, type DeliveryStatus } from '@sluice/delivery';
-import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import type { KubeClient } from '@sluice/kube';
 import { createLogger, type Logger } from '@sluice/service';
+import { adminClient as sharedAdminClient } from '@sluice/local-cluster/testing';
 import { inject } from 'vitest';
 
 declare module 'vitest' {
@@ -16,19 +17,10 @@ declare module 'vitest' {
 
 /** A client with the test cluster's admin credentials. */
 export function adminClient(fieldManager = 'notifier-int-test'): KubeClient {
-  return new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: inject('kubeconfig') }), fieldManager });
+  return sharedAdminClient(inject('kubeconfig'), fieldManager);
 }
 
-/** A fresh namespace for one test file. */
-export async function createNamespace(client: KubeClient, prefix: string): Promise<string> {
-  const ns = await client.create<KubeObject>({ apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: `${prefix}-` } });
-  return ns.metadata.name as string;
-}
-
-/** Deletes a namespace made by {@link createNamespace}. */
-export async function deleteNamespace(client: KubeClient, name: string): Promise<void> {
-  await client.delete({ apiVersion: 'v1', kind: 'Namespace', name });
-}
+export { createNamespace, deleteNamespace } from '@sluice/local-cluster/testing';
 
 /** A quiet logger for tests (`SLUICE_TEST_LOG=debug` to see it). */
 export function testLogger(): Logger {

@@ -6,7 +6,6 @@ import type { ApplicationSpecInput, DeliverySpec } from '@sluice/delivery';
 import { API_GROUP_VERSION, deliveryName } from '@sluice/delivery';
 import type { KubeClient, KubeObject } from '@sluice/kube';
 import { KubeClient as Client, isKubeError, loadKubeConfig, resourcePath } from '@sluice/kube';
-import { applicationCrd, deliveryCrd } from '@sluice/manifests';
 import { inject } from 'vitest';
 import { GIT_PASSWORD, GIT_USER } from './git-server.js';
 import { REGISTRY_PASSWORD, REGISTRY_USER } from './artifact-registry.js';
@@ -25,37 +24,6 @@ export function adminKubeConfig() {
 /** A client with the admin credentials of the test cluster. */
 export function adminClient(fieldManager = 'test-runner-int-test'): KubeClient {
   return new Client({ kubeConfig: adminKubeConfig(), fieldManager });
-}
-
-const SCHEMA_NAMES: Readonly<Record<string, string>> = { _default: 'default', _enum: 'enum', ref: '$ref', schema: '$schema' };
-
-/** client-node's JSONSchemaProps field names back to wire names (the manifests lib's `toJsonSchemaProps`, inverted). */
-function schemaToWire(node: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    const name = SCHEMA_NAMES[key] ?? (key.startsWith('x_kubernetes_') ? key.replace(/_/g, '-') : key);
-    if (key === 'properties') {
-      out[name] = Object.fromEntries(Object.entries(value as Record<string, Record<string, unknown>>).map(([k, v]) => [k, schemaToWire(v)]));
-    } else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
-      out[name] = (value as Record<string, unknown>[]).map(schemaToWire);
-    } else if (key === 'not') {
-      out[name] = schemaToWire(value as Record<string, unknown>);
-    } else out[name] = value;
-  }
-  return out;
-}
-
-function crdToWire(crd: ReturnType<typeof deliveryCrd>): KubeObject {
-  return {
-    ...crd,
-    spec: {
-      ...crd.spec,
-      versions: crd.spec.versions.map((v) => ({
-        ...v,
-        schema: { openAPIV3Schema: schemaToWire((v.schema?.openAPIV3Schema ?? {}) as Record<string, unknown>) },
-      })),
-    },
-  } as unknown as KubeObject;
 }
 
 /** Resolves with the first object at `path` matching `predicate` (an informer: no polling). */
@@ -113,26 +81,7 @@ export function watchUntilGone(client: KubeClient, path: string, name: string, t
   });
 }
 
-/** Installs (or re-applies) the Application and Delivery CRDs and waits until both are Established and served. */
-export async function installCrds(client: KubeClient): Promise<void> {
-  for (const crd of [applicationCrd(), deliveryCrd()]) {
-    const wire = crdToWire(crd);
-    await client.apply(wire, { force: true });
-    await waitFor<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(
-      client,
-      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-      (o) => o.metadata.name === wire.metadata.name && (o.status?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True'),
-    );
-  }
-}
-
-/** Creates a namespace with a unique name and waits for its default ServiceAccount (pods need it). */
-export async function createNamespace(client: KubeClient, prefix: string): Promise<string> {
-  const ns = await client.create<KubeObject>({ apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: `${prefix}-` } });
-  const name = ns.metadata.name as string;
-  await waitFor(client, resourcePath({ apiVersion: 'v1', plural: 'serviceaccounts', namespace: name }), (o) => o.metadata.name === 'default');
-  return name;
-}
+export { installSluiceCrds as installCrds, createNamespace } from '@sluice/local-cluster/testing';
 
 /** The Secrets the Jobs mount: Git credentials (clone) and registry credentials (archive build). */
 export async function createRunnerSecrets(client: KubeClient, testNamespace: string): Promise<void> {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { CoreV1Api, Log, type V1Pod, type V1PodSpec } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminKubeConfig, createTestNamespace, waitFor } from '../testing.js';
+import { adminKubeConfig, createTestNamespace, waitFor } from '../testing/index.js';
 import { SIM_ANNOTATIONS } from './simulation.js';
 
 const kc = adminKubeConfig(inject('kubeconfig'));

@@ -1,8 +1,4 @@
-/**
- * Helpers for integration tests on the local cluster, imported as
- * `@sluice/local-cluster/testing` (kept out of the main entry so nothing
- * ships them).
- */
+/** Test helpers on plain client-node, for tests of the cluster itself. */
 import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 
 /** An admin KubeConfig for a test run, from the path the global setup provides. */
