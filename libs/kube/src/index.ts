@@ -28,3 +28,5 @@ export { objectKey, resourcePath } from './paths.js';
 export type { ResourcePathParts } from './paths.js';
 export { refOf } from './types.js';
 export type { CollectionRef, KubeObject, KubeStatus, ManagedFieldsEntry, ObjectMeta, ObjectRef } from './types.js';
+export { WorkQueue } from './work-queue.js';
+export type { HandleResult, WorkQueueOptions } from './work-queue.js';

@@ -2,7 +2,7 @@ import type { KubeClient } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import type { LeaseObject } from '../decide/lease.js';
 import { Caches } from './caches.js';
-import { WorkQueue } from './queue.js';
+import { WorkQueue } from '@sluice/kube';
 import { reconcileEnvironment, type DeployerObserver } from './reconcile.js';
 import type { DeployerSettings } from './settings.js';
 

@@ -16,7 +16,7 @@ import { scaleDownPlan } from '../decide/scale-down.js';
 import { supersede } from '../decide/status.js';
 import { decideStep, precheckFailed, type Step } from '../decide/step.js';
 import type { Caches } from './caches.js';
-import type { HandleResult } from './queue.js';
+import type { HandleResult } from '@sluice/kube';
 import type { DeployerSettings } from './settings.js';
 
 /** Hooks for measuring the deployer (the benchmark); all optional. */

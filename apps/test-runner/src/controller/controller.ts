@@ -7,7 +7,7 @@ import { admittedDeliveries } from '../decide/admission.js';
 import type { EventFacts, JobFacts, PodFacts } from '../decide/facts.js';
 import { currentStatus } from '../decide/status.js';
 import { MANAGED_SELECTOR } from '../jobs/names.js';
-import { WorkQueue } from './queue.js';
+import { WorkQueue } from '@sluice/kube';
 import type { ReconcileContext } from './reconcile.js';
 import { reconcileDelivery } from './reconcile.js';
 import type { RunnerSettings } from './settings.js';

@@ -13,7 +13,7 @@ import { currentStatus, finishJobStage } from '../decide/status.js';
 import { buildBuildJob } from '../jobs/build-job.js';
 import { jobName } from '../jobs/names.js';
 import { buildTestJob } from '../jobs/test-job.js';
-import type { HandleResult } from './queue.js';
+import type { HandleResult } from '@sluice/kube';
 import type { RunnerSettings } from './settings.js';
 import type { ClusterView } from './view.js';
 

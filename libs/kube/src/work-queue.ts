@@ -1,4 +1,4 @@
-/** What handling one key asks for next. */
+/** What handling one key asks for next (a controller's reconcile result). */
 export interface HandleResult {
   /** Handle the key again at this time (a deadline the facts cannot announce themselves). */
   readonly recheckAtMs?: number;
