@@ -122,6 +122,30 @@ describe('notifier', () => {
       ['production', 'success'],
     ]);
     expect(gitlab.notes()).toEqual([]);
+    // Each environment's tier was set once, before its first deployment, and recorded.
+    expect(gitlab.environments({ projectId: PROJECT.id }).map((e) => [e.name, e.tier])).toEqual([
+      ['staging', 'staging'],
+      ['production', 'production'],
+    ]);
+    expect(
+      gitlab
+        .requests({ path: /\/projects\/7781\/(environments|deployments)/ })
+        .map((r) => `${r.method} ${r.path.replace(/^.*\/projects\/7781\//, '').replace(/\d+$/, ':id')}`),
+    ).toEqual([
+      'GET environments',
+      'POST environments',
+      'POST deployments',
+      'PUT deployments/:id',
+      'GET environments',
+      'POST environments',
+      'POST deployments',
+      'PUT deployments/:id',
+    ]);
+    const recorded = await posted('full');
+    expect([recorded['sluice/environment:staging'], recorded['sluice/environment:production']]).toMatchObject([
+      { state: 'success', description: 'tier staging' },
+      { state: 'success', description: 'tier production' },
+    ]);
   });
 
   it('ends a failing delivery failed, with the reason and message in the description', async () => {

@@ -1,7 +1,7 @@
 /**
  * `@sluice/gitlab`: everything Sluice knows about GitLab. Webhooks in
  * (verification over raw bytes, payload parsing into values) and the REST
- * calls out (commit statuses, deployments, notes) as outcome values.
+ * calls out (commit statuses, deployments, environments, notes) as outcome values.
  */
 
 export { GitlabError, type GitlabErrorCode } from './errors.js';
@@ -40,6 +40,7 @@ export {
   GitlabClient,
   type CommitStatusOutcome,
   type CreateDeploymentInput,
+  type EnsureEnvironmentInput,
   type GitlabClientOptions,
   type SetCommitStatusInput,
   type StatusAlreadySet,
@@ -48,11 +49,14 @@ export type { GitlabFailure, GitlabLocked, GitlabOk, GitlabOutcome, GitlabReject
 export type { FetchDispatcher } from './client/dispatcher.js';
 export {
   COMMIT_STATES,
+  ENVIRONMENT_TIERS,
   type CommitComment,
   type CommitState,
   type CommitStatus,
   type Deployment,
   type DeploymentStatus,
+  type Environment,
+  type EnvironmentTier,
   type Note,
 } from './client/values.js';
 export { parseRetryAfter } from './client/retry-after.js';

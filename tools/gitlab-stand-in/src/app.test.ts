@@ -176,6 +176,50 @@ describe('deployments, notes and comments', () => {
     expect(await strict.json()).toEqual({ message: { sha: ['The commit does not exist'] } });
   });
 
+  it('creates, lists by name and edits environments, validating the tier', async () => {
+    const { app, inspector } = setup();
+    const put = (path: string, body: unknown) =>
+      app.request(`/api/v4${path}`, { method: 'PUT', headers: { 'private-token': TOKEN, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const get = (path: string) => app.request(`/api/v4${path}`, { headers: { 'private-token': TOKEN } });
+    expect([(await post(app, '/projects/7/environments', {})).status]).toEqual([400]);
+    const bad = await post(app, '/projects/7/environments', { name: 'staging', tier: 'prod' });
+    expect([bad.status, await bad.json()]).toEqual([400, { error: 'tier does not have a valid value' }]);
+    const created = await post(app, '/projects/7/environments', { name: 'staging', tier: 'staging' });
+    const body = (await created.json()) as { id: number };
+    expect(created.status).toBe(201);
+    expect(body).toMatchObject({ name: 'staging', tier: 'staging', state: 'available', external_url: null });
+    expect((await post(app, '/projects/7/environments', { name: 'staging' })).status).toBe(400);
+    await post(app, '/projects/7/environments', { name: 'staging-eu' });
+    const listed = await get('/projects/7/environments?name=staging');
+    expect(((await listed.json()) as { id: number }[]).map((e) => e.id)).toEqual([body.id]);
+    expect(((await (await get('/projects/7/environments')).json()) as unknown[]).length).toBe(2);
+    expect((await put(`/projects/7/environments/${body.id}`, { tier: 'nope' })).status).toBe(400);
+    expect((await put('/projects/7/environments/999999', { tier: 'other' })).status).toBe(404);
+    const edited = await put(`/projects/7/environments/${body.id}`, { tier: 'other' });
+    expect([edited.status, await edited.json()]).toEqual([200, expect.objectContaining({ id: body.id, tier: 'other' })]);
+    expect(inspector.environments({ projectId: 'team/app' }).map((e) => [e.name, e.tier])).toEqual([
+      ['staging', 'other'],
+      ['staging-eu', null],
+    ]);
+  });
+
+  it('creates the environment a deployment names, without a tier, once', async () => {
+    const { app, inspector } = setup();
+    const deploy = () => post(app, '/projects/7/deployments', { environment: 'review', sha: SHA, ref: 'main', tag: false, status: 'running' });
+    expect((await deploy()).status).toBe(201);
+    expect((await deploy()).status).toBe(201);
+    expect(inspector.environments()).toMatchObject([{ projectId: 7, name: 'review', tier: null }]);
+    expect(inspector.deployments().map((d) => d.environment.id)).toEqual([inspector.environments()[0]?.id, inspector.environments()[0]?.id]);
+  });
+
+  it('applies injected faults to environment calls', async () => {
+    const { app, inspector } = setup();
+    inspector.inject({ status: 503, path: '/environments' });
+    expect((await post(app, '/projects/7/environments', { name: 'staging', tier: 'staging' })).status).toBe(503);
+    expect(inspector.environments()).toEqual([]);
+    expect((await post(app, '/projects/7/environments', { name: 'staging', tier: 'staging' })).status).toBe(201);
+  });
+
   it('records merge request notes and commit comments', async () => {
     const { app, inspector } = setup();
     expect((await post(app, '/projects/7/merge_requests/12/notes', { body: 'Deployed to staging' })).status).toBe(201);

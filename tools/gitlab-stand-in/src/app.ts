@@ -4,6 +4,7 @@ import type { FaultSpec } from './faults.js';
 import { recordAndParse, requireToken, resolveProject } from './middleware.js';
 import { resolveOptions, type StandInOptions } from './options.js';
 import { deploymentRoutes } from './routes/deployments.js';
+import { environmentRoutes } from './routes/environments.js';
 import { noteRoutes } from './routes/notes.js';
 import { statusRoutes } from './routes/statuses.js';
 import {
@@ -11,6 +12,7 @@ import {
   type RecordedRequest,
   type StoredCommitComment,
   type StoredDeployment,
+  type StoredEnvironment,
   type StoredNote,
   type StoredStatus,
 } from './store.js';
@@ -30,6 +32,8 @@ export interface StatusFilter {
 export interface StandInInspector {
   statuses(filter?: StatusFilter): StoredStatus[];
   deployments(filter?: { readonly projectId?: number | string }): StoredDeployment[];
+  /** Environments with their tier, created through the API or by a deployment, oldest first. */
+  environments(filter?: { readonly projectId?: number | string; readonly name?: string }): StoredEnvironment[];
   notes(filter?: { readonly projectId?: number | string; readonly mergeRequestIid?: number }): StoredNote[];
   commitComments(filter?: { readonly projectId?: number | string; readonly sha?: string }): StoredCommitComment[];
   /** Every API request received, oldest first, optionally by method and path (substring or pattern). */
@@ -43,7 +47,7 @@ export interface StandInInspector {
   inject(fault: FaultSpec): void;
   /** Drops faults not yet used. */
   clearFaults(): void;
-  /** Forgets every status, deployment, note, comment, request and fault. */
+  /** Forgets every status, deployment, environment, note, comment, request and fault. */
   reset(): void;
 }
 
@@ -58,6 +62,7 @@ export function createGitlabStandInApp(options: StandInOptions): { app: Hono<Sta
   app.use('/api/v4/projects/:id/*', resolveProject(store));
   statusRoutes(app, { store });
   deploymentRoutes(app, { store });
+  environmentRoutes(app, { store });
   noteRoutes(app, { store });
   app.notFound((c) => c.json({ error: '404 Not Found' }, 404));
   app.onError((error, c) => c.json({ message: `500 Internal Server Error: ${error.message}` }, 500));
@@ -81,6 +86,8 @@ function inspectorFor(store: StandInStore): StandInInspector {
         .map((s) => ({ ...s })),
     deployments: (f = {}) =>
       store.deployments.filter((d) => projectMatches(d.projectId, f.projectId)).map((d) => ({ ...d })),
+    environments: (f = {}) =>
+      store.environments.filter((e) => projectMatches(e.projectId, f.projectId) && (f.name === undefined || e.name === f.name)).map((e) => ({ ...e })),
     notes: (f = {}) =>
       store.notes
         .filter((n) => projectMatches(n.projectId, f.projectId) && (f.mergeRequestIid === undefined || n.mergeRequestIid === f.mergeRequestIid))

@@ -142,6 +142,23 @@ describe('other calls', () => {
     expect(await client.updateDeployment(4217, 999_999, 'failed')).toMatchObject({ kind: 'rejected', httpStatus: 404 });
   });
 
+  it('ensures an environment tier: creates, then leaves alone, then edits a deployment-created one', async () => {
+    expect(await client.ensureEnvironment({ projectId: 4217, name: 'staging', tier: 'staging' })).toMatchObject({
+      kind: 'ok',
+      value: { name: 'staging', tier: 'staging', externalUrl: null },
+    });
+    expect(await client.ensureEnvironment({ projectId: 4217, name: 'staging', tier: 'staging' })).toMatchObject({ kind: 'ok', value: { tier: 'staging' } });
+    await client.createDeployment({ projectId: 4217, environment: 'review', sha: SHA, ref: 'main', tag: false, status: 'running' });
+    expect(await client.ensureEnvironment({ projectId: 4217, name: 'review', tier: 'other' })).toMatchObject({ kind: 'ok', value: { tier: 'other' } });
+    expect(gitlab.environments().map((e) => [e.name, e.tier])).toEqual(
+      expect.arrayContaining([
+        ['staging', 'staging'],
+        ['review', 'other'],
+      ]),
+    );
+    expect(gitlab.requests({ path: '/environments' }).map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'GET', 'PUT']);
+  });
+
   it('posts a merge request note and a commit comment', async () => {
     expect(await client.createMergeRequestNote(4217, 57, 'Deployed to **staging**')).toMatchObject({ kind: 'ok', value: { body: 'Deployed to **staging**' } });
     expect(await client.createCommitComment(4217, SHA, 'Tests failed: 3 of 120')).toEqual({ kind: 'ok', value: { note: 'Tests failed: 3 of 120' } });

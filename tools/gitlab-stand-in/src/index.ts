@@ -6,5 +6,5 @@ export { startGitlabStandIn, type GitlabStandIn } from './server.js';
 export { createGitlabStandInApp, type StandInInspector, type StatusFilter } from './app.js';
 export type { StandInOptions, StandInProject, StandInUser } from './options.js';
 export type { FaultSpec } from './faults.js';
-export type { RecordedRequest, StoredCommitComment, StoredDeployment, StoredNote, StoredStatus } from './store.js';
+export type { RecordedRequest, StoredCommitComment, StoredDeployment, StoredEnvironment, StoredNote, StoredStatus } from './store.js';
 export type { StatusState } from './status-machine.js';

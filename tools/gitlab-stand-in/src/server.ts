@@ -15,7 +15,7 @@ export interface GitlabStandIn extends StandInInspector {
 /**
  * Starts a local stand-in for the parts of GitLab's REST API Sluice uses:
  * commit statuses (with GitLab's state machine and 400 messages), deployments,
- * merge request notes and commit comments, behind `PRIVATE-TOKEN` auth, with
+ * environments (with their tier), merge request notes and commit comments, behind `PRIVATE-TOKEN` auth, with
  * fault injection and a record of every request.
  *
  * @example

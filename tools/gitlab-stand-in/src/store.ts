@@ -35,6 +35,18 @@ export interface StoredDeployment {
   updatedAt: string;
 }
 
+/** An environment, created through the API or by a deployment naming it. */
+export interface StoredEnvironment {
+  readonly id: number;
+  readonly projectId: number;
+  readonly name: string;
+  /** `production`, `staging`, `testing`, `development` or `other`; `null` until set (created by a deployment). */
+  tier: string | null;
+  externalUrl: string | null;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
 /** A note posted on a merge request. */
 export interface StoredNote {
   readonly id: number;
@@ -80,7 +92,7 @@ export class StandInStore {
   readonly faults = new FaultQueue();
   statuses: StoredStatus[] = [];
   deployments: StoredDeployment[] = [];
-  environments: Array<{ id: number; projectId: number; name: string }> = [];
+  environments: StoredEnvironment[] = [];
   notes: StoredNote[] = [];
   commitComments: StoredCommitComment[] = [];
   requests: RecordedRequest[] = [];

@@ -4,7 +4,7 @@
  */
 import type { GitLabStatusState, PostedStatus } from '@sluice/delivery';
 import type { GitlabClient, GitlabFailure } from '@sluice/gitlab';
-import { deploymentDescription, isFinalState, type Call } from '../decide/plan.js';
+import { deploymentDescription, environmentDescription, isFinalState, type Call } from '../decide/plan.js';
 
 /** Where a Delivery's statuses go. */
 export interface Target {
@@ -38,6 +38,11 @@ export async function act(client: GitlabClient, call: Call, target: Target, now:
   switch (call.kind) {
     case 'status':
       return postStatus(client, call, target, now);
+    case 'environment': {
+      const outcome = await client.ensureEnvironment({ projectId: target.projectId, name: call.environment, tier: call.tier });
+      if (outcome.kind !== 'ok') return failure(outcome);
+      return recorded({ state: 'success', description: environmentDescription(call.tier), postedAt: now().toISOString() }, 'posted');
+    }
     case 'deployment': {
       const outcome =
         call.deploymentId === undefined

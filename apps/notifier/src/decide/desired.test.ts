@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Delivery, DeliveryStatus } from '@sluice/delivery';
+import type { Delivery, DeliveryStatus, EnvironmentName } from '@sluice/delivery';
 import { deliveryObject, fakeSha } from '../testing/delivery.testkit.js';
-import { desiredFor } from './desired.js';
+import { desiredFor, environmentTier } from './desired.js';
 
 const options = { prefix: 'sluice', publicUrl: 'https://sluice.example.test' };
 const base = deliveryObject({ name: 'd1', namespace: 'ns', sha: fakeSha(1) });
@@ -66,7 +66,9 @@ describe('desiredFor', () => {
       }),
       options,
     );
-    expect(desired.deployments).toEqual([{ key: 'sluice/deployment:staging', environment: 'staging', status: 'success' }]);
+    expect(desired.deployments).toEqual([
+      { key: 'sluice/deployment:staging', environment: 'staging', status: 'success', environmentKey: 'sluice/environment:staging', tier: 'staging' },
+    ]);
   });
 
   it('asks for one note after a rollback, on the merge request when there is one', () => {
@@ -88,5 +90,13 @@ describe('desiredFor', () => {
     expect(note?.body).toContain('PostPromotionUnhealthy: error rate 12% after promotion');
     expect(note?.body).toMatch(/production\*\*: the version that was live before/);
     expect(desiredFor(withStatus({ phase: 'Failed' }), options).note).toBeUndefined();
+  });
+});
+
+describe('environmentTier', () => {
+  it('maps production and staging to their own tier and anything else to other', () => {
+    expect(environmentTier('production')).toBe('production');
+    expect(environmentTier('staging')).toBe('staging');
+    expect(environmentTier('review' as EnvironmentName)).toBe('other');
   });
 });

@@ -14,7 +14,7 @@ import {
   type Stage,
   type StageState,
 } from '@sluice/delivery';
-import { truncateText, type DeploymentStatus } from '@sluice/gitlab';
+import { truncateText, type DeploymentStatus, type EnvironmentTier } from '@sluice/gitlab';
 
 /** Annotation the gateway writes with the environments a push was routed to (comma-separated; empty: test only). */
 export const ENVIRONMENTS_ANNOTATION = 'sluice.dev/environments';
@@ -43,6 +43,10 @@ export interface DesiredDeployment {
   readonly key: string;
   readonly environment: EnvironmentName;
   readonly status: DeploymentStatus;
+  /** Key in `status.posted` of the environment's tier, set before the first deployment, e.g. `sluice/environment:production`. */
+  readonly environmentKey: string;
+  /** The GitLab environment tier of {@link environment}. */
+  readonly tier: EnvironmentTier;
 }
 
 /** The one note posted after an automatic rollback. */
@@ -80,6 +84,17 @@ export function statusName(prefix: string, stage: Pick<Stage, 'name' | 'environm
 /** `posted` key of an environment's GitLab deployment. */
 export function deploymentKey(prefix: string, environment: EnvironmentName): string {
   return `${prefix}/deployment:${environment}`;
+}
+
+/** `posted` key of an environment's tier, set once before its first deployment. */
+export function environmentKey(prefix: string, environment: EnvironmentName): string {
+  return `${prefix}/environment:${environment}`;
+}
+
+/** GitLab's environment tier for a Sluice environment: `production` and `staging` are their own tier, anything else `other`. */
+export function environmentTier(environment: EnvironmentName): EnvironmentTier {
+  const name: string = environment;
+  return name === 'production' ? 'production' : name === 'staging' ? 'staging' : 'other';
 }
 
 /** `posted` key of the rollback note. */
@@ -127,7 +142,17 @@ export function desiredFor(delivery: Delivery, options: DesiredOptions): Desired
   const deployments = stages.flatMap((stage): DesiredDeployment[] => {
     if (stage.name !== 'deploy' || stage.environment === undefined) return [];
     const status = deploymentStatus(stage);
-    return status === undefined ? [] : [{ key: deploymentKey(options.prefix, stage.environment), environment: stage.environment, status }];
+    if (status === undefined) return [];
+    const environment = stage.environment;
+    return [
+      {
+        key: deploymentKey(options.prefix, environment),
+        environment,
+        status,
+        environmentKey: environmentKey(options.prefix, environment),
+        tier: environmentTier(environment),
+      },
+    ];
   });
   const note = delivery.status?.phase === 'RolledBack' ? rollbackNote(delivery, stages, options, targetUrl) : undefined;
   return note === undefined ? { statuses, deployments } : { statuses, deployments, note };

@@ -36,13 +36,28 @@ describe('planCalls', () => {
     expect(planCalls(desired('success'), {}, { ...open, refused: (key, state) => key === 'sluice/test' && state === 'success' })).toEqual([]);
   });
 
-  it('creates a deployment, then moves the recorded one by id until it is final', () => {
-    const want = (status: 'running' | 'success'): Desired => ({ statuses: [], deployments: [{ key: 'k', environment: 'production', status }] });
-    expect(planCalls(want('running'), {}, open)).toEqual([{ kind: 'deployment', key: 'k', environment: 'production', status: 'running' }]);
-    const running = { k: { state: 'running' as const, description: 'deployment #42', postedAt: at } };
+  it('sets the environment tier, then creates a deployment, then moves the recorded one by id until it is final', () => {
+    const want = (status: 'running' | 'success'): Desired => ({
+      statuses: [],
+      deployments: [{ key: 'k', environment: 'production', status, environmentKey: 'e', tier: 'production' }],
+    });
+    expect(planCalls(want('running'), {}, open)).toEqual([
+      { kind: 'environment', key: 'e', environment: 'production', tier: 'production' },
+      { kind: 'deployment', key: 'k', environment: 'production', status: 'running' },
+    ]);
+    const tiered = { e: { state: 'success' as const, description: 'tier production', postedAt: at } };
+    expect(planCalls(want('running'), tiered, open)).toEqual([{ kind: 'deployment', key: 'k', environment: 'production', status: 'running' }]);
+    const running = { ...tiered, k: { state: 'running' as const, description: 'deployment #42', postedAt: at } };
     expect(planCalls(want('success'), running, open)).toEqual([{ kind: 'deployment', key: 'k', environment: 'production', status: 'success', deploymentId: 42 }]);
     expect(planCalls(want('success'), { k: { ...running.k, state: 'success' } }, open)).toEqual([]);
     expect(deploymentIdOf({ state: 'running', description: 'something else', postedAt: at })).toBeUndefined();
+  });
+
+  it('does not set the tier of an environment whose deployment was already created, nor repeat a refused tier', () => {
+    const want: Desired = { statuses: [], deployments: [{ key: 'k', environment: 'staging', status: 'success', environmentKey: 'e', tier: 'staging' }] };
+    const running = { k: { state: 'running' as const, description: 'deployment #7', postedAt: at } };
+    expect(planCalls(want, running, open)).toMatchObject([{ kind: 'deployment', deploymentId: 7 }]);
+    expect(planCalls(want, {}, { ...open, refused: (key) => key === 'e' })).toMatchObject([{ kind: 'deployment', key: 'k' }]);
   });
 
   it('posts the rollback note once', () => {

@@ -7,7 +7,7 @@
  * `created`, `pending` and `running`, so no intermediate step is needed.
  */
 import type { GitLabStatusState, PostedStatus } from '@sluice/delivery';
-import type { DeploymentStatus } from '@sluice/gitlab';
+import type { DeploymentStatus, EnvironmentTier } from '@sluice/gitlab';
 import type { Desired, DesiredNote, DesiredStatus } from './desired.js';
 
 /** One call to GitLab. `key` is where its result is recorded in `status.posted`. */
@@ -25,6 +25,8 @@ export type Call =
        */
       readonly verifyFirst: boolean;
     }
+  /** Sets the environment's tier (creating the environment) before its first deployment. */
+  | { readonly kind: 'environment'; readonly key: string; readonly environment: string; readonly tier: EnvironmentTier }
   | { readonly kind: 'deployment'; readonly key: string; readonly environment: string; readonly status: DeploymentStatus; readonly deploymentId?: number }
   | { readonly kind: 'note'; readonly key: string; readonly note: DesiredNote };
 
@@ -56,6 +58,10 @@ export function planCalls(desired: Desired, posted: Readonly<Record<string, Post
     const current = posted[deployment.key];
     if (context.refused(deployment.key, deployment.status)) continue;
     if (current === undefined) {
+      // GitLab's deployment API creates the environment but cannot set its tier: set it first, once.
+      if (posted[deployment.environmentKey] === undefined && !context.refused(deployment.environmentKey, 'success')) {
+        calls.push({ kind: 'environment', key: deployment.environmentKey, environment: deployment.environment, tier: deployment.tier });
+      }
       calls.push({ kind: 'deployment', key: deployment.key, environment: deployment.environment, status: deployment.status });
       continue;
     }
@@ -69,6 +75,11 @@ export function planCalls(desired: Desired, posted: Readonly<Record<string, Post
     calls.push({ kind: 'note', key: note.key, note });
   }
   return calls;
+}
+
+/** The `status.posted` description of an environment whose tier is set. */
+export function environmentDescription(tier: EnvironmentTier): string {
+  return `tier ${tier}`;
 }
 
 const DEPLOYMENT_REF = /^deployment #(\d+)$/;

@@ -101,3 +101,98 @@ describe('GitlabClient transport', () => {
     await expect(client.createMergeRequestNote(1, 5, 'hi')).rejects.toMatchObject({ name: 'GitlabError', code: 'unexpected_response' });
   });
 });
+
+describe('GitlabClient.ensureEnvironment', () => {
+  type Env = { id: number; name: string; tier: string | null; external_url: string | null };
+
+  /** A fake environments API recording `METHOD path` and bodies. */
+  async function environmentsApi(initial: Env[]) {
+    const environments = [...initial];
+    const seen: string[] = [];
+    const bodies: unknown[] = [];
+    const host = await listen((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        seen.push(`${req.method} ${url.pathname}${url.search}`);
+        const body = text ? (JSON.parse(text) as Record<string, string>) : {};
+        if (text) bodies.push(body);
+        const reply = (status: number, value: unknown) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(value));
+        };
+        if (req.method === 'GET') return reply(200, environments.filter((e) => e.name === url.searchParams.get('name')));
+        if (req.method === 'POST') {
+          const created = { id: 50 + environments.length, name: body.name ?? '', tier: body.tier ?? null, external_url: null };
+          environments.push(created);
+          return reply(201, created);
+        }
+        const existing = environments.find((e) => url.pathname.endsWith(`/environments/${e.id}`));
+        if (!existing) return reply(404, { message: '404 Environment Not Found' });
+        existing.tier = body.tier ?? existing.tier;
+        return reply(200, existing);
+      });
+    });
+    return { client: new GitlabClient({ host, token: TOKEN }), seen, bodies };
+  }
+
+  it('creates a missing environment with the tier', async () => {
+    const { client, seen, bodies } = await environmentsApi([{ id: 1, name: 'production-eu', tier: 'production', external_url: null }]);
+    const outcome = await client.ensureEnvironment({ projectId: 'team/app', name: 'staging', tier: 'staging' });
+    expect(outcome).toEqual({ kind: 'ok', value: { id: 51, name: 'staging', tier: 'staging', externalUrl: null } });
+    expect(seen).toEqual(['GET /api/v4/projects/team%2Fapp/environments?name=staging', 'POST /api/v4/projects/team%2Fapp/environments']);
+    expect(bodies).toEqual([{ name: 'staging', tier: 'staging' }]);
+  });
+
+  it('edits the tier of an existing environment when it differs', async () => {
+    const { client, seen, bodies } = await environmentsApi([{ id: 9, name: 'production', tier: null, external_url: 'https://x' }]);
+    const outcome = await client.ensureEnvironment({ projectId: 7, name: 'production', tier: 'production' });
+    expect(outcome).toEqual({ kind: 'ok', value: { id: 9, name: 'production', tier: 'production', externalUrl: 'https://x' } });
+    expect(seen).toEqual(['GET /api/v4/projects/7/environments?name=production', 'PUT /api/v4/projects/7/environments/9']);
+    expect(bodies).toEqual([{ tier: 'production' }]);
+  });
+
+  it('changes nothing when the environment already has the tier', async () => {
+    const { client, seen } = await environmentsApi([{ id: 9, name: 'review', tier: 'other', external_url: null }]);
+    expect(await client.ensureEnvironment({ projectId: 7, name: 'review', tier: 'other' })).toEqual({
+      kind: 'ok',
+      value: { id: 9, name: 'review', tier: 'other', externalUrl: null },
+    });
+    expect(seen).toEqual(['GET /api/v4/projects/7/environments?name=review']);
+  });
+
+  it('uses an environment created between its lookup and its create', async () => {
+    const seen: string[] = [];
+    let gets = 0;
+    const host = await listen((req, res) => {
+      seen.push(req.method ?? '');
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(req.method === 'POST' ? 400 : 200, { 'content-type': 'application/json' });
+        if (req.method === 'POST') return res.end('{"message":{"name":["has already been taken"]}}');
+        if (req.method === 'PUT') return res.end('{"id":3,"name":"staging","tier":"staging"}');
+        gets += 1;
+        res.end(gets === 1 ? '[]' : '[{"id":3,"name":"staging","tier":null}]');
+      });
+    });
+    const client = new GitlabClient({ host, token: TOKEN });
+    expect(await client.ensureEnvironment({ projectId: 7, name: 'staging', tier: 'staging' })).toEqual({
+      kind: 'ok',
+      value: { id: 3, name: 'staging', tier: 'staging', externalUrl: null },
+    });
+    expect(seen).toEqual(['GET', 'POST', 'GET', 'PUT']);
+  });
+
+  it('returns the failing lookup as its outcome without creating anything', async () => {
+    const seen: string[] = [];
+    const host = await listen((req, res) => {
+      seen.push(req.method ?? '');
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end('{"message":"403 Forbidden"}');
+    });
+    const client = new GitlabClient({ host, token: TOKEN });
+    expect(await client.ensureEnvironment({ projectId: 7, name: 'staging', tier: 'staging' })).toMatchObject({ kind: 'rejected', httpStatus: 403 });
+    expect(seen).toEqual(['GET']);
+  });
+});

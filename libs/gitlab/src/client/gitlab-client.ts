@@ -1,4 +1,4 @@
-import { Commits, Deployments, MergeRequestNotes } from '@gitbeaker/rest';
+import { Commits, Deployments, Environments, MergeRequestNotes } from '@gitbeaker/rest';
 import { GitlabError } from '../errors.js';
 import { interceptStatuses, type FetchDispatcher } from './dispatcher.js';
 import { classifyFailure, failureFacts, type GitlabOutcome } from './outcome.js';
@@ -8,12 +8,16 @@ import {
   toCommitStatus,
   toCommitStatuses,
   toDeployment,
+  toEnvironment,
+  toEnvironments,
   toNote,
   type CommitComment,
   type CommitState,
   type CommitStatus,
   type Deployment,
   type DeploymentStatus,
+  type Environment,
+  type EnvironmentTier,
   type Note,
 } from './values.js';
 
@@ -80,6 +84,14 @@ export interface CreateDeploymentInput {
   readonly status: DeploymentStatus;
 }
 
+/** Input of {@link GitlabClient.ensureEnvironment}. */
+export interface EnsureEnvironmentInput {
+  readonly projectId: number | string;
+  /** Exact environment name, e.g. `production`. */
+  readonly name: string;
+  readonly tier: EnvironmentTier;
+}
+
 // Failed below gitbeaker so its blind retry loop never runs (see dispatcher.ts).
 const INTERCEPTED_STATUSES = [429, 502] as const;
 const TRANSITION_ERROR = /^Cannot transition status via :\w+ from :(\w+)/;
@@ -97,6 +109,7 @@ const TRANSITION_ERROR = /^Cannot transition status via :\w+ from :(\w+)/;
 export class GitlabClient {
   readonly #commits: InstanceType<typeof Commits>;
   readonly #deployments: InstanceType<typeof Deployments>;
+  readonly #environments: InstanceType<typeof Environments>;
   readonly #mergeRequestNotes: InstanceType<typeof MergeRequestNotes>;
   readonly #now: () => Date;
 
@@ -115,6 +128,7 @@ export class GitlabClient {
     };
     this.#commits = new Commits(resourceOptions);
     this.#deployments = new Deployments(resourceOptions);
+    this.#environments = new Environments(resourceOptions);
     this.#mergeRequestNotes = new MergeRequestNotes(resourceOptions);
     this.#now = options.now ?? (() => new Date());
   }
@@ -162,6 +176,36 @@ export class GitlabClient {
   /** Moves a deployment to a new status (`PUT /projects/:id/deployments/:deployment_id`). */
   updateDeployment(projectId: number | string, deploymentId: number, status: DeploymentStatus): Promise<GitlabOutcome<Deployment>> {
     return this.#call(() => this.#deployments.edit(projectId, deploymentId, status), toDeployment);
+  }
+
+  /**
+   * Makes sure the environment `name` exists with `tier`: looks it up by
+   * exact name (`GET /projects/:id/environments?name=`), creates it with the
+   * tier when missing (`POST /projects/:id/environments`), edits the tier
+   * when different (`PUT /projects/:id/environments/:environment_id`), and
+   * otherwise changes nothing. An environment created between lookup and
+   * create (GitLab answers 400) is looked up again and used. The first
+   * failing request's outcome is returned; every step is safe to repeat.
+   */
+  async ensureEnvironment(input: EnsureEnvironmentInput): Promise<GitlabOutcome<Environment>> {
+    let existing = await this.#findEnvironment(input.projectId, input.name);
+    if (existing.kind !== 'ok') return existing;
+    if (existing.value === undefined) {
+      const created = await this.#call(() => this.#environments.create(input.projectId, input.name, { tier: input.tier }), toEnvironment);
+      // 400 "has already been taken": created since the lookup (e.g. by a deployment); use that one.
+      if (created.kind !== 'rejected' || created.httpStatus !== 400) return created;
+      existing = await this.#findEnvironment(input.projectId, input.name);
+      if (existing.kind !== 'ok') return existing;
+      if (existing.value === undefined) return created;
+    }
+    const environment = existing.value;
+    if (environment.tier === input.tier) return { kind: 'ok', value: environment };
+    return this.#call(() => this.#environments.edit(input.projectId, environment.id, { tier: input.tier }), toEnvironment);
+  }
+
+  async #findEnvironment(projectId: number | string, name: string): Promise<GitlabOutcome<Environment | undefined>> {
+    const listed = await this.#call(() => this.#environments.all(projectId, { name }), toEnvironments);
+    return listed.kind === 'ok' ? { kind: 'ok', value: listed.value.find((environment) => environment.name === name) } : listed;
   }
 
   /** Adds a note to a merge request (`POST /projects/:id/merge_requests/:iid/notes`). */

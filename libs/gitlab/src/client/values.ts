@@ -7,6 +7,10 @@ export type CommitState = (typeof COMMIT_STATES)[number];
 /** Statuses a deployment can be created with or moved to through the API. */
 export type DeploymentStatus = 'running' | 'success' | 'failed' | 'canceled';
 
+/** Tiers GitLab groups environments by (`tier` of an environment). */
+export const ENVIRONMENT_TIERS = ['production', 'staging', 'testing', 'development', 'other'] as const;
+export type EnvironmentTier = (typeof ENVIRONMENT_TIERS)[number];
+
 /** A commit status as GitLab reports it. */
 export interface CommitStatus {
   readonly id: number;
@@ -31,6 +35,15 @@ export interface Deployment {
   readonly sha: string;
   readonly status: string;
   readonly environment: string;
+}
+
+/** An environment as GitLab reports it. */
+export interface Environment {
+  readonly id: number;
+  readonly name: string;
+  /** `null` when GitLab reports none (older GitLab versions). */
+  readonly tier: string | null;
+  readonly externalUrl: string | null;
 }
 
 /** A note (comment) on a merge request. */
@@ -68,6 +81,13 @@ const deploymentResponse = z.looseObject({
   environment: z.looseObject({ name: z.string() }),
 });
 
+const environmentResponse = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  tier: z.string().nullish(),
+  external_url: z.string().nullish(),
+});
+
 const noteResponse = z.looseObject({ id: z.number(), body: z.string() });
 const commitCommentResponse = z.looseObject({ note: z.string() });
 
@@ -94,6 +114,13 @@ export const toDeployment = (body: unknown): Deployment => {
   const d = deploymentResponse.parse(body);
   return { id: d.id, iid: d.iid, ref: d.ref, sha: d.sha, status: d.status, environment: d.environment.name };
 };
+
+export const toEnvironment = (body: unknown): Environment => {
+  const e = environmentResponse.parse(body);
+  return { id: e.id, name: e.name, tier: e.tier ?? null, externalUrl: e.external_url ?? null };
+};
+
+export const toEnvironments = (body: unknown): Environment[] => z.array(z.unknown()).parse(body).map(toEnvironment);
 
 export const toNote = (body: unknown): Note => {
   const n = noteResponse.parse(body);

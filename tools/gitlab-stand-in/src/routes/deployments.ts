@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { authorEntity, missingParams, paginate, stringParam, type RouteContext, type StandInEnv } from '../env.js';
 import type { StandInStore, StoredDeployment } from '../store.js';
+import { addEnvironment, findEnvironment } from './environments.js';
 
 const STATUSES = ['running', 'success', 'failed', 'canceled'];
 
@@ -17,11 +18,8 @@ export function deploymentRoutes(app: Hono<StandInEnv>, { store }: RouteContext)
     if (!store.commitExists(project, sha)) return c.json({ message: { sha: ['The commit does not exist'] } }, 400);
 
     const name = stringParam(params, 'environment') ?? '';
-    let environment = store.environments.find((e) => e.projectId === project.id && e.name === name);
-    if (!environment) {
-      environment = { id: store.nextId(), projectId: project.id, name };
-      store.environments.push(environment);
-    }
+    // GitLab creates the environment a deployment names, without a tier.
+    const environment = findEnvironment(store, project.id, name) ?? addEnvironment(store, project.id, name, null, null);
     const now = store.now();
     const deployment: StoredDeployment = {
       id: store.nextId(),
