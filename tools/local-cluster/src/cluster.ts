@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,11 +109,16 @@ async function launch(dir: string, binDir: string, options: StartClusterOptions)
   // pdeathsig kills it if we are SIGKILLed. Detached: its own session.
   const command = detached ? process.execPath : 'setpriv';
   const args = [...TSX, SUPERVISOR, planPath];
+  // A detached supervisor must not hold our stderr open: a caller reading it
+  // through a pipe (`npm run cluster -- up | tail -1`) would wait forever.
+  await mkdir(join(dir, 'logs'), { recursive: true });
+  const stderr = detached ? openSync(join(dir, 'logs', 'supervisor.log'), 'a') : 'inherit';
   const child = spawn(command, detached ? args : ['--pdeathsig', 'KILL', '--', process.execPath, ...args], {
     cwd: WORKSPACE_ROOT,
     detached,
-    stdio: ['ignore', 'pipe', 'inherit', ...(detached ? [] : (['ipc'] as const))],
+    stdio: ['ignore', 'pipe', stderr, ...(detached ? [] : (['ipc'] as const))],
   });
+  if (typeof stderr === 'number') closeSync(stderr);
   const first = await firstLine(child.stdout!);
   const result = JSON.parse(first || '{"status":"failed","error":"supervisor exited without a word"}') as {
     status: string;
