@@ -25,3 +25,8 @@ export async function switchService(
 ): Promise<void> {
   await client.mergePatch({ apiVersion: 'v1', kind: 'Service', namespace, name }, { metadata: { annotations }, spec: { selector: { [COLOR_LABEL]: color } } });
 }
+
+/** Writes deployer annotations on the Service (never the selector). */
+export async function annotateService(client: KubeClient, namespace: string, name: string, annotations: Readonly<Record<string, string>>): Promise<void> {
+  await client.mergePatch({ apiVersion: 'v1', kind: 'Service', namespace, name }, { metadata: { annotations } });
+}

@@ -3,20 +3,21 @@ import type { KubeClient } from '@sluice/kube';
 import { COLOR_LABEL, type Color } from '@sluice/manifests';
 import type { Logger } from '@sluice/service';
 import { applyDeployment, scaleToZero, scheduleScaleDown } from '../act/deployments.js';
-import { consumeAction } from '../act/application.js';
+import { consumeAction, consumeDeliveryAction } from '../act/application.js';
 import { createLease, readLease, takeLease } from '../act/lease.js';
 import { prePromotionCheck } from '../act/precheck.js';
-import { createService, switchService } from '../act/service.js';
+import { annotateService, createService, switchService } from '../act/service.js';
 import { updateDelivery } from '../act/status.js';
 import type { EnvironmentFacts, ParsedDelivery } from '../decide/facts.js';
 import { leaseDecision, leaseName, type LeaseObject } from '../decide/lease.js';
 import { decideManual, type ManualStep } from '../decide/manual.js';
+import { rollbackDelivery } from '../decide/rollback.js';
 import { environmentQueue } from '../decide/queue.js';
 import { scaleDownPlan } from '../decide/scale-down.js';
 import { supersede } from '../decide/status.js';
 import { decideStep, precheckFailed, type Step } from '../decide/step.js';
 import type { Caches } from './caches.js';
-import type { HandleResult } from '@sluice/kube';
+import type { HandleResult, KubeObject } from '@sluice/kube';
 import type { DeployerSettings } from './settings.js';
 
 /** Hooks for measuring the deployer (the benchmark); all optional. */
@@ -87,9 +88,22 @@ export async function reconcileEnvironment(deps: ReconcileDeps, key: string): Pr
 async function actManual(deps: ReconcileDeps, facts: EnvironmentFacts, manual: Exclude<ManualStep, { kind: 'none' }>): Promise<void> {
   const { application, target, environment } = facts;
   const log = deps.logger.child({ application: application.metadata.name, environment, namespace: target.namespace });
-  if (!(await consumeAction(deps.client, deps.settings.namespace, application.metadata.name ?? '', application.metadata.resourceVersion))) return;
+  // Consumed first, with its outcome recorded in the same write: at-most-once.
+  if (!(await consumeAction(deps.client, deps.settings.namespace, application.metadata.name ?? '', application.metadata.resourceVersion, manual.record))) return;
   if (manual.kind === 'refuse') {
     log.warn({ why: manual.why }, 'manual rollback refused');
+    return;
+  }
+  if (manual.kind === 'redeploy') {
+    // The previous color is gone: a rollback Delivery takes the normal steps (render, rollout, check, switch, bake).
+    const previous = deps.caches.deliveriesOf(application.metadata.name ?? '').find((d) => d.metadata.name === manual.previousDelivery);
+    const rollback = rollbackDelivery({ application, environment, revision: manual.revision, receivedAt: manual.receivedAt, previous, now: facts.now });
+    await deps.client.create(rollback.object as unknown as KubeObject);
+    await deps.client.updateStatus<KubeObject>(
+      { apiVersion: rollback.object.apiVersion, kind: 'Delivery', namespace: rollback.object.metadata.namespace, name: rollback.object.metadata.name },
+      () => rollback.status,
+    );
+    log.warn({ sha: manual.revision, deliveryId: rollback.object.metadata.name }, 'manual rollback: redeploying the previous good revision');
     return;
   }
   // The color returning to traffic must not be scaled down by the schedule its last promotion left on it.
@@ -167,6 +181,9 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
       break;
     case 'precheck':
       break;
+    case 'approve':
+      if (await consumeDeliveryAction(client, delivery, step.annotations)) log.info({}, 'promotion approved');
+      break;
     case 'switch':
       if (facts.service) await switchService(client, target.namespace, target.serviceName, step.color, step.annotations);
       else await createService(client, { app: target.deploymentName, namespace: target.namespace, name: target.serviceName, color: step.color, annotations: step.annotations });
@@ -185,6 +202,7 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
     }
     case 'end':
       // Scale-down is scheduled before the stage ends, so a crash in between cannot forget it.
+      if (step.verify) await annotateService(client, target.namespace, target.serviceName, step.verify);
       if (step.color) await scheduleScaleDown(client, target.namespace, deploymentName(step.color), step.scaleDownAt);
       if (!(await updateDelivery(client, delivery, step.change, now))) break;
       if (step.outcome === 'succeeded') log.info({ message: step.message }, 'environment verified');

@@ -34,10 +34,34 @@ export const ANNOTATIONS = {
   command: 'sluice.dev/container-command',
   /**
    * Application: a manual action, `rollback` (production) or `rollback:<environment>`:
-   * traffic back to the previous color while it still runs. Consumed (removed) when taken.
+   * back to the previous good revision (instant switch while its color runs,
+   * else a redeploy). Delivery: `promote` (manual promotion). Consumed (removed) when taken.
    */
   action: 'sluice.dev/action',
+  /**
+   * Service: the last revision that baked healthily here (or was returned to by
+   * a rollback). Only a verified revision is ever recorded as `previous-*`, so
+   * a rollback always returns to a known-good revision.
+   */
+  verifiedRevision: 'sluice.dev/verified-revision',
+  /** Application and Service: the outcome of the last manual action, e.g. `rollback@<ISO time> → <sha> (switch)`. */
+  lastAction: 'sluice.dev/last-action',
+  /** Delivery: created by a manual rollback that redeploys the previous good revision into this environment. */
+  rollback: 'sluice.dev/rollback',
 } as const;
+
+/** Application: `manual` makes `environment` wait for a `promote` action before the switch (default: automatic). */
+export function promotionAnnotation(environment: string): string {
+  return `sluice.dev/promotion.${environment}`;
+}
+
+/** Delivery: when the `promote` action for `environment` was taken (written as the action is consumed). */
+export function promotionApprovedAnnotation(environment: string): string {
+  return `sluice.dev/promotion-approved.${environment}`;
+}
+
+/** Stage message while a manual promotion is awaited. */
+export const WAITING_FOR_PROMOTION = 'waiting for promotion';
 
 /** Pod template label carrying the SHA, so pods say which revision they run. */
 export const REVISION_LABEL = 'sluice.dev/revision';

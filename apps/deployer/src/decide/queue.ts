@@ -1,4 +1,5 @@
 import { isTerminal, type EnvironmentName, type Stage } from '@sluice/delivery';
+import { promotionApprovedAnnotation, WAITING_FOR_PROMOTION } from './annotations.js';
 import type { ParsedDelivery } from './facts.js';
 
 /** Deliveries waiting for (or holding) one environment, and which one goes. */
@@ -30,6 +31,14 @@ export function isAtEnvironment(delivery: ParsedDelivery, environment: Environme
   return stages.slice(0, index).every((s) => s.state === 'succeeded');
 }
 
+/** True while the delivery's rollout is ready but waits, unapproved, for a manual promotion (nothing switched yet). */
+export function awaitingPromotion(delivery: ParsedDelivery, environment: EnvironmentName): boolean {
+  return (
+    deployStage(delivery.status.stages, environment)?.message === WAITING_FOR_PROMOTION &&
+    delivery.metadata.annotations?.[promotionApprovedAnnotation(environment)] === undefined
+  );
+}
+
 /** Later pushes first; the name breaks ties so the order is total. */
 function newestFirst(a: ParsedDelivery, b: ParsedDelivery): number {
   const byTime = b.spec.receivedAt.localeCompare(a.spec.receivedAt);
@@ -44,7 +53,13 @@ function newestFirst(a: ParsedDelivery, b: ParsedDelivery): number {
 export function environmentQueue(deliveries: readonly ParsedDelivery[], environment: EnvironmentName): EnvironmentQueue {
   const here = deliveries.filter((d) => isAtEnvironment(d, environment)).sort(newestFirst);
   const running = here.filter((d) => deployStage(d.status.stages, environment)?.state === 'running');
-  if (running.length > 0) return { current: running[running.length - 1], superseded: [] };
+  const holding = running[running.length - 1];
+  // A delivery waiting for a manual promotion has not touched traffic: a newer push replaces it as it would a queued one.
+  const newer = here[0];
+  if (holding && newer && newer !== holding && awaitingPromotion(holding, environment) && newestFirst(newer, holding) < 0) {
+    return { current: newer, superseded: here.slice(1) };
+  }
+  if (holding) return { current: holding, superseded: [] };
   const [current, ...older] = here;
   return { current, superseded: older };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ANNOTATIONS, MAX_REJECTED, parseRejected, withRejected } from './annotations.js';
 import { NEW, NOW, OLD, delivery, deployment, pod } from './fixtures.testkit.js';
+import { sha } from '../testing/deployer.testkit.js';
 import { leaseDecision } from './lease.js';
 import { environmentQueue } from './queue.js';
 import { podFailure } from './rollout.js';
@@ -75,11 +76,30 @@ describe('decideManual', () => {
     const { decideManual } = await import('./manual.js');
     const { application, facts, service } = await import('./fixtures.testkit.js');
     const withAction = { ...application, metadata: { ...application.metadata, annotations: { [ANNOTATIONS.action]: 'rollback' } } };
-    const svc = service('green', { [ANNOTATIONS.revision]: NEW, [ANNOTATIONS.previousColor]: 'blue', [ANNOTATIONS.previousRevision]: OLD });
-    const f = { ...facts({ service: svc, pods: [pod('b1', 'blue', OLD)] }), application: withAction };
-    expect(decideManual(f, false)).toMatchObject({ kind: 'rollback', to: 'blue', from: 'green', annotations: { [ANNOTATIONS.revision]: OLD, [ANNOTATIONS.previousRevision]: NEW } });
+    const svc = service('green', {
+      [ANNOTATIONS.revision]: NEW,
+      [ANNOTATIONS.verifiedRevision]: NEW,
+      [ANNOTATIONS.previousColor]: 'blue',
+      [ANNOTATIONS.previousRevision]: OLD,
+      [ANNOTATIONS.previousDelivery]: 'd-old',
+      [ANNOTATIONS.previousReceivedAt]: '2026-01-01T10:00:00.000Z',
+    });
+    const deployments = { blue: deployment('blue', OLD), green: deployment('green', NEW) };
+    const f = { ...facts({ service: svc, deployments, pods: [pod('b1', 'blue', OLD)] }), application: withAction };
+    expect(decideManual(f, false)).toMatchObject({
+      kind: 'rollback',
+      to: 'blue',
+      from: 'green',
+      annotations: { [ANNOTATIONS.revision]: OLD, [ANNOTATIONS.previousRevision]: NEW, [ANNOTATIONS.verifiedRevision]: OLD },
+    });
     expect(decideManual(f, true)).toEqual({ kind: 'none' });
-    expect(decideManual({ ...f, pods: [] }, false)).toMatchObject({ kind: 'refuse' });
+    // The previous color is scaled down (or runs something else): redeploy the previous good revision.
+    const redeploy = { kind: 'redeploy', revision: OLD, previousDelivery: 'd-old', receivedAt: '2026-01-01T10:00:00.000Z' };
+    expect(decideManual({ ...f, pods: [] }, false)).toMatchObject(redeploy);
+    expect(decideManual({ ...f, deployments: { ...deployments, blue: deployment('blue', sha('good', 9)) } }, false)).toMatchObject(redeploy);
+    // Nothing good recorded: refused, with the reason recorded.
+    const bare = service('green', { [ANNOTATIONS.revision]: NEW });
+    expect(decideManual({ ...f, service: bare }, false)).toMatchObject({ kind: 'refuse', record: expect.stringMatching(/^rollback@.* refused: /) });
     expect(decideManual({ ...f, application }, false)).toEqual({ kind: 'none' });
   });
 });

@@ -70,3 +70,16 @@ export function supersede(message: string, by?: string): StatusChange {
     return changed(status, moveTo(closed, 'Superseded', { reason: 'Superseded', message, ...(by !== undefined && { supersededBy: by }) }));
   };
 }
+
+/** Sets the message of the environment's running deploy stage (no change when it says that already). */
+export function stageMessage(environment: EnvironmentName, message: string): StatusChange {
+  return (status) => {
+    let hit = false;
+    const stages = status.stages.map((s) => {
+      if (s.name !== 'deploy' || s.environment !== environment || s.state !== 'running' || s.message === message) return s;
+      hit = true;
+      return { ...s, message };
+    });
+    return hit ? { ...status, stages } : undefined;
+  };
+}

@@ -4,7 +4,7 @@ import { NEW, NOW, OLD, available, delivery, deployment, facts, options, pod, se
 import { decideStep } from './step.js';
 
 const running = { state: 'running' as const, startedAt: new Date(NOW - 5_000).toISOString() };
-const liveBlue = () => service('blue', { [ANNOTATIONS.revision]: OLD, [ANNOTATIONS.receivedAt]: '2026-01-01T10:00:00.000Z' });
+const liveBlue = () => service('blue', { [ANNOTATIONS.revision]: OLD, [ANNOTATIONS.verifiedRevision]: OLD, [ANNOTATIONS.receivedAt]: '2026-01-01T10:00:00.000Z' });
 const bluePods = [pod('b1', 'blue', OLD), pod('b2', 'blue', OLD)];
 
 describe('decideStep', () => {

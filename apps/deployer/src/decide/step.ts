@@ -1,12 +1,12 @@
 import { findStage, shortSha, type FailureReason } from '@sluice/delivery';
 import { APP_LABEL, COLOR_LABEL, otherColor, type Color } from '@sluice/manifests';
-import { ANNOTATIONS, parseRejected, withRejected } from './annotations.js';
+import { ANNOTATIONS, parseRejected, promotionAnnotation, promotionApprovedAnnotation, WAITING_FOR_PROMOTION, withRejected } from './annotations.js';
 import { bakeHealth } from './bake.js';
 import type { DeploymentObject, EnvironmentFacts, ParsedDelivery } from './facts.js';
 import { podsOf, readyBehind, totalRestarts } from './pods.js';
 import { renderDeployment } from './render.js';
 import { rolloutState } from './rollout.js';
-import { failDeploy, finishDeploy, startDeploy, startVerifying, supersede, type StatusChange } from './status.js';
+import { failDeploy, finishDeploy, stageMessage, startDeploy, startVerifying, supersede, type StatusChange } from './status.js';
 
 /** The next thing to do for one delivery in one environment. Each is idempotent. */
 export type Step =
@@ -15,6 +15,11 @@ export type Step =
   | { readonly kind: 'wait'; readonly why: string; readonly recheckAtMs?: number }
   | { readonly kind: 'precheck'; readonly urls: readonly string[] }
   | { readonly kind: 'switch'; readonly color: Color; readonly annotations: Readonly<Record<string, string>> }
+  | {
+      /** Consume the Delivery's `promote` action, recording the approval durably in the same (conditional) write. */
+      readonly kind: 'approve';
+      readonly annotations: Readonly<Record<string, string | null>>;
+    }
   | {
       /** Traffic back to `to`; `from` (the failed color) scaled down at `scaleDownAt`; the delivery ends with `change`. */
       readonly kind: 'rollback';
@@ -29,6 +34,8 @@ export type Step =
       /** Ends the stage with `change`, after scheduling the scale-down of `color` (if any). */
       readonly kind: 'end';
       readonly color: Color | undefined;
+      /** Service annotations written first (a healthy bake marks the revision verified). */
+      readonly verify?: Readonly<Record<string, string>>;
       readonly scaleDownAt: string;
       readonly change: StatusChange;
       readonly outcome: 'succeeded' | 'failed';
@@ -78,7 +85,8 @@ export function decideStep(delivery: ParsedDelivery, facts: EnvironmentFacts, op
       return { kind: 'status', why: 'rejected revision', change: failDeploy(environment, 'Failed', 'PostPromotionUnhealthy', message) };
     }
     const liveReceived = ann[ANNOTATIONS.receivedAt];
-    if (liveReceived !== undefined && ann[ANNOTATIONS.revision] !== sha && liveReceived > delivery.spec.receivedAt) {
+    // A manual rollback redeploys an older push on purpose.
+    if (!isRollbackDelivery(delivery, environment) && liveReceived !== undefined && ann[ANNOTATIONS.revision] !== sha && liveReceived > delivery.spec.receivedAt) {
       const message = `a newer push (${shortSha(ann[ANNOTATIONS.revision] ?? '')}) is live in ${environment}; an older commit is never promoted over it`;
       return { kind: 'status', why: 'older than live', change: supersede(message, ann[ANNOTATIONS.delivery]) };
     }
@@ -87,6 +95,7 @@ export function decideStep(delivery: ParsedDelivery, facts: EnvironmentFacts, op
 
   // Traffic is on this revision: bake.
   if (live !== undefined && ann[ANNOTATIONS.revision] === sha) {
+    if (stage.message === WAITING_FOR_PROMOTION) return { kind: 'status', why: 'promoted', change: stageMessage(environment, 'promoted; baking') };
     if (last && delivery.status.phase === 'Deploying') return { kind: 'status', why: 'traffic switched', change: startVerifying() };
     const deployment = deployments[live];
     const replicas = specReplicas(deployment);
@@ -98,11 +107,12 @@ export function decideStep(delivery: ParsedDelivery, facts: EnvironmentFacts, op
     const promotedAt = Date.parse(ann[ANNOTATIONS.promotedAt] ?? '') || now;
     const bakeEnds = promotedAt + target.bakeSeconds * 1000;
     if (now < bakeEnds) return { kind: 'wait', why: 'baking', recheckAtMs: bakeEnds };
-    const previous = ann[ANNOTATIONS.previousColor] as Color | undefined;
     const message = `live in ${environment} on ${live}; healthy for ${target.bakeSeconds}s`;
     return {
       kind: 'end',
-      color: previous && previous !== live ? previous : undefined,
+      // The other color, whatever it runs (the previous good revision, or an unverified one), is scaled down after the delay.
+      color: deployments[otherColor(live)] ? otherColor(live) : undefined,
+      ...(ann[ANNOTATIONS.verifiedRevision] !== sha && { verify: { [ANNOTATIONS.verifiedRevision]: sha } }),
       scaleDownAt: iso(now + target.scaleDownDelaySeconds * 1000),
       change: finishDeploy(environment, last, message),
       outcome: 'succeeded',
@@ -169,6 +179,13 @@ export function decideStep(delivery: ParsedDelivery, facts: EnvironmentFacts, op
     const urls = ready.filter((p) => p.status?.podIP).map((p) => `http://${p.status?.podIP}:${port}${target.health.prePromotionPath}`);
     return { kind: 'precheck', urls };
   }
+  if (manualPromotion(facts) && !isRollbackDelivery(delivery, environment) && delivery.metadata.annotations?.[promotionApprovedAnnotation(environment)] === undefined) {
+    if (delivery.metadata.annotations?.[ANNOTATIONS.action] === 'promote') {
+      return { kind: 'approve', annotations: { [ANNOTATIONS.action]: null, [promotionApprovedAnnotation(environment)]: iso(now) } };
+    }
+    if (stage.message !== WAITING_FOR_PROMOTION) return { kind: 'status', why: WAITING_FOR_PROMOTION, change: stageMessage(environment, WAITING_FOR_PROMOTION) };
+    return { kind: 'wait', why: WAITING_FOR_PROMOTION };
+  }
   return {
     kind: 'switch',
     color: idle,
@@ -176,13 +193,45 @@ export function decideStep(delivery: ParsedDelivery, facts: EnvironmentFacts, op
       [ANNOTATIONS.revision]: sha,
       [ANNOTATIONS.delivery]: name,
       [ANNOTATIONS.receivedAt]: delivery.spec.receivedAt,
-      [ANNOTATIONS.previousColor]: live ?? '',
-      [ANNOTATIONS.previousRevision]: ann[ANNOTATIONS.revision] ?? '',
-      [ANNOTATIONS.previousDelivery]: ann[ANNOTATIONS.delivery] ?? '',
-      [ANNOTATIONS.previousReceivedAt]: ann[ANNOTATIONS.receivedAt] ?? '',
+      ...previousOnSwitch(ann, live),
       [ANNOTATIONS.promotedAt]: iso(now),
       [ANNOTATIONS.restartsAtPromotion]: String(totalRestarts(newPods)),
+      ...(isRollbackDelivery(delivery, environment) && { [ANNOTATIONS.lastAction]: `rollback@${iso(now)} → ${sha} (redeployed as ${name})` }),
     },
+  };
+}
+
+/** True when the Application asks for manual promotion in this environment (`sluice.dev/promotion.<env>: manual`). */
+export function manualPromotion(facts: EnvironmentFacts): boolean {
+  return facts.application.metadata.annotations?.[promotionAnnotation(facts.environment)] === 'manual';
+}
+
+/** True for a Delivery a manual rollback created to redeploy the previous good revision in `environment`. */
+export function isRollbackDelivery(delivery: ParsedDelivery, environment: string): boolean {
+  return delivery.metadata.annotations?.[ANNOTATIONS.rollback] === environment;
+}
+
+/**
+ * What a switch records as `previous-*`: the live revision when it is
+ * verified (it baked healthily, or a rollback returned to it), else the
+ * previous good revision already recorded, whose color is no longer running
+ * it (the idle color is being overwritten), so only a redeploy can return to it.
+ */
+export function previousOnSwitch(ann: Readonly<Record<string, string>>, live: Color | undefined): Record<string, string> {
+  const liveRevision = ann[ANNOTATIONS.revision] ?? '';
+  if (live !== undefined && liveRevision !== '' && ann[ANNOTATIONS.verifiedRevision] === liveRevision) {
+    return {
+      [ANNOTATIONS.previousColor]: live,
+      [ANNOTATIONS.previousRevision]: liveRevision,
+      [ANNOTATIONS.previousDelivery]: ann[ANNOTATIONS.delivery] ?? '',
+      [ANNOTATIONS.previousReceivedAt]: ann[ANNOTATIONS.receivedAt] ?? '',
+    };
+  }
+  return {
+    [ANNOTATIONS.previousColor]: '',
+    [ANNOTATIONS.previousRevision]: ann[ANNOTATIONS.previousRevision] ?? '',
+    [ANNOTATIONS.previousDelivery]: ann[ANNOTATIONS.previousDelivery] ?? '',
+    [ANNOTATIONS.previousReceivedAt]: ann[ANNOTATIONS.previousReceivedAt] ?? '',
   };
 }
 
@@ -216,10 +265,12 @@ function unhealthy(delivery: ParsedDelivery, facts: EnvironmentFacts, live: Colo
       [ANNOTATIONS.revision]: ann[ANNOTATIONS.previousRevision] ?? '',
       [ANNOTATIONS.delivery]: ann[ANNOTATIONS.previousDelivery] ?? '',
       [ANNOTATIONS.receivedAt]: ann[ANNOTATIONS.previousReceivedAt] ?? '',
-      [ANNOTATIONS.previousColor]: live,
-      [ANNOTATIONS.previousRevision]: sha,
-      [ANNOTATIONS.previousDelivery]: delivery.metadata.name ?? '',
-      [ANNOTATIONS.previousReceivedAt]: delivery.spec.receivedAt,
+      // The rejected revision is not a good one to return to: nothing is recorded as previous.
+      [ANNOTATIONS.previousColor]: '',
+      [ANNOTATIONS.previousRevision]: '',
+      [ANNOTATIONS.previousDelivery]: '',
+      [ANNOTATIONS.previousReceivedAt]: '',
+      [ANNOTATIONS.verifiedRevision]: ann[ANNOTATIONS.previousRevision] ?? '',
       [ANNOTATIONS.promotedAt]: iso(now),
       [ANNOTATIONS.rejected]: withRejected(ann[ANNOTATIONS.rejected], sha),
     },
