@@ -54,7 +54,12 @@ interface VitestReport {
   numTodoTests: number;
 }
 
-let failed = nx(['sync:check']) || nx(['run-many', '-t', 'lint', 'typecheck', ...common]);
+/** deploy/ must be what `npm run deploy:gen` writes from the manifest builders. */
+function deployCheck(): number {
+  return spawnSync('npm', ['run', '-s', 'deploy:gen', '--', '--check'], { stdio: 'inherit' }).status ?? 1;
+}
+
+let failed = nx(['sync:check']) || deployCheck() || nx(['run-many', '-t', 'lint', 'typecheck', ...common]);
 if (!failed) {
   const cluster = await startCluster();
   console.error(`test-all: shared local cluster ready in ${cluster.startMs} ms`);

@@ -50,3 +50,13 @@ export { applicationCrd, deliveryCrd } from './crds.js';
 export { toStructuralSchema } from './structural-schema.js';
 export type { WireSchema } from './structural-schema.js';
 export { toWire } from './wire.js';
+
+// Sluice's own services.
+export { serviceDeployment } from './service-deployment.js';
+export type { SecretMount, ServiceDeploymentProps } from './service-deployment.js';
+export { clusterService } from './cluster-service.js';
+export type { ClusterServiceProps } from './cluster-service.js';
+export { podDisruptionBudget } from './pod-disruption-budget.js';
+export type { PodDisruptionBudgetProps } from './pod-disruption-budget.js';
+export { tlsIngress } from './ingress.js';
+export type { TlsIngressProps } from './ingress.js';

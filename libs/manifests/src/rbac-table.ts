@@ -35,54 +35,52 @@ export interface Permission {
   readonly verbs: readonly Verb[];
 }
 
-const READ: readonly Verb[] = ['get', 'list', 'watch'];
+const WATCH: readonly Verb[] = ['list', 'watch'];
 
-/** Leader election: every controller holds a Lease in sluice-system; the stateless gateway does not. */
-function leaderElection(service: SluiceService): Permission {
-  return {
-    service,
-    namespace: 'sluice-system',
-    apiGroup: 'coordination.k8s.io',
-    resource: 'leases',
-    reason: 'leader election, so only one replica acts at a time',
-    verbs: ['get', 'create', 'update'],
-  };
-}
-
+/*
+ * Each row is a call the app makes today (`apps/<app>/src`, through
+ * `@sluice/kube`): an informer is `list` + `watch`; `createIfAbsent` is
+ * `create` + `get`; `updateStatus` is `get` (unless the caller passes the
+ * current object) + `update` on `…/status`; `mergePatch` is `patch`;
+ * server-side `apply` is `patch`, and also `create` when the object does
+ * not exist yet (the apiserver checks both; proven in deploy-gen's tests).
+ */
 const rows: Permission[] = [
   // webhook-gateway: turns a verified webhook into a Delivery; serves run pages.
-  { service: 'webhook-gateway', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: 'match a webhook to its Application', verbs: READ },
-  { service: 'webhook-gateway', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries', reason: 'create Deliveries, show run pages, cancel on branch delete', verbs: ['create', 'get', 'list', 'watch', 'patch'] },
+  { service: 'webhook-gateway', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: 'informer: match a webhook to its Application', verbs: WATCH },
+  {
+    service: 'webhook-gateway',
+    namespace: 'sluice-system',
+    apiGroup: 'sluice.dev',
+    resource: 'deliveries',
+    reason: 'create a Delivery once per push (create, then get on AlreadyExists); informer for de-duplication; readiness probe; read before ending a superseded one',
+    verbs: ['get', 'list', 'watch', 'create'],
+  },
+  { service: 'webhook-gateway', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'end superseded and canceled Deliveries', verbs: ['update'] },
 
   // test-runner: Delivery → test/build Job in the test namespace → results.
-  { service: 'test-runner', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: 'read the test image and commands', verbs: ['get'] },
-  { service: 'test-runner', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries', reason: 'watch Deliveries and annotate them', verbs: ['get', 'list', 'watch', 'patch'] },
-  { service: 'test-runner', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'record test and build stages', verbs: ['patch'] },
-  leaderElection('test-runner'),
-  { service: 'test-runner', namespace: 'test', apiGroup: 'batch', resource: 'jobs', reason: 'run, follow and clean up test Jobs', verbs: ['create', 'get', 'list', 'watch', 'delete'] },
-  { service: 'test-runner', namespace: 'test', apiGroup: '', resource: 'pods', reason: 'read container exit codes and termination messages', verbs: READ },
+  { service: 'test-runner', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: 'informer: the test image, commands and build settings', verbs: WATCH },
+  { service: 'test-runner', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries', reason: 'informer: Deliveries waiting for tests', verbs: WATCH },
+  { service: 'test-runner', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'record test and build stages', verbs: ['update'] },
+  { service: 'test-runner', namespace: 'test', apiGroup: 'batch', resource: 'jobs', reason: 'run test and build Jobs (create, then get on AlreadyExists), follow them, clean up', verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+  { service: 'test-runner', namespace: 'test', apiGroup: '', resource: 'pods', reason: 'informer: container exit codes, termination messages, pod conditions', verbs: WATCH },
   { service: 'test-runner', namespace: 'test', apiGroup: '', resource: 'pods/log', reason: 'keep a short log tail', verbs: ['get'] },
-  { service: 'test-runner', namespace: 'test', apiGroup: '', resource: 'events', reason: 'tell Unschedulable and ImagePullFailed apart', verbs: ['list'] },
-  { service: 'test-runner', namespace: 'test', apiGroup: '', resource: 'resourcequotas', reason: 'report QuotaExceeded with the quota that was hit', verbs: ['get'] },
+  { service: 'test-runner', namespace: 'test', apiGroup: '', resource: 'events', reason: 'informer: FailedCreate events tell QuotaExceeded apart', verbs: WATCH },
 
   // deployer: blue-green rollout, verification, rollback.
-  { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: 'read targets, health checks and rollback policy', verbs: READ },
-  { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries', reason: 'watch Deliveries ready to deploy', verbs: READ },
-  { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'record deploy stages and rollbacks', verbs: ['patch'] },
-  leaderElection('deployer'),
+  { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: 'informer: targets, health checks, rollback policy; consume the manual-rollback annotation', verbs: ['list', 'watch', 'patch'] },
+  { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries', reason: 'informer: Deliveries ready to deploy; re-read on a status conflict; create a rollback Delivery; consume the manual-promotion annotation', verbs: ['get', 'list', 'watch', 'create', 'patch'] },
+  { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'record deploy stages and rollbacks', verbs: ['update'] },
+  { service: 'deployer', namespace: 'sluice-system', apiGroup: 'coordination.k8s.io', resource: 'leases', reason: 'one rollout per environment at a time (create, take, renew, release)', verbs: ['get', 'create', 'patch'] },
   ...(['staging', 'production'] as const).flatMap((namespace): Permission[] => [
-    { service: 'deployer', namespace, apiGroup: 'apps', resource: 'deployments', reason: 'create and update the blue and green Deployments', verbs: ['get', 'list', 'watch', 'create', 'patch', 'update'] },
-    { service: 'deployer', namespace, apiGroup: 'apps', resource: 'replicasets', reason: 'follow a rollout to its pods', verbs: READ },
-    { service: 'deployer', namespace, apiGroup: '', resource: 'services', reason: 'switch the active Service between colors', verbs: ['get', 'list', 'watch', 'create', 'patch'] },
-    { service: 'deployer', namespace, apiGroup: '', resource: 'pods', reason: 'detect CrashLoop and ReadinessFailed', verbs: READ },
-    { service: 'deployer', namespace, apiGroup: '', resource: 'events', reason: 'explain a stalled rollout', verbs: ['list'] },
+    { service: 'deployer', namespace, apiGroup: 'apps', resource: 'deployments', reason: 'server-side apply the blue and green Deployments (an apply that creates is authorized as create); scale down', verbs: ['list', 'watch', 'create', 'patch'] },
+    { service: 'deployer', namespace, apiGroup: '', resource: 'services', reason: 'server-side apply the active Service (create on first promotion); switch its color', verbs: ['list', 'watch', 'create', 'patch'] },
+    { service: 'deployer', namespace, apiGroup: '', resource: 'pods', reason: 'informer: readiness, CrashLoop, image pull failures, pod IPs for the pre-promotion check', verbs: WATCH },
   ]),
 
   // notifier: Delivery status → GitLab commit statuses, deployments, MR notes.
-  { service: 'notifier', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: 'read the GitLab project of a Delivery', verbs: ['get'] },
-  { service: 'notifier', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries', reason: 'watch Deliveries whose status changed', verbs: ['get', 'list', 'watch', 'patch'] },
-  { service: 'notifier', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'remember what was last posted to GitLab', verbs: ['patch'] },
-  leaderElection('notifier'),
+  { service: 'notifier', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries', reason: 'informer: Deliveries whose status changed', verbs: WATCH },
+  { service: 'notifier', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'remember what was last posted to GitLab (merge patch)', verbs: ['patch'] },
 ];
 
 /**

@@ -10,35 +10,28 @@ import { PERMISSIONS, SLUICE_SERVICES } from './rbac-table.js';
  * always visible in review.
  */
 const EXPECTED = [
-  'webhook-gateway sluice-system sluice.dev/applications: get,list,watch',
-  'webhook-gateway sluice-system sluice.dev/deliveries: create,get,list,watch,patch',
-  'test-runner sluice-system sluice.dev/applications: get',
-  'test-runner sluice-system sluice.dev/deliveries: get,list,watch,patch',
-  'test-runner sluice-system sluice.dev/deliveries/status: patch',
-  'test-runner sluice-system coordination.k8s.io/leases: get,create,update',
-  'test-runner test batch/jobs: create,get,list,watch,delete',
-  'test-runner test core/pods: get,list,watch',
+  'webhook-gateway sluice-system sluice.dev/applications: list,watch',
+  'webhook-gateway sluice-system sluice.dev/deliveries: get,list,watch,create',
+  'webhook-gateway sluice-system sluice.dev/deliveries/status: update',
+  'test-runner sluice-system sluice.dev/applications: list,watch',
+  'test-runner sluice-system sluice.dev/deliveries: list,watch',
+  'test-runner sluice-system sluice.dev/deliveries/status: update',
+  'test-runner test batch/jobs: get,list,watch,create,delete',
+  'test-runner test core/pods: list,watch',
   'test-runner test core/pods/log: get',
-  'test-runner test core/events: list',
-  'test-runner test core/resourcequotas: get',
-  'deployer sluice-system sluice.dev/applications: get,list,watch',
-  'deployer sluice-system sluice.dev/deliveries: get,list,watch',
-  'deployer sluice-system sluice.dev/deliveries/status: patch',
-  'deployer sluice-system coordination.k8s.io/leases: get,create,update',
-  'deployer staging apps/deployments: get,list,watch,create,patch,update',
-  'deployer staging apps/replicasets: get,list,watch',
-  'deployer staging core/services: get,list,watch,create,patch',
-  'deployer staging core/pods: get,list,watch',
-  'deployer staging core/events: list',
-  'deployer production apps/deployments: get,list,watch,create,patch,update',
-  'deployer production apps/replicasets: get,list,watch',
-  'deployer production core/services: get,list,watch,create,patch',
-  'deployer production core/pods: get,list,watch',
-  'deployer production core/events: list',
-  'notifier sluice-system sluice.dev/applications: get',
-  'notifier sluice-system sluice.dev/deliveries: get,list,watch,patch',
+  'test-runner test core/events: list,watch',
+  'deployer sluice-system sluice.dev/applications: list,watch,patch',
+  'deployer sluice-system sluice.dev/deliveries: get,list,watch,create,patch',
+  'deployer sluice-system sluice.dev/deliveries/status: update',
+  'deployer sluice-system coordination.k8s.io/leases: get,create,patch',
+  'deployer staging apps/deployments: list,watch,create,patch',
+  'deployer staging core/services: list,watch,create,patch',
+  'deployer staging core/pods: list,watch',
+  'deployer production apps/deployments: list,watch,create,patch',
+  'deployer production core/services: list,watch,create,patch',
+  'deployer production core/pods: list,watch',
+  'notifier sluice-system sluice.dev/deliveries: list,watch',
   'notifier sluice-system sluice.dev/deliveries/status: patch',
-  'notifier sluice-system coordination.k8s.io/leases: get,create,update',
 ];
 
 const NAMESPACES = { staging: ['staging'], production: ['production'] };
@@ -94,10 +87,9 @@ describe('roleFor', () => {
   it('turns table rows into rules with the same verbs', () => {
     const [testNs] = roleFor('test-runner', NAMESPACES).filter((r) => r.metadata?.namespace === 'sluice-test');
     expect(testNs?.rules).toEqual([
-      { apiGroups: [''], resources: ['events'], verbs: ['list'] },
-      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['list', 'watch'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
       { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-      { apiGroups: [''], resources: ['resourcequotas'], verbs: ['get'] },
       { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
     ]);
   });
@@ -105,7 +97,7 @@ describe('roleFor', () => {
   it('merges rules when one namespace is both staging and production', () => {
     const [role] = roleFor('deployer', { staging: ['apps'], production: ['apps'] }).filter((r) => r.metadata?.namespace === 'apps');
     expect(role?.rules?.filter((r) => r.resources?.[0] === 'deployments')).toEqual([
-      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list', 'watch', 'create', 'patch'] },
     ]);
   });
 

@@ -1,0 +1,121 @@
+import type { V1Deployment, V1EnvVar, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import { ManifestError } from './errors.js';
+import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from './pod-security.js';
+import type { ComputeResources } from './resources.js';
+import { checkedResources } from './resources.js';
+import { MANAGED_BY, assertDnsLabel, assertDnsSubdomain, assertImage, assertInteger, assertPort, mergeLabels, sortedRecord, withDefaults } from './validate.js';
+
+/** One Secret mounted read-only as files. */
+export interface SecretMount {
+  /** Secret name in the Deployment's namespace. */
+  readonly secretName: string;
+  /** Absolute directory the Secret's keys appear in, one file per key. */
+  readonly mountPath: string;
+}
+
+export interface ServiceDeploymentProps {
+  /** The service's name: Deployment name and `app.kubernetes.io/name` label. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  /** ServiceAccount whose token the pods mount (the only pods that do). */
+  readonly serviceAccountName: string;
+  /** HTTP port serving `/healthz` and `/readyz`. */
+  readonly port: number;
+  /** @default 2 */
+  readonly replicas?: number;
+  /** Plain settings. Secrets never go here: use `secrets`. @default {} */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Credentials as read-only files. @default [] */
+  readonly secrets?: readonly SecretMount[];
+  /** @default requests 50m/128Mi, limits 500m/256Mi */
+  readonly resources?: ComputeResources;
+  /** @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+const DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+const SECRET_FILE_MODE = 0o440;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+/**
+ * A Sluice service: non-root, read-only root filesystem (a small `/tmp`
+ * emptyDir for Node), every capability dropped, liveness on `/healthz`,
+ * readiness on `/readyz`, Secrets as read-only files, the ServiceAccount
+ * token mounted because this pod talks to the API server.
+ */
+export function serviceDeployment(props: ServiceDeploymentProps): V1Deployment {
+  const builder = 'serviceDeployment';
+  const p = withDefaults(props, { replicas: 2, env: {}, secrets: [], resources: DEFAULT_RESOURCES, labels: {} });
+  assertDnsLabel(builder, 'name', p.name);
+  assertDnsLabel(builder, 'namespace', p.namespace);
+  assertImage(builder, 'image', p.image);
+  assertDnsSubdomain(builder, 'serviceAccountName', p.serviceAccountName);
+  assertPort(builder, 'port', p.port);
+  assertInteger(builder, 'replicas', p.replicas, 0);
+  for (const key of Object.keys(p.env)) {
+    if (!ENV_NAME.test(key)) throw new ManifestError('UnknownValue', builder, `env "${key}" is not an environment variable name; use upper-case letters, digits and "_"`);
+  }
+  const mountPaths = new Set<string>();
+  for (const s of p.secrets) {
+    assertDnsSubdomain(builder, 'secrets[].secretName', s.secretName);
+    if (!s.mountPath.startsWith('/') || s.mountPath === '/' || mountPaths.has(s.mountPath)) {
+      throw new ManifestError('InvalidName', builder, `secret mountPath "${s.mountPath}" must be a distinct absolute directory other than "/", e.g. "/var/run/secrets/sluice/${s.secretName}"`);
+    }
+    mountPaths.add(s.mountPath);
+  }
+  const selector = { 'app.kubernetes.io/name': p.name };
+  const labels = mergeLabels(builder, p.labels, { ...MANAGED_BY, ...selector, 'app.kubernetes.io/part-of': 'sluice' });
+  const env: V1EnvVar[] = Object.entries(sortedRecord(p.env)).map(([name, value]) => ({ name, value }));
+  const volumes: V1Volume[] = [
+    ...p.secrets.map((s, i) => ({ name: `secret-${i}`, secret: { defaultMode: SECRET_FILE_MODE, secretName: s.secretName } })),
+    { emptyDir: { medium: 'Memory', sizeLimit: '16Mi' }, name: 'tmp' },
+  ];
+  const volumeMounts: V1VolumeMount[] = [
+    ...p.secrets.map((s, i) => ({ mountPath: s.mountPath, name: `secret-${i}`, readOnly: true })),
+    { mountPath: '/tmp', name: 'tmp' },
+  ];
+  const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
+    failureThreshold,
+    httpGet: { path, port: 'http' },
+    periodSeconds,
+    timeoutSeconds: 2,
+  });
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { labels, name: p.name, namespace: p.namespace },
+    spec: {
+      replicas: p.replicas,
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: selector },
+      strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: 'RollingUpdate' },
+      template: {
+        metadata: { labels },
+        spec: {
+          automountServiceAccountToken: true,
+          containers: [
+            {
+              env,
+              image: p.image,
+              imagePullPolicy: 'IfNotPresent',
+              livenessProbe: probe('/healthz', 10, 3),
+              name: p.name,
+              ports: [{ containerPort: p.port, name: 'http', protocol: 'TCP' }],
+              readinessProbe: probe('/readyz', 5, 2),
+              resources: checkedResources(builder, p.resources),
+              securityContext: hardenedContainerSecurityContext(),
+              startupProbe: probe('/healthz', 2, 30),
+              volumeMounts,
+            },
+          ],
+          enableServiceLinks: false,
+          securityContext: hardenedPodSecurityContext(),
+          serviceAccountName: p.serviceAccountName,
+          terminationGracePeriodSeconds: 30,
+          volumes,
+        },
+      },
+    },
+  };
+}

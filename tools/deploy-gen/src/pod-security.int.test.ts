@@ -1,0 +1,79 @@
+import { testJob, toWire } from '@sluice/manifests';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { installManifests, type Manifest } from './install.js';
+import { kubectl } from './kubectl.testkit.js';
+import { BASE } from './profile.js';
+
+const kc = inject('kubeconfig');
+const ns = BASE.namespaces;
+
+/** Creates `pod` with a server-side dry run: admission runs, nothing is stored. */
+function dryRunPod(pod: object): { status: number; stderr: string } {
+  return kubectl(kc, ['create', '--dry-run=server', '-f', '-'], JSON.stringify(pod));
+}
+
+beforeAll(() => {
+  const r = kubectl(kc, ['apply', '--server-side', '--force-conflicts', '--field-manager=deploy-gen-test', '-k', 'deploy/base']);
+  expect(r.status, r.stderr).toBe(0);
+});
+
+describe('Pod Security admission (restricted, enforced)', () => {
+  it('rejects a privileged pod in the test namespace', () => {
+    const resources = { limits: { cpu: '100m', memory: '64Mi' }, requests: { cpu: '100m', memory: '64Mi' } };
+    // Host namespaces, a hostPath and added capabilities: what a privileged workload asks for.
+    // (`privileged: true` itself is refused even earlier here: the apiserver runs with --allow-privileged=false.)
+    const r = dryRunPod({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'privileged', namespace: ns.test },
+      spec: {
+        hostPID: true,
+        hostNetwork: true,
+        volumes: [{ name: 'host', hostPath: { path: '/' } }],
+        containers: [{ name: 'x', image: 'busybox', command: ['true'], resources, securityContext: { capabilities: { add: ['SYS_ADMIN'] } }, volumeMounts: [{ name: 'host', mountPath: '/host' }] }],
+      },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr, r.stderr).toMatch(/violates PodSecurity "restricted:latest": host namespaces/);
+    const privileged = dryRunPod({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'privileged', namespace: ns.test },
+      spec: { containers: [{ name: 'x', image: 'busybox', command: ['true'], resources, securityContext: { privileged: true } }] },
+    });
+    expect(privileged.status).not.toBe(0);
+  });
+
+  it('rejects a root pod without a seccomp profile in production too', () => {
+    const r = dryRunPod({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'root', namespace: ns.production[0] }, spec: { containers: [{ name: 'x', image: 'busybox' }] } });
+    expect(r.stderr).toMatch(/violates PodSecurity "restricted:latest"/);
+  });
+
+  it("admits the test Job's pod", () => {
+    const job = toWire(
+      testJob({
+        name: 'test-shop-0123456',
+        namespace: ns.test,
+        image: 'node:20-alpine',
+        installCommands: ['npm ci'],
+        testCommands: ['npm test'],
+        repositoryUrl: 'https://gitlab.example.com/team/shop.git',
+        sha: '0123456789abcdef0123456789abcdef01234567',
+        gitCredentialsSecret: 'sluice-git-credentials',
+        cloneImage: 'alpine/git:v2.49.1',
+      }),
+    ) as { spec: { template: { metadata?: object; spec: object } } };
+    const r = dryRunPod({ apiVersion: 'v1', kind: 'Pod', metadata: { ...job.spec.template.metadata, name: 'test-pod', namespace: ns.test }, spec: job.spec.template.spec });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it("admits every Sluice service's pod", () => {
+    const deployments = installManifests(BASE).filter((m): m is Manifest & { spec: { template: { metadata: object; spec: object } } } => m.kind === 'Deployment');
+    expect(deployments).toHaveLength(4);
+    for (const d of deployments) {
+      const r = dryRunPod({ apiVersion: 'v1', kind: 'Pod', metadata: { ...d.spec.template.metadata, name: `${d.metadata.name}-pod`, namespace: d.metadata.namespace }, spec: d.spec.template.spec });
+      expect(r.stderr, d.metadata.name).toBe('');
+    }
+  });
+});

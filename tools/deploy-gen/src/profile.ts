@@ -1,0 +1,82 @@
+import type { EgressEndpoint, SluiceService } from '@sluice/manifests';
+
+/** Everything that differs between installs; the base and each overlay are one profile each. */
+export interface InstallProfile {
+  readonly namespaces: {
+    readonly system: string;
+    readonly test: string;
+    readonly staging: readonly string[];
+    readonly production: readonly string[];
+  };
+  /** Image per service (`repository:tag` or `@sha256:` digest). */
+  readonly images: Readonly<Record<SluiceService, string>>;
+  readonly replicas: Readonly<Record<SluiceService, number>>;
+  /** Public host of the gateway's Ingress, and the TLS Secret for it. */
+  readonly host: string;
+  readonly tlsSecretName: string;
+  readonly ingressAnnotations: Readonly<Record<string, string>>;
+  readonly gitlabUrl: string;
+  /** What the test pods' clone/install/build steps may reach. */
+  readonly testEgress: readonly EgressEndpoint[];
+  /** What the services may reach outside the cluster: the API server, GitLab. */
+  readonly systemEgress: readonly EgressEndpoint[];
+  /** Pod and service CIDRs; egress endpoints may not overlap them. */
+  readonly clusterCidrs: readonly string[];
+}
+
+const SERVICES = ['webhook-gateway', 'test-runner', 'deployer', 'notifier'] as const;
+const each = <T>(f: (s: SluiceService) => T): Record<SluiceService, T> =>
+  Object.fromEntries(SERVICES.map((s) => [s, f(s)])) as Record<SluiceService, T>;
+
+/**
+ * The base. Controllers without leader election yet (test-runner, notifier)
+ * run one replica, so no two act at once; the gateway is stateless and the
+ * deployer holds a Lease per environment, so they run two.
+ */
+export const BASE: InstallProfile = {
+  namespaces: { system: 'sluice-system', test: 'sluice-test', staging: ['sluice-staging'], production: ['sluice-production'] },
+  images: each((s) => `registry.example.com/sluice/${s}:0.0.0`),
+  replicas: { 'webhook-gateway': 2, 'test-runner': 1, deployer: 2, notifier: 1 },
+  host: 'sluice.example.com',
+  tlsSecretName: 'sluice-gateway-tls',
+  ingressAnnotations: {},
+  gitlabUrl: 'https://gitlab.example.com',
+  testEgress: [],
+  systemEgress: [],
+  clusterCidrs: [],
+};
+
+/** The local control plane (`npm run cluster -- up`): images built on this machine, one replica each. */
+export const LOCAL: InstallProfile = {
+  ...BASE,
+  images: each((s) => `sluice/${s}:dev`),
+  replicas: each(() => 1),
+  host: 'sluice.localtest.me',
+  gitlabUrl: 'http://127.0.0.1:8929',
+};
+
+/**
+ * An example production install: pinned images, a second production
+ * namespace, cert-manager for TLS, and the egress the services and test pods
+ * need (documentation address ranges — replace them with yours).
+ */
+export const PRODUCTION_EXAMPLE: InstallProfile = {
+  ...BASE,
+  namespaces: { ...BASE.namespaces, production: ['sluice-production', 'shop-production'] },
+  images: each((s) => `registry.example.com/sluice/${s}:1.0.0`),
+  replicas: { 'webhook-gateway': 3, 'test-runner': 1, deployer: 2, notifier: 1 },
+  host: 'sluice.example.com',
+  ingressAnnotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
+  testEgress: [
+    { cidr: '198.51.100.10/32', ports: [443, 22] }, // GitLab: clone over HTTPS or SSH
+    { cidr: '198.51.100.20/32', ports: [443] }, // registry and package mirror
+  ],
+  systemEgress: [
+    { cidr: '10.0.0.1/32', ports: [443, 6443] }, // the API server
+    { cidr: '198.51.100.10/32', ports: [443] }, // GitLab API
+  ],
+  clusterCidrs: ['10.244.0.0/16', '10.96.0.0/12'],
+};
+
+/** Every overlay written under deploy/overlays/. */
+export const OVERLAYS: Readonly<Record<string, InstallProfile>> = { local: LOCAL, 'production-example': PRODUCTION_EXAMPLE };
