@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { installManifests, type Manifest } from './install.js';
+import { BASE, PRODUCTION_EXAMPLE, type InstallProfile } from './profile.js';
+
+interface Peer {
+  namespaceSelector?: { matchLabels?: Record<string, string> };
+  podSelector?: { matchLabels?: Record<string, string> };
+  ipBlock?: { cidr: string; except?: string[] };
+}
+interface Rule {
+  to?: Peer[];
+  from?: Peer[];
+  ports?: { port?: number; protocol?: string }[];
+}
+interface Policy extends Manifest {
+  spec: { podSelector: { matchLabels?: Record<string, string> }; policyTypes?: string[]; ingress?: Rule[]; egress?: Rule[] };
+}
+
+const NS_LABEL = 'kubernetes.io/metadata.name';
+
+function policies(profile: InstallProfile, namespace: string): Policy[] {
+  return installManifests(profile).filter((m): m is Policy => m.kind === 'NetworkPolicy' && m.metadata.namespace === namespace);
+}
+
+/** Namespaces a peer can select by name (undefined: any namespace / not by namespace). */
+function namespaceOf(peer: Peer): string | undefined {
+  return peer.namespaceSelector?.matchLabels?.[NS_LABEL];
+}
+
+for (const [label, profile] of [['base', BASE], ['production-example', PRODUCTION_EXAMPLE]] as const) {
+  describe(`NetworkPolicies of the ${label} install`, () => {
+    const { system, test, production, staging } = profile.namespaces;
+
+    it('denies everything in and out of the test namespace by default', () => {
+      const deny = policies(profile, test).find((p) => (p.spec.ingress ?? []).length === 0 && (p.spec.egress ?? []).length === 0);
+      expect(deny?.spec.podSelector).toEqual({});
+      expect(deny?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    });
+
+    it('lets test pods resolve names: DNS on 53/UDP and 53/TCP to kube-system only', () => {
+      const dns = policies(profile, test).flatMap((p) => p.spec.egress ?? []).filter((r) => (r.ports ?? []).some((port) => port.port === 53));
+      expect(dns).toHaveLength(1);
+      expect(dns[0]!.ports).toEqual(expect.arrayContaining([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]));
+      expect(dns[0]!.to!.map(namespaceOf)).toEqual(['kube-system']);
+    });
+
+    it('never lets test pods reach production, staging or Sluice’s own namespace', () => {
+      const forbidden = new Set([system, ...production, ...staging]);
+      for (const rule of policies(profile, test).flatMap((p) => p.spec.egress ?? [])) {
+        for (const peer of rule.to ?? []) {
+          // A peer without a namespace name would match every namespace.
+          if (!peer.ipBlock) expect(namespaceOf(peer)).toBeDefined();
+          expect(forbidden.has(namespaceOf(peer) ?? '')).toBe(false);
+          for (const cidr of profile.clusterCidrs) expect(peer.ipBlock?.cidr).not.toBe(cidr);
+        }
+      }
+    });
+
+    it('allows test egress only to the configured Git/registry endpoints, on their ports', () => {
+      const external = policies(profile, test).flatMap((p) => p.spec.egress ?? []).filter((r) => (r.to ?? []).some((peer) => peer.ipBlock));
+      const key = (cidr: string, ports: readonly (number | undefined)[]) => `${cidr}:${[...ports].sort((a, b) => a! - b!).join(',')}`;
+      const allowed = external.flatMap((r) => (r.to ?? []).map((peer) => key(peer.ipBlock!.cidr, (r.ports ?? []).map((p) => p.port))));
+      expect(allowed.sort()).toEqual(profile.testEgress.map((e) => key(e.cidr, e.ports)).sort());
+    });
+
+    it('admits traffic into production only from the ingress controller', () => {
+      for (const namespace of production) {
+        const sources = policies(profile, namespace).flatMap((p) => (p.spec.ingress ?? []).flatMap((r) => r.from ?? []));
+        expect(sources.length).toBeGreaterThan(0);
+        for (const peer of sources) expect(namespaceOf(peer)).toBe('ingress-nginx');
+      }
+    });
+
+    it('lets only the gateway in Sluice’s namespace be reached, and only from the ingress controller', () => {
+      const ingress = policies(profile, system).filter((p) => (p.spec.ingress ?? []).length > 0);
+      expect(ingress.map((p) => p.spec.podSelector.matchLabels)).toEqual([expect.objectContaining({ 'app.kubernetes.io/name': 'webhook-gateway' })]);
+      for (const peer of ingress.flatMap((p) => p.spec.ingress!.flatMap((r) => r.from ?? []))) expect(namespaceOf(peer)).toBe('ingress-nginx');
+    });
+  });
+}
