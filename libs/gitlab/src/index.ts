@@ -6,10 +6,9 @@
 
 export { GitlabError, type GitlabErrorCode } from './errors.js';
 export { ZERO_SHA, isSha, shaSchema, type Sha } from './sha.js';
-export { BRANCH_REF_PREFIX, TAG_REF_PREFIX, branchFromRef, isValidRefName, tagFromRef } from './refs.js';
+export { BRANCH_REF_PREFIX, TAG_REF_PREFIX, branchFromRef, tagFromRef } from './refs.js';
 
 // Webhooks in
-export { WEBHOOK_REJECTION_REASONS, type WebhookRejectionReason } from './webhook/rejection.js';
 export { GITLAB_HEADERS, getHeader, readWebhookMetadata, type HeaderSource, type WebhookMetadata } from './webhook/headers.js';
 export {
   createWebhookVerifier,

@@ -159,10 +159,8 @@ describe('planIntake: nothing to do', () => {
   });
 
   it('refuses a ref the Delivery model forbids even though GitLab sent it', () => {
-    const result = plan(eventOf('Push Hook', pushPayload('-rf', fakeSha(1), fakeSha(2))), {
-      application: application('inventory', NS, { rules: [{ refs: '**', environments: [] }] }),
-    });
-    expect(result).toMatchObject({ action: 'reject', reason: 'malformed' });
+    // One rule set for ref names (the delivery model's), applied as the payload is parsed.
+    expect(toIntakeEvent('Push Hook', pushPayload('-rf', fakeSha(1), fakeSha(2)))).toMatchObject({ kind: 'invalid' });
   });
 });
 

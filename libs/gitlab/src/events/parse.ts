@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { branchFromRef, isValidRefName, tagFromRef } from '../refs.js';
+import { isValidRefName } from '@sluice/delivery';
+import { branchFromRef, tagFromRef } from '../refs.js';
 import { ZERO_SHA, shaOrNull } from '../sha.js';
 import {
   mergeRequestHookSchema,

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GitlabError } from '../errors.js';
 import { GITLAB_HEADERS, getHeader, type HeaderSource } from './headers.js';
-import type { WebhookRejectionReason } from './rejection.js';
+import type { WebhookRejectionReason } from '@sluice/delivery';
 import { hmacSignature } from './sign.js';
 import { decodeSigningToken } from './signing-token.js';
 
