@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { podDisruptionBudget } from './pod-disruption-budget.js';
+import { tlsIngress } from './ingress.js';
+import { serviceDeployment } from './service-deployment.js';
+
+const gateway = () =>
+  serviceDeployment({
+    name: 'webhook-gateway',
+    namespace: 'sluice-system',
+    image: 'registry.example.com/sluice/webhook-gateway:1.0.0',
+    serviceAccountName: 'webhook-gateway',
+    port: 8080,
+    env: { SLUICE_WEBHOOK_TOKEN_FILES: '/var/run/secrets/sluice/webhook/token' },
+    secrets: [{ secretName: 'sluice-webhook', mountPath: '/var/run/secrets/sluice/webhook' }],
+  });
+
+describe('serviceDeployment', () => {
+  it('runs the service hardened: non-root, read-only root filesystem, no capabilities, no privilege escalation', () => {
+    const pod = gateway().spec!.template.spec!;
+    const container = pod.containers[0]!;
+    expect(pod.securityContext?.runAsNonRoot).toBe(true);
+    expect(pod.securityContext?.seccompProfile?.type).toBe('RuntimeDefault');
+    expect(container.securityContext?.readOnlyRootFilesystem).toBe(true);
+    expect(container.securityContext?.allowPrivilegeEscalation).toBe(false);
+    expect(container.securityContext?.capabilities?.drop).toEqual(['ALL']);
+    expect(container.resources?.requests).toBeDefined();
+    expect(container.resources?.limits).toBeDefined();
+  });
+
+  it('mounts Secrets only as read-only files, never as environment values', () => {
+    const pod = gateway().spec!.template.spec!;
+    const container = pod.containers[0]!;
+    const secretVolumes = (pod.volumes ?? []).filter((v) => v.secret);
+    expect(secretVolumes.map((v) => v.secret!.secretName)).toEqual(['sluice-webhook']);
+    for (const volume of secretVolumes) {
+      const mount = container.volumeMounts!.find((m) => m.name === volume.name)!;
+      expect(mount.readOnly).toBe(true);
+      expect(volume.secret!.defaultMode).toBe(0o440);
+    }
+    expect((container.env ?? []).some((e) => e.valueFrom?.secretKeyRef)).toBe(false);
+  });
+
+  it('probes /healthz for liveness and /readyz for readiness, and never rolls out with fewer ready pods', () => {
+    const deployment = gateway();
+    const container = deployment.spec!.template.spec!.containers[0]!;
+    expect(container.livenessProbe?.httpGet?.path).toBe('/healthz');
+    expect(container.readinessProbe?.httpGet?.path).toBe('/readyz');
+    expect(deployment.spec!.strategy?.rollingUpdate?.maxUnavailable).toBe(0);
+  });
+
+  it('refuses a Secret mounted at the root or twice at one path, saying how to fix it', () => {
+    const base = { name: 'notifier', namespace: 'sluice-system', image: 'sluice/notifier:1', serviceAccountName: 'notifier', port: 8083 };
+    expect(() => serviceDeployment({ ...base, secrets: [{ secretName: 'token', mountPath: '/' }] })).toThrow(/distinct absolute directory/);
+    expect(() =>
+      serviceDeployment({
+        ...base,
+        secrets: [
+          { secretName: 'a', mountPath: '/var/run/x' },
+          { secretName: 'b', mountPath: '/var/run/x' },
+        ],
+      }),
+    ).toThrow(/distinct absolute directory/);
+  });
+});
+
+describe('podDisruptionBudget', () => {
+  it('lets a drain take at most one pod of the service at a time', () => {
+    const pdb = podDisruptionBudget({ name: 'deployer', namespace: 'sluice-system' });
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'deployer' } } });
+  });
+});
+
+describe('tlsIngress', () => {
+  it('serves the host over TLS only, with the given certificate Secret', () => {
+    const ingress = tlsIngress({ name: 'gateway', namespace: 'sluice-system', host: 'sluice.example.com', tlsSecretName: 'gateway-tls', serviceName: 'webhook-gateway', paths: ['/webhooks'] });
+    expect(ingress.spec?.tls).toEqual([{ hosts: ['sluice.example.com'], secretName: 'gateway-tls' }]);
+    expect(ingress.spec?.rules?.[0]?.host).toBe('sluice.example.com');
+    expect(ingress.spec?.rules?.[0]?.http?.paths.map((p) => p.path)).toEqual(['/webhooks']);
+  });
+
+  it('refuses a path that does not start with "/"', () => {
+    expect(() => tlsIngress({ name: 'gateway', namespace: 'sluice-system', host: 'sluice.example.com', tlsSecretName: 'gateway-tls', serviceName: 'webhook-gateway', paths: ['webhooks'] })).toThrow(/must start with "\/"/);
+  });
+});
