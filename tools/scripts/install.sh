@@ -12,3 +12,12 @@ if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
   npm ci --no-audit --no-fund --loglevel=error
   echo "$want" >"$stamp"
 fi
+
+# Debian's Chromium, for the run pages' browser test (playwright-core drives it; no browser is downloaded).
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "install.sh: installing Debian's chromium (browser tests)" >&2
+  if [[ $(id -u) -ne 0 ]]; then echo "install.sh: run as root, or: sudo apt-get install chromium" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
+    || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+fi
