@@ -13,3 +13,4 @@ export {
   TRACESTATE_ANNOTATION,
   type Annotations,
 } from './trace-context.js';
+export { ATTR, METRICS, DURATION_BUCKETS_SECONDS, type MetricKey, type MetricKind, type MetricSpec } from './catalog.js';
