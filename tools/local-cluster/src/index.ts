@@ -9,3 +9,4 @@ export {
 } from './cluster.js';
 export { CONTROLLERS, type ClusterPorts } from './components.js';
 export { ensureBinaries } from './binaries.js';
+export { serviceAccountKubeconfig, type ServiceAccountKubeconfigOptions } from './service-account.js';
