@@ -22,7 +22,9 @@
  * the load average is printed with each row because it moves the figures.
  *
  * Every push uses a new branch and SHA, so each accepted request creates one
- * Delivery (and writes its first status). Everything is bounded in count and
+ * Delivery. Requests are built and signed before each phase starts. The
+ * gateway authenticates to the apiserver as its own ServiceAccount, with the
+ * Role the install grants it. Everything is bounded in count and
  * time and stops by itself; the namespaces and a cluster it started are removed.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -35,8 +37,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signWebhookPayload } from '@sluice/gitlab';
 import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import { roleBindingFor, roleFor, serviceAccountFor, serviceAccountName, toWire } from '@sluice/manifests';
 import { applicationObject, fakeSha, pushPayload } from '../src/fixtures/index.js';
-import { installCrds, waitUntil } from '../src/testing/crds.testkit.js';
+import { installCrds, serviceAccountKubeconfig, waitUntil } from '../src/testing/crds.testkit.js';
 import { closedLoop, openLoop, percentile, type LoadResult, type Shot } from './load.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'gw-bench-'));
   await writeFile(join(dir, 'token'), TOKEN);
   await writeFile(join(dir, 'signing'), SIGNING);
-  const gateway = await startGateway(dir, kubeconfig, namespace);
+  const gateway = await startGateway(dir, await gatewayKubeconfig(admin, kubeconfig, namespace, dir), namespace);
   const rss = () => rssMb(gateway.pid as number);
   log(`gateway pid ${gateway.pid} on 127.0.0.1:${gateway.port}`);
 
@@ -81,15 +84,17 @@ async function main(): Promise<void> {
   for (const rate of RATES) {
     log(`signed pushes at ${rate} req/s for ${PHASE_SECONDS} s`);
     const sampler = sampleMax(rss);
-    const result = await openLoop({ port: gateway.port, rate, seconds: PHASE_SECONDS, expect: 202, shot: (i) => signedPush('/webhooks/gitlab', `r${rate}`, i) });
+    const shots = prepare(rate * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `r${rate}`, i));
+    const result = await openLoop({ port: gateway.port, rate, seconds: PHASE_SECONDS, expect: 202, shot: shots });
     addRow({ scenario: 'gateway: signed push → Delivery', load: `open loop ${rate}/s`, result, rssMb: `${sampler.stop()} max` });
   }
   log('gateway maximum, closed loop');
   {
+    const shots = prepare(20_000, (i) => signedPush('/webhooks/gitlab', 'max', i));
     const sampler = sampleMax(rss);
     const cluster = clusterPids(kubeconfig);
     const cpuBefore = [gateway.pid as number, ...cluster].map(cpuMs);
-    const result = await closedLoop({ port: gateway.port, connections: 16, seconds: PHASE_SECONDS, maxRequests: 20_000, expect: 202, shot: (i) => signedPush('/webhooks/gitlab', 'max', i) });
+    const result = await closedLoop({ port: gateway.port, connections: 16, seconds: PHASE_SECONDS, maxRequests: 20_000, expect: 202, shot: shots });
     addRow({ scenario: 'gateway: signed push → Delivery', load: 'closed loop, 16 conns', result, rssMb: `${sampler.stop()} max` });
     const perRequest = [gateway.pid as number, ...cluster].map((pid, i) => ((cpuMs(pid) - (cpuBefore[i] as number)) / Math.max(1, result.ok)).toFixed(2));
     cpuNote = `CPU per accepted webhook (closed loop): gateway ${perRequest[0]} ms, kube-apiserver ${perRequest[1] ?? '?'} ms, etcd ${perRequest[2] ?? '?'} ms`;
@@ -110,10 +115,21 @@ async function main(): Promise<void> {
   const seed = await startSeed(kubectl, kubeconfig, seedNamespace);
   {
     const sampler = sampleMax(() => rssMb(seed.pid as number));
-    const result = await closedLoop({ port: seed.port, connections: 4, seconds: PHASE_SECONDS, maxRequests: 2_000, expect: 202, shot: (i) => signedPush('/webhook', 'seed', i) });
+    const shots = prepare(2_000, (i) => signedPush('/webhook', 'seed', i));
+    const result = await closedLoop({ port: seed.port, connections: 4, seconds: PHASE_SECONDS, maxRequests: 2_000, expect: 202, shot: shots });
     addRow({ scenario: 'seed: Flask HMAC + kubectl create job', load: 'closed loop, 4 conns', result, rssMb: `${sampler.stop()} max` });
   }
   printTable(deliveries);
+}
+
+/**
+ * Builds (and signs) every request before the clock starts, so the load
+ * generator — on the same two cores as the servers — spends the measured
+ * seconds sending, not hashing. Both the gateway and the seed get this.
+ */
+function prepare(count: number, make: (i: number) => Shot): (i: number) => Shot {
+  const shots = Array.from({ length: count }, (_, i) => make(i));
+  return (i) => shots[i] ?? make(i);
 }
 
 function signedPush(path: string, phase: string, i: number): Shot {
@@ -155,6 +171,21 @@ async function createNamespace(client: KubeClient, prefix: string): Promise<stri
   return name;
 }
 
+/**
+ * The gateway authenticates as its own ServiceAccount with the Role the
+ * install grants it (libs/manifests), as it does in a cluster — a bound token,
+ * not the admin's client certificate.
+ */
+async function gatewayKubeconfig(admin: KubeClient, adminKubeconfig: string, namespace: string, dir: string): Promise<string> {
+  const service = 'webhook-gateway';
+  const inNamespace = <T extends { metadata?: { namespace?: string } }>(objects: readonly T[]) => objects.filter((o) => o.metadata?.namespace === namespace);
+  const namespaces = { system: namespace, test: `${namespace}-test` };
+  for (const object of [serviceAccountFor(service, namespaces), ...inNamespace(roleFor(service, namespaces)), ...inNamespace(roleBindingFor(service, namespaces))]) {
+    await admin.create(toWire(object) as KubeObject);
+  }
+  return serviceAccountKubeconfig({ adminKubeconfigPath: adminKubeconfig, namespace, serviceAccount: serviceAccountName(service), path: join(dir, 'gateway.kubeconfig') });
+}
+
 async function startGateway(dir: string, kubeconfig: string, namespace: string): Promise<ChildProcess & { port: number }> {
   const main = join(appDir, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing; run the bench through "npm run bench -w @sluice/webhook-gateway", which builds it`);
@@ -169,7 +200,9 @@ async function startGateway(dir: string, kubeconfig: string, namespace: string):
     SLUICE_WEBHOOK_SIGNING_KEY_FILES: join(dir, 'signing'),
     KUBECONFIG: kubeconfig,
   };
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // e.g. SLUICE_BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway under this load.
+  const nodeArgs = (process.env['SLUICE_BENCH_GATEWAY_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   cleanups.push(() => void child.kill('SIGTERM'));
   await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200, 'the gateway to be ready', 60_000);
   return Object.assign(child, { port });
