@@ -9,4 +9,5 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE="${NX_SKIP
 
 bash tools/scripts/install.sh
 bash tools/local-cluster/build.sh >/dev/null
+bash tools/trace-receiver/build.sh >/dev/null
 exec node --import tsx tools/scripts/test-all.ts "$@"
