@@ -7,6 +7,7 @@ const scopeConstraints = [
   { sourceTag: 'scope:test-runner', onlyDependOnLibsWithTags: ['scope:shared', 'scope:test-runner'] },
   { sourceTag: 'scope:deployer', onlyDependOnLibsWithTags: ['scope:shared', 'scope:deployer'] },
   { sourceTag: 'scope:notifier', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notifier'] },
+  { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', 'scope:cli'] },
 ];
 
 /**

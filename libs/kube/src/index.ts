@@ -4,6 +4,7 @@
  * - `kubeConfigFromEnv` (pure) → `loadKubeConfig` (the one place a KubeConfig is built)
  * - `KubeClient`: server-side apply, createIfAbsent, patches, conflict-retrying
  *   status updates, get/list/delete of any kind, informers
+ * - `readPodLog` / `streamPodLog`: container logs (`pods/log`), read or followed
  * - `KubeError`: every failure, classified into a closed set of codes
  */
 export { kubeConfigFromEnv, loadKubeConfig, SERVICE_ACCOUNT_DIR } from './kubeconfig.js';
@@ -28,5 +29,7 @@ export { objectKey, resourcePath } from './paths.js';
 export type { ResourcePathParts } from './paths.js';
 export { refOf } from './types.js';
 export type { CollectionRef, KubeObject, KubeStatus, ManagedFieldsEntry, ObjectMeta, ObjectRef } from './types.js';
+export { readPodLog, streamPodLog } from './pod-log.js';
+export type { PodLogOptions, PodLogStream } from './pod-log.js';
 export { WorkQueue } from './work-queue.js';
 export type { HandleResult, WorkQueueOptions } from './work-queue.js';

@@ -1,0 +1,19 @@
+import { EXIT } from '../cli/errors.js';
+import { showOptions } from '../cli/options.js';
+import { getDelivery } from '../cluster/read.js';
+import { forOutput, toJson, toYaml } from '../format/objects.js';
+import { renderShow } from '../format/show.js';
+import { stylesOf, target, type Command } from './context.js';
+
+/** `sluice show <delivery> [-o json|yaml]`. */
+export const show: Command = async (ctx) => {
+  const options = showOptions(ctx.values);
+  const { raw, delivery } = await getDelivery(ctx.cluster().client, ctx.globals.namespace, target(ctx));
+  if (options.output === 'json') ctx.io.out(toJson(forOutput(raw)));
+  else if (options.output === 'yaml') ctx.io.out(toYaml(forOutput(raw)));
+  else {
+    const publicUrl = ctx.io.env['SLUICE_PUBLIC_URL'] || undefined;
+    ctx.io.out(renderShow(delivery, { now: ctx.io.now(), styles: stylesOf(ctx), ...(publicUrl && { publicUrl }) }));
+  }
+  return EXIT.ok;
+};

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { delivery, stage } from '../testing/model.testkit.js';
+import { styles } from './color.js';
+import { DELIVERY_HEADER, deliveryRow, refText, rowSignature } from './deliveries.js';
+import { forOutput, toYaml } from './objects.js';
+import { compactStages } from './stages.js';
+import { renderTable } from './table.js';
+import { age, elapsed, formatDuration, timestamp } from './time.js';
+
+const plain = styles(false);
+const NOW = new Date('2030-01-01T12:00:00.000Z');
+
+describe('time', () => {
+  it('prints ages in their largest unit, like kubectl', () => {
+    expect(age('2030-01-01T11:59:15.000Z', NOW)).toBe('45s');
+    expect(age('2030-01-01T11:48:00.000Z', NOW)).toBe('12m');
+    expect(age('2030-01-01T07:00:00.000Z', NOW)).toBe('5h');
+    expect(age('2029-12-29T12:00:00.000Z', NOW)).toBe('3d');
+    expect(age(undefined, NOW)).toBe('?');
+  });
+
+  it('prints durations with their two largest units', () => {
+    expect(formatDuration(850)).toBe('850ms');
+    expect(formatDuration(12_400)).toBe('12s');
+    expect(formatDuration(65_000)).toBe('1m05s');
+    expect(formatDuration(2 * 3_600_000 + 3 * 60_000)).toBe('2h03m');
+  });
+
+  it('measures a running stage up to now and a finished one to its end', () => {
+    expect(elapsed('2030-01-01T11:59:00.000Z', undefined, NOW)).toBe(60_000);
+    expect(elapsed('2030-01-01T11:00:00.000Z', '2030-01-01T11:00:30.000Z', NOW)).toBe(30_000);
+    expect(elapsed(undefined, undefined, NOW)).toBeUndefined();
+    expect(timestamp('2030-01-01T11:00:30.123Z')).toBe('2030-01-01T11:00:30Z');
+  });
+});
+
+describe('table', () => {
+  it('aligns columns on the widest cell, three spaces apart, without trailing blanks', () => {
+    expect(renderTable(['A', 'BB', 'C'], [[{ text: 'xxxx' }, { text: 'y' }, { text: '' }]])).toEqual(['A      BB   C', 'xxxx   y']);
+  });
+
+  it('measures width without colour codes, so coloured and plain tables line up alike', () => {
+    const coloured = renderTable(['PHASE', 'X'], [[{ text: 'Live', style: styles(true).ok }, { text: '1' }]]);
+    expect(coloured[1]).toBe('\x1b[32mLive \x1b[39m   1');
+    expect(coloured[1]?.replaceAll('\x1b[32m', '').replaceAll('\x1b[39m', '')).toBe('Live    1');
+  });
+});
+
+describe('delivery rows', () => {
+  it('show name, app, ref, 8-character SHA, phase, reason, compact stages and age', () => {
+    const d = delivery({
+      receivedAt: '2030-01-01T11:55:00.000Z',
+      status: {
+        phase: 'Failed',
+        reason: 'TestsFailed',
+        stages: [stage('test', 'failed'), stage('build', 'skipped'), stage('deploy', 'canceled', { environment: 'production' })],
+      },
+    });
+    expect(deliveryRow(d, NOW, plain).map((c) => c.text)).toEqual(['main-3f2a9c1-0b7e41d2', 'shop', 'main', '3f2a9c1e', 'Failed', 'TestsFailed', 'test✗ build– deploy:production⊘', '5m']);
+    expect(DELIVERY_HEADER).toHaveLength(8);
+  });
+
+  it('marks stages ✓ succeeded, … running, · pending', () => {
+    expect(compactStages([stage('test', 'succeeded'), stage('build', 'succeeded'), stage('deploy', 'running', { environment: 'production' }), stage('deploy', 'pending', { environment: 'staging' })])).toBe(
+      'test✓ build✓ deploy:production… deploy:staging·',
+    );
+  });
+
+  it('says AwaitingPromotion for a delivery waiting at a manual gate, and shows a merge request by its number', () => {
+    const waiting = delivery({ status: { phase: 'Deploying', stages: [stage('deploy', 'running', { environment: 'production', message: 'waiting for promotion' })] } });
+    expect(deliveryRow(waiting, NOW, plain)[5]?.text).toBe('AwaitingPromotion');
+    const mr = { ...delivery({ ref: 'feature/login' }), spec: { ...delivery({ ref: 'feature/login' }).spec, refType: 'merge_request' as const, mergeRequest: { iid: 12, sourceBranch: 'feature/login', targetBranch: 'main' } } };
+    expect(refText(mr)).toBe('feature/login !12');
+  });
+
+  it('changes signature when what a watcher sees changes, not when only time passes', () => {
+    const a = delivery({ status: { phase: 'Testing', stages: [stage('test', 'running')] } });
+    const b = delivery({ status: { phase: 'Building', stages: [stage('test', 'succeeded'), stage('build', 'running')] } });
+    expect(rowSignature(a)).not.toBe(rowSignature(b));
+    expect(rowSignature(a)).toBe(rowSignature(delivery({ status: { phase: 'Testing', stages: [stage('test', 'running')] } })));
+  });
+});
+
+describe('object output', () => {
+  it('drops managedFields and keeps everything else', () => {
+    const obj = { apiVersion: 'v1', kind: 'X', metadata: { name: 'a', managedFields: [{ manager: 'm' }] }, spec: { a: 1 } };
+    expect(forOutput(obj)).toEqual({ apiVersion: 'v1', kind: 'X', metadata: { name: 'a' }, spec: { a: 1 } });
+    expect(toYaml(forOutput(obj))).toBe('apiVersion: v1\nkind: X\nmetadata:\n  name: a\nspec:\n  a: 1\n');
+  });
+});

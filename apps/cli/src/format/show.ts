@@ -1,0 +1,120 @@
+import type { Delivery, Stage } from '@sluice/delivery';
+import { DEPLOYER, PROMOTE_ACTION, TRACEPARENT_ANNOTATION, promotionApprovedAnnotation } from '../contract.js';
+import type { Styles } from './color.js';
+import { refText } from './deliveries.js';
+import { waitingForPromotion } from '../decide/promote.js';
+import { phaseStyle, stageName, stageSymbol, stateStyle } from './stages.js';
+import { renderTable } from './table.js';
+import { age, elapsed, formatDuration, timestamp } from './time.js';
+
+/** What `show` needs besides the Delivery. */
+export interface ShowContext {
+  readonly now: Date;
+  readonly styles: Styles;
+  /** `SLUICE_PUBLIC_URL`: base of the run pages. */
+  readonly publicUrl?: string;
+}
+
+/** The trace id of the delivery's trace, from its status or the gateway's annotation. */
+export function traceId(d: Delivery): string | undefined {
+  const parent = d.status?.traceContext?.traceparent ?? d.metadata.annotations?.[TRACEPARENT_ANNOTATION];
+  const id = parent?.split('-')[1];
+  return id && /^[0-9a-f]{32}$/.test(id) ? id : undefined;
+}
+
+/** `<url>/deliveries/<name>`, the run page the commit statuses link to. */
+export function runPageUrl(publicUrl: string | undefined, name: string): string | undefined {
+  return publicUrl ? `${publicUrl.replace(/\/+$/, '')}/deliveries/${encodeURIComponent(name)}` : undefined;
+}
+
+function field(label: string, value: string | undefined): string[] {
+  return value ? [`${label.padEnd(11)} ${value}`] : [];
+}
+
+function pusher(d: Delivery): string {
+  const p = d.spec.pusher;
+  return [p.name, p.email && `<${p.email}>`, p.username && `(@${p.username})`].filter(Boolean).join(' ');
+}
+
+function phaseLine(d: Delivery, s: Styles): string {
+  const phase = d.status?.phase ?? 'Pending';
+  const why = [d.status?.reason, d.status?.message].filter(Boolean).join(': ');
+  return phaseStyle(phase, s)(phase) + (why ? ` (${why})` : '');
+}
+
+function stageTable(d: Delivery, now: Date, s: Styles): string[] {
+  const rows = (d.status?.stages ?? []).map((stage) => {
+    const took = elapsed(stage.startedAt, stage.finishedAt, now);
+    const duration = took === undefined ? '' : stage.state === 'running' ? `${formatDuration(took)} so far` : formatDuration(took);
+    return [
+      { text: stageName(stage) },
+      { text: `${stageSymbol(stage.state)} ${stage.state}`, style: stateStyle(stage.state, s) },
+      { text: timestamp(stage.startedAt) },
+      { text: duration },
+      { text: [stage.reason, stage.message].filter(Boolean).join(': ') },
+    ];
+  });
+  return rows.length === 0 ? ['  (no stages yet)'] : renderTable(['STAGE', 'STATE', 'STARTED', 'DURATION', 'DETAIL'], rows).map((l) => `  ${l}`);
+}
+
+function stageDetails(stage: Stage): string[] {
+  const lines: string[] = [];
+  const t = stage.testSummary;
+  if (t) {
+    lines.push(`Tests (${stageName(stage)}): ${t.total} total, ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
+    for (const name of t.firstFailures) lines.push(`  ✗ ${name}`);
+  }
+  if (stage.logTail) {
+    const job = stage.jobName ? `, Job ${stage.jobName}` : '';
+    const exit = stage.exitCode !== undefined ? `, exit code ${stage.exitCode}` : '';
+    lines.push(`Log tail (${stageName(stage)}${job}${exit}):`);
+    for (const line of stage.logTail.replace(/\n$/, '').split('\n')) lines.push(`  | ${line}`);
+  }
+  return lines;
+}
+
+function notes(d: Delivery): string[] {
+  const ann = d.metadata.annotations ?? {};
+  const out: string[] = [];
+  const rollbackOf = ann[DEPLOYER.rollback];
+  if (rollbackOf) out.push(`manual rollback Delivery for ${rollbackOf}`);
+  if (d.status?.supersededBy) out.push(`superseded by ${d.status.supersededBy}`);
+  for (const env of ['staging', 'production']) {
+    const at = ann[promotionApprovedAnnotation(env)];
+    if (at) out.push(`promoted in ${env} at ${timestamp(at)}`);
+  }
+  const waiting = waitingForPromotion(d.status?.stages ?? []);
+  if (ann[DEPLOYER.action] === PROMOTE_ACTION) out.push('promotion requested; the deployer has not taken it yet');
+  else if (waiting) out.push(`waiting for promotion in ${waiting.environment ?? '?'}: sluice promote ${d.metadata.name}`);
+  return out;
+}
+
+/** Everything a person needs about one delivery, as text. */
+export function renderShow(d: Delivery, ctx: ShowContext): string {
+  const s = ctx.styles;
+  const mr = d.spec.mergeRequest;
+  const lines = [
+    ...field('Delivery', s.bold(d.metadata.name)),
+    ...field('Namespace', d.metadata.namespace),
+    ...field('App', d.spec.application),
+    ...field('Project', `${d.spec.project.path} (id ${d.spec.project.id})`),
+    ...field('Ref', `${refText(d)} (${d.spec.refType.replace('_', ' ')})`),
+    ...field('Commit', d.spec.checkoutSha),
+    ...field('Title', d.spec.commit?.title ?? mr?.title),
+    ...field('Author', d.spec.commit?.authorName),
+    ...field('Pushed by', pusher(d)),
+    ...field('Commit URL', d.spec.commit?.url),
+    ...field('MR', mr && [`!${mr.iid} ${mr.sourceBranch} → ${mr.targetBranch}`, mr.url].filter(Boolean).join('  ')),
+    ...field('Received', `${timestamp(d.spec.receivedAt)} (${age(d.spec.receivedAt, ctx.now)} ago)`),
+    ...field('Phase', phaseLine(d, s)),
+    ...field('Trace', traceId(d)),
+    ...field('Run page', runPageUrl(ctx.publicUrl, d.metadata.name)),
+    ...notes(d).map((n) => `${'Note'.padEnd(11)} ${n}`),
+    '',
+    'Stages:',
+    ...stageTable(d, ctx.now, s),
+  ];
+  const details = (d.status?.stages ?? []).flatMap(stageDetails);
+  if (details.length > 0) lines.push('', ...details);
+  return `${lines.join('\n')}\n`;
+}
