@@ -35,6 +35,16 @@ describe('Delivery spec', () => {
     expect(parseDeliverySpec(spec())).toEqual({ ok: true, value: spec() });
   });
 
+  it('keeps the project page and the commit as the webhook described them, for people', () => {
+    const described = {
+      ...spec(),
+      projectUrl: 'https://gitlab.example.com/shop/web',
+      commit: { title: 'Fix <b>checkout</b> rounding', authorName: 'Ada Lovelace', url: `https://gitlab.example.com/shop/web/-/commit/${SHA}` },
+    };
+    expect(parseDeliverySpec(described)).toEqual({ ok: true, value: described });
+    expect(problems({ ...spec(), commit: { title: 'x'.repeat(1025) } })).toEqual(['commit.title: Too big: expected string to have <=1024 characters']);
+  });
+
   it.each([
     ['a ref that is not a valid Git ref', { ref: 'main..x' }, 'ref: must not contain ".."'],
     ['a ref that looks like an option', { ref: '--upload-pack=evil' }, 'ref: must not start with "-"'],

@@ -28,6 +28,15 @@ export const PusherSchema = z.object({
 /** Who pushed. */
 export type Pusher = z.infer<typeof PusherSchema>;
 
+/** The delivered commit as the webhook described it, for people (run pages, CLI); absent when the webhook did not list it. */
+export const CommitSchema = z.object({
+  title: z.string().max(1024).describe('First line of the commit message.'),
+  authorName: z.string().max(512).optional(),
+  url: z.string().max(2048).optional().describe("The commit's page on GitLab, as the webhook gave it."),
+});
+/** The delivered commit, as the webhook described it. */
+export type Commit = z.infer<typeof CommitSchema>;
+
 /** What the webhook said. Written once by the gateway and never changed. */
 export const DeliverySpecSchema = z.object({
   application: DnsLabelSchema.describe('Name of the Application (same namespace) this delivery belongs to.'),
@@ -47,6 +56,8 @@ export const DeliverySpecSchema = z.object({
     .describe('GitLab Idempotency-Key of the webhook delivery.'),
   receivedAt: TimestampSchema.describe('When the gateway received the webhook.'),
   mergeRequest: MergeRequestSchema.optional(),
+  projectUrl: z.string().max(2048).optional().describe("The GitLab project's web page (the webhook's project.web_url), for links."),
+  commit: CommitSchema.optional(),
 });
 /** A Delivery spec. */
 export type DeliverySpec = z.infer<typeof DeliverySpecSchema>;

@@ -91,6 +91,7 @@ export { environmentsFor, matchRule, matchesRefPattern } from './rules.js';
 export type { DeliveryRules, RefTarget } from './rules.js';
 
 export {
+  CommitSchema,
   DeliverySchema,
   DeliverySpecSchema,
   DeliveryStatusSchema,
@@ -109,6 +110,7 @@ export {
   TraceContextSchema,
 } from './delivery.js';
 export type {
+  Commit,
   Delivery,
   DeliverySpec,
   DeliveryStatus,
