@@ -60,3 +60,23 @@ export { podDisruptionBudget } from './pod-disruption-budget.js';
 export type { PodDisruptionBudgetProps } from './pod-disruption-budget.js';
 export { tlsIngress } from './ingress.js';
 export type { TlsIngressProps } from './ingress.js';
+
+// Observability: the OpenTelemetry Collector, the Grafana dashboard built from @sluice/telemetry's catalog.
+export { DEFAULT_COLLECTOR_PORTS, otelCollectorConfig } from './observability/collector-config.js';
+export type { CollectorPorts, OtelCollectorConfig, OtelCollectorConfigProps } from './observability/collector-config.js';
+export { DEFAULT_COLLECTOR_IMAGE, OBSERVABILITY_COMPONENT, collectorConfigYaml, otelCollector } from './observability/collector.js';
+export type { OtelCollectorObjects, OtelCollectorProps } from './observability/collector.js';
+export { observabilityNamespacePolicies } from './observability/policies.js';
+export type { ObservabilityNamespacePoliciesProps } from './observability/policies.js';
+export { DASHBOARD_UID, sluiceDashboard } from './observability/dashboard.js';
+export type { MetricCatalog, SluiceDashboardProps } from './observability/dashboard.js';
+export { GRAFANA_DASHBOARD_LABEL, dashboardJson, grafanaDashboardConfigMap } from './observability/dashboard-config-map.js';
+export type { GrafanaDashboardConfigMapProps } from './observability/dashboard-config-map.js';
+export { PIPELINE_LABELS, dashboardQueries, dashboardReferences } from './observability/dashboard-refs.js';
+export type { DashboardQuery, DashboardReferences, DashboardTraceQuery } from './observability/dashboard-refs.js';
+export { DS_PROMETHEUS, DS_TEMPO } from './observability/grafana.js';
+export type { Json, JsonObject } from './observability/grafana.js';
+export { prometheusLabelName, prometheusMetricName, prometheusSeries } from './observability/prometheus-names.js';
+export type { OtelMetricIdentity } from './observability/prometheus-names.js';
+export { promqlRefs } from './observability/promql-refs.js';
+export type { LabelMatcher, PromqlRefs } from './observability/promql-refs.js';

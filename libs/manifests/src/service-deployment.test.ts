@@ -61,6 +61,29 @@ describe('serviceDeployment', () => {
       }),
     ).toThrow(/distinct absolute directory/);
   });
+
+  it('puts pod fields first, so settings can refer to them as $(NAME) (Kubernetes expands only earlier variables)', () => {
+    const d = serviceDeployment({
+      name: 'deployer',
+      namespace: 'sluice-system',
+      image: 'sluice/deployer:1',
+      serviceAccountName: 'deployer',
+      port: 8082,
+      fieldEnv: { POD_NAME: 'metadata.name' },
+      env: { A_SETTING: 'x', OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=$(POD_NAME)' },
+    });
+    expect(d.spec!.template.spec!.containers[0]!.env).toEqual([
+      { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+      { name: 'A_SETTING', value: 'x' },
+      { name: 'OTEL_RESOURCE_ATTRIBUTES', value: 'service.instance.id=$(POD_NAME)' },
+    ]);
+  });
+
+  it('refuses an unknown pod field and a variable set twice', () => {
+    const base = { name: 'notifier', namespace: 'sluice-system', image: 'sluice/notifier:1', serviceAccountName: 'notifier', port: 8083 };
+    expect(() => serviceDeployment({ ...base, fieldEnv: { POD_LABELS: 'metadata.labels' } })).toThrow(/use one of metadata.name/);
+    expect(() => serviceDeployment({ ...base, fieldEnv: { POD_NAME: 'metadata.name' }, env: { POD_NAME: 'x' } })).toThrow(/both env and fieldEnv/);
+  });
 });
 
 describe('podDisruptionBudget', () => {

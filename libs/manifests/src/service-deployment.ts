@@ -26,6 +26,12 @@ export interface ServiceDeploymentProps {
   readonly replicas?: number;
   /** Plain settings. Secrets never go here: use `secrets`. @default {} */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Pod fields as environment variables (name → Downward API field path, e.g.
+   * `{ POD_NAME: 'metadata.name' }`). They come before `env`, so an `env`
+   * value may refer to them as `$(POD_NAME)`. @default {}
+   */
+  readonly fieldEnv?: Readonly<Record<string, string>>;
   /** Credentials as read-only files. @default [] */
   readonly secrets?: readonly SecretMount[];
   /** @default requests 50m/128Mi, limits 500m/256Mi */
@@ -37,6 +43,8 @@ export interface ServiceDeploymentProps {
 const DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
 const SECRET_FILE_MODE = 0o440;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+// Downward API fields an environment variable may hold (labels and annotations are not needed by any service).
+const FIELD_PATHS = new Set(['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.podIP']);
 
 /**
  * A Sluice service: non-root, read-only root filesystem (a small `/tmp`
@@ -46,15 +54,19 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
  */
 export function serviceDeployment(props: ServiceDeploymentProps): V1Deployment {
   const builder = 'serviceDeployment';
-  const p = withDefaults(props, { replicas: 2, env: {}, secrets: [], resources: DEFAULT_RESOURCES, labels: {} });
+  const p = withDefaults(props, { replicas: 2, env: {}, fieldEnv: {}, secrets: [], resources: DEFAULT_RESOURCES, labels: {} });
   assertDnsLabel(builder, 'name', p.name);
   assertDnsLabel(builder, 'namespace', p.namespace);
   assertImage(builder, 'image', p.image);
   assertDnsSubdomain(builder, 'serviceAccountName', p.serviceAccountName);
   assertPort(builder, 'port', p.port);
   assertInteger(builder, 'replicas', p.replicas, 0);
-  for (const key of Object.keys(p.env)) {
+  for (const key of [...Object.keys(p.fieldEnv), ...Object.keys(p.env)]) {
     if (!ENV_NAME.test(key)) throw new ManifestError('UnknownValue', builder, `env "${key}" is not an environment variable name; use upper-case letters, digits and "_"`);
+    if (key in p.fieldEnv && key in p.env) throw new ManifestError('UnknownValue', builder, `env "${key}" is set in both env and fieldEnv; keep one`);
+  }
+  for (const [key, path] of Object.entries(p.fieldEnv)) {
+    if (!FIELD_PATHS.has(path)) throw new ManifestError('UnknownValue', builder, `fieldEnv "${key}" refers to "${path}"; use one of ${[...FIELD_PATHS].join(', ')}`);
   }
   const mountPaths = new Set<string>();
   for (const s of p.secrets) {
@@ -66,7 +78,10 @@ export function serviceDeployment(props: ServiceDeploymentProps): V1Deployment {
   }
   const selector = { 'app.kubernetes.io/name': p.name };
   const labels = mergeLabels(builder, p.labels, { ...MANAGED_BY, ...selector, 'app.kubernetes.io/part-of': 'sluice' });
-  const env: V1EnvVar[] = Object.entries(sortedRecord(p.env)).map(([name, value]) => ({ name, value }));
+  const env: V1EnvVar[] = [
+    ...Object.entries(sortedRecord(p.fieldEnv)).map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } })),
+    ...Object.entries(sortedRecord(p.env)).map(([name, value]) => ({ name, value })),
+  ];
   const volumes: V1Volume[] = [
     ...p.secrets.map((s, i) => ({ name: `secret-${i}`, secret: { defaultMode: SECRET_FILE_MODE, secretName: s.secretName } })),
     { emptyDir: { medium: 'Memory', sizeLimit: '16Mi' }, name: 'tmp' },

@@ -3,8 +3,11 @@ import {
   applicationCrd,
   clusterService,
   deliveryCrd,
+  grafanaDashboardConfigMap,
   limitRange,
   namespace,
+  observabilityNamespacePolicies,
+  otelCollector,
   podDisruptionBudget,
   productionNamespacePolicies,
   resourceQuota,
@@ -13,10 +16,13 @@ import {
   serviceAccountFor,
   serviceAccountName,
   serviceDeployment,
+  sluiceDashboard,
   systemNamespacePolicies,
   testNamespacePolicies,
   tlsIngress,
   toWire,
+  DEFAULT_COLLECTOR_PORTS,
+  type PeerSelector,
   type SecretMount,
   type SluiceService,
 } from '@sluice/manifests';
@@ -38,8 +44,34 @@ export const SERVICE_SECRETS: Readonly<Record<SluiceService, readonly SecretMoun
   notifier: [{ secretName: 'sluice-gitlab-token', mountPath: `${SECRETS_DIR}/gitlab-token` }],
 };
 
+/** The collector's name: its Deployment, Service and pod label. */
+export const COLLECTOR = 'otel-collector';
+
+/** Where the services send OTLP/HTTP (traces and metrics): the collector's Service. */
+export function collectorUrl(p: InstallProfile): string {
+  return `http://${COLLECTOR}.${p.observability.namespace}:${DEFAULT_COLLECTOR_PORTS.otlpHttp}`;
+}
+
+/** Pod fields every service reads (Downward API), defined before the settings that refer to them. */
+export const FIELD_ENV: Readonly<Record<string, string>> = { POD_NAME: 'metadata.name' };
+
+/**
+ * OpenTelemetry settings every service gets. `service.instance.id` is the pod
+ * name: the collector's `prometheus` exporter tells replicas apart by it
+ * (the `instance` label); without it two gateway replicas would overwrite
+ * each other's counters.
+ */
+function telemetryEnv(p: InstallProfile): Record<string, string> {
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl(p),
+    OTEL_RESOURCE_ATTRIBUTES: `k8s.namespace.name=${p.namespaces.system},k8s.pod.name=$(POD_NAME),service.instance.id=$(POD_NAME)`,
+  };
+}
+
+const inNamespace = (name: string): PeerSelector => ({ namespaceLabels: { 'kubernetes.io/metadata.name': name } });
+
 function envOf(service: SluiceService, p: InstallProfile): Record<string, string> {
-  const common = { SLUICE_NAMESPACE: p.namespaces.system, SLUICE_PORT: String(PORTS[service]) };
+  const common = { SLUICE_NAMESPACE: p.namespaces.system, SLUICE_PORT: String(PORTS[service]), ...telemetryEnv(p) };
   switch (service) {
     case 'webhook-gateway':
       return { ...common, SLUICE_PUBLIC_URL: `https://${p.host}`, SLUICE_WEBHOOK_TOKEN_FILES: `${SECRETS_DIR}/webhook-token/token` };
@@ -58,14 +90,23 @@ export function installManifests(p: InstallProfile): Manifest[] {
   const ns = p.namespaces;
   const system = ns.system;
   const targets = [...ns.staging, ...ns.production];
+  const obs = p.observability;
+  const collector = otelCollector({ name: COLLECTOR, namespace: obs.namespace, image: obs.collectorImage, config: { tempoEndpoint: obs.tempo.endpoint } });
+  const collectorPeer = { peer: { ...inNamespace(obs.namespace), podLabels: { 'app.kubernetes.io/name': COLLECTOR } }, ports: [DEFAULT_COLLECTOR_PORTS.otlpHttp] };
   const objects: object[] = [
     applicationCrd(),
     deliveryCrd(),
-    ...[system, ns.test, ...targets].map((name) => namespace({ name })),
+    ...[system, ns.test, ...targets, obs.namespace].map((name) => namespace({ name })),
     ...SLUICE_SERVICES.flatMap((s) => [serviceAccountFor(s, ns), ...roleFor(s, ns), ...roleBindingFor(s, ns)]),
-    ...systemNamespacePolicies({ namespace: system, gatewayPort: PORTS['webhook-gateway'], endpoints: p.systemEgress }),
+    ...systemNamespacePolicies({ namespace: system, gatewayPort: PORTS['webhook-gateway'], endpoints: p.systemEgress, peers: [collectorPeer] }),
     ...testNamespacePolicies({ namespace: ns.test, endpoints: p.testEgress, clusterCidrs: p.clusterCidrs }),
     ...targets.flatMap((target) => productionNamespacePolicies({ namespace: target })),
+    ...observabilityNamespacePolicies({
+      namespace: obs.namespace,
+      otlpFrom: inNamespace(system),
+      scrapeFrom: inNamespace(obs.prometheusNamespace),
+      tempo: { peer: { ...inNamespace(obs.tempo.namespace), podLabels: obs.tempo.podLabels }, ports: [Number(obs.tempo.endpoint.split(':').at(-1))] },
+    }),
     resourceQuota({ namespace: ns.test }),
     limitRange({ namespace: ns.test }),
     ...SLUICE_SERVICES.flatMap((s) => [
@@ -77,6 +118,7 @@ export function installManifests(p: InstallProfile): Manifest[] {
         port: PORTS[s],
         replicas: p.replicas[s],
         env: envOf(s, p),
+        fieldEnv: FIELD_ENV,
         secrets: SERVICE_SECRETS[s],
       }),
       podDisruptionBudget({ name: s, namespace: system }),
@@ -90,6 +132,10 @@ export function installManifests(p: InstallProfile): Manifest[] {
       serviceName: 'webhook-gateway',
       annotations: p.ingressAnnotations,
     }),
+    collector.configMap,
+    collector.deployment,
+    collector.service,
+    grafanaDashboardConfigMap({ namespace: obs.namespace, dashboard: sluiceDashboard() }),
   ];
   return objects.map((o) => toWire(o as { apiVersion: string; kind: string }) as Manifest);
 }

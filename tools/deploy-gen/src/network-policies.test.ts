@@ -44,8 +44,8 @@ for (const [label, profile] of [['base', BASE], ['production-example', PRODUCTIO
       expect(dns[0]!.to!.map(namespaceOf)).toEqual(['kube-system']);
     });
 
-    it('never lets test pods reach production, staging or Sluice’s own namespace', () => {
-      const forbidden = new Set([system, ...production, ...staging]);
+    it('never lets test pods reach production, staging, Sluice’s own namespace or the collector’s', () => {
+      const forbidden = new Set([system, ...production, ...staging, profile.observability.namespace]);
       for (const rule of policies(profile, test).flatMap((p) => p.spec.egress ?? [])) {
         for (const peer of rule.to ?? []) {
           // A peer without a namespace name would match every namespace.
@@ -75,6 +75,33 @@ for (const [label, profile] of [['base', BASE], ['production-example', PRODUCTIO
       const ingress = policies(profile, system).filter((p) => (p.spec.ingress ?? []).length > 0);
       expect(ingress.map((p) => p.spec.podSelector.matchLabels)).toEqual([expect.objectContaining({ 'app.kubernetes.io/name': 'webhook-gateway' })]);
       for (const peer of ingress.flatMap((p) => p.spec.ingress!.flatMap((r) => r.from ?? []))) expect(namespaceOf(peer)).toBe('ingress-nginx');
+    });
+
+    const obs = profile.observability;
+    const collector = { 'app.kubernetes.io/name': 'otel-collector' };
+
+    it('lets Sluice’s services reach the collector’s pods, and only on OTLP/HTTP (all they speak)', () => {
+      const rules = policies(profile, system).flatMap((p) => p.spec.egress ?? []).filter((r) => (r.to ?? []).some((peer) => namespaceOf(peer) === obs.namespace));
+      expect(rules).toEqual([{ ports: [{ port: 4318, protocol: 'TCP' }], to: [{ namespaceSelector: { matchLabels: { [NS_LABEL]: obs.namespace } }, podSelector: { matchLabels: collector } }] }]);
+    });
+
+    it('admits to the collector only OTLP from Sluice’s namespace and scrapes from Prometheus', () => {
+      const own = policies(profile, obs.namespace);
+      expect(own.find((p) => p.metadata.name === 'default-deny')?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+      const ingress = own.flatMap((p) => (p.spec.ingress ?? []).map((r) => ({ pods: p.spec.podSelector.matchLabels, from: (r.from ?? []).map(namespaceOf), ports: (r.ports ?? []).map((x) => x.port) })));
+      expect(ingress).toEqual([
+        { pods: collector, from: [system], ports: [4318] },
+        { pods: collector, from: [obs.prometheusNamespace], ports: [8889] },
+      ]);
+    });
+
+    it('lets the collector reach only DNS and Tempo’s pods on Tempo’s port', () => {
+      const egress = policies(profile, obs.namespace).flatMap((p) => p.spec.egress ?? []);
+      const notDns = egress.filter((r) => !(r.ports ?? []).some((x) => x.port === 53));
+      expect(notDns).toEqual([
+        { ports: [{ port: Number(obs.tempo.endpoint.split(':')[1]), protocol: 'TCP' }], to: [{ namespaceSelector: { matchLabels: { [NS_LABEL]: obs.tempo.namespace } }, podSelector: { matchLabels: obs.tempo.podLabels } }] },
+      ]);
+      for (const peer of egress.flatMap((r) => r.to ?? [])) expect(peer.ipBlock).toBeUndefined();
     });
   });
 }

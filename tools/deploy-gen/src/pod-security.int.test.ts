@@ -68,9 +68,9 @@ describe('Pod Security admission (restricted, enforced)', () => {
     expect(r.status).toBe(0);
   });
 
-  it("admits every Sluice service's pod", () => {
+  it("admits every Sluice pod: the four services' and the collector's", () => {
     const deployments = installManifests(BASE).filter((m): m is Manifest & { spec: { template: { metadata: object; spec: object } } } => m.kind === 'Deployment');
-    expect(deployments).toHaveLength(4);
+    expect(deployments.map((d) => d.metadata.name)).toEqual(['webhook-gateway', 'test-runner', 'deployer', 'notifier', 'otel-collector']);
     for (const d of deployments) {
       const r = dryRunPod({ apiVersion: 'v1', kind: 'Pod', metadata: { ...d.spec.template.metadata, name: `${d.metadata.name}-pod`, namespace: d.metadata.namespace }, spec: d.spec.template.spec });
       expect(r.stderr, d.metadata.name).toBe('');

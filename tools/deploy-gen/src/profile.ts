@@ -1,4 +1,15 @@
-import type { EgressEndpoint, SluiceService } from '@sluice/manifests';
+import { DEFAULT_COLLECTOR_IMAGE, type EgressEndpoint, type SluiceService } from '@sluice/manifests';
+
+/** Where Sluice's telemetry goes: its own collector, Tempo for traces, Prometheus for metrics, Grafana for the dashboard. */
+export interface ObservabilityProfile {
+  /** Namespace of the OpenTelemetry Collector and the dashboard ConfigMap (kept apart from Sluice's credentials). */
+  readonly namespace: string;
+  readonly collectorImage: string;
+  /** Tempo's OTLP/gRPC endpoint (`host:port`), and where its pods run (the collector may reach only them). */
+  readonly tempo: { readonly endpoint: string; readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+  /** Namespace Prometheus scrapes from (the only one that may reach the collector's metrics port). */
+  readonly prometheusNamespace: string;
+}
 
 /** Everything that differs between installs; the base and each overlay are one profile each. */
 export interface InstallProfile {
@@ -22,6 +33,7 @@ export interface InstallProfile {
   readonly systemEgress: readonly EgressEndpoint[];
   /** Pod and service CIDRs; egress endpoints may not overlap them. */
   readonly clusterCidrs: readonly string[];
+  readonly observability: ObservabilityProfile;
 }
 
 const SERVICES = ['webhook-gateway', 'test-runner', 'deployer', 'notifier'] as const;
@@ -44,6 +56,13 @@ export const BASE: InstallProfile = {
   testEgress: [],
   systemEgress: [],
   clusterCidrs: [],
+  // Tempo and Prometheus as their Helm charts install them into `monitoring`.
+  observability: {
+    namespace: 'sluice-observability',
+    collectorImage: DEFAULT_COLLECTOR_IMAGE,
+    tempo: { endpoint: 'tempo.monitoring:4317', namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'tempo' } },
+    prometheusNamespace: 'monitoring',
+  },
 };
 
 /** The local control plane (`npm run cluster -- up`): images built on this machine, one replica each. */

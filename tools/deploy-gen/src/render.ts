@@ -1,6 +1,7 @@
-import { PERMISSIONS, SLUICE_SERVICES, roleName, serviceAccountName, type NamespaceRole } from '@sluice/manifests';
+import { OBSERVABILITY_COMPONENT, PERMISSIONS, SLUICE_SERVICES, roleName, serviceAccountName, type NamespaceRole } from '@sluice/manifests';
 import { stringify } from 'yaml';
 import { installManifests, manifestKey, type Manifest } from './install.js';
+import { renderObservability } from './observability.js';
 import { planOverlay } from './overlay.js';
 import { BASE, OVERLAYS, type InstallProfile } from './profile.js';
 
@@ -16,21 +17,27 @@ const FILES: readonly { file: string; kinds: readonly string[] }[] = [
   { file: 'workloads.yaml', kinds: ['Deployment', 'PodDisruptionBudget', 'Service'] },
   { file: 'ingress.yaml', kinds: ['Ingress'] },
 ];
+/** The telemetry pipeline's workloads and ConfigMaps (its namespace and policies stay with the others). */
+const OBSERVABILITY_FILE = 'observability.yaml';
+const COMPONENT = 'app.kubernetes.io/component';
 
 function yamlDocs(objects: readonly object[]): string {
   return HEADER + objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
 }
 
-function fileOf(kind: string): string {
-  const entry = FILES.find((f) => f.kinds.includes(kind));
-  if (!entry) throw new Error(`no deploy/base file for kind ${kind}; add it to FILES in tools/deploy-gen/src/render.ts`);
+function fileOf(m: Manifest): string {
+  const labels = (m.metadata as { labels?: Record<string, string> }).labels ?? {};
+  if (labels[COMPONENT] === OBSERVABILITY_COMPONENT[COMPONENT]) return OBSERVABILITY_FILE;
+  const entry = FILES.find((f) => f.kinds.includes(m.kind));
+  if (!entry) throw new Error(`no deploy/base file for kind ${m.kind}; add it to FILES in tools/deploy-gen/src/render.ts`);
   return entry.file;
 }
 
 function renderBase(manifests: readonly Manifest[]): Map<string, string> {
   const out = new Map<string, string>();
-  const files = FILES.filter((f) => manifests.some((m) => f.kinds.includes(m.kind))).map((f) => f.file);
-  for (const file of files) out.set(`base/${file}`, yamlDocs(manifests.filter((m) => fileOf(m.kind) === file)));
+  const used = new Set(manifests.map(fileOf));
+  const files = [...FILES.map((f) => f.file), OBSERVABILITY_FILE].filter((f) => used.has(f));
+  for (const file of files) out.set(`base/${file}`, yamlDocs(manifests.filter((m) => fileOf(m) === file)));
   out.set('base/kustomization.yaml', HEADER + stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: files }));
   return out;
 }
@@ -108,5 +115,6 @@ export function renderDeploy(): Map<string, string> {
   const out = new Map<string, string>([...renderBase(base)]);
   for (const [name, profile] of Object.entries(OVERLAYS)) for (const [path, text] of renderOverlay(name, profile, base)) out.set(path, text);
   out.set('PERMISSIONS.md', renderPermissions());
+  for (const [path, text] of renderObservability(base)) out.set(path, text);
   return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
