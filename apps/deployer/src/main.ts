@@ -16,7 +16,7 @@ void launch(SERVICE, async () => {
 
   const kubeConfig = loadKubeConfig(kubeConfigFromEnv(process.env));
   const client = new KubeClient({ kubeConfig, fieldManager: 'sluice-deployer' });
-  const deployer = createDeployer({ client, settings, logger });
+  const deployer = createDeployer({ client, settings, logger, telemetry });
 
   // Ready once the caches hold the cluster's state: deciding from a partial view could re-deploy or skip a step.
   const readiness = new Readiness({ caches: () => deployer.ready() });

@@ -9,6 +9,8 @@ export interface GitlabConnection {
   readonly timeoutMs: number;
   /** PEM file of a private CA to trust for this GitLab only. */
   readonly caFile?: string;
+  /** Wraps the fetch dispatcher (default: Node's global one), e.g. to trace every request. */
+  readonly wrapDispatcher?: (inner: FetchDispatcher | undefined) => FetchDispatcher;
 }
 
 // Where Node's bundled undici keeps the global dispatcher (an undici Agent).
@@ -24,7 +26,8 @@ const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
  * is `NODE_EXTRA_CA_CERTS=<file>` in the environment.
  */
 export async function createGitlabClient(connection: GitlabConnection): Promise<GitlabClient> {
-  const dispatcher = connection.caFile === undefined ? undefined : await dispatcherTrusting(await readFile(connection.caFile, 'utf8'));
+  const trusting = connection.caFile === undefined ? undefined : await dispatcherTrusting(await readFile(connection.caFile, 'utf8'));
+  const dispatcher = connection.wrapDispatcher ? connection.wrapDispatcher(trusting) : trusting;
   return new GitlabClient({
     host: connection.url,
     token: connection.token,

@@ -5,6 +5,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { parseNotifierConfig, publicBaseUrl, readGitlabToken } from './config.js';
 import { NotifierController } from './controller/controller.js';
 import { createGitlabClient } from './gitlab-client.js';
+import { NotifierTelemetry } from './telemetry/gitlab.js';
 
 const SERVICE = 'notifier';
 
@@ -15,11 +16,13 @@ void launch(SERVICE, async () => {
   const telemetry = startTelemetry({ serviceName: SERVICE, serviceVersion: pkg.version, env: process.env, logger });
   logger.info({ version: pkg.version, exporting: telemetry.exporting }, 'telemetry configured');
 
+  const notifierTelemetry = new NotifierTelemetry(telemetry);
   const kube = new KubeClient({ kubeConfig: loadKubeConfig(kubeConfigFromEnv(process.env)), fieldManager: `sluice-${SERVICE}` });
   const gitlab = await createGitlabClient({
     url: config.SLUICE_GITLAB_URL,
     token,
     timeoutMs: config.SLUICE_GITLAB_TIMEOUT,
+    wrapDispatcher: (inner) => notifierTelemetry.dispatcher(inner),
     ...(config.SLUICE_GITLAB_CA_FILE !== undefined ? { caFile: config.SLUICE_GITLAB_CA_FILE } : {}),
   });
   const publicUrl = publicBaseUrl(config);
@@ -31,6 +34,7 @@ void launch(SERVICE, async () => {
     concurrency: config.SLUICE_GITLAB_CONCURRENCY,
     backoff: { maxMs: config.SLUICE_GITLAB_MAX_BACKOFF },
     logger,
+    telemetry: notifierTelemetry,
   });
   logger.info(
     { namespace: config.SLUICE_NAMESPACE, gitlab: config.SLUICE_GITLAB_URL, prefix: config.SLUICE_STATUS_PREFIX, privateCa: config.SLUICE_GITLAB_CA_FILE !== undefined },

@@ -3,11 +3,15 @@
  * test drives Delivery status as the runner and deployer would, and asserts
  * what GitLab received.
  */
+import { createHash } from 'node:crypto';
 import { startGitlabStandIn, type GitlabStandIn } from '@sluice/gitlab-stand-in';
-import { GitlabClient } from '@sluice/gitlab';
 import type { KubeClient } from '@sluice/kube';
+import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
+import { memoryTelemetry } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotifierController } from './controller/controller.js';
+import { createGitlabClient } from './gitlab-client.js';
+import { NotifierTelemetry } from './telemetry/gitlab.js';
 import {
   adminClient,
   createNamespace,
@@ -29,15 +33,20 @@ let kube: KubeClient;
 let ns: string;
 let gitlab: GitlabStandIn;
 let controller: NotifierController;
+const telemetry = memoryTelemetry();
+/** The trace each test Delivery carries (as the gateway would have written it). */
+const traceOf = (name: string) => createHash('md5').update(name).digest('hex');
 
 beforeAll(async () => {
   kube = adminClient();
   await installCrds(kube);
   ns = await createNamespace(kube, 'notifier');
   gitlab = await startGitlabStandIn({ token: TOKEN, projects: [PROJECT, { id: 7782, path: 'platform/other' }] });
+  const notifierTelemetry = new NotifierTelemetry(telemetry);
   controller = new NotifierController({
     kube,
-    gitlab: new GitlabClient({ host: gitlab.url, token: TOKEN, timeoutMs: 2_000 }),
+    gitlab: await createGitlabClient({ url: gitlab.url, token: TOKEN, timeoutMs: 2_000, wrapDispatcher: (inner) => notifierTelemetry.dispatcher(inner) }),
+    telemetry: notifierTelemetry,
     namespace: ns,
     decide: { prefix: 'sluice', publicUrl: PUBLIC },
     concurrency: 4,
@@ -50,11 +59,14 @@ beforeAll(async () => {
 afterAll(async () => {
   controller?.stop();
   await gitlab?.close();
+  await telemetry.shutdown();
   if (ns) await deleteNamespace(kube, ns);
 });
 
 async function create(name: string, sha: string, extra: Partial<Parameters<typeof deliveryObject>[0]> = {}): Promise<StatusDriver> {
-  await kube.create(deliveryObject({ name, namespace: ns, sha, project: PROJECT, ...extra }));
+  const object = deliveryObject({ name, namespace: ns, sha, project: PROJECT, ...extra });
+  object.metadata.annotations = { ...object.metadata.annotations, [TRACEPARENT_ANNOTATION]: `00-${traceOf(name)}-${traceOf(name).slice(0, 16)}-01` };
+  await kube.create(object);
   return new StatusDriver(kube, ns, name);
 }
 
@@ -146,6 +158,13 @@ describe('notifier', () => {
       { state: 'success', description: 'tier staging' },
       { state: 'success', description: 'tier production' },
     ]);
+
+    // Every request GitLab received for this Delivery is a CLIENT span in its trace, under the webhook span.
+    const spans = telemetry.spans().filter((s) => s.traceId === traceOf('full'));
+    expect(spans.every((s) => s.kind === 'client' && s.parentSpanId === traceOf('full').slice(0, 16))).toBe(true);
+    expect(spans.filter((s) => s.name === 'gitlab.status').length).toBe(postedSequence(sha).length);
+    expect(spans.filter((s) => s.name === 'gitlab.deployment').map((s) => s.attributes['http.request.method'])).toEqual(['POST', 'PUT', 'POST', 'PUT']);
+    expect(spans.filter((s) => s.name === 'gitlab.environment').length).toBe(4);
   });
 
   it('ends a failing delivery failed, with the reason and message in the description', async () => {
@@ -198,6 +217,12 @@ describe('notifier', () => {
     // Every accepted post is the latest state of its name or its first pending: nothing stale after the outage.
     const accepted = gitlab.requests({ method: 'POST', path: `/statuses/${sha}` }).filter((r) => !r.fault && r.status < 300);
     expect(accepted.length).toBeLessThanOrEqual(6);
+    // Each failed answer is an error span in the Delivery's trace and a counted GitLab error; nothing is left unsent.
+    const failed = telemetry.spans().filter((s) => s.traceId === traceOf('outage') && s.status === 'error');
+    expect(failed.map((s) => s.attributes['error.type']).sort()).toEqual(faults.map((r) => String(r.status)).sort());
+    const errors = await telemetry.metric('sluice.gitlab.errors');
+    expect(errors.reduce((sum, p) => sum + (p.value ?? 0), 0)).toBeGreaterThanOrEqual(10);
+    expect(await telemetry.metric('sluice.queue.depth')).toEqual([expect.objectContaining({ value: 0, attributes: { 'sluice.queue': 'notify' } })]);
   });
 
   it('posts one note on the merge request after an automatic rollback', async () => {

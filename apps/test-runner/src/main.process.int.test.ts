@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Delivery } from '@sluice/delivery';
 import type { KubeClient, KubeObject } from '@sluice/kube';
 import { freePort, startServiceProcess, type ServiceProcess } from '@sluice/service/testing';
+import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
+import { closedPort, jsonAttributes, OtlpReceiver } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startArtifactRegistry, type ArtifactRegistry } from './testing/artifact-registry.js';
 import { startGitServer, type GitServer } from './testing/git-server.js';
@@ -48,10 +51,11 @@ describe('test-runner process on the local control plane', () => {
     if (testNs) await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: testNs });
   });
 
-  async function startRunner(): Promise<ServiceProcess> {
+  async function startRunner(otel: Record<string, string> = {}): Promise<ServiceProcess> {
     const service = await startServiceProcess({
       entry,
       env: {
+        ...otel,
         SLUICE_PORT: String(await freePort()),
         SLUICE_HOST: '127.0.0.1',
         KUBECONFIG: inject('kubeconfig'),
@@ -87,10 +91,14 @@ describe('test-runner process on the local control plane', () => {
     expect(service.logs.map((line) => line['msg'])).toContain('stopped');
   });
 
-  it('killed with SIGKILL mid-Job and restarted: one Job, and the Delivery still finishes correctly', async () => {
-    const first = await startRunner();
+  it('killed with SIGKILL mid-Job and restarted: one Job, the Delivery still finishes correctly, and its trace continues', async () => {
+    // The first runner's collector is down: nothing it does may depend on telemetry getting out.
+    const first = await startRunner({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedPort()}`, OTEL_BSP_SCHEDULE_DELAY: '100' });
     await ready(first);
     const d = sampleDelivery(ns, 'sample', { repositoryUrl: repo.url, sha: repo.shas[1] as string, ref: 'main' });
+    const traceId = randomBytes(16).toString('hex');
+    const webhookSpan = randomBytes(8).toString('hex');
+    d.metadata.annotations = { [TRACEPARENT_ANNOTATION]: `00-${traceId}-${webhookSpan}-01` };
     await createSoon(client, d);
     const name = d.metadata.name as string;
     const jobName = `${name}-test`;
@@ -98,7 +106,8 @@ describe('test-runner process on the local control plane', () => {
     await waitFor(client, `/api/v1/namespaces/${testNs}/pods`, (p) => p.metadata.labels?.['job-name'] === jobName && (p as { status?: { phase?: string } }).status?.phase === 'Running');
     first.kill();
 
-    const second = await startRunner();
+    const collector = await OtlpReceiver.start();
+    const second = await startRunner({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_METRICS_EXPORTER: 'none' });
     const done = await waitFor<D>(client, deliveriesPath(ns), (x) => x.metadata.name === name && (x.status?.stages.find((s) => s.name === 'build')?.state === 'succeeded' || x.status?.phase === 'Failed'), 80_000);
     const jobs = await client.list<KubeObject>({ apiVersion: 'batch/v1', kind: 'Job', namespace: testNs }, { labelSelector: `sluice.dev/delivery=${name}` });
     expect(jobs.items.map((j) => j.metadata.name).sort()).toEqual([`${name}-build`, jobName]);
@@ -107,6 +116,19 @@ describe('test-runner process on the local control plane', () => {
     expect(done.status?.stages.find((s) => s.name === 'test')).toMatchObject({ state: 'succeeded', testSummary: { total: 1, passed: 1 } });
     expect(done.status?.phase).toBe('Building');
     expect(registry.get('registry.local/team/sample', repo.shas[1] as string)).toBeDefined();
-    second.kill();
+
+    // SIGTERM flushes the batch. The test stage began in the first process; its span comes from the times the cluster kept.
+    expect((await second.stop('SIGTERM')).code).toBe(0);
+    await collector.close();
+    const spans = collector.jsonSpans().filter((s) => s.span.traceId === traceId);
+    const test = spans.find((s) => s.span.name === 'test');
+    expect(test?.serviceName).toBe('test-runner');
+    expect(test?.span.parentSpanId).toBe(webhookSpan);
+    const testStage = done.status?.stages.find((s) => s.name === 'test');
+    expect(Number(BigInt(test?.span.startTimeUnixNano ?? '0') / 1_000_000n)).toBe(Date.parse(testStage?.startedAt ?? ''));
+    expect(jsonAttributes(test?.span ?? { traceId: '', spanId: '', name: '' })).toMatchObject({ 'k8s.job.name': jobName, 'cicd.pipeline.task.run.result': 'success' });
+    const children = spans.filter((s) => s.span.parentSpanId === test?.span.spanId).map((s) => s.span.name);
+    expect(children.sort()).toEqual(['clone', 'install', 'test.run']);
+    expect(spans.find((s) => s.span.name === 'build')?.span.parentSpanId).toBe(webhookSpan);
   });
 });

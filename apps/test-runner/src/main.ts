@@ -16,7 +16,7 @@ void launch(SERVICE, async () => {
 
   const kubeConfig = loadKubeConfig(kubeConfigFromEnv(process.env));
   const client = new KubeClient({ kubeConfig, fieldManager: 'sluice-test-runner' });
-  const controller = new TestRunnerController({ client, kubeConfig, settings, logger });
+  const controller = new TestRunnerController({ client, kubeConfig, settings, logger, telemetry });
 
   // Ready once the caches hold the cluster's state: before that, slots and Jobs would be miscounted.
   const readiness = new Readiness({ caches: () => controller.isSynced() });

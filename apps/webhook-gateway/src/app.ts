@@ -1,6 +1,7 @@
 import { healthRoutes, type Readiness } from '@sluice/service';
 import { Hono } from 'hono';
 import { requestId, type RequestIdVariables } from 'hono/request-id';
+import { runPageRoutes, type RunPageRoutesOptions } from './pages/routes.js';
 import { webhookHandler, type WebhookHandlerOptions } from './webhook/route.js';
 
 /** Options of {@link createGatewayApp}. */
@@ -8,11 +9,13 @@ export interface GatewayAppOptions {
   readonly webhook: WebhookHandlerOptions;
   /** Behind `/readyz`. */
   readonly readiness: Readiness;
+  /** The run pages (`/`, `/deliveries`, `/deliveries/:name`); left out when not given. */
+  readonly runPages?: RunPageRoutesOptions;
 }
 
 /**
- * The gateway's HTTP surface: `/healthz`, `/readyz`, and
- * `POST /webhooks/gitlab`. Every response carries `X-Request-Id`: the
+ * The gateway's HTTP surface: `/healthz`, `/readyz`, `POST /webhooks/gitlab`,
+ * and the read-only run pages. Every response carries `X-Request-Id`: the
  * caller's, when it is a plausible id (word characters, `-`, `=`; at most
  * 128), otherwise a fresh UUID.
  */
@@ -21,5 +24,6 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
   app.use(requestId({ limitLength: 128 }));
   app.route('/', healthRoutes({ readiness: options.readiness }));
   app.post('/webhooks/gitlab', webhookHandler(options.webhook));
+  if (options.runPages) app.route('/', runPageRoutes(options.runPages));
   return app;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@sluice/config';
 import { describe, expect, it } from 'vitest';
-import { parseGatewayConfig, publicBaseUrl, readWebhookSecrets } from './config.js';
+import { grafanaOptions, parseGatewayConfig, publicBaseUrl, readWebhookSecrets } from './config.js';
 
 describe('gateway config', () => {
   it('applies defaults and splits the token file list', () => {
@@ -16,7 +16,16 @@ describe('gateway config', () => {
       SLUICE_NAMESPACE: 'sluice-system',
       SLUICE_WEBHOOK_MAX_BODY_BYTES: 2 * 1024 * 1024,
       SLUICE_WEBHOOK_TOLERANCE: 300,
+      SLUICE_GRAFANA_TEMPO_DATASOURCE: 'tempo',
     });
+  });
+
+  it('links run pages to Grafana only when SLUICE_GRAFANA_URL is set', () => {
+    expect(grafanaOptions(parseGatewayConfig({ SLUICE_WEBHOOK_TOKEN_FILES: '/t' }))).toBeUndefined();
+    const config = parseGatewayConfig({ SLUICE_WEBHOOK_TOKEN_FILES: '/t', SLUICE_GRAFANA_URL: 'https://grafana.example.test/', SLUICE_GRAFANA_TEMPO_DATASOURCE: 'P214B5B846CF3925F' });
+    expect(grafanaOptions(config)).toEqual({ url: 'https://grafana.example.test', tempoDatasource: 'P214B5B846CF3925F' });
+    expect(() => parseGatewayConfig({ SLUICE_WEBHOOK_TOKEN_FILES: '/t', SLUICE_GRAFANA_URL: 'javascript:alert(1)' })).toThrow(/SLUICE_GRAFANA_URL/);
+    expect(() => parseGatewayConfig({ SLUICE_WEBHOOK_TOKEN_FILES: '/t', SLUICE_GRAFANA_TEMPO_DATASOURCE: 'a"b' })).toThrow(/SLUICE_GRAFANA_TEMPO_DATASOURCE/);
   });
 
   it('reads the namespace, public URL, body cap and timestamp window', () => {

@@ -2,6 +2,7 @@ import { duration, filePath, integer, list, parseConfig, readSecretFile, string,
 import { DnsLabelSchema } from '@sluice/delivery';
 import { serviceEnv } from '@sluice/service';
 import * as z from 'zod';
+import type { GrafanaOptions } from './pages/links.js';
 
 /** The gateway's environment. */
 export const gatewayEnv = z.object({
@@ -22,6 +23,12 @@ export const gatewayEnv = z.object({
   SLUICE_WEBHOOK_MAX_BODY_BYTES: integer({ min: 1024, max: 25 * 1024 * 1024 }).default(2 * 1024 * 1024),
   /** Accepted `webhook-timestamp` skew either way, when signatures are verified. */
   SLUICE_WEBHOOK_TOLERANCE: duration({ unit: 's', min: 10, max: 3600 }).default(300),
+  /** Grafana that run pages link each Delivery's trace to (Explore, Tempo data source); no link when unset. */
+  SLUICE_GRAFANA_URL: url().optional(),
+  /** UID of the Tempo data source in that Grafana. */
+  SLUICE_GRAFANA_TEMPO_DATASOURCE: string()
+    .pipe(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must be a Grafana data source UID (letters, digits, ".", "_", "-")' }))
+    .default('tempo'),
 });
 
 /** Parsed, frozen gateway configuration. */
@@ -54,4 +61,10 @@ export async function readWebhookSecrets(config: GatewayConfig): Promise<Webhook
 /** The run-page base URL: `SLUICE_PUBLIC_URL` without a trailing slash, else this process on localhost. */
 export function publicBaseUrl(config: GatewayConfig): string {
   return (config.SLUICE_PUBLIC_URL ?? `http://localhost:${config.SLUICE_PORT}`).replace(/\/+$/, '');
+}
+
+/** Where run pages link traces to, or `undefined` when `SLUICE_GRAFANA_URL` is not set. */
+export function grafanaOptions(config: GatewayConfig): GrafanaOptions | undefined {
+  if (config.SLUICE_GRAFANA_URL === undefined) return undefined;
+  return { url: config.SLUICE_GRAFANA_URL.replace(/\/+$/, ''), tempoDatasource: config.SLUICE_GRAFANA_TEMPO_DATASOURCE };
 }

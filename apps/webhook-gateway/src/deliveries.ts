@@ -132,19 +132,35 @@ export class DeliveryStore implements DeliveryIndex {
   }
 }
 
+/** Also kept in step by {@link watchDeliveries}, with whole objects (the run pages' cache). */
+export interface DeliveryObjectSink {
+  upsert(object: KubeObject): void;
+  remove(name: string): void;
+}
+
 /**
- * Keeps `store` in step with the Deliveries of `namespace` through an
- * informer (list, then watch; no polling). An object without the fields the
- * index needs is left out and logged.
+ * Keeps `store` (and `mirror`, when given) in step with the Deliveries of
+ * `namespace` through one informer (list, then watch; no polling). An object
+ * without the fields the index needs is left out of `store` and logged.
  */
-export function watchDeliveries(client: KubeClient, namespace: string, store: DeliveryStore, logger: Logger): Informer<KubeObject> {
+export function watchDeliveries(
+  client: KubeClient,
+  namespace: string,
+  store: DeliveryStore,
+  logger: Logger,
+  mirror?: DeliveryObjectSink,
+): Informer<KubeObject> {
   const path = resourcePath({ apiVersion: API_GROUP_VERSION, plural: DELIVERY_RESOURCE.plural, namespace });
   return client.informer<KubeObject>({
     path,
     onEvent: (event) => {
       if (event.type === 'RESYNC') return;
       const name = event.object.metadata.name ?? '';
-      if (event.type === 'DELETED') return store.remove(name);
+      if (event.type === 'DELETED') {
+        mirror?.remove(name);
+        return store.remove(name);
+      }
+      mirror?.upsert(event.object);
       const summary = summarize(event.object);
       if (summary !== undefined) store.upsert(summary);
       else {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { API_GROUP_VERSION, deliveryName, type DeliveryStatus } from '@sluice/delivery';
 import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
 import { createLogger } from '@sluice/service';
-import { startTelemetry, TRACEPARENT_ANNOTATION, type Telemetry } from '@sluice/telemetry';
+import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
+import { memoryTelemetry, type MemoryTelemetry } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationObject, branchDeletionPayload, fakeSha, FIXTURE_PROJECT, pushPayload } from './fixtures/index.js';
 import { createGateway, type Gateway } from './gateway.js';
@@ -12,7 +13,7 @@ const TOKEN = 'int-test-token';
 const admin = adminClient();
 let namespace: string;
 let gateway: Gateway;
-let telemetry: Telemetry;
+let telemetry: MemoryTelemetry;
 
 type StoredDelivery = KubeObject & { spec: { checkoutSha: string; ref: string }; status?: DeliveryStatus };
 
@@ -44,12 +45,8 @@ beforeAll(async () => {
   await installCrds(admin);
   namespace = await createNamespace(admin, 'gw-int');
   await admin.create(applicationObject('inventory', namespace));
-  // Exporting to a port nothing listens on: spans are real (valid trace ids), exports fail quietly.
-  telemetry = startTelemetry({
-    serviceName: 'gateway-int-test',
-    serviceVersion: '0',
-    env: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_METRICS_EXPORTER: 'none' },
-  });
+  // Real spans (valid trace ids) and metrics, kept in memory.
+  telemetry = memoryTelemetry();
   gateway = createGateway({
     client: adminClient('sluice-webhook-gateway'),
     namespace,
@@ -122,6 +119,9 @@ describe('webhook gateway on a real cluster', () => {
     await waitUntil(() => gateway.deliveries.get(older.delivery)?.phase === 'Testing', 'the gateway to see the older Delivery Testing');
     await seenByGateway(other.delivery);
 
+    const supersededCount = async () =>
+      (await telemetry.metric('sluice.delivery.duration')).find((p) => p.attributes['error.type'] === 'Superseded' && p.attributes['cicd.pipeline.result'] === 'cancellation')?.count ?? 0;
+    const countedBefore = await supersededCount();
     const res = await send(pushPayload(branch, fakeSha('r1'), fakeSha('r2')));
     expect(res.status).toBe(202);
     const newer = (await res.json()) as { delivery: string; superseded: string[] };
@@ -130,6 +130,8 @@ describe('webhook gateway on a real cluster', () => {
     const superseded = await get(older.delivery);
     expect(superseded?.status).toMatchObject({ phase: 'Superseded', reason: 'Superseded', supersededBy: newer.delivery });
     expect(superseded?.status?.stages.map((s) => s.state)).toEqual(['canceled', 'canceled']);
+    // The gateway's write ended it, so the gateway counts its duration, once.
+    expect(await supersededCount()).toBe(countedBefore + 1);
     expect((await get(newer.delivery))?.status).toBeUndefined();
     expect((await get(other.delivery))?.status).toBeUndefined();
   });

@@ -10,6 +10,9 @@ import type { WebhookSecrets } from './config.js';
 import { DeliveryStore, watchDeliveries, type DeliveryIndex } from './deliveries.js';
 import { applyPlan } from './intake/act.js';
 import { createIntake } from './intake/intake.js';
+import { deliveryEndRecorder } from './telemetry.js';
+import type { GrafanaOptions } from './pages/links.js';
+import { RunPageStore } from './pages/store.js';
 import { createAuthenticator } from './webhook/auth.js';
 import { createWebhookObserver } from './webhook/observe.js';
 import { ReplayGuard } from './webhook/replay.js';
@@ -26,6 +29,8 @@ export interface GatewayDeps {
   readonly publicUrl: string;
   readonly maxBodyBytes: number;
   readonly toleranceSeconds: number;
+  /** Where run pages link traces to (`SLUICE_GRAFANA_URL`); no Grafana links when absent. */
+  readonly grafana?: GrafanaOptions | undefined;
 }
 
 /** A wired gateway: its HTTP app, its readiness, and what to stop on shutdown. */
@@ -40,8 +45,9 @@ export interface Gateway {
 
 /**
  * Wires the gateway by hand: the Application and Delivery caches (informers,
- * started here), authentication, the intake, and the HTTP app. Ready only
- * once both caches have synced and the apiserver answers a live call.
+ * started here; the run pages keep whole Deliveries from the same informer),
+ * authentication, the intake, and the HTTP app. Ready only once both caches
+ * have synced and the apiserver answers a live call.
  */
 export function createGateway(deps: GatewayDeps): Gateway {
   const { client, namespace, logger } = deps;
@@ -54,8 +60,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   const applications = new ApplicationStore();
   const deliveries = new DeliveryStore();
+  const runPages = new RunPageStore();
   const applicationInformer = watchApplications(client, namespace, applications, logger);
-  const deliveryInformer = watchDeliveries(client, namespace, deliveries, logger);
+  const deliveryInformer = watchDeliveries(client, namespace, deliveries, logger, runPages);
 
   const probe = { apiVersion: API_GROUP_VERSION, kind: 'Delivery', namespace, name: 'readyz-probe' };
   const readiness = new Readiness()
@@ -64,11 +71,17 @@ export function createGateway(deps: GatewayDeps): Gateway {
     .add('applications', () => applicationInformer.hasSynced())
     .add('deliveries', () => deliveryInformer.hasSynced());
 
+  const onEnded = deliveryEndRecorder(deps.telemetry.meter);
   const app = createGatewayApp({
     readiness,
     webhook: {
       authenticator,
-      intake: createIntake({ applications, deliveries, namespace, apply: (plan) => applyPlan(plan, { client, logger }) }),
+      intake: createIntake({
+        applications,
+        deliveries,
+        namespace,
+        apply: (plan) => applyPlan(plan, { client, logger, onEnded }),
+      }),
       observer: createWebhookObserver({ meter: deps.telemetry.meter }),
       tracer: deps.telemetry.tracer,
       logger,
@@ -77,6 +90,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       toleranceSeconds: deps.toleranceSeconds,
       replay: new ReplayGuard(),
     },
+    runPages: { source: runPages, publicUrl: deps.publicUrl, grafana: deps.grafana },
   });
 
   const shutdownHook: ShutdownHook = {

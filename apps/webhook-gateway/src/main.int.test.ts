@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { API_GROUP_VERSION } from '@sluice/delivery';
 import { signWebhookPayload } from '@sluice/gitlab';
 import { freePort, startServiceProcess } from '@sluice/service/testing';
+import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
+import { jsonAttributes, OtlpReceiver } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { applicationObject, fakeSha, pushPayload } from './fixtures/index.js';
 import { adminClient, createNamespace, deleteNamespace, installCrds, waitUntil } from './testing/cluster.testkit.js';
@@ -25,7 +27,8 @@ afterAll(async () => {
 });
 
 describe('webhook-gateway process on a real cluster', () => {
-  it('becomes ready, turns a signed push into a Delivery, and drains on SIGTERM', async () => {
+  it('becomes ready, turns a signed push into a Delivery whose trace it exports, and drains on SIGTERM', async () => {
+    const collector = await OtlpReceiver.start();
     const dir = await mkdtemp(join(tmpdir(), 'gateway-'));
     await writeFile(join(dir, 'token'), 'hook-token\n');
     await writeFile(join(dir, 'signing'), `${SIGNING}\n`);
@@ -39,6 +42,8 @@ describe('webhook-gateway process on a real cluster', () => {
         SLUICE_NAMESPACE: namespace,
         SLUICE_PUBLIC_URL: 'https://sluice.example.test',
         KUBECONFIG: inject('kubeconfig'),
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       },
     });
     try {
@@ -61,14 +66,25 @@ describe('webhook-gateway process on a real cluster', () => {
       expect(res.status).toBe(202);
       const accepted = (await res.json()) as { delivery: string; url: string };
       expect(accepted.url).toBe(`https://sluice.example.test/deliveries/${accepted.delivery}`);
-      expect(await admin.get({ apiVersion: API_GROUP_VERSION, kind: 'Delivery', namespace, name: accepted.delivery })).toBeDefined();
+      const delivery = await admin.get({ apiVersion: API_GROUP_VERSION, kind: 'Delivery', namespace, name: accepted.delivery });
+      expect(delivery).toBeDefined();
 
       const exit = await service.stop('SIGTERM');
       expect(exit.code).toBe(0);
       expect(exit.stdout).not.toContain('hook-token');
       expect(exit.stdout).not.toContain(SIGNING);
+
+      // Flushed on SIGTERM: the webhook's SERVER span is the one the Delivery names as its trace's parent.
+      const spans = collector.jsonSpans();
+      const root = spans.find((s) => s.span.name === 'POST /webhooks/gitlab');
+      expect(root?.serviceName).toBe('webhook-gateway');
+      expect(delivery?.metadata.annotations?.[TRACEPARENT_ANNOTATION]).toBe(`00-${root?.span.traceId}-${root?.span.spanId}-01`);
+      expect(jsonAttributes(root?.span ?? { traceId: '', spanId: '', name: '' })).toMatchObject({ 'http.response.status_code': 202, 'cicd.pipeline.run.id': accepted.delivery });
+      for (const child of ['webhook.verify', 'delivery.create']) expect(spans.find((s) => s.span.name === child)?.span.parentSpanId).toBe(root?.span.spanId);
+      expect(collector.requests('/v1/metrics').map((r) => r.body.toString('utf8')).join('')).toContain('sluice.webhook.requests');
     } finally {
       service.kill();
+      await collector.close();
     }
   }, 90_000);
 });

@@ -2,7 +2,7 @@ import { KubeClient, kubeConfigFromEnv, loadKubeConfig } from '@sluice/kube';
 import { createLogger, launch, runService } from '@sluice/service';
 import { startTelemetry } from '@sluice/telemetry';
 import pkg from '../package.json' with { type: 'json' };
-import { parseGatewayConfig, publicBaseUrl, readWebhookSecrets } from './config.js';
+import { grafanaOptions, parseGatewayConfig, publicBaseUrl, readWebhookSecrets } from './config.js';
 import { createGateway } from './gateway.js';
 
 const SERVICE = 'webhook-gateway';
@@ -17,6 +17,7 @@ void launch(SERVICE, async () => {
   const kubeConfig = loadKubeConfig(kubeConfigFromEnv(process.env));
   const client = new KubeClient({ kubeConfig, fieldManager: `sluice-${SERVICE}` });
   const gateway = createGateway({
+    grafana: grafanaOptions(config),
     client,
     namespace: config.SLUICE_NAMESPACE,
     secrets,

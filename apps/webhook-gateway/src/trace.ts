@@ -1,12 +1,7 @@
 import type { TraceContext } from '@sluice/delivery';
-import { extractTraceContext, injectTraceContext, TRACEPARENT_ANNOTATION, TRACESTATE_ANNOTATION, type Telemetry } from '@sluice/telemetry';
+import { contextWithSpan, injectTraceContext, markError, TRACEPARENT_ANNOTATION, TRACESTATE_ANNOTATION, type Span } from '@sluice/telemetry';
 
-/** A span of the telemetry tracer. */
-export type Span = ReturnType<Telemetry['tracer']['startSpan']>;
-
-/** `SpanKind.SERVER` and `SpanStatusCode.ERROR` of `@opentelemetry/api`, which this app does not depend on directly. */
-export const SPAN_KIND_SERVER = 1;
-export const SPAN_STATUS_ERROR = 2;
+export type { Span };
 
 /** The trace of one webhook, as it is stored on the Delivery it creates. */
 export interface RecordedTrace {
@@ -16,27 +11,22 @@ export interface RecordedTrace {
 }
 
 const NONE: RecordedTrace = { annotations: {}, traceContext: undefined };
-const INVALID_TRACE_ID = '0'.repeat(32);
 
 /**
- * The trace context of `span`, in the form the Delivery carries, so every
- * later service adds its spans to this webhook's trace (one trace per commit).
- *
- * `injectTraceContext` wants an OTel `Context` holding the span, which only
- * `@opentelemetry/api` can build; the gateway does not depend on it, so the
- * span's context goes through its W3C `traceparent` form and
- * `extractTraceContext`, which validates it on the way.
+ * The trace context of `span` (the webhook's SERVER span), in the form the
+ * Delivery carries, so every later service adds its spans to this webhook's
+ * trace (one trace per commit). Empty when tracing is off.
  */
 export function recordTrace(span: Span): RecordedTrace {
-  const sc = span.spanContext();
-  if (sc.traceId === INVALID_TRACE_ID) return NONE;
-  const traceparent = `00-${sc.traceId}-${sc.spanId}-${(sc.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
-  const tracestate = sc.traceState?.serialize();
-  const annotations = injectTraceContext(
-    extractTraceContext({ [TRACEPARENT_ANNOTATION]: traceparent, ...(tracestate && { [TRACESTATE_ANNOTATION]: tracestate }) }),
-  );
+  const annotations = injectTraceContext(contextWithSpan(span));
   const parent = annotations[TRACEPARENT_ANNOTATION];
   if (parent === undefined) return NONE;
   const state = annotations[TRACESTATE_ANNOTATION];
   return { annotations, traceContext: { traceparent: parent, ...(state && { tracestate: state.slice(0, 512) }) } };
+}
+
+/** Ends `span` as failed with `errorType` (a webhook rejection reason, `InternalError`, or `kube.<code>`). */
+export function endFailed(span: Span, errorType: string, message?: string): void {
+  markError(span, { type: errorType, ...(message !== undefined && { message }) });
+  span.end();
 }

@@ -49,20 +49,33 @@ export interface MetricSpec {
   readonly attributes: readonly string[];
   /** The services that record it. */
   readonly services: readonly ('webhook-gateway' | 'test-runner' | 'deployer' | 'notifier')[];
+  /** Histogram bucket boundaries, given to the SDK as advice (histograms only). */
+  readonly buckets?: readonly number[];
 }
 
 /** Seconds-scale bucket boundaries for delivery and stage durations (1 s … 1 h). */
 export const DURATION_BUCKETS_SECONDS = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600] as const;
 
+/** Sub-second bucket boundaries for answering a webhook (5 ms … 10 s; OpenTelemetry's HTTP server advice). */
+export const REQUEST_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] as const;
+
 export const METRICS = {
-  /** A Delivery from push to its final phase. */
+  /**
+   * A Delivery from push to its final phase. Recorded by the service whose
+   * status write ends the Delivery (test-runner: Passed and test/build
+   * failures; deployer: Live, deploy failures, RolledBack, Superseded in an
+   * environment queue; gateway: Superseded by a newer push, Canceled by a
+   * branch deletion). Exactly one write moves a Delivery into its final
+   * phase, so each Delivery is counted once.
+   */
   deliveryDuration: {
     name: 'sluice.delivery.duration',
     kind: 'histogram',
     unit: 's',
     description: 'Time from the push webhook to the final phase of a Delivery, by result and failure reason',
     attributes: [ATTR.pipelineName, ATTR.pipelineResult, ATTR.errorType],
-    services: ['test-runner', 'deployer'],
+    services: ['webhook-gateway', 'test-runner', 'deployer'],
+    buckets: DURATION_BUCKETS_SECONDS,
   },
   /** One stage of a Delivery (test, build, deploy:<env>). Build time is `task.name=build`. */
   stageDuration: {
@@ -72,8 +85,9 @@ export const METRICS = {
     description: 'Duration of one stage of a Delivery (test, build, deploy:<environment>), by result and failure reason',
     attributes: [ATTR.pipelineName, ATTR.taskName, ATTR.taskResult, ATTR.errorType],
     services: ['test-runner', 'deployer'],
+    buckets: DURATION_BUCKETS_SECONDS,
   },
-  /** Lead time for changes: push webhook received → the revision serves traffic in an environment. */
+  /** Lead time for changes: push webhook received → the revision serves traffic in an environment (recorded at the switch; not for rollback redeploys). */
   leadTime: {
     name: 'sluice.delivery.lead_time',
     kind: 'histogram',
@@ -81,8 +95,9 @@ export const METRICS = {
     description: 'Time from the push webhook to the revision serving traffic, per environment',
     attributes: [ATTR.pipelineName, ATTR.environment],
     services: ['deployer'],
+    buckets: DURATION_BUCKETS_SECONDS,
   },
-  /** Rollbacks performed (traffic switched back). */
+  /** Rollbacks performed (traffic switched back): automatic ones with `error.type` PostPromotionUnhealthy; manual ones without. */
   rollbacks: {
     name: 'sluice.rollbacks',
     kind: 'counter',
@@ -117,8 +132,9 @@ export const METRICS = {
     description: 'Time to answer a webhook, by outcome',
     attributes: [ATTR.webhookOutcome],
     services: ['webhook-gateway'],
+    buckets: REQUEST_BUCKETS_SECONDS,
   },
-  /** Work waiting in a service's queue (test-runner: Deliveries waiting for a Job slot; deployer: waiting for the environment; notifier: unsent GitLab posts). */
+  /** Work waiting in a service's queue (test-runner: Deliveries waiting for a Job slot; deployer: Deliveries waiting for their environment; notifier: GitLab posts not yet made). */
   queueDepth: {
     name: 'sluice.queue.depth',
     kind: 'updowncounter',
@@ -127,7 +143,7 @@ export const METRICS = {
     attributes: [ATTR.queue],
     services: ['test-runner', 'deployer', 'notifier'],
   },
-  /** GitLab API calls that failed (an error answer or no answer). */
+  /** GitLab API requests that failed (an error answer or no answer), one per HTTP request. */
   gitlabErrors: {
     name: 'sluice.gitlab.errors',
     kind: 'counter',

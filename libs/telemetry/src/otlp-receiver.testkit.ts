@@ -8,12 +8,37 @@ export interface ReceivedExport {
   readonly body: Buffer;
 }
 
+/** An attribute value as OTLP/JSON encodes it. */
+export interface JsonAnyValue {
+  readonly stringValue?: string;
+  readonly intValue?: string | number;
+  readonly doubleValue?: number;
+  readonly boolValue?: boolean;
+}
+
 /** A span as the OTLP/JSON encoding carries it (the fields the tests look at). */
 export interface JsonSpan {
   readonly traceId: string;
   readonly spanId: string;
   readonly parentSpanId?: string;
   readonly name: string;
+  /** 1 internal, 2 server, 3 client. */
+  readonly kind?: number;
+  readonly startTimeUnixNano?: string;
+  readonly endTimeUnixNano?: string;
+  readonly attributes?: ReadonlyArray<{ readonly key: string; readonly value?: JsonAnyValue }>;
+  /** `code` 2 is ERROR. */
+  readonly status?: { readonly code?: number; readonly message?: string };
+}
+
+/** A JSON span's attributes as a plain record (ints as numbers). */
+export function jsonAttributes(span: JsonSpan): Record<string, string | number | boolean | undefined> {
+  return Object.fromEntries(
+    (span.attributes ?? []).map(({ key, value }) => [
+      key,
+      value?.stringValue ?? (value?.intValue !== undefined ? Number(value.intValue) : (value?.doubleValue ?? value?.boolValue)),
+    ]),
+  );
 }
 
 /**

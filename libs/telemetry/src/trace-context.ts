@@ -40,3 +40,22 @@ export function extractTraceContext(annotations: Annotations | undefined, base: 
   const carrier: Record<string, string> = { traceparent, ...(tracestate && { tracestate }) };
   return propagator.extract(base, carrier, defaultTextMapGetter);
 }
+
+/** Where a Delivery keeps its trace context: annotations (written by the gateway) and, optionally, status. */
+export interface TraceCarrier {
+  readonly metadata: { readonly annotations?: Annotations | undefined };
+  readonly status?: { readonly traceContext?: { readonly traceparent: string; readonly tracestate?: string | undefined } | undefined } | undefined;
+}
+
+/**
+ * The context to start a Delivery's spans in: its trace, under the span the
+ * gateway recorded for the webhook, read from the Delivery's annotations
+ * (or `status.traceContext`). Without either, the root context: the spans
+ * then start a trace of their own instead of failing.
+ */
+export function deliveryContext(delivery: TraceCarrier): Context {
+  if (delivery.metadata.annotations?.[TRACEPARENT_ANNOTATION]) return extractTraceContext(delivery.metadata.annotations);
+  const recorded = delivery.status?.traceContext;
+  if (!recorded) return ROOT_CONTEXT;
+  return extractTraceContext({ [TRACEPARENT_ANNOTATION]: recorded.traceparent, [TRACESTATE_ANNOTATION]: recorded.tracestate });
+}

@@ -1,10 +1,12 @@
 import type { KubeClient } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
+import type { Telemetry } from '@sluice/telemetry';
 import type { LeaseObject } from '../decide/lease.js';
 import { Caches } from './caches.js';
 import { WorkQueue } from '@sluice/kube';
 import { reconcileEnvironment, type DeployerObserver } from './reconcile.js';
 import type { DeployerSettings } from './settings.js';
+import { DeployerTelemetry } from '../telemetry/observer.js';
 
 /** A deployer controller; its informers start listing as soon as it is created. */
 export interface Deployer {
@@ -22,6 +24,8 @@ export interface DeployerOptions {
   readonly settings: DeployerSettings;
   readonly logger: Logger;
   readonly observer?: DeployerObserver;
+  /** Spans and metrics (see `telemetry/`); none when absent. */
+  readonly telemetry?: Pick<Telemetry, 'tracer' | 'meter'>;
 }
 
 /**
@@ -33,6 +37,7 @@ export function createDeployer(options: DeployerOptions): Deployer {
   const { client, settings, logger } = options;
   let started = false;
   const leases = new Map<string, LeaseObject>();
+  const telemetry = options.telemetry && new DeployerTelemetry(options.telemetry);
   // Informer events arrive asynchronously, after `queue` below exists.
   const caches: Caches = new Caches(client, {
     namespace: settings.namespace,
@@ -44,7 +49,8 @@ export function createDeployer(options: DeployerOptions): Deployer {
   });
   const queue = new WorkQueue({
     workers: settings.workers,
-    handle: (key) => reconcileEnvironment({ client, caches, settings, logger, leases, ...(options.observer && { observer: options.observer }) }, key),
+    handle: (key) =>
+      reconcileEnvironment({ client, caches, settings, logger, leases, ...(options.observer && { observer: options.observer }), ...(telemetry && { telemetry }) }, key),
     onError: (key, err, retryInMs) => logger.warn({ key, err, retryInMs }, 'handling failed; retrying'),
   });
   return {

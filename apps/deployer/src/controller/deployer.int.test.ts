@@ -1,5 +1,6 @@
 import { resourcePath, type KubeObject } from '@sluice/kube';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { memoryTelemetry, type FinishedSpan } from '@sluice/telemetry/testing';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { ANNOTATIONS } from '../decide/annotations.js';
 import type { PodObject, ServiceObject } from '../decide/facts.js';
 import { readyBehind } from '../decide/pods.js';
@@ -14,12 +15,22 @@ declare module 'vitest' {
 }
 
 let h: Harness;
+const telemetry = memoryTelemetry();
 beforeAll(async () => {
-  h = await openHarness(inject('kubeconfig'), 'deployer');
+  h = await openHarness(inject('kubeconfig'), 'deployer', { telemetry });
 });
 afterAll(async () => {
   await h?.close();
+  await telemetry.shutdown();
 });
+
+/** The `deploy <environment>` span of Delivery `name` and its children, once recorded (just after the status write). */
+async function deploySpans(name: string, environment = 'production'): Promise<{ deploy: FinishedSpan; steps: FinishedSpan[] }> {
+  const find = () => telemetry.spansNamed(`deploy ${environment}`).find((s) => s.attributes['cicd.pipeline.run.id'] === name);
+  await vi.waitFor(() => expect(find()).toBeDefined(), { timeout: 5_000 });
+  const deploy = find() as FinishedSpan;
+  return { deploy, steps: telemetry.spans().filter((s) => s.parentSpanId === deploy.spanId) };
+}
 
 const servicesPath = () => resourcePath({ apiVersion: 'v1', plural: 'services', namespace: h.namespace });
 const service = (name: string) => h.client.get<KubeObject & ServiceObject>({ apiVersion: 'v1', kind: 'Service', namespace: h.namespace, name });
@@ -51,6 +62,11 @@ describe('blue-green on the local cluster', () => {
         for (const pod of behind) expect(await (await fetch(`http://${pod.status?.podIP}:8080/version`)).text()).toBe(commit);
       }
       expect(colors).toEqual(['blue', 'green', 'blue']);
+      const { deploy, steps } = await deploySpans('trio-2');
+      expect(deploy).toMatchObject({ status: 'unset', attributes: expect.objectContaining({ 'k8s.deployment.name': 'trio-production-green', 'deployment.environment.name': 'production' }) });
+      expect(steps.map((s) => s.name)).toEqual(['rollout.wait', 'switch', 'bake']);
+      const leadTimes = (await telemetry.metric('sluice.delivery.lead_time')).filter((p) => p.attributes['cicd.pipeline.name'] === 'trio');
+      expect(leadTimes[0]?.count).toBe(3);
       expect(sampler.colorHistory()).toEqual(['blue', 'green', 'blue']);
       const served = sampler.whileServed();
       expect(served.length).toBeGreaterThan(10);
@@ -69,6 +85,9 @@ describe('blue-green on the local cluster', () => {
       const failed = await waitForPhase(h.client, h.namespace, 'trio-stuck', ['Live', 'Failed', 'RolledBack']);
       expect(failed.status).toMatchObject({ phase: 'Failed', reason: 'ReadinessFailed' });
       expect(failed.status.stages.find((s) => s.name === 'deploy')).toMatchObject({ state: 'failed', reason: 'ReadinessFailed' });
+      const { deploy, steps } = await deploySpans('trio-stuck');
+      expect(deploy).toMatchObject({ status: 'error', attributes: expect.objectContaining({ 'error.type': 'ReadinessFailed' }) });
+      expect(steps.map((s) => [s.name, s.status])).toEqual([['rollout.wait', 'error']]);
       const after = await service('trio-production');
       expect(after?.spec?.selector).toEqual(before?.spec?.selector);
       expect(after?.metadata.annotations?.[ANNOTATIONS.revision]).toBe(sha('good', 3));
@@ -102,6 +121,16 @@ describe('blue-green on the local cluster', () => {
     expect(svc?.spec?.selector?.['color']).toBe('blue');
     expect(svc?.metadata.annotations?.[ANNOTATIONS.revision]).toBe(sha('good', 10));
     expect(svc?.metadata.annotations?.[ANNOTATIONS.rejected]).toContain(bad);
+    const { deploy, steps } = await deploySpans('flaky-bad');
+    expect(deploy).toMatchObject({ status: 'error', attributes: expect.objectContaining({ 'error.type': 'RolledBack' }) });
+    expect(steps.map((s) => [s.name, s.status])).toEqual([
+      ['rollout.wait', 'unset'],
+      ['switch', 'unset'],
+      ['bake', 'error'],
+      ['rollback', 'unset'],
+    ]);
+    const rollbacks = (await telemetry.metric('sluice.rollbacks')).filter((p) => p.attributes['cicd.pipeline.name'] === 'flaky');
+    expect(rollbacks).toEqual([expect.objectContaining({ value: 1, attributes: expect.objectContaining({ 'sluice.rollback.trigger': 'automatic' }) })]);
 
     // The same commit delivered again is refused without touching the cluster.
     await deliver('flaky', 'flaky-bad-again', bad);

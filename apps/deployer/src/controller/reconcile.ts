@@ -12,10 +12,11 @@ import type { EnvironmentFacts, ParsedDelivery } from '../decide/facts.js';
 import { leaseDecision, leaseName, type LeaseObject } from '../decide/lease.js';
 import { decideManual, type ManualStep } from '../decide/manual.js';
 import { rollbackDelivery } from '../decide/rollback.js';
-import { environmentQueue } from '../decide/queue.js';
+import { environmentQueue, isAtEnvironment } from '../decide/queue.js';
 import { scaleDownPlan } from '../decide/scale-down.js';
 import { supersede } from '../decide/status.js';
-import { decideStep, precheckFailed, type Step } from '../decide/step.js';
+import { decideStep, isRollbackDelivery, precheckFailed, type Step } from '../decide/step.js';
+import type { DeployerTelemetry } from '../telemetry/observer.js';
 import type { Caches } from './caches.js';
 import type { HandleResult, KubeObject } from '@sluice/kube';
 import type { DeployerSettings } from './settings.js';
@@ -37,6 +38,8 @@ export interface ReconcileDeps {
   readonly observer?: DeployerObserver;
   /** Last Lease seen per key, so a held Lease costs no API call per event. */
   readonly leases: Map<string, LeaseObject>;
+  /** Told about switches, rollbacks and the status writes that end stages and Deliveries (spans, metrics). */
+  readonly telemetry?: DeployerTelemetry;
 }
 
 function earliest(...times: (number | undefined)[]): number | undefined {
@@ -70,13 +73,15 @@ export async function reconcileEnvironment(deps: ReconcileDeps, key: string): Pr
   for (const older of queue.superseded) {
     const by = queue.current?.metadata.name;
     deps.logger.info({ deliveryId: older.metadata.name, sha: older.spec.checkoutSha, environment, supersededBy: by }, 'superseded by a newer delivery');
-    await updateDelivery(deps.client, older, supersede(`a newer delivery (${by ?? '?'}) replaces it in ${environment}`, by), () => new Date());
+    const written = await updateDelivery(deps.client, older, supersede(`a newer delivery (${by ?? '?'}) replaces it in ${environment}`, by), () => new Date());
+    if (written) deps.telemetry?.statusWritten(older, environment, written);
   }
 
   const manual = decideManual(facts, queue.current !== undefined);
   if (manual.kind !== 'none') await actManual(deps, facts, manual);
 
   const lease = await holdLease(deps, key, appName, environment, queue.current?.metadata.name);
+  deps.telemetry?.waiting(key, waitingCount(deps.caches.deliveriesOf(appName), environment, queue, lease.kind === 'held'));
   if (!queue.current) return { recheckAtMs: plan.recheckAtMs };
   if (lease.kind === 'blocked') return { recheckAtMs: lease.untilMs };
 
@@ -109,6 +114,7 @@ async function actManual(deps: ReconcileDeps, facts: EnvironmentFacts, manual: E
   // The color returning to traffic must not be scaled down by the schedule its last promotion left on it.
   await scheduleScaleDown(deps.client, target.namespace, `${target.deploymentName}-${manual.to}`, '');
   await switchService(deps.client, target.namespace, target.serviceName, manual.to, manual.annotations);
+  deps.telemetry?.manualRollback(application.metadata.name ?? '', environment);
   await scheduleScaleDown(deps.client, target.namespace, `${target.deploymentName}-${manual.from}`, manual.scaleDownAt);
   log.warn({ color: manual.to, failedColor: manual.from }, 'manual rollback: traffic back on the previous color');
 }
@@ -168,9 +174,13 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
   }
 
   switch (step.kind) {
-    case 'status':
-      if (await updateDelivery(client, delivery, step.change, now)) log.info({ why: step.why }, 'delivery status updated');
+    case 'status': {
+      const written = await updateDelivery(client, delivery, step.change, now);
+      if (!written) break;
+      log.info({ why: step.why }, 'delivery status updated');
+      deps.telemetry?.statusWritten(delivery, environment, written, facts);
       break;
+    }
     case 'render':
       log.info({ color: step.color, replicas: step.deployment.spec?.replicas }, 'rendering the idle color');
       await applyDeployment(client, step.deployment);
@@ -184,33 +194,47 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
     case 'approve':
       if (await consumeDeliveryAction(client, delivery, step.annotations)) log.info({}, 'promotion approved');
       break;
-    case 'switch':
+    case 'switch': {
+      const switchStartMs = Date.now();
       if (facts.service) await switchService(client, target.namespace, target.serviceName, step.color, step.annotations);
       else await createService(client, { app: target.deploymentName, namespace: target.namespace, name: target.serviceName, color: step.color, annotations: step.annotations });
+      deps.telemetry?.switched(delivery, facts, { startMs: switchStartMs, endMs: Date.now() }, isRollbackDelivery(delivery, environment));
       log.info({ color: step.color, previousColor: live(facts) }, 'traffic switched');
       break;
+    }
     case 'rollback': {
       const decidedAtMs = Date.now();
       // The switch back comes first: traffic leaves the bad color before anything else is written.
       await switchService(client, target.namespace, target.serviceName, step.to, step.annotations);
       const switchedAtMs = Date.now();
       deps.observer?.onRollback?.({ delivery: name, environment, decidedAtMs, switchedAtMs });
+      deps.telemetry?.rolledBack(delivery, facts, { startMs: decidedAtMs, endMs: switchedAtMs });
       log.warn({ color: step.to, failedColor: step.from, switchMs: switchedAtMs - decidedAtMs, why: step.message }, 'rolled back');
       await scheduleScaleDown(client, target.namespace, deploymentName(step.from), step.scaleDownAt);
-      await updateDelivery(client, delivery, step.change, now);
+      const written = await updateDelivery(client, delivery, step.change, now);
+      if (written) deps.telemetry?.statusWritten(delivery, environment, written, facts);
       break;
     }
-    case 'end':
+    case 'end': {
       // Scale-down is scheduled before the stage ends, so a crash in between cannot forget it.
       if (step.verify) await annotateService(client, target.namespace, target.serviceName, step.verify);
       if (step.color) await scheduleScaleDown(client, target.namespace, deploymentName(step.color), step.scaleDownAt);
-      if (!(await updateDelivery(client, delivery, step.change, now))) break;
+      const written = await updateDelivery(client, delivery, step.change, now);
+      if (!written) break;
+      deps.telemetry?.statusWritten(delivery, environment, written, facts);
       if (step.outcome === 'succeeded') log.info({ message: step.message }, 'environment verified');
       else log.warn({ reason: step.reason, message: step.message }, `deploy failed: ${shortSha(delivery.spec.checkoutSha)}`);
       break;
+    }
   }
   deps.observer?.onHandled?.({ delivery: name, environment, step: step.kind, ms: performance.now() - started });
   return recheck;
+}
+
+/** Deliveries waiting for the environment: at its turn but not the one going (or all of them while another deployer holds it). */
+function waitingCount(deliveries: readonly ParsedDelivery[], environment: EnvironmentName, queue: ReturnType<typeof environmentQueue>, held: boolean): number {
+  const here = deliveries.filter((d) => isAtEnvironment(d, environment)).length;
+  return Math.max(0, here - queue.superseded.length - (queue.current && held ? 1 : 0));
 }
 
 function live(facts: EnvironmentFacts): Color | undefined {

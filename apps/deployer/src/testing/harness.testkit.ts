@@ -1,6 +1,7 @@
 /** Shared set-up of the deployer's integration tests: a namespace, the CRDs and an in-process deployer. */
 import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
 import { createLogger } from '@sluice/service';
+import type { Telemetry } from '@sluice/telemetry';
 import { createDeployer, type Deployer } from '../controller/controller.js';
 import type { DeployerObserver } from '../controller/reconcile.js';
 import type { DeployerSettings } from '../controller/settings.js';
@@ -34,7 +35,12 @@ export function testSettings(namespace: string, overrides: Partial<DeployerSetti
 export async function openHarness(
   kubeconfigPath: string,
   prefix: string,
-  options: { readonly start?: boolean; readonly observer?: DeployerObserver; readonly settings?: Partial<DeployerSettings> } = {},
+  options: {
+    readonly start?: boolean;
+    readonly observer?: DeployerObserver;
+    readonly settings?: Partial<DeployerSettings>;
+    readonly telemetry?: Pick<Telemetry, 'tracer' | 'meter'>;
+  } = {},
 ): Promise<Harness> {
   const kubeConfig = loadKubeConfig({ mode: 'file', path: kubeconfigPath });
   const client = new KubeClient({ kubeConfig, fieldManager: 'deployer-test' });
@@ -49,6 +55,7 @@ export async function openHarness(
       settings,
       logger: createLogger({ service: 'deployer', level: (process.env['SLUICE_TEST_LOG_LEVEL'] as 'info' | undefined) ?? 'silent' }),
       ...(options.observer && { observer: options.observer }),
+      ...(options.telemetry && { telemetry: options.telemetry }),
     });
     await deployer.start();
   }

@@ -8,6 +8,7 @@ import { objectKey, resourcePath, type Informer, type KubeClient, type KubeObjec
 import type { Logger } from '@sluice/service';
 import type { DesiredOptions } from '../decide/desired.js';
 import type { Call } from '../decide/plan.js';
+import type { NotifierTelemetry } from '../telemetry/gitlab.js';
 import { ProjectQueues, type BackoffSettings, type LaneResult } from './queue.js';
 import { newMemory, reconcileDelivery, type DeliveryMemory } from './reconcile.js';
 
@@ -26,6 +27,8 @@ export interface NotifierControllerOptions {
   readonly now?: () => Date;
   /** Told about every GitLab answer (metrics, the benchmark). */
   readonly onOutcome?: (call: Call, outcome: 'posted' | 'already' | 'verified' | 'retry' | 'refused') => void;
+  /** Spans of the GitLab requests (the client must use its dispatcher) and the unsent-posts depth. */
+  readonly telemetry?: NotifierTelemetry;
 }
 
 /**
@@ -97,6 +100,7 @@ export class NotifierController {
     const uid = object.metadata.uid;
     if (uid !== undefined) this.memory.delete(uid);
     this.invalid.delete(objectKey(object.metadata.namespace, object.metadata.name ?? ''));
+    this.options.telemetry?.unsent(objectKey(object.metadata.namespace, object.metadata.name ?? ''), 0);
   }
 
   private async handle(key: string): Promise<LaneResult> {
@@ -124,7 +128,9 @@ export class NotifierController {
       now: this.options.now ?? (() => new Date()),
       startedAtMs: this.startedAtMs,
       ...(this.options.onOutcome !== undefined ? { onOutcome: this.options.onOutcome } : {}),
+      ...(this.options.telemetry !== undefined ? { telemetry: this.options.telemetry } : {}),
     });
+    this.options.telemetry?.unsent(key, result.unsent ?? 0);
     // A finished Delivery whose record is complete in the cluster needs no memory: replanning it from the cluster gives nothing to do.
     if (result.settled && memory.unflushed.size === 0) this.memory.delete(uid);
     return result.lane;

@@ -11,6 +11,7 @@ import { deliveryLogger, type Logger } from '@sluice/service';
 import { act, type Target } from '../act/post.js';
 import { desiredFor, type DesiredOptions } from '../decide/desired.js';
 import { planCalls, type Call } from '../decide/plan.js';
+import type { NotifierTelemetry } from '../telemetry/gitlab.js';
 import type { LaneResult } from './queue.js';
 
 /** What this process remembers about one Delivery between passes. */
@@ -45,6 +46,8 @@ export interface ReconcileDeps {
   readonly startedAtMs: number;
   /** Told about every GitLab answer, for metrics and the benchmark. */
   readonly onOutcome?: (call: Call, outcome: 'posted' | 'already' | 'verified' | 'retry' | 'refused') => void;
+  /** Puts the GitLab requests into the Delivery's trace. */
+  readonly telemetry?: NotifierTelemetry;
 }
 
 /** Result of one pass: what the lane should do, and whether the Delivery needs nothing more. */
@@ -52,6 +55,8 @@ export interface ReconcileResult {
   readonly lane: LaneResult;
   /** True when GitLab shows everything there is to show and the Delivery will not change any more. */
   readonly settled: boolean;
+  /** Planned GitLab posts this pass did not make (a retry is pending). */
+  readonly unsent?: number;
 }
 
 /** Merges the cluster's `posted` with what this process wrote since (the newer record per key wins). */
@@ -97,12 +102,13 @@ export async function reconcileDelivery(delivery: Delivery, memory: DeliveryMemo
     ref: delivery.spec.ref,
     tag: delivery.spec.refType === 'tag',
   };
-  for (const call of calls) {
-    const outcome = await act(deps.gitlab, call, target, deps.now);
+  for (const [index, call] of calls.entries()) {
+    const post = () => act(deps.gitlab, call, target, deps.now);
+    const outcome = await (deps.telemetry ? deps.telemetry.forDelivery(delivery, post) : post());
     if (outcome.kind === 'retry') {
       deps.onOutcome?.(call, 'retry');
       log.warn({ key: call.key, httpStatus: outcome.httpStatus, retryAfterMs: outcome.retryAfterMs, reason: outcome.reason }, 'GitLab busy; will retry');
-      return { lane: { kind: 'retry', reason: outcome.reason, afterMs: outcome.retryAfterMs }, settled: false };
+      return { lane: { kind: 'retry', reason: outcome.reason, afterMs: outcome.retryAfterMs }, settled: false, unsent: calls.length - index };
     }
     if (outcome.kind === 'refused') {
       deps.onOutcome?.(call, 'refused');

@@ -3,10 +3,12 @@ import { API_GROUP_VERSION, APPLICATION_RESOURCE, DELIVERY_RESOURCE, LABEL_KEYS,
 import type { Informer, InformerEvent, KubeClient, KubeObject, loadKubeConfig } from '@sluice/kube';
 import { resourcePath } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
+import type { Telemetry } from '@sluice/telemetry';
 import { admittedDeliveries } from '../decide/admission.js';
 import type { EventFacts, JobFacts, PodFacts } from '../decide/facts.js';
-import { currentStatus } from '../decide/status.js';
+import { awaitsTestStart, currentStatus } from '../decide/status.js';
 import { MANAGED_SELECTOR } from '../jobs/names.js';
+import { RunnerTelemetry } from '../telemetry/observer.js';
 import { WorkQueue } from '@sluice/kube';
 import type { ReconcileContext } from './reconcile.js';
 import { reconcileDelivery } from './reconcile.js';
@@ -19,6 +21,8 @@ export interface TestRunnerControllerOptions {
   readonly kubeConfig: ReturnType<typeof loadKubeConfig>;
   readonly settings: RunnerSettings;
   readonly logger: Logger;
+  /** Spans and metrics (see `telemetry/`); none when absent. */
+  readonly telemetry?: Pick<Telemetry, 'tracer' | 'meter'>;
   /** Deliveries reconciled at once. Default 4 (the work is API calls, not CPU). */
   readonly workers?: number;
   /** Every Delivery is re-checked this often, in case a watch event was missed. Default 5 minutes. */
@@ -43,12 +47,14 @@ export class TestRunnerController {
   private readonly starting = new Set<string>();
   private readonly jobsInFlight = new Set<string>();
   private readonly now: () => number;
+  private readonly telemetry: RunnerTelemetry | undefined;
   private resyncTimer: ReturnType<typeof setInterval> | undefined;
   private synced = false;
 
   constructor(private readonly options: TestRunnerControllerOptions) {
     const { client, settings, logger } = options;
     this.now = options.now ?? Date.now;
+    this.telemetry = options.telemetry && new RunnerTelemetry(options.telemetry, settings.testNamespace);
     const sluicePath = (plural: string) => resourcePath({ apiVersion: API_GROUP_VERSION, plural, namespace: settings.namespace });
     const onError = (what: Kind) => (error: Error) => logger.warn({ informer: what, err: error.message }, 'watch interrupted; resuming');
     const make = (what: Kind, path: string, extra: { labelSelector?: string; fieldSelector?: string } = {}) =>
@@ -83,6 +89,7 @@ export class TestRunnerController {
       starting: this.starting,
       createRefusals: new Map(),
       jobsInFlight: this.jobsInFlight,
+      ...(this.telemetry && { telemetry: this.telemetry }),
     };
     this.queue = new WorkQueue({
       workers: options.workers ?? 4,
@@ -102,6 +109,7 @@ export class TestRunnerController {
     this.synced = true;
     for (const name of this.view.deliveryNames()) this.queue.add(name);
     this.queue.start();
+    this.admitWaiting();
     const every = this.options.resyncIntervalMs ?? 300_000;
     this.resyncTimer = setInterval(() => this.view.deliveryNames().forEach((n) => this.queue.add(n)), every);
     this.resyncTimer.unref?.();
@@ -137,6 +145,7 @@ export class TestRunnerController {
   /** Queues the Deliveries next in line when slots are free (a finished Job frees one). */
   private admitWaiting(): void {
     for (const d of this.admitted()) this.queue.add(d.metadata.name);
+    this.telemetry?.waiting(this.view.deliveries().filter((d) => awaitsTestStart(d) && !this.starting.has(d.metadata.name)).length);
   }
 
   private onEvent(what: Kind, event: InformerEvent<KubeObject>): void {

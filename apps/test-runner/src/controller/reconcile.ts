@@ -13,6 +13,7 @@ import { currentStatus, finishJobStage } from '../decide/status.js';
 import { buildBuildJob } from '../jobs/build-job.js';
 import { jobName } from '../jobs/names.js';
 import { buildTestJob } from '../jobs/test-job.js';
+import type { RunnerTelemetry } from '../telemetry/observer.js';
 import type { HandleResult } from '@sluice/kube';
 import type { RunnerSettings } from './settings.js';
 import type { ClusterView } from './view.js';
@@ -33,6 +34,8 @@ export interface ReconcileContext {
   readonly createRefusals: Map<string, string>;
   /** Names of Jobs created by this process and not yet seen by the Job informer. */
   readonly jobsInFlight: Set<string>;
+  /** Told about each transition the runner records (spans, metrics). */
+  readonly telemetry?: RunnerTelemetry;
 }
 
 /** Steps taken per reconcile before handing the key back to the queue; each step is one small write. */
@@ -91,6 +94,7 @@ async function act(ctx: ReconcileContext, raw: KubeObject, delivery: Delivery, s
         if (starting) ctx.starting.delete(delivery.metadata.name);
       }
       log.info({ phase: step.status.phase, why: step.why }, 'status written');
+      if (starting) ctx.telemetry?.testStarted(delivery, step.status);
       return 'continue';
     }
     case 'createJob': {
@@ -130,6 +134,7 @@ async function act(ctx: ReconcileContext, raw: KubeObject, delivery: Delivery, s
         return {};
       }
       ctx.view.remember(await writeDeliveryStatus(ctx.client, raw, change.status));
+      ctx.telemetry?.stageFinished(delivery, step.job, change.status, ctx.view.jobsOf(delivery.metadata.name).pods[step.job] ?? []);
       const fields = { stage: step.job, result: outcome.kind, ...(outcome.kind === 'failed' && { reason: outcome.reason }), phase: change.status.phase };
       log.info(fields, `${step.job} stage ${outcome.kind}`);
       if (outcome.kind === 'failed' && outcome.stopJob) {

@@ -1,7 +1,10 @@
 import type { Delivery } from '@sluice/delivery';
 import type { KubeClient, KubeObject } from '@sluice/kube';
+import { randomBytes } from 'node:crypto';
 import { createLogger } from '@sluice/service';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
+import { memoryTelemetry, type FinishedSpan } from '@sluice/telemetry/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BUILDER_IMAGE_ANNOTATION } from '../jobs/build-job.js';
 import { startArtifactRegistry, type ArtifactRegistry } from '../testing/artifact-registry.js';
 import { startGitServer, type GitServer } from '../testing/git-server.js';
@@ -34,6 +37,9 @@ describe('test runner on the local control plane', () => {
   let testNs: string;
   let repo: { url: string; shas: string[] };
   const [PASSING, FAILING, BROKEN_INSTALL, SLOW] = [0, 1, 2, 3];
+  const telemetry = memoryTelemetry();
+  /** Trace id of each Delivery (the gateway's annotation, made up here). */
+  const traces = new Map<string, { traceId: string; webhookSpan: string }>();
 
   beforeAll(async () => {
     client = adminClient();
@@ -57,21 +63,38 @@ describe('test runner on the local control plane', () => {
       logTailLines: 20,
       build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', artifactRegistryUrl: registry.url },
     };
-    controller = new TestRunnerController({ client, kubeConfig: adminKubeConfig(), settings, logger: createLogger({ service: 'test-runner', level: process.env['TEST_LOG_LEVEL'] === 'info' ? 'info' : 'warn' }) });
+    controller = new TestRunnerController({
+      client,
+      kubeConfig: adminKubeConfig(),
+      settings,
+      logger: createLogger({ service: 'test-runner', level: process.env['TEST_LOG_LEVEL'] === 'info' ? 'info' : 'warn' }),
+      telemetry,
+    });
     await controller.start();
   });
 
   afterAll(async () => {
     controller?.stop();
-    await Promise.all([git?.close(), registry?.close()]);
+    await Promise.all([git?.close(), registry?.close(), telemetry.shutdown()]);
     if (ns) await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns });
     if (testNs) await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: testNs });
   });
 
   async function deliver(sha: string, ref: string, url = repo.url): Promise<string> {
     const d = sampleDelivery(ns, 'sample', { repositoryUrl: url, sha, ref });
+    const trace = { traceId: randomBytes(16).toString('hex'), webhookSpan: randomBytes(8).toString('hex') };
+    d.metadata.annotations = { [TRACEPARENT_ANNOTATION]: `00-${trace.traceId}-${trace.webhookSpan}-01` };
+    traces.set(d.metadata.name as string, trace);
     await createSoon(client, d);
     return d.metadata.name as string;
+  }
+
+  /** The spans of `name`'s trace, once `names` are all there (the runner records them just after its status write). */
+  async function spansOf(name: string, names: readonly string[]): Promise<FinishedSpan[]> {
+    const traceId = traces.get(name)?.traceId;
+    const spans = () => telemetry.spans().filter((s) => s.traceId === traceId);
+    await vi.waitFor(() => expect(spans().map((s) => s.name)).toEqual(expect.arrayContaining([...names])), { timeout: 5_000 });
+    return spans();
   }
 
   function until(name: string, predicate: (d: D) => boolean, timeoutMs = 80_000): Promise<D> {
@@ -95,6 +118,28 @@ describe('test runner on the local control plane', () => {
     const artifact = registry.get('registry.local/team/sample', sha);
     expect(artifact?.image).toBe(`registry.local/team/sample:${sha}`);
     expect(stage(done, 'build')?.message).toContain(artifact?.digest ?? 'no artifact');
+
+    // One trace: queue wait, the test Job with its steps from the pod's container times, the build; all under the webhook span.
+    const spans = await spansOf(name, ['queue.wait', 'test', 'clone', 'install', 'test.run', 'build', 'build.run']);
+    const one = (n: string, parent?: FinishedSpan) => spans.find((s) => s.name === n && (parent === undefined || s.parentSpanId === parent.spanId));
+    const webhook = traces.get(name)?.webhookSpan;
+    const testSpan = one('test');
+    const buildSpan = one('build');
+    expect(one('queue.wait')).toMatchObject({ parentSpanId: webhook, attributes: expect.objectContaining({ 'sluice.queue': 'test' }) });
+    expect(testSpan).toMatchObject({
+      parentSpanId: webhook,
+      status: 'unset',
+      startMs: Date.parse(test?.startedAt ?? ''),
+      endMs: Date.parse(test?.finishedAt ?? ''),
+      attributes: expect.objectContaining({ 'k8s.job.name': `${name}-test`, 'k8s.namespace.name': testNs, 'cicd.pipeline.task.name': 'test', 'cicd.pipeline.task.run.result': 'success' }),
+    });
+    for (const step of ['clone', 'install', 'test.run']) expect(one(step, testSpan), step).toBeDefined();
+    expect(buildSpan).toMatchObject({ parentSpanId: webhook, attributes: expect.objectContaining({ 'cicd.pipeline.task.name': 'build', 'k8s.job.name': `${name}-build` }) });
+    expect(one('build.run', buildSpan)).toBeDefined();
+    expect(one('clone', buildSpan)).toBeDefined();
+    expect(await telemetry.metric('sluice.stage.duration')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ attributes: expect.objectContaining({ 'cicd.pipeline.task.name': 'build', 'cicd.pipeline.task.run.result': 'success' }) })]),
+    );
   });
 
   it('fails with TestsFailed and names the failing tests from the JUnit report', async () => {
@@ -109,6 +154,14 @@ describe('test runner on the local control plane', () => {
     });
     expect(stage(done, 'test')?.message).toContain('tests failed with exit code 1: test failed: command 1/1 exited 1: sh test.sh');
     expect(stage(done, 'test')?.logTail).toContain('1 test failed');
+
+    const spans = await spansOf(name, ['test', 'test.run']);
+    expect(spans.find((s) => s.name === 'test')).toMatchObject({ status: 'error', attributes: expect.objectContaining({ 'error.type': 'TestsFailed' }) });
+    expect(spans.find((s) => s.name === 'test.run')).toMatchObject({ status: 'error', attributes: expect.objectContaining({ 'error.type': 'TestsFailed' }) });
+    expect(spans.find((s) => s.name === 'install')?.status).toBe('unset');
+    expect(await telemetry.metric('sluice.delivery.duration')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ attributes: { 'cicd.pipeline.name': 'sample', 'cicd.pipeline.result': 'failure', 'error.type': 'TestsFailed' } })]),
+    );
   });
 
   it('fails with DependencyInstallFailed when the install step fails', async () => {

@@ -17,6 +17,8 @@ export interface ActDeps {
   readonly logger: Logger;
   /** Clock for stage finish times. Default `() => new Date()`. */
   readonly now?: () => Date;
+  /** Told about each Delivery this webhook ended (Superseded or Canceled), as written: telemetry counts it there. */
+  readonly onEnded?: (delivery: KubeObject) => void;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function applyPlan(plan: IntakePlan, deps: ActDeps): Promise<Intake
     case 'cancel': {
       const message = `${plan.detail}; canceled`;
       const canceled = await Promise.all(
-        plan.cancel.map((name) => endEarly(deps.client, deliveryRef(plan.namespace, name), { phase: 'Canceled', message, now: now() })),
+        plan.cancel.map((name) => endEarly(deps, deliveryRef(plan.namespace, name), { phase: 'Canceled', message, now: now() })),
       );
       return { status: 'ignored', reason: 'ref_deleted', detail: plan.detail, canceled: plan.cancel.filter((_, i) => canceled[i]) };
     }
@@ -61,7 +63,7 @@ export async function applyPlan(plan: IntakePlan, deps: ActDeps): Promise<Intake
 async function supersedeOlder(deps: ActDeps, namespace: string, name: string, supersede: readonly string[], now: () => Date): Promise<string[]> {
   const ended = await Promise.allSettled(
     supersede.map((old) =>
-      endEarly(deps.client, deliveryRef(namespace, old), { phase: 'Superseded', message: `superseded by ${name}`, supersededBy: name, now: now() }),
+      endEarly(deps, deliveryRef(namespace, old), { phase: 'Superseded', message: `superseded by ${name}`, supersededBy: name, now: now() }),
     ),
   );
   const superseded: string[] = [];
@@ -75,12 +77,13 @@ async function supersedeOlder(deps: ActDeps, namespace: string, name: string, su
 
 /** Ends one Delivery early through the status subresource, retrying on conflicts. False when it had already ended or is gone. */
 async function endEarly(
-  client: KubeClient,
+  deps: Pick<ActDeps, 'client' | 'onEnded'>,
   ref: ObjectRef,
   end: { readonly phase: 'Superseded' | 'Canceled'; readonly message: string; readonly supersededBy?: string; readonly now: Date },
 ): Promise<boolean> {
   try {
-    const result = await client.updateStatus(ref, (current) => endedStatus(current['status'], end));
+    const result = await deps.client.updateStatus(ref, (current) => endedStatus(current['status'], end));
+    if (result.changed) deps.onEnded?.(result.object);
     return result.changed;
   } catch (error) {
     if (isKubeError(error, 'NotFound')) return false;

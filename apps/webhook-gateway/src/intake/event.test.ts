@@ -25,6 +25,15 @@ describe('toIntakeEvent', () => {
     });
   });
 
+  it('keeps the pushed head commit and the project page for people, and nothing when the head is not listed', () => {
+    const json = loadFixture('push').json;
+    expect(classify('push')).toMatchObject({
+      projectUrl: 'https://gitlab.example.test/platform/inventory-svc',
+      commit: { title: 'trunk 3: adjust reservation timeout', authorName: 'Lin Haruki', url: expect.stringContaining(json['checkout_sha'] as string) },
+    });
+    expect(classify('push', (j) => (j['commits'] = []))).not.toHaveProperty('commit');
+  });
+
   it('keeps slashes in branch names and records a new branch with the null before', () => {
     expect(classify('push-new-branch-slashes')).toMatchObject({ kind: 'deliver', ref: 'release/2026.04/rc-1', before: NULL_SHA });
   });
@@ -63,6 +72,8 @@ describe('toIntakeEvent', () => {
       checkoutSha: attrs.last_commit.id,
       sourceRepositoryUrl: 'https://gitlab.example.test/lharuki/inventory-svc.git',
       mergeRequest: { iid: 214, sourceBranch: 'feature/timeout-config', targetBranch: 'trunk' },
+      // Links go to the target project, where the merge request lives.
+      projectUrl: 'https://gitlab.example.test/platform/inventory-svc',
     });
   });
 

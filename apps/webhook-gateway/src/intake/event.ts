@@ -1,5 +1,5 @@
-import { NULL_SHA, type MergeRequest, type Project, type Pusher, type RefType } from '@sluice/delivery';
-import { branchFromRef, parseEvent, tagFromRef, type MergeRequestEvent, type PushEvent, type TagPushEvent } from '@sluice/gitlab';
+import { NULL_SHA, type Commit, type MergeRequest, type Project, type Pusher, type RefType } from '@sluice/delivery';
+import { branchFromRef, parseEvent, tagFromRef, type CommitSummary, type MergeRequestEvent, type PushEvent, type TagPushEvent } from '@sluice/gitlab';
 import * as z from 'zod';
 
 /** Why a well-formed, authenticated webhook starts nothing. Closed; sent back as `reason`. */
@@ -32,6 +32,10 @@ export interface DeliverEvent {
   /** Where the code is cloned from when not the Application's repository (a fork's merge request). */
   readonly sourceRepositoryUrl?: string;
   readonly mergeRequest?: MergeRequest;
+  /** The project's web page (of the target project for a merge request), for run-page links. */
+  readonly projectUrl?: string;
+  /** The delivered commit, when the webhook lists it (pushes). */
+  readonly commit?: Commit;
 }
 
 /** A branch or tag that no longer exists. */
@@ -84,6 +88,8 @@ function fromPush(event: PushEvent): DeliverEvent {
     after: event.after,
     checkoutSha: event.sha,
     pusher: pusherOf(event.pusher.name, event.pusher.username, event.pusher.email),
+    ...projectUrlOf(event.project.webUrl),
+    ...commitOf(event.commits.find((commit) => commit.sha === event.sha)),
   };
 }
 
@@ -99,6 +105,7 @@ function fromTagPush(event: TagPushEvent): DeliverEvent {
     // An annotated tag's `after` is the tag object; only checkout_sha names the commit.
     checkoutSha: event.sha,
     pusher: pusherOf(event.pusher.name, event.pusher.username, event.pusher.email),
+    ...projectUrlOf(event.project.webUrl),
   };
 }
 
@@ -119,12 +126,29 @@ function fromMergeRequest(event: MergeRequestEvent): IntakeEvent {
     checkoutSha: event.sha,
     pusher: pusherOf(event.user.name, event.user.username, null),
     ...(fork && { sourceRepositoryUrl: event.sourceProject.gitHttpUrl }),
+    ...projectUrlOf(event.targetProject.webUrl),
     mergeRequest: {
       iid: event.iid,
       sourceBranch: event.sourceBranch,
       targetBranch: event.targetBranch,
       title: event.title.slice(0, 1024),
       url: event.url.slice(0, 2048),
+    },
+  };
+}
+
+// Kept only when it fits the Delivery schema: a link is a convenience, never a reason to refuse a push.
+function projectUrlOf(webUrl: string): { projectUrl?: string } {
+  return webUrl.length <= 2048 ? { projectUrl: webUrl } : {};
+}
+
+function commitOf(commit: CommitSummary | undefined): { commit?: Commit } {
+  if (commit === undefined) return {};
+  return {
+    commit: {
+      title: commit.title.slice(0, 1024),
+      ...(commit.authorName && { authorName: commit.authorName.slice(0, 512) }),
+      ...(commit.url.length <= 2048 && { url: commit.url }),
     },
   };
 }

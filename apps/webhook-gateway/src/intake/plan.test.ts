@@ -75,6 +75,12 @@ describe('planIntake: new Deliveries', () => {
       pusher: { name: 'Lin Haruki', username: 'lharuki' },
       idempotencyKey: 'f1c7e0c2-5d7a-4c51-9a8e-1f0a2b3c4d5e',
       receivedAt: T0.toISOString(),
+      projectUrl: 'https://gitlab.example.test/platform/inventory-svc',
+      commit: {
+        title: 'trunk 3: adjust reservation timeout',
+        authorName: 'Lin Haruki',
+        url: `https://gitlab.example.test/platform/inventory-svc/-/commit/${json['checkout_sha'] as string}`,
+      },
     });
     expect(result.environments).toEqual(['staging', 'production']);
     expect(result.delivery.metadata.annotations['sluice.dev/environments']).toBe('staging,production');

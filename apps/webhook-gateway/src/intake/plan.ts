@@ -123,6 +123,8 @@ export function planIntake(input: PlanInput): IntakePlan {
     idempotencyKey: key ?? `derived.${name}`,
     receivedAt: input.receivedAt.toISOString(),
     ...(event.mergeRequest && { mergeRequest: event.mergeRequest }),
+    ...(event.projectUrl !== undefined && { projectUrl: event.projectUrl }),
+    ...(event.commit && { commit: event.commit }),
   });
   if (!spec.ok) return { action: 'reject', reason: 'malformed', detail: spec.error.problems.slice(0, 5).join('; ') };
 

@@ -1,15 +1,15 @@
 import type { WebhookRejectionReason } from '@sluice/delivery';
 import type { Logger } from '@sluice/service';
-import type { Telemetry } from '@sluice/telemetry';
+import { ATTR, instruments, type Telemetry } from '@sluice/telemetry';
 
 /** How a webhook request ended, as counted. */
 export type WebhookOutcomeLabel = 'accepted' | 'duplicate' | 'ignored' | 'rejected' | 'error';
 
 /** Counts and logs what the webhook endpoint does. */
 export interface WebhookObserver {
-  /** Counts a rejection (`sluice.webhook.rejections{reason}`) and logs it, at most a few lines per reason per second. */
+  /** Counts a rejection (`sluice.webhook.rejections{error.type}`) and logs it, at most a few lines per reason per second. */
   rejected(reason: WebhookRejectionReason, detail: string, log: Logger): void;
-  /** Counts a finished request (`sluice.webhook.requests{outcome}`) and records its duration. */
+  /** Counts a finished request (`sluice.webhook.requests{sluice.webhook.outcome}`) and records its duration (`sluice.webhook.duration`, seconds). */
   finished(outcome: WebhookOutcomeLabel, durationMs: number): void;
 }
 
@@ -30,16 +30,13 @@ export function createWebhookObserver(options: WebhookObserverOptions): WebhookO
   const { meter } = options;
   const limit = options.logsPerSecond ?? 5;
   const now = options.now ?? Date.now;
-  const rejections = meter.createCounter('sluice.webhook.rejections', {
-    description: 'Webhook requests refused, by reason (bad_token, bad_signature, stale_timestamp, replay, malformed, too_large, unsupported_media_type)',
-  });
-  const requests = meter.createCounter('sluice.webhook.requests', { description: 'Webhook requests, by outcome' });
-  const duration = meter.createHistogram('sluice.webhook.duration', { description: 'Time to answer a webhook', unit: 'ms' });
+  // The catalog's instruments (names, units, buckets); the dashboard queries exactly these.
+  const { webhookRejections: rejections, webhookRequests: requests, webhookDuration: duration } = instruments(meter);
   const windows = new Map<WebhookRejectionReason, { second: number; logged: number; suppressed: number }>();
 
   return {
     rejected(reason, detail, log) {
-      rejections.add(1, { reason });
+      rejections.add(1, { [ATTR.errorType]: reason });
       const second = Math.floor(now() / 1000);
       let window = windows.get(reason);
       if (window === undefined) windows.set(reason, (window = { second, logged: 0, suppressed: 0 }));
@@ -57,8 +54,8 @@ export function createWebhookObserver(options: WebhookObserverOptions): WebhookO
       log.warn({ reason, detail, ...(suppressed > 0 && { suppressedSinceLastLine: suppressed }) }, 'webhook rejected');
     },
     finished(outcome, durationMs) {
-      requests.add(1, { outcome });
-      duration.record(durationMs, { outcome });
+      requests.add(1, { [ATTR.webhookOutcome]: outcome });
+      duration.record(durationMs / 1000, { [ATTR.webhookOutcome]: outcome });
     },
   };
 }

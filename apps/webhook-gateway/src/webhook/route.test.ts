@@ -34,6 +34,7 @@ function countingMeter() {
   const meter = {
     createCounter: (name: string) => ({ add: bump(name) }),
     createHistogram: (name: string) => ({ record: () => bump(`${name}.count`)(1) }),
+    createUpDownCounter: (name: string) => ({ add: bump(name) }),
   } as unknown as Telemetry['meter'];
   return { meter, count: (name: string, attrs: Record<string, unknown>) => counts.get(`${name}${JSON.stringify(attrs)}`) ?? 0 };
 }
@@ -133,7 +134,7 @@ describe('POST /webhooks/gitlab: accepted', () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ status: 'accepted', delivery: name, url: `${PUBLIC_URL}/deliveries/${name}`, superseded: [] });
     expect(h.plans).toHaveLength(1);
-    expect(h.count('sluice.webhook.requests', { outcome: 'accepted' })).toBe(1);
+    expect(h.count('sluice.webhook.requests', { 'sluice.webhook.outcome': 'accepted' })).toBe(1);
   });
 
   it('accepts the previous token during a rotation', async () => {
@@ -200,7 +201,7 @@ describe('POST /webhooks/gitlab: hostile requests', () => {
     expect(res.status).toBe(status);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ status: 'rejected', reason });
-    expect(h.count('sluice.webhook.rejections', { reason })).toBeGreaterThan(0);
+    expect(h.count('sluice.webhook.rejections', { 'error.type': reason })).toBeGreaterThan(0);
     expect(h.plans).toHaveLength(0);
     return body;
   }
@@ -303,7 +304,7 @@ describe('POST /webhooks/gitlab: signed webhooks', () => {
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ reason: 'stale_timestamp' });
     }
-    expect(h.count('sluice.webhook.rejections', { reason: 'stale_timestamp' })).toBe(2);
+    expect(h.count('sluice.webhook.rejections', { 'error.type': 'stale_timestamp' })).toBe(2);
   });
 
   it('refuses the same signed message sent again as a replay', async () => {
@@ -312,7 +313,7 @@ describe('POST /webhooks/gitlab: signed webhooks', () => {
     const replayed = await h.request({ body: raw, headers });
     expect(replayed.status).toBe(409);
     expect(await replayed.json()).toEqual({ status: 'rejected', reason: 'replay' });
-    expect(h.count('sluice.webhook.rejections', { reason: 'replay' })).toBe(1);
+    expect(h.count('sluice.webhook.rejections', { 'error.type': 'replay' })).toBe(1);
   });
 
   it('lets a message that failed before it was acknowledged be sent again', async () => {

@@ -2,12 +2,12 @@ import type { WebhookRejectionReason } from '@sluice/delivery';
 import { getHeader, GITLAB_HEADERS } from '@sluice/gitlab';
 import { isKubeError } from '@sluice/kube';
 import { deliveryLogger, type Logger } from '@sluice/service';
-import type { Telemetry } from '@sluice/telemetry';
+import { ATTR, contextWithSpan, startSpan, type Telemetry } from '@sluice/telemetry';
 import type { Context } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { IntakeOutcome } from '../intake/act.js';
 import type { Intake } from '../intake/intake.js';
-import { recordTrace, SPAN_KIND_SERVER, SPAN_STATUS_ERROR, type Span } from '../trace.js';
+import { endFailed, recordTrace, type Span } from '../trace.js';
 import { signedMessageId, type Authenticator } from './auth.js';
 import { readCappedBody } from './body.js';
 import type { WebhookObserver, WebhookOutcomeLabel } from './observe.js';
@@ -65,6 +65,13 @@ const QUIET = new Set<WebhookRejectionReason>(['bad_token', 'bad_signature', 'st
  *    400 `malformed` for bad SHAs and refs.
  *
  * Kubernetes failures answer 503 and acknowledge nothing.
+ *
+ * Traces (authenticated requests only, so a flood of bad tokens costs no
+ * spans): the SERVER span `POST /webhooks/gitlab`, from the request's arrival,
+ * is the root of the Delivery's trace; its children are `webhook.verify`
+ * (token, content type, body, signature, replay; ERROR with the rejection
+ * reason) and `delivery.create` (the intake: routing, planning, creating the
+ * Delivery and superseding older ones).
  */
 export function webhookHandler(options: WebhookHandlerOptions): (c: GatewayContext) => Promise<Response> {
   const { authenticator, observer, tracer, logger, maxBodyBytes, toleranceSeconds, replay } = options;
@@ -72,12 +79,16 @@ export function webhookHandler(options: WebhookHandlerOptions): (c: GatewayConte
 
   return async (c) => {
     const started = performance.now();
+    const arrivedAtMs = Date.now();
     const headers = c.req.raw.headers;
     const log = logger.child({ requestId: c.get('requestId') });
+    let verifying: Span | undefined;
     const reject = (reason: WebhookRejectionReason, detail: string, span?: Span): Response => {
       observer.rejected(reason, detail, log);
       observer.finished('rejected', performance.now() - started);
-      if (span) endSpan(span, 'rejected', reason);
+      if (verifying) endFailed(verifying, reason);
+      verifying = undefined;
+      if (span) endSpan(span, 'rejected', REJECTION_STATUS[reason], reason);
       return c.json({ status: 'rejected', reason, ...(!QUIET.has(reason) && { detail }) }, REJECTION_STATUS[reason]);
     };
 
@@ -85,10 +96,13 @@ export function webhookHandler(options: WebhookHandlerOptions): (c: GatewayConte
     if (!token.ok) return reject(token.reason, token.detail);
 
     // Authenticated from here on: only these requests are traced, so a flood of bad tokens costs no spans.
-    const span = tracer.startSpan('POST /webhooks/gitlab', {
-      kind: SPAN_KIND_SERVER,
+    const span = startSpan(tracer, 'POST /webhooks/gitlab', {
+      kind: 'server',
+      startMs: arrivedAtMs,
       attributes: { 'http.request.method': 'POST', 'http.route': '/webhooks/gitlab', 'sluice.request_id': c.get('requestId') },
     });
+    const inWebhook = contextWithSpan(span);
+    verifying = startSpan(tracer, 'webhook.verify', { startMs: arrivedAtMs, attributes: { 'sluice.webhook.signed': authenticator.checkSignature !== undefined } }, inWebhook);
     const mediaType = (headers.get('content-type') ?? '').split(';', 1)[0]?.trim().toLowerCase();
     if (mediaType !== 'application/json') return reject('unsupported_media_type', `Content-Type must be application/json, not "${mediaType}"`, span);
 
@@ -107,6 +121,8 @@ export function webhookHandler(options: WebhookHandlerOptions): (c: GatewayConte
         claimed = message.id;
       }
     }
+    verifying.end();
+    verifying = undefined;
 
     let json: unknown;
     try {
@@ -118,6 +134,7 @@ export function webhookHandler(options: WebhookHandlerOptions): (c: GatewayConte
     const event = getHeader(headers, GITLAB_HEADERS.event);
     span.setAttribute('sluice.webhook.event', event ?? '');
     let outcome: IntakeOutcome;
+    const creating = startSpan(tracer, 'delivery.create', { attributes: { 'sluice.webhook.event': event ?? '' } }, inWebhook);
     try {
       outcome = await options.intake({
         event,
@@ -132,13 +149,22 @@ export function webhookHandler(options: WebhookHandlerOptions): (c: GatewayConte
       const unavailable = isKubeError(error);
       log.error({ err: error }, 'webhook failed before a Delivery could be recorded');
       observer.finished('error', performance.now() - started);
-      endSpan(span, 'error', unavailable ? `kube.${(error as { code: string }).code}` : 'InternalError');
+      const errorType = unavailable ? `kube.${(error as { code: string }).code}` : 'InternalError';
+      endFailed(creating, errorType);
+      endSpan(span, 'error', unavailable ? 503 : 500, errorType);
       return c.json({ status: 'error', reason: unavailable ? 'unavailable' : 'internal' }, unavailable ? 503 : 500);
     }
 
-    if (outcome.status === 'rejected') return reject(outcome.reason, outcome.detail, span);
+    const delivery = 'delivery' in outcome ? outcome.delivery : undefined;
+    creating.setAttribute(ATTR.webhookOutcome, outcome.status);
+    if (delivery !== undefined) creating.setAttribute(ATTR.pipelineRunId, delivery);
+    if (outcome.status === 'rejected') {
+      endFailed(creating, outcome.reason);
+      return reject(outcome.reason, outcome.detail, span);
+    }
+    creating.end();
     observer.finished(outcome.status, performance.now() - started);
-    endSpan(span, outcome.status, 'reason' in outcome ? outcome.reason : undefined, 'delivery' in outcome ? outcome.delivery : undefined);
+    endSpan(span, outcome.status, outcome.status === 'accepted' ? 202 : 200, 'reason' in outcome ? outcome.reason : undefined, delivery);
     switch (outcome.status) {
       case 'accepted':
         deliveryLogger(log, { deliveryId: outcome.delivery }).info({ event, superseded: outcome.superseded }, 'webhook accepted');
@@ -153,13 +179,14 @@ export function webhookHandler(options: WebhookHandlerOptions): (c: GatewayConte
   };
 }
 
-function endSpan(span: Span, outcome: WebhookOutcomeLabel, reason?: string, delivery?: string): void {
-  span.setAttribute('sluice.webhook.outcome', outcome);
+function endSpan(span: Span, outcome: WebhookOutcomeLabel, httpStatus: number, reason?: string, delivery?: string): void {
+  span.setAttribute(ATTR.webhookOutcome, outcome);
+  span.setAttribute(ATTR.httpStatus, httpStatus);
   if (reason !== undefined) span.setAttribute('sluice.webhook.reason', reason);
-  if (delivery !== undefined) span.setAttribute('sluice.delivery', delivery);
-  if (outcome === 'rejected' || outcome === 'error') {
-    span.setAttribute('error.type', reason ?? outcome);
-    span.setStatus({ code: SPAN_STATUS_ERROR });
+  if (delivery !== undefined) {
+    span.setAttribute('sluice.delivery', delivery);
+    span.setAttribute(ATTR.pipelineRunId, delivery);
   }
-  span.end();
+  if (outcome === 'rejected' || outcome === 'error') endFailed(span, reason ?? outcome);
+  else span.end();
 }
