@@ -84,6 +84,20 @@ describe('informer against a real apiserver', () => {
     expect(log.events.every((e) => e.type !== 'RESYNC' && e.object.metadata.labels?.['suite'] === 'basic')).toBe(true);
   });
 
+  it('drops managedFields from listed and watched objects unless asked to keep them', async () => {
+    await client.apply(cm('listed', { v: '1' }, { suite: 'managed-fields' }));
+    const slim = start<ConfigMap>(recordingSource().source, { path: cmPath(), labelSelector: 'suite=managed-fields' });
+    const full = start<ConfigMap>(recordingSource().source, { path: cmPath(), labelSelector: 'suite=managed-fields', keepManagedFields: true });
+    await Promise.all([slim.inf.waitForSync(), full.inf.waitForSync()]);
+    await client.apply(cm('watched', { v: '1' }, { suite: 'managed-fields' }));
+    await Promise.all([slim.log.next(eventFor('ADDED', 'watched')), full.log.next(eventFor('ADDED', 'watched'))]);
+
+    for (const name of ['listed', 'watched']) {
+      expect(slim.inf.get(ns, name)?.metadata).not.toHaveProperty('managedFields');
+      expect(full.inf.get(ns, name)?.metadata.managedFields).toEqual(expect.arrayContaining([expect.objectContaining({ manager: 'sluice-informer-test' })]));
+    }
+  });
+
   it('resumes from the last resourceVersion each time the server closes the stream, without re-listing', async () => {
     const rec = recordingSource();
     const { inf, log } = start<ConfigMap>(rec.source, { path: cmPath(), labelSelector: 'suite=resume', watchTimeoutSeconds: 1 });

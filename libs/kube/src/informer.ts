@@ -42,6 +42,12 @@ export interface InformerOptions<T extends KubeObject> {
   readonly watchTimeoutSeconds?: number;
   /** Page size of the initial list and re-lists. Default 500. */
   readonly pageSize?: number;
+  /**
+   * Keep `metadata.managedFields` on cached objects. Default false: they are
+   * dropped as objects arrive (no controller here reads them, and they are
+   * often the bulk of an object), which shrinks the cache and every event.
+   */
+  readonly keepManagedFields?: boolean;
 }
 
 /** Per watch request: what it saw and how it ended. */
@@ -144,9 +150,15 @@ export class Informer<T extends KubeObject> {
     this.startWatch();
   }
 
+  /** The object as cached: without managedFields unless asked to keep them. */
+  private trim(obj: T): T {
+    if (!this.options.keepManagedFields && obj?.metadata && 'managedFields' in obj.metadata) delete (obj.metadata as { managedFields?: unknown }).managedFields;
+    return obj;
+  }
+
   /** Swaps in a fresh listing: ADDED for all on the first sync; a diff plus RESYNC afterwards. */
   private replace(items: T[]): void {
-    const next = new Map(items.map((o) => [keyOf(o), o] as const));
+    const next = new Map(items.map((o) => [keyOf(o), this.trim(o)] as const));
     if (!this.synced) {
       for (const [key, obj] of next) this.cache.set(key, obj);
       for (const obj of next.values()) this.emit({ type: 'ADDED', object: obj });
@@ -203,7 +215,7 @@ export class Informer<T extends KubeObject> {
       session.handle?.abort();
       return;
     }
-    const obj = raw as T;
+    const obj = this.trim(raw as T);
     const rv = obj?.metadata?.resourceVersion;
     if (!rv) return;
     session.sawEvent = true;
