@@ -8,7 +8,7 @@ export type WebhookOutcomeLabel = 'accepted' | 'duplicate' | 'ignored' | 'reject
 /** Counts and logs what the webhook endpoint does. */
 export interface WebhookObserver {
   /** Counts a rejection (`sluice.webhook.rejections{error.type}`) and logs it, at most a few lines per reason per second. */
-  rejected(reason: WebhookRejectionReason, detail: string, log: Logger): void;
+  rejected(reason: WebhookRejectionReason, detail: string, log: () => Logger): void;
   /** Counts a finished request (`sluice.webhook.requests{sluice.webhook.outcome}`) and records its duration (`sluice.webhook.duration`, seconds). */
   finished(outcome: WebhookOutcomeLabel, durationMs: number): void;
 }
@@ -51,7 +51,7 @@ export function createWebhookObserver(options: WebhookObserverOptions): WebhookO
       window.logged += 1;
       const suppressed = window.suppressed;
       window.suppressed = 0;
-      log.warn({ reason, detail, ...(suppressed > 0 && { suppressedSinceLastLine: suppressed }) }, 'webhook rejected');
+      log().warn({ reason, detail, ...(suppressed > 0 && { suppressedSinceLastLine: suppressed }) }, 'webhook rejected');
     },
     finished(outcome, durationMs) {
       requests.add(1, { [ATTR.webhookOutcome]: outcome });

@@ -81,7 +81,9 @@ export function webhookHandler(options: WebhookHandlerOptions): (c: GatewayConte
     const started = performance.now();
     const arrivedAtMs = Date.now();
     const headers = c.req.raw.headers;
-    const log = logger.child({ requestId: c.get('requestId') });
+    // A child logger costs more than the rest of a rejected request: made only when something is logged.
+    let child: Logger | undefined;
+    const log = (): Logger => (child ??= logger.child({ requestId: c.get('requestId') }));
     let verifying: Span | undefined;
     const reject = (reason: WebhookRejectionReason, detail: string, span?: Span): Response => {
       observer.rejected(reason, detail, log);
@@ -147,7 +149,7 @@ export function webhookHandler(options: WebhookHandlerOptions): (c: GatewayConte
       // Nothing was acknowledged: let GitLab (or an operator) send it again.
       if (claimed !== undefined) replay?.release(claimed);
       const unavailable = isKubeError(error);
-      log.error({ err: error }, 'webhook failed before a Delivery could be recorded');
+      log().error({ err: error }, 'webhook failed before a Delivery could be recorded');
       observer.finished('error', performance.now() - started);
       const errorType = unavailable ? `kube.${(error as { code: string }).code}` : 'InternalError';
       endFailed(creating, errorType);
@@ -167,13 +169,13 @@ export function webhookHandler(options: WebhookHandlerOptions): (c: GatewayConte
     endSpan(span, outcome.status, outcome.status === 'accepted' ? 202 : 200, 'reason' in outcome ? outcome.reason : undefined, delivery);
     switch (outcome.status) {
       case 'accepted':
-        deliveryLogger(log, { deliveryId: outcome.delivery }).info({ event, superseded: outcome.superseded }, 'webhook accepted');
+        if (logger.isLevelEnabled('info')) deliveryLogger(log(), { deliveryId: outcome.delivery }).info({ event, superseded: outcome.superseded }, 'webhook accepted');
         return c.json({ status: 'accepted', delivery: outcome.delivery, url: runPage(outcome.delivery), superseded: outcome.superseded }, 202);
       case 'duplicate':
-        deliveryLogger(log, { deliveryId: outcome.delivery }).info({ event }, 'webhook duplicate');
+        if (logger.isLevelEnabled('info')) deliveryLogger(log(), { deliveryId: outcome.delivery }).info({ event }, 'webhook duplicate');
         return c.json({ status: 'duplicate', delivery: outcome.delivery, url: runPage(outcome.delivery) }, 200);
       case 'ignored':
-        log.info({ event, reason: outcome.reason, detail: outcome.detail, canceled: outcome.canceled }, 'webhook ignored');
+        log().info({ event, reason: outcome.reason, detail: outcome.detail, canceled: outcome.canceled }, 'webhook ignored');
         return c.json({ status: 'ignored', reason: outcome.reason, detail: outcome.detail, ...(outcome.canceled && { canceled: outcome.canceled }) }, 200);
     }
   };
