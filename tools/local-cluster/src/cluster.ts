@@ -32,6 +32,13 @@ export interface StartClusterOptions {
   readonly startTimeoutMs?: number;
   /** Run the node agent (our kubelet). Default true; without it pods stay Pending. */
   readonly nodeAgent?: boolean;
+  /**
+   * First two octets of the pod addresses, e.g. `127.42` (pods get
+   * 127.42.x.y). Default `127.1`. Clusters running side by side on one
+   * machine share the loopback network: a distinct base keeps their pods'
+   * `$POD_IP:<port>` from colliding.
+   */
+  readonly podCidrBase?: string;
 }
 
 /** A running local cluster. */
@@ -96,6 +103,7 @@ async function launch(dir: string, binDir: string, options: StartClusterOptions)
       ports,
       kubeconfigPath,
       nodeAgentCommand: [process.execPath, ...TSX, NODE_AGENT],
+      ...(options.podCidrBase !== undefined && { podCidrBase: options.podCidrBase }),
     }).filter((c) => options.nodeAgent !== false || c.name !== 'node-agent'),
     tls: { ca: ca!, cert: cert!, key: key! },
     startTimeoutMs: options.startTimeoutMs ?? 60_000,

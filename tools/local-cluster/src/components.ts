@@ -45,6 +45,8 @@ export interface ClusterLayout {
   readonly kubeconfigPath: string;
   /** Command line that starts the node agent (node + loader + script). */
   readonly nodeAgentCommand: readonly string[];
+  /** First two octets of the pod addresses (`127.1` → 127.1.0.0/16); the node agent's default when unset. */
+  readonly podCidrBase?: string;
 }
 
 /** The four processes in start order: etcd → apiserver → controller-manager → node agent. */
@@ -136,6 +138,7 @@ export function componentSpecs(layout: ClusterLayout): ComponentSpec[] {
         `--tls-cert=${pki.kubeletCert}`,
         `--tls-key=${pki.kubeletKey}`,
         `--port=${ports.kubelet}`,
+        ...(layout.podCidrBase !== undefined ? [`--pod-cidr-base=${layout.podCidrBase}`] : []),
       ],
       healthUrl: `https://127.0.0.1:${ports.kubelet}/healthz`,
     },

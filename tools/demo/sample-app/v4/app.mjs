@@ -1,0 +1,32 @@
+import { createServer } from 'node:http';
+
+export const VERSION = 'v4';
+
+const BANNER = 'sample-app {version}';
+
+// v4: a response cache, warmed in the background from the moment the service
+// starts serving (its first request that is not a kubelet probe). It never
+// evicts: about 4 s later it is over its budget and /healthz reports the
+// service unhealthy. The tests finish long before that.
+const CACHE_BUDGET = 8;
+const WARM_EVERY_MS = 500;
+
+/** The sample app's HTTP server (not listening yet). */
+export function createApp() {
+  const cache = [];
+  let warming;
+  const startWarming = () => {
+    warming ??= setInterval(() => cache.push(Buffer.alloc(64 * 1024)), WARM_EVERY_MS);
+    warming.unref();
+  };
+  const server = createServer((req, res) => {
+    if (!String(req.headers['user-agent']).startsWith('kube-probe/')) startWarming();
+    const reply = (status, body, type = 'text/plain') => res.writeHead(status, { 'content-type': type }).end(body);
+    if (req.url === '/healthz') return cache.length <= CACHE_BUDGET ? reply(200, 'ok\n') : reply(500, `cache over budget: ${cache.length} entries\n`);
+    if (req.url === '/') return reply(200, `${BANNER.replace('{version}', VERSION)}\n`);
+    if (req.url === '/version') return reply(200, `${JSON.stringify({ app: 'sample-app', version: VERSION })}\n`, 'application/json');
+    return reply(404, 'not found\n');
+  });
+  server.on('close', () => clearInterval(warming));
+  return server;
+}

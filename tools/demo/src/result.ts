@@ -1,0 +1,66 @@
+import type { Phase } from '@sluice/delivery';
+import type { LiveState } from './expectations.js';
+import type { Expectation } from './sample-app/versions.js';
+import type { ReceivedSpan, TraceReceiver } from './stack/trace.js';
+import type { StageRow } from './view/model.js';
+
+/** One version's delivery as it ended. */
+export interface DeliveryOutcome {
+  readonly version: string;
+  readonly expect: Expectation;
+  readonly sha: string;
+  /** The commit title. */
+  readonly title: string;
+  /** The Delivery's name and run page, once the gateway accepted the push. */
+  readonly name?: string;
+  readonly url?: string;
+  readonly phase?: Phase;
+  readonly reason?: string;
+  readonly message?: string;
+  readonly stages: readonly StageRow[];
+  readonly traceId?: string;
+  /** The Service right after it ended. */
+  readonly liveAfter?: LiveState;
+}
+
+/** What a demo run showed. */
+export interface DemoResult {
+  /** True when every expectation held (`problems` is empty). */
+  readonly ok: boolean;
+  /** Everything that differed from the story, one sentence each. */
+  readonly problems: readonly string[];
+  readonly deliveries: readonly DeliveryOutcome[];
+  /** GitLab commit statuses at the end, per SHA: status name → state. */
+  readonly statuses: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** What is live at the end, and what it answered. */
+  readonly live: LiveState & { readonly version?: string; readonly answer?: string; readonly pod?: string };
+  readonly timings: {
+    /** Cluster, install, servers and services up. */
+    readonly startupMs: number;
+    /** First push to last delivery final. */
+    readonly deliveriesMs: number;
+    readonly totalMs: number;
+  };
+  /** The trace shown in the summary (v4's, the rolled-back one) and its spans. */
+  readonly trace?: { readonly version: string; readonly traceId: string; readonly spans: readonly ReceivedSpan[] };
+  /** Why there are no traces, when the receiver could not start. */
+  readonly traceUnavailable?: string;
+  /** Where to look around while the stack runs (`keep`/`keepStackForAssertions`). */
+  readonly endpoints: {
+    readonly gatewayUrl?: string;
+    readonly jaegerUrl?: string;
+    readonly kubeconfig?: string;
+    readonly gitlabUrl?: string;
+    /** The stand-in's API token (a throwaway value of this run). */
+    readonly gitlabToken?: string;
+    /** The four services' logs (and their kubeconfigs). */
+    readonly logsDir?: string;
+  };
+  /** Whether the services authenticated as their own ServiceAccounts, or fell back to admin. */
+  readonly identity?: 'service-accounts' | 'admin';
+  /** When something differed: the last lines each service logged. */
+  readonly diagnostics?: string;
+  /** Present when the stack was kept running: the receiver, and how to stop everything. */
+  readonly receiver?: TraceReceiver;
+  readonly stop?: () => Promise<void>;
+}

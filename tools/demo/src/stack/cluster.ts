@@ -1,0 +1,85 @@
+import { randomInt } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startCluster, type LocalCluster } from '@sluice/local-cluster';
+import { kubectlFor, type Kubectl } from './kubectl.js';
+import type { Teardown } from './teardown.js';
+
+/** The repository root (commands such as `kubectl -k deploy/overlays/local` run from here). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** The overlay the demo installs. */
+export const OVERLAY = 'deploy/overlays/local';
+
+/** Namespaces of the local overlay (deploy-gen's LOCAL profile). */
+export const NAMESPACES = { system: 'sluice-system', test: 'sluice-test', production: 'sluice-production' } as const;
+
+/** The four services, as deploy/ names their Deployments and ServiceAccounts. */
+export const SERVICES = ['webhook-gateway', 'test-runner', 'deployer', 'notifier'] as const;
+/** One of {@link SERVICES}. */
+export type ServiceName = (typeof SERVICES)[number];
+
+/** A running cluster with Sluice installed. */
+export interface InstalledCluster {
+  readonly cluster: LocalCluster;
+  readonly kubectl: Kubectl;
+}
+
+/**
+ * Starts a local control plane owned by this process (it dies with us) and
+ * registers its stop and the removal of its directory with `teardown`.
+ */
+export async function startDemoCluster(teardown: Teardown): Promise<InstalledCluster> {
+  // Its own pod range: other local clusters on this machine (a test run's) use 127.1.x.y, and pods bind $POD_IP:8080.
+  const cluster = await startCluster({ lifetime: 'owned', podCidrBase: `127.${randomInt(2, 255)}` });
+  teardown.add('local cluster', async () => {
+    await cluster.stop();
+    await rm(cluster.dir, { recursive: true, force: true });
+  });
+  return { cluster, kubectl: await kubectlFor(cluster.kubeconfigPath, REPO_ROOT) };
+}
+
+/**
+ * Installs `deploy/overlays/local` for real with server-side apply — CRDs,
+ * namespaces, ServiceAccounts and Roles, NetworkPolicies, the test quota,
+ * the four Deployments, PDBs, the Ingress — through a one-line kustomization
+ * on top of it that sets the four service Deployments' replicas to 0 at apply
+ * time (so none of their pods is ever created: the node agent ignores images,
+ * so they could not run; the demo runs the services as local processes
+ * instead). Resolves once the CRDs are served and the namespaces can take pods.
+ */
+export async function installSluice(kubectl: Kubectl): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-demo-install-'));
+  try {
+    const kustomization = [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      'resources:',
+      `  - ${relative(dir, join(REPO_ROOT, OVERLAY))}`,
+      'replicas:',
+      ...SERVICES.flatMap((name) => [`  - name: ${name}`, '    count: 0']),
+      '',
+    ].join('\n');
+    await writeFile(join(dir, 'kustomization.yaml'), kustomization);
+    await kubectl.must(['apply', '--server-side', '--field-manager=sluice-demo', '-k', dir]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  await kubectl.must(['wait', '--for=condition=Established', '--timeout=60s', 'crd/applications.sluice.dev', 'crd/deliveries.sluice.dev']);
+  // Pods are refused until a namespace's default ServiceAccount exists, as on any cluster.
+  await Promise.all(
+    [NAMESPACES.test, NAMESPACES.production].map((ns) => kubectl.must(['wait', '--for=create', '--timeout=60s', '-n', ns, 'serviceaccount/default'])),
+  );
+}
+
+/**
+ * A bound ServiceAccount token for `service` from the TokenRequest API (what
+ * `kubectl create token` does), so a service run outside the cluster
+ * authenticates as its own ServiceAccount and holds exactly the permissions
+ * deploy/ grants it.
+ */
+export async function serviceAccountToken(kubectl: Kubectl, service: ServiceName, duration = '12h'): Promise<string> {
+  return (await kubectl.must(['create', 'token', service, '-n', NAMESPACES.system, `--duration=${duration}`])).trim();
+}
