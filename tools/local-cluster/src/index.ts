@@ -10,3 +10,4 @@ export {
 export { CONTROLLERS, type ClusterPorts } from './components.js';
 export { ensureBinaries } from './binaries.js';
 export { serviceAccountKubeconfig, type ServiceAccountKubeconfigOptions } from './service-account.js';
+export { freePorts } from './ports.js';

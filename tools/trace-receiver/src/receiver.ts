@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { requireJaegerBinary } from './binary.js';
 import { jaegerConfig, type ReceiverPorts } from './config.js';
 import { spansFromOtlp, type OtlpTracesData } from './otlp-json.js';
-import { freePorts } from './ports.js';
+import { freePorts } from '@sluice/local-cluster';
 import type { ReceivedSpan, TraceReceiver } from './types.js';
 import { renderWaterfall } from './waterfall.js';
 
