@@ -31,8 +31,19 @@ export interface JsonSpan {
   readonly status?: { readonly code?: number; readonly message?: string };
 }
 
-/** A JSON span's attributes as a plain record (ints as numbers). */
-export function jsonAttributes(span: JsonSpan): Record<string, string | number | boolean | undefined> {
+/** An attribute list as OTLP/JSON encodes it. */
+type JsonAttributes = ReadonlyArray<{ readonly key: string; readonly value?: JsonAnyValue }>;
+
+/** One data point of one metric in an OTLP/JSON metric export, as plain values. */
+export interface JsonMetricPoint {
+  readonly serviceName: string | undefined;
+  /** The metric's name, e.g. `sluice.stage.duration`. */
+  readonly metric: string;
+  readonly attributes: Record<string, string | number | boolean | undefined>;
+}
+
+/** A JSON span's (or data point's) attributes as a plain record (ints as numbers). */
+export function jsonAttributes(span: { readonly attributes?: JsonAttributes }): Record<string, string | number | boolean | undefined> {
   return Object.fromEntries(
     (span.attributes ?? []).map(({ key, value }) => [
       key,
@@ -88,6 +99,22 @@ export class OtlpReceiver {
     });
   }
 
+  /** Decodes every OTLP/JSON metric export into its data points (every point of every export, in order). */
+  jsonMetricPoints(): JsonMetricPoint[] {
+    return this.requests('/v1/metrics').flatMap((r) => {
+      const payload = JSON.parse(r.body.toString('utf8')) as OtlpJsonMetrics;
+      return (payload.resourceMetrics ?? []).flatMap((rm) => {
+        const serviceName = rm.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue;
+        return (rm.scopeMetrics ?? []).flatMap((sm) =>
+          (sm.metrics ?? []).flatMap((metric) => {
+            const data = metric.sum ?? metric.gauge ?? metric.histogram ?? metric.exponentialHistogram ?? metric.summary;
+            return (data?.dataPoints ?? []).map((point) => ({ serviceName, metric: metric.name, attributes: jsonAttributes(point) }));
+          }),
+        );
+      });
+    });
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -98,6 +125,24 @@ interface OtlpJsonTraces {
   resourceSpans?: Array<{
     resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> };
     scopeSpans?: Array<{ spans?: JsonSpan[] }>;
+  }>;
+}
+
+type JsonDataPoints = { dataPoints?: Array<{ attributes?: JsonAttributes }> };
+
+interface OtlpJsonMetrics {
+  resourceMetrics?: Array<{
+    resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> };
+    scopeMetrics?: Array<{
+      metrics?: Array<{
+        name: string;
+        sum?: JsonDataPoints;
+        gauge?: JsonDataPoints;
+        histogram?: JsonDataPoints;
+        exponentialHistogram?: JsonDataPoints;
+        summary?: JsonDataPoints;
+      }>;
+    }>;
   }>;
 }
 

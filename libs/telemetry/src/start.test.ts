@@ -74,12 +74,16 @@ describe('startTelemetry exporting to a collector', () => {
     const collector = await receiver();
     const telemetry = start('sluice-metrics', jsonTo(collector.endpoint));
     expect(telemetry.exporting).toEqual({ traces: true, metrics: true });
-    telemetry.meter.createCounter('sluice_test_total').add(3);
+    telemetry.meter.createCounter('sluice_test_total').add(3, { 'error.type': 'TestsFailed', 'http.response.status_code': 503 });
+    telemetry.meter.createHistogram('sluice.test.duration').record(1.5, { 'cicd.pipeline.name': 'shop' });
     await telemetry.shutdown();
 
-    const body = collector.requests('/v1/metrics').map((r) => r.body.toString('utf8')).join('');
-    expect(body).toContain('sluice_test_total');
-    expect(body).toContain('sluice-metrics');
+    expect(collector.jsonMetricPoints()).toEqual(
+      expect.arrayContaining([
+        { serviceName: 'sluice-metrics', metric: 'sluice_test_total', attributes: { 'error.type': 'TestsFailed', 'http.response.status_code': 503 } },
+        { serviceName: 'sluice-metrics', metric: 'sluice.test.duration', attributes: { 'cicd.pipeline.name': 'shop' } },
+      ]),
+    );
   });
 
   it('continues a trace from Delivery annotations in another service, after the first has stopped', async () => {

@@ -9,7 +9,15 @@ import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import { DataPointType, MeterProvider, MetricReader, type DataPoint, type Histogram as HistogramPoint } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
-export { closedPort, jsonAttributes, OtlpReceiver, type JsonAnyValue, type JsonSpan, type ReceivedExport } from './otlp-receiver.testkit.js';
+export {
+  closedPort,
+  jsonAttributes,
+  OtlpReceiver,
+  type JsonAnyValue,
+  type JsonMetricPoint,
+  type JsonSpan,
+  type ReceivedExport,
+} from './otlp-receiver.testkit.js';
 
 /** A finished span, as plain data. */
 export interface FinishedSpan {

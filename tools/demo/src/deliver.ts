@@ -2,6 +2,7 @@
  * One push of the story: commit the version, push it to the Git server, send
  * GitLab's signed Push Hook to the gateway, and follow the Delivery to its end.
  */
+import type { FaultSpec } from '@sluice/gitlab-stand-in';
 import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
 import type { DeliveryOutcome } from './result.js';
 import { SAMPLE_PROJECT } from './sample-app/application.js';
@@ -30,6 +31,8 @@ export interface PushContext {
   readonly started: number;
   readonly deliveryTimeoutMs: number;
   readonly signal?: AbortSignal;
+  /** GitLab failures to arm before a version's webhook is sent. */
+  readonly gitlabFaults?: (version: SampleVersion, sha: string) => readonly FaultSpec[];
 }
 
 /** How one push ended. */
@@ -44,6 +47,7 @@ export async function deliver(ctx: PushContext, version: SampleVersion): Promise
   const { stack: s, view, started } = ctx;
   const push = await ctx.repo.commitAndPush(version);
   ctx.pushed.set(push.after, version);
+  for (const fault of ctx.gitlabFaults?.(version, push.after) ?? []) s.gitlab.inject(fault);
   const title = version.message.split('\n', 1)[0] ?? version.id;
   const base: DeliveryOutcome = { version: version.id, expect: version.expect, sha: push.after, title, stages: [] };
   const payload = pushHookPayload(

@@ -7,22 +7,108 @@
  * runs the real services, whose informers would see every other test's
  * objects in those namespaces. An own cluster is also exactly what
  * `bash tools/demo.sh` does.
+ *
+ * The same single run is also the end-to-end test of Sluice's telemetry:
+ * the traces the four services sent to a real Jaeger, and the metrics they
+ * exported (OTLP/JSON) to a collector this test holds, against what the
+ * Grafana dashboard queries. GitLab answers v2's first commit status with a
+ * 503 (the notifier retries), so the GitLab error metric and span are real
+ * too; a forged webhook at the end supplies the rejection counter.
  */
+import { dashboardQueries, dashboardReferences, sluiceDashboard } from '@sluice/manifests';
+import { OtlpReceiver, type JsonMetricPoint } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DemoResult } from './result.js';
+import { uncataloguedExports, unansweredQueries, unansweredTraceQueries } from './dashboard-assertions.testkit.js';
+import type { DeliveryOutcome, DemoResult } from './result.js';
+import { SAMPLE_APP } from './sample-app/application.js';
+import type { Expectation } from './sample-app/versions.js';
 import { runDemo } from './scenario.js';
+import { waterfall, type ReceivedSpan } from './stack/trace.js';
+import {
+  deliveryAttributesOf,
+  EXPECTED_TREE,
+  failedSpans,
+  hasTree,
+  ROOT_SPAN,
+  runIdsOf,
+  sortedTree,
+  spanNamed,
+  spansNamed,
+  traceIdsOf,
+  treeOf,
+} from './trace-assertions.testkit.js';
 import { renderSummary } from './view/summary.js';
 
 let result: DemoResult;
+let collector: OtlpReceiver;
 
 beforeAll(async () => {
-  // keepStack: the trace receiver stays up for assertions on the traces below; afterAll stops everything.
-  result = await runDemo({ output: 'quiet', keepStack: true });
+  collector = await OtlpReceiver.start();
+  // keepStack: the trace receiver and the services stay up for the assertions below; afterAll stops everything.
+  result = await runDemo({
+    output: 'quiet',
+    keepStack: true,
+    metricsEndpoint: collector.endpoint,
+    gitlabFaults: (version, sha) => (version.id === 'v2' ? [{ status: 503, method: 'POST', path: `/statuses/${sha}`, times: 1 }] : []),
+  });
 }, 600_000);
 
 afterAll(async () => {
   await result?.stop?.();
+  await collector?.close();
 }, 60_000);
+
+/** The delivery of `version`, which must have been accepted and traced. */
+function delivery(version: string): DeliveryOutcome & { name: string; traceId: string } {
+  const d = result.deliveries.find((x) => x.version === version);
+  if (!d?.name || !d.traceId) throw new Error(`${version} has no Delivery or no trace id: ${JSON.stringify(d)}`);
+  return d as DeliveryOutcome & { name: string; traceId: string };
+}
+
+const traces = new Map<string, Promise<ReceivedSpan[]>>();
+
+/** `version`'s trace, once every span its story has was received (or whatever arrived within 30 s, for the assertion to show). */
+function traceOf(version: string, story: Expectation): Promise<ReceivedSpan[]> {
+  const cached = traces.get(version);
+  if (cached) return cached;
+  const receiver = result.receiver;
+  if (!receiver) throw new Error(`no trace receiver: ${result.traceUnavailable ?? 'not kept'}`);
+  const { traceId } = delivery(version);
+  const spans = receiver.waitForTrace(traceId, (s) => hasTree(s, EXPECTED_TREE[story]), 30_000).catch(() => receiver.getTrace(traceId));
+  traces.set(version, spans);
+  return spans;
+}
+
+let exported: Promise<JsonMetricPoint[]> | undefined;
+
+/**
+ * Every metric data point the services exported, once they answer every
+ * dashboard query (or after 30 s, for the assertion to show what is
+ * missing). First sends the one thing the story does not: a forged webhook,
+ * which the gateway refuses (counted by reason, never traced).
+ */
+function exportedMetrics(): Promise<JsonMetricPoint[]> {
+  exported ??= (async () => {
+    const forged = await fetch(`${result.endpoints.gatewayUrl}/webhooks/gitlab`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'forged' },
+      body: '{}',
+    });
+    if (forged.status !== 401) throw new Error(`the gateway answered a forged webhook ${forged.status}, not 401`);
+    // Exported every second, cumulatively: the last delivery's and the forged request's points follow within seconds.
+    const queries = dashboardQueries();
+    const deadline = Date.now() + 30_000;
+    while (unansweredQueries(queries, collector.jsonMetricPoints()).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    return collector.jsonMetricPoints();
+  })();
+  return exported;
+}
+
+/** A test that reads traces: longer than {@link traceOf}'s wait, so a missing span fails on the assertion that names it. */
+const TRACE_TIMEOUT_MS = 45_000;
+
+/** The other color. */
+const otherColor = (color: string | undefined) => (color === 'blue' ? 'green' : 'blue');
 
 describe('the demo: push to live on the local control plane', () => {
   it('behaves as the story says, with nothing that differed', () => {
@@ -45,9 +131,10 @@ describe('the demo: push to live on the local control plane', () => {
     expect(result.live).toMatchObject({ version: 'v2', revision: v2?.sha, color: v2?.liveAfter?.color, answer: 'sample-app v2\n' });
   });
 
-  it('posted the final commit statuses to GitLab for every SHA', () => {
+  it('posted the final commit statuses to GitLab for every SHA, v2’s despite GitLab’s 503', () => {
     const statusesOf = (version: string) => result.statuses[result.deliveries.find((d) => d.version === version)?.sha ?? ''];
     expect(statusesOf('v1')).toEqual({ 'sluice/test': 'success', 'sluice/build': 'success', 'sluice/deploy:production': 'success' });
+    expect(statusesOf('v2')).toEqual({ 'sluice/test': 'success', 'sluice/build': 'success', 'sluice/deploy:production': 'success' });
     expect(statusesOf('v3')).toEqual({ 'sluice/test': 'failed', 'sluice/build': 'canceled', 'sluice/deploy:production': 'canceled' });
     expect(statusesOf('v4')).toEqual({ 'sluice/test': 'success', 'sluice/build': 'success', 'sluice/deploy:production': 'failed' });
   });
@@ -57,5 +144,169 @@ describe('the demo: push to live on the local control plane', () => {
     const traceId = result.deliveries.find((d) => d.version === 'v4')?.traceId ?? '';
     const spans = (await result.receiver?.getTrace(traceId)) ?? [];
     expect(spans.map((s) => s.serviceName)).toContain('webhook-gateway');
+  });
+});
+
+const STORIES = [
+  ['v1', 'live'],
+  ['v3', 'tests-fail'],
+  ['v4', 'rolled-back'],
+] as const satisfies readonly (readonly [string, Expectation])[];
+
+describe('one trace per delivery, across the four services (a real Jaeger)', () => {
+  it.each(STORIES)('%s (%s): one trace id, the webhook its only root, every step of its story under the right parent', async (version, story) => {
+    const d = delivery(version);
+    const spans = await traceOf(version, story);
+    expect(traceIdsOf(spans)).toEqual([d.traceId]);
+    expect(treeOf(spans)).toEqual(sortedTree(EXPECTED_TREE[story]));
+    expect(spans.filter((s) => !s.parentSpanId).map((s) => s.name)).toEqual([ROOT_SPAN]);
+  }, TRACE_TIMEOUT_MS);
+
+  it('keeps each delivery in its own trace: no span names another Delivery', async () => {
+    const all = [...STORIES, ['v2', 'live'] as const];
+    const traced = await Promise.all(all.map(([version, story]) => traceOf(version, story)));
+    expect(traced.map(runIdsOf)).toEqual(all.map(([version]) => [delivery(version).name]));
+  }, TRACE_TIMEOUT_MS);
+
+  it.each(STORIES)('%s (%s): the stage spans carry the CICD, VCS and Kubernetes attributes of the delivery', async (version, story) => {
+    const d = delivery(version);
+    const spans = await traceOf(version, story);
+    const ofDelivery = deliveryAttributesOf(d, SAMPLE_APP);
+    expect(spanNamed(spans, ROOT_SPAN).attributes).toMatchObject({
+      'cicd.pipeline.run.id': d.name,
+      'http.request.method': 'POST',
+      'http.route': '/webhooks/gitlab',
+      'http.response.status_code': 202,
+      'sluice.webhook.outcome': 'accepted',
+    });
+    expect(spanNamed(spans, 'delivery.create').attributes).toMatchObject({ 'cicd.pipeline.run.id': d.name });
+    expect(spanNamed(spans, 'queue.wait').attributes).toMatchObject({ ...ofDelivery, 'sluice.queue': 'test' });
+    expect(spanNamed(spans, 'test').attributes).toMatchObject({
+      ...ofDelivery,
+      'vcs.repository.url.full': expect.stringMatching(/\/demo\/sample-app\.git$/),
+      'cicd.pipeline.task.name': 'test',
+      'cicd.pipeline.task.run.result': story === 'tests-fail' ? 'failure' : 'success',
+      'k8s.namespace.name': 'sluice-test',
+      'k8s.job.name': `${d.name}-test`,
+      'sluice.tests.total': expect.any(Number),
+      'sluice.tests.failed': story === 'tests-fail' ? 1 : 0,
+    });
+    for (const step of [...spansNamed(spans, 'clone'), spanNamed(spans, 'install')]) expect(step.attributes['process.exit.code'], step.name).toBe(0);
+    if (story === 'tests-fail') return;
+    expect(spanNamed(spans, 'build').attributes).toMatchObject({
+      ...ofDelivery,
+      'cicd.pipeline.task.name': 'build',
+      'cicd.pipeline.task.run.result': 'success',
+      'k8s.namespace.name': 'sluice-test',
+      'k8s.job.name': `${d.name}-build`,
+    });
+    // The color the revision was rendered on: the live one after v1, the idle one for v4 (traffic went back).
+    const color = story === 'live' ? d.liveAfter?.color : otherColor(d.liveAfter?.color);
+    expect(spanNamed(spans, 'deploy production').attributes).toMatchObject({
+      ...ofDelivery,
+      'cicd.pipeline.task.name': 'deploy:production',
+      'cicd.pipeline.task.run.result': story === 'live' ? 'success' : 'failure',
+      'deployment.environment.name': 'production',
+      'k8s.namespace.name': 'sluice-production',
+      'k8s.deployment.name': `${SAMPLE_APP}-${color}`,
+    });
+  }, TRACE_TIMEOUT_MS);
+
+  it.each(STORIES)('%s (%s): every GitLab call is a CLIENT span with the HTTP attributes of the request', async (version, story) => {
+    const spans = (await traceOf(version, story)).filter((s) => s.name.startsWith('gitlab.'));
+    const gitlab = new URL(result.endpoints.gitlabUrl ?? 'http://unknown');
+    expect(spans.length).toBeGreaterThan(0);
+    for (const s of spans) {
+      expect(s.kind.toLowerCase(), s.name).toContain('client');
+      expect(s.attributes, s.name).toMatchObject({
+        'http.request.method': expect.stringMatching(/^(GET|POST|PUT)$/),
+        'http.response.status_code': expect.any(Number),
+        'server.address': gitlab.hostname,
+        'server.port': Number(gitlab.port),
+        'url.template': expect.stringMatching(/^\/api\/v4\/projects\/\{id\}\//),
+        'sluice.gitlab.operation': s.name.slice('gitlab.'.length),
+      });
+    }
+  }, TRACE_TIMEOUT_MS);
+
+  it('v1 (Live): no span failed', async () => {
+    expect(failedSpans(await traceOf('v1', 'live'))).toEqual([]);
+  }, TRACE_TIMEOUT_MS);
+
+  it('v3 (Failed): the test stage and its failing step are ERROR with error.type TestsFailed, and nothing was built or deployed', async () => {
+    const spans = await traceOf('v3', 'tests-fail');
+    expect(failedSpans(spans)).toEqual(['test.run: TestsFailed', 'test: TestsFailed'].sort());
+    expect(spanNamed(spans, 'test.run').attributes).toMatchObject({ 'k8s.container.name': 'test', 'process.exit.code': 1 });
+    expect(spans.map((s) => s.name)).not.toContain('build');
+    expect(spans.filter((s) => s.serviceName === 'deployer')).toEqual([]);
+  }, TRACE_TIMEOUT_MS);
+
+  it('v4 (RolledBack): the deploy and its bake are ERROR with error.type RolledBack, the switch back is a rollback step, and the rollback note is in the trace', async () => {
+    const spans = await traceOf('v4', 'rolled-back');
+    expect(failedSpans(spans)).toEqual(['bake: RolledBack', 'deploy production: RolledBack']);
+    expect(spanNamed(spans, 'deploy production').statusMessage).toMatch(/stopped being ready after promotion; rolled back to/);
+    expect(spanNamed(spans, 'rollback').attributes).toMatchObject({ 'deployment.environment.name': 'production', 'sluice.rollback.trigger': 'automatic' });
+    expect(spanNamed(spans, 'gitlab.note').attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 201 });
+    const [bake, rollback] = [spanNamed(spans, 'bake'), spanNamed(spans, 'rollback')];
+    // The switch back ends the bake.
+    expect(rollback.startUnixNano >= bake.endUnixNano).toBe(true);
+  }, TRACE_TIMEOUT_MS);
+
+  it('v2: the GitLab 503 is an ERROR client span with its status code, and the retry that followed succeeded', async () => {
+    const statuses = spansNamed(await traceOf('v2', 'live'), 'gitlab.status');
+    const failed = statuses.filter((s) => s.statusCode === 'ERROR');
+    expect(failed.map((s) => [s.attributes['error.type'], s.attributes['http.response.status_code']])).toEqual([['503', 503]]);
+    const retried = statuses.filter((s) => s.startUnixNano > (failed[0]?.endUnixNano ?? 0n) && s.attributes['http.response.status_code'] === 201);
+    expect(retried.length).toBeGreaterThan(0);
+  }, TRACE_TIMEOUT_MS);
+});
+
+describe('what the Grafana dashboard queries is really exported', () => {
+  it('every metric and attribute of every dashboard query is in the services’ OTLP metric exports', async () => {
+    const points = await exportedMetrics();
+    expect(unansweredQueries(dashboardQueries(), points)).toEqual([]);
+    expect(uncataloguedExports(points)).toEqual([]);
+  }, 60_000);
+
+  it('counts each ending by result and reason: TestsFailed, RolledBack, the automatic rollback, the GitLab 503, the forged webhook', async () => {
+    const points = (await exportedMetrics()).map((p) => ({ metric: p.metric, ...p.attributes }));
+    const app = { 'cicd.pipeline.name': SAMPLE_APP };
+    expect(points).toEqual(
+      expect.arrayContaining([
+        { metric: 'sluice.delivery.duration', ...app, 'cicd.pipeline.result': 'success' },
+        { metric: 'sluice.delivery.duration', ...app, 'cicd.pipeline.result': 'failure', 'error.type': 'TestsFailed' },
+        { metric: 'sluice.delivery.duration', ...app, 'cicd.pipeline.result': 'failure', 'error.type': 'RolledBack' },
+        { metric: 'sluice.stage.duration', ...app, 'cicd.pipeline.task.name': 'build', 'cicd.pipeline.task.run.result': 'success' },
+        { metric: 'sluice.stage.duration', ...app, 'cicd.pipeline.task.name': 'test', 'cicd.pipeline.task.run.result': 'failure', 'error.type': 'TestsFailed' },
+        { metric: 'sluice.delivery.lead_time', ...app, 'deployment.environment.name': 'production' },
+        {
+          metric: 'sluice.rollbacks',
+          ...app,
+          'deployment.environment.name': 'production',
+          'sluice.rollback.trigger': 'automatic',
+          'error.type': 'PostPromotionUnhealthy',
+        },
+        { metric: 'sluice.gitlab.errors', 'sluice.gitlab.operation': 'status', 'http.response.status_code': 503, 'error.type': '503' },
+        { metric: 'sluice.webhook.rejections', 'error.type': 'bad_token' },
+      ]),
+    );
+  }, 60_000);
+
+  it('its trace queries find the failed and the recent deliveries', async () => {
+    const spans = (await Promise.all(STORIES.map(([version, story]) => traceOf(version, story)))).flat();
+    expect(unansweredTraceQueries(dashboardReferences(sluiceDashboard()).traceQueries, spans)).toEqual([]);
+  }, TRACE_TIMEOUT_MS);
+});
+
+describe('the summary the demo prints', () => {
+  it('names every delivery’s trace id and draws the waterfall of the rolled-back one, webhook to rollback', () => {
+    const v4 = delivery('v4');
+    expect(result.trace).toMatchObject({ version: 'v4', traceId: v4.traceId });
+    const text = renderSummary(result, { waterfall: waterfall([...(result.trace?.spans ?? [])], false) });
+    expect(text).toContain(`Trace of v4: ${v4.traceId}`);
+    for (const d of result.deliveries) expect(text).toContain(`${d.version} ${d.traceId ?? '(none)'}`);
+    for (const name of [ROOT_SPAN, 'queue.wait', 'test.run', 'build.run', 'rollout.wait', 'switch', 'bake', 'rollback', 'gitlab.status']) {
+      expect(text).toContain(name);
+    }
   });
 });

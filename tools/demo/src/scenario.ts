@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FaultSpec } from '@sluice/gitlab-stand-in';
 import { conclude, emptyResult } from './conclude.js';
 import { deliver, type PushContext } from './deliver.js';
 import type { DeliveryOutcome, DemoResult } from './result.js';
@@ -42,6 +43,17 @@ export interface DemoOptions {
   readonly minReadySeconds?: number;
   /** Longest wait for one delivery to end. Default 150 s. */
   readonly deliveryTimeoutMs?: number;
+  /**
+   * OTLP/HTTP base URL (e.g. a test's collector) the four services export
+   * their metrics to, as OTLP/JSON every second. Default: no metrics.
+   */
+  readonly metricsEndpoint?: string;
+  /**
+   * Failures the GitLab stand-in answers with, armed right before `version`'s
+   * webhook is sent (its commit is `sha`): e.g. one 503 to its first commit
+   * status, which the notifier retries. Default: GitLab never fails.
+   */
+  readonly gitlabFaults?: (version: SampleVersion, sha: string) => readonly FaultSpec[];
 }
 
 /**
@@ -72,7 +84,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   let result: DemoResult | undefined;
   try {
     view.log('Starting the local control plane, Sluice and its surroundings…');
-    stack = await startStack({ dir, webhook: secrets, timing, minReadySeconds: options.minReadySeconds ?? 1, log: (l) => view.log(l) }, teardown);
+    stack = await startStack(
+      {
+        dir,
+        webhook: secrets,
+        timing,
+        minReadySeconds: options.minReadySeconds ?? 1,
+        log: (l) => view.log(l),
+        ...(options.metricsEndpoint !== undefined && { metricsEndpoint: options.metricsEndpoint }),
+      },
+      teardown,
+    );
     startupMs = Date.now() - started;
     view.log(
       `  services up as ${stack.services.identity === 'service-accounts' ? 'their own ServiceAccounts' : 'admin (TokenRequest unavailable)'} ` +
@@ -100,6 +122,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       started,
       deliveryTimeoutMs: options.deliveryTimeoutMs ?? 150_000,
       ...(options.signal && { signal: options.signal }),
+      ...(options.gitlabFaults && { gitlabFaults: options.gitlabFaults }),
     };
     const pushesStarted = Date.now();
     for (const version of VERSIONS) {

@@ -15,6 +15,14 @@ export const SAMPLE_IMAGE_REPOSITORY = 'registry.demo.sluice.test/demo/sample-ap
  * carries counts (and the failing test's name) — plain `node --test`, no
  * npm: the Job has no registry to reach and the app has no dependencies.
  */
+/**
+ * The install step: the app has no dependencies, so npm only checks the
+ * manifest and writes the lockfile — offline, as the Job has no registry to
+ * reach — but the Job (and its trace) shows clone → install → test as a
+ * real project's would.
+ */
+export const INSTALL_COMMAND = 'npm install --offline --no-audit --no-fund --no-update-notifier';
+
 export const TEST_COMMAND =
   'node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=junit.xml';
 
@@ -59,7 +67,7 @@ export function sampleApplication(o: {
     project: { id: SAMPLE_PROJECT.id, path: SAMPLE_PROJECT.path },
     repositoryUrl: o.repositoryUrl,
     rules: [{ refs: 'main', environments: ['production'] }],
-    test: { image: 'node:20-alpine', commands: [TEST_COMMAND], reportPath: 'junit.xml', timeoutSeconds: 120, resources: small },
+    test: { image: 'node:20-alpine', install: [INSTALL_COMMAND], commands: [TEST_COMMAND], reportPath: 'junit.xml', timeoutSeconds: 120, resources: small },
     build: { repository: SAMPLE_IMAGE_REPOSITORY, timeoutSeconds: 120, resources: small },
     environments: {
       production: {

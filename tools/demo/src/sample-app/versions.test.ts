@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_COMMAND } from './application.js';
+import { INSTALL_COMMAND, TEST_COMMAND } from './application.js';
 import { filesOf, VERSIONS } from './versions.js';
 
 const dirs: string[] = [];
@@ -11,7 +11,7 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-/** Writes `version`'s tree and runs its tests exactly as the test Job does; resolves with the exit code and output. */
+/** Writes `version`'s tree and runs its install and tests exactly as the test Job does; resolves with the exit code and output. */
 async function runTests(version: (typeof VERSIONS)[number]['id']): Promise<{ status: number; out: string }> {
   const dir = await mkdtemp(join(tmpdir(), `sluice-demo-sample-${version}-`));
   dirs.push(dir);
@@ -19,7 +19,11 @@ async function runTests(version: (typeof VERSIONS)[number]['id']): Promise<{ sta
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);
   }
-  const r = spawnSync('sh', ['-c', TEST_COMMAND], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' }, timeout: 60_000 });
+  // The Job's HOME is a writable volume of its own; no registry is reachable (the install is offline).
+  const env = { PATH: process.env['PATH'] ?? '', HOME: join(dir, '.home'), CI: 'true' };
+  const install = spawnSync('sh', ['-e', '-c', INSTALL_COMMAND], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+  if (install.status !== 0) return { status: install.status ?? 1, out: `install: ${install.stdout}${install.stderr}` };
+  const r = spawnSync('sh', ['-c', TEST_COMMAND], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
   return { status: r.status ?? 1, out: r.stdout + r.stderr };
 }
 

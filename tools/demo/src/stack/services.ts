@@ -26,8 +26,10 @@ export interface ServicesOptions {
   readonly artifactRegistryUrl: string;
   /** `minReadySeconds` of the rendered color Deployments. */
   readonly minReadySeconds: number;
-  /** OTLP/HTTP base URL every service exports traces to; unset: telemetry off. */
+  /** OTLP/HTTP base URL every service exports traces to; unset: no traces. */
   readonly otlpEndpoint?: string;
+  /** OTLP/HTTP base URL every service exports its metrics to (OTLP/JSON, every second); unset: no metrics. */
+  readonly metricsEndpoint?: string;
 }
 
 /** One running service. */
@@ -106,16 +108,7 @@ export async function startServices(options: ServicesOptions, teardown: Teardown
       SLUICE_PUBLIC_URL: gatewayUrl,
     },
   };
-  const telemetry: Record<string, string> = options.otlpEndpoint
-    ? {
-        OTEL_TRACES_EXPORTER: 'otlp',
-        OTEL_METRICS_EXPORTER: 'none',
-        OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-        // Spans reach the receiver within a fraction of a second, so the summary's waterfall is complete.
-        OTEL_BSP_SCHEDULE_DELAY: '200',
-      }
-    : { OTEL_SDK_DISABLED: 'true' };
+  const telemetry = telemetryEnv(options);
 
   const running = SERVICES.map((name): RunningService => {
     const child = spawnOwned({
@@ -150,6 +143,34 @@ export async function startServices(options: ServicesOptions, teardown: Teardown
     throw new Error(`${(error as Error).message}\n${await logTails()}`);
   }
   return { byName, gatewayUrl, dir, identity, logTails };
+}
+
+/**
+ * The services' `OTEL_*` environment: traces to the receiver (protobuf,
+ * flushed every 200 ms), metrics — when asked for — as OTLP/JSON every
+ * second; nothing configured: the SDK off.
+ */
+export function telemetryEnv(options: Pick<ServicesOptions, 'otlpEndpoint' | 'metricsEndpoint'>): Record<string, string> {
+  if (!options.otlpEndpoint && !options.metricsEndpoint) return { OTEL_SDK_DISABLED: 'true' };
+  const traces: Record<string, string> = options.otlpEndpoint
+    ? {
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        // Spans reach the receiver within a fraction of a second, so the summary's waterfall is complete.
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+      }
+    : { OTEL_TRACES_EXPORTER: 'none' };
+  const metrics: Record<string, string> = options.metricsEndpoint
+    ? {
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${options.metricsEndpoint.replace(/\/+$/, '')}/v1/metrics`,
+        OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
+        // Cumulative points every second: what a delivery recorded is exported a second later, not only at shutdown.
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
+      }
+    : { OTEL_METRICS_EXPORTER: 'none' };
+  return { ...traces, ...metrics };
 }
 
 /** Polls `/readyz` (the services answer 503 until their informers synced), failing fast if the process exits. */

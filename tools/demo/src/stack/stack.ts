@@ -35,6 +35,8 @@ export interface StackOptions {
   readonly minReadySeconds: number;
   /** Narration. */
   readonly log: (line: string) => void;
+  /** OTLP/HTTP base URL the services export metrics to (OTLP/JSON); unset: no metrics. */
+  readonly metricsEndpoint?: string;
 }
 
 /**
@@ -98,6 +100,7 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
       artifactRegistryUrl: registry.url,
       minReadySeconds: options.minReadySeconds,
       ...(!('unavailable' in receiver) && { otlpEndpoint: receiver.otlpHttpEndpoint }),
+      ...(options.metricsEndpoint !== undefined && { metricsEndpoint: options.metricsEndpoint }),
     },
     teardown,
   );
