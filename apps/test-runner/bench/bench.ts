@@ -17,7 +17,7 @@ import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
 import { createLogger } from '@sluice/service';
 import { TestRunnerController } from '../src/controller/controller.js';
 import type { RunnerSettings } from '../src/controller/settings.js';
-import { startGitServer } from '../src/testing/git-server.js';
+import { startGitServer } from '../src/testing/git-server.testkit.js';
 import { createNamespace, createRunnerSecrets, deliveriesPath, installCrds, jobsPath, sampleApplication, sampleDelivery } from '../src/testing/runner.testkit.js';
 import { benchCluster } from './cluster.js';
 import { RequestCounter } from './request-counter.js';
@@ -35,7 +35,7 @@ const deadline = setTimeout(() => {
 const cluster = await benchCluster();
 const admin = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: cluster.kubeconfigPath }), fieldManager: 'bench' });
 const git = await startGitServer();
-const repo = git.createRepository('bench', [{ 'test.sh': 'true\n' }]);
+const repo = await git.createRepository('bench', [{ 'test.sh': 'true\n' }]);
 const sha = repo.shas[0] as string;
 const logger = createLogger({ service: 'test-runner', level: 'warn' });
 

@@ -7,7 +7,7 @@ import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
 import { closedPort, jsonAttributes, OtlpReceiver } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startArtifactRegistry, type ArtifactRegistry } from './testing/artifact-registry.js';
-import { startGitServer, type GitServer } from './testing/git-server.js';
+import { startGitServer, type GitServer } from './testing/git-server.testkit.js';
 import {
   SAMPLE_COMMITS,
   adminClient,
@@ -39,7 +39,7 @@ describe('test-runner process on the local control plane', () => {
     client = adminClient();
     await installCrds(client);
     [git, registry, ns, testNs] = await Promise.all([startGitServer(), startArtifactRegistry(), createNamespace(client, 'sluice'), createNamespace(client, 'sluice-test')]);
-    repo = git.createRepository('sample', [SAMPLE_COMMITS.passing, SAMPLE_COMMITS.slowPass]);
+    repo = await git.createRepository('sample', [SAMPLE_COMMITS.passing, SAMPLE_COMMITS.slowPass]);
     await createRunnerSecrets(client, testNs);
     await createSoon(client, sampleApplication(ns, 'sample', repo.url));
   });

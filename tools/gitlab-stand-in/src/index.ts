@@ -8,3 +8,4 @@ export type { StandInOptions, StandInProject, StandInUser } from './options.js';
 export type { FaultSpec } from './faults.js';
 export type { RecordedRequest, StoredCommitComment, StoredDeployment, StoredEnvironment, StoredNote, StoredStatus } from './store.js';
 export type { StatusState } from './status-machine.js';
+export { startGitServer, type GitCredentials, type GitServer } from './git-http.js';

@@ -2,7 +2,7 @@ import type { Delivery } from '@sluice/delivery';
 import type { KubeClient, KubeObject } from '@sluice/kube';
 import { createLogger } from '@sluice/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitServer, type GitServer } from '../testing/git-server.js';
+import { startGitServer, type GitServer } from '../testing/git-server.testkit.js';
 import {
   SAMPLE_COMMITS,
   adminClient,
@@ -34,7 +34,7 @@ describe('test Jobs refused by a ResourceQuota', () => {
     client = adminClient();
     await installCrds(client);
     [git, ns, testNs] = await Promise.all([startGitServer(), createNamespace(client, 'sluice'), createNamespace(client, 'sluice-test')]);
-    repo = git.createRepository('sample', [SAMPLE_COMMITS.passing]);
+    repo = await git.createRepository('sample', [SAMPLE_COMMITS.passing]);
     await createRunnerSecrets(client, testNs);
     await client.create({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'no-pods', namespace: testNs }, spec: { hard: { pods: '0' } } } as KubeObject);
     // The quota admission needs the quota controller's first usage count before it refuses anything.

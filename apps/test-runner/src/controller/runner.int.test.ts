@@ -7,7 +7,7 @@ import { memoryTelemetry, type FinishedSpan } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BUILDER_IMAGE_ANNOTATION } from '../jobs/build-job.js';
 import { startArtifactRegistry, type ArtifactRegistry } from '../testing/artifact-registry.js';
-import { startGitServer, type GitServer } from '../testing/git-server.js';
+import { startGitServer, type GitServer } from '../testing/git-server.testkit.js';
 import {
   SAMPLE_COMMITS,
   adminClient,
@@ -45,7 +45,7 @@ describe('test runner on the local control plane', () => {
     client = adminClient();
     await installCrds(client);
     [git, registry, ns, testNs] = await Promise.all([startGitServer(), startArtifactRegistry(), createNamespace(client, 'sluice'), createNamespace(client, 'sluice-test')]);
-    repo = git.createRepository('sample', [SAMPLE_COMMITS.passing, SAMPLE_COMMITS.failing, SAMPLE_COMMITS.brokenInstall, SAMPLE_COMMITS.slow]);
+    repo = await git.createRepository('sample', [SAMPLE_COMMITS.passing, SAMPLE_COMMITS.failing, SAMPLE_COMMITS.brokenInstall, SAMPLE_COMMITS.slow]);
     await createRunnerSecrets(client, testNs);
     const app = sampleApplication(ns, 'sample', repo.url);
     app.metadata.annotations = { [BUILDER_IMAGE_ANNOTATION]: 'local/archiver:1' };

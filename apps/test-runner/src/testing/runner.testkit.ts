@@ -7,7 +7,7 @@ import { API_GROUP_VERSION, deliveryName } from '@sluice/delivery';
 import type { KubeClient, KubeObject } from '@sluice/kube';
 import { KubeClient as Client, isKubeError, loadKubeConfig, resourcePath } from '@sluice/kube';
 import { inject } from 'vitest';
-import { GIT_PASSWORD, GIT_USER } from './git-server.js';
+import { GIT_PASSWORD, GIT_USER } from './git-server.testkit.js';
 import { REGISTRY_PASSWORD, REGISTRY_USER } from './artifact-registry.js';
 
 declare module 'vitest' {

@@ -1,15 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startGitlabStandIn, type GitlabStandIn } from '@sluice/gitlab-stand-in';
+import { startGitServer, startGitlabStandIn, type GitServer, type GitlabStandIn } from '@sluice/gitlab-stand-in';
 import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
 import { SAMPLE_PROJECT, sampleApplication, type SampleTiming } from '../sample-app/application.js';
 import type { WebhookSecrets } from '../webhook/sign.js';
 import { startArtifactRegistry, REGISTRY_CREDENTIALS, type ArtifactRegistry } from './artifact-registry.js';
 import { installSluice, NAMESPACES, OVERLAY, startDemoCluster, type InstalledCluster } from './cluster.js';
-import { GIT_CREDENTIALS, startGitServer, type GitServer } from './git-server.js';
 import { startServices, type Services } from './services.js';
 import type { Teardown } from './teardown.js';
 import { startReceiver, type TraceReceiver } from './trace.js';
+
+/** Credentials the Git server accepts (a local stand-in for a GitLab deploy token); the test Job clones with them. */
+const GIT_CREDENTIALS = { username: 'sluice-demo', password: 'demo-deploy-token' } as const;
 
 /** Everything the demo runs, up and wired. */
 export interface Stack {
@@ -57,7 +59,7 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
       await installSluice(c.kubectl);
       return c;
     })(),
-    startGitServer().then((s) => (teardown.add('git server', () => s.close()), s)),
+    startGitServer(GIT_CREDENTIALS).then((s) => (teardown.add('git server', () => s.close()), s)),
     startArtifactRegistry().then((r) => (teardown.add('artifact registry', () => r.close()), r)),
     startGitlabStandIn({ token: gitlabToken, projects: [{ id: SAMPLE_PROJECT.id, path: SAMPLE_PROJECT.path, defaultBranch: 'main' }] }).then(
       (g) => (teardown.add('GitLab stand-in', () => g.close()), g),

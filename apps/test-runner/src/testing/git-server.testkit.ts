@@ -1,0 +1,61 @@
+/**
+ * A real Git server for the integration tests (the GitLab stand-in's Git
+ * side: `git http-backend` behind Basic auth), with repositories made from
+ * file maps, one commit each.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { startGitServer as startStandInGitServer } from '@sluice/gitlab-stand-in';
+
+/** Credentials the server accepts. */
+export const GIT_USER = 'sluice-ci';
+export const GIT_PASSWORD = 'not-a-real-token';
+
+/** A running Git HTTP server. */
+export interface GitServer {
+  /** `http://127.0.0.1:<port>`. */
+  readonly baseUrl: string;
+  /** Creates a bare repository `<name>.git` from `commits` (each a file map); returns its URL and the SHAs, oldest first. */
+  createRepository(name: string, commits: readonly Readonly<Record<string, string>>[]): Promise<{ url: string; shas: string[] }>;
+  close(): Promise<void>;
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' },
+  }).trim();
+}
+
+/** Starts the server on 127.0.0.1 with an ephemeral port. */
+export async function startGitServer(): Promise<GitServer> {
+  const server = await startStandInGitServer({ username: GIT_USER, password: GIT_PASSWORD });
+  return {
+    baseUrl: server.baseUrl,
+    async createRepository(name, commits) {
+      const url = await server.createRepository(name);
+      const work = mkdtempSync(join(tmpdir(), 'sluice-work-'));
+      try {
+        git(work, 'init', '--quiet', '--initial-branch=main');
+        const shas: string[] = [];
+        for (const [i, files] of commits.entries()) {
+          for (const [path, content] of Object.entries(files)) {
+            mkdirSync(dirname(join(work, path)), { recursive: true });
+            writeFileSync(join(work, path), content);
+          }
+          git(work, 'add', '--all');
+          git(work, 'commit', '--quiet', '--allow-empty', '-m', `commit ${i + 1}`);
+          shas.push(git(work, 'rev-parse', 'HEAD'));
+        }
+        git(work, 'push', '--quiet', server.repositoryDir(name), 'main');
+        return { url, shas };
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+    close: () => server.close(),
+  };
+}
