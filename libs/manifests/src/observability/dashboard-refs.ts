@@ -1,4 +1,4 @@
-import { ATTR, METRICS, type MetricSpec } from '@sluice/telemetry';
+import { ATTR, METRICS, type MetricSpec } from '@sluice/telemetry/catalog';
 import { sluiceDashboard } from './dashboard.js';
 import type { Json, JsonObject } from './grafana.js';
 import { prometheusLabelName, prometheusSeries } from './prometheus-names.js';

@@ -1,4 +1,4 @@
-import { ATTR, METRICS } from '@sluice/telemetry';
+import { ATTR, METRICS } from '@sluice/telemetry/catalog';
 import { describe, expect, it } from 'vitest';
 import { DASHBOARD_UID, sluiceDashboard } from './dashboard.js';
 import { PIPELINE_LABELS, dashboardQueries, dashboardReferences } from './dashboard-refs.js';

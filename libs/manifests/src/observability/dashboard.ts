@@ -1,4 +1,4 @@
-import { ATTR, METRICS, pipelineResult, taskName, type MetricSpec } from '@sluice/telemetry';
+import { ATTR, METRICS, pipelineResult, taskName, type MetricSpec } from '@sluice/telemetry/catalog';
 import { DS_PROMETHEUS, DS_TEMPO, barGauge, datasourceVariable, intervalVariable, labelValuesVariable, layout, row, stat, timeseries, traceSearch, type JsonObject, type PanelSpec } from './grafana.js';
 import { increase, level, quantile, rate, regex, selector, type Where } from './promql.js';
 import { prometheusLabelName } from './prometheus-names.js';

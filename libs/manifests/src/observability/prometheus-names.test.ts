@@ -1,4 +1,4 @@
-import { METRICS } from '@sluice/telemetry';
+import { METRICS } from '@sluice/telemetry/catalog';
 import { describe, expect, it } from 'vitest';
 import { prometheusLabelName, prometheusMetricName, prometheusSeries, type OtelMetricIdentity } from './prometheus-names.js';
 

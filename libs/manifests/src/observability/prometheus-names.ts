@@ -1,4 +1,4 @@
-import type { MetricKind } from '@sluice/telemetry';
+import type { MetricKind } from '@sluice/telemetry/catalog';
 
 /**
  * OpenTelemetry → Prometheus names, as the collector's `prometheus` exporter

@@ -1,4 +1,4 @@
-import type { MetricSpec } from '@sluice/telemetry';
+import type { MetricSpec } from '@sluice/telemetry/catalog';
 import { prometheusLabelName, prometheusMetricName } from './prometheus-names.js';
 
 /**
