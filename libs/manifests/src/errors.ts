@@ -25,6 +25,8 @@ export type ManifestErrorCode =
   | 'InvalidCidr'
   /** An HTTP probe path does not start with `/`. */
   | 'InvalidProbe'
+  /** An Ingress path list is empty, repeats a path, or holds a path that is not a plain `/…` path. */
+  | 'InvalidIngressPath'
   /** Two namespace roles share a namespace (e.g. the test namespace is also production). */
   | 'NamespaceConflict'
   /** A value outside a closed set (service, color, pod security level, …). */

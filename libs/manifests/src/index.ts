@@ -58,8 +58,8 @@ export { clusterService } from './cluster-service.js';
 export type { ClusterServiceProps } from './cluster-service.js';
 export { podDisruptionBudget } from './pod-disruption-budget.js';
 export type { PodDisruptionBudgetProps } from './pod-disruption-budget.js';
-export { tlsIngress } from './ingress.js';
-export type { TlsIngressProps } from './ingress.js';
+export { INGRESS_PATH_TYPES, tlsIngress } from './ingress.js';
+export type { IngressPath, IngressPathType, TlsIngressProps } from './ingress.js';
 
 // Observability: the OpenTelemetry Collector, the Grafana dashboard built from @sluice/telemetry's catalog.
 export { DEFAULT_COLLECTOR_PORTS, otelCollectorConfig } from './observability/collector-config.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { podDisruptionBudget } from './pod-disruption-budget.js';
-import { tlsIngress } from './ingress.js';
 import { serviceDeployment } from './service-deployment.js';
 
 const gateway = () =>
@@ -90,18 +89,5 @@ describe('podDisruptionBudget', () => {
   it('lets a drain take at most one pod of the service at a time', () => {
     const pdb = podDisruptionBudget({ name: 'deployer', namespace: 'sluice-system' });
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'deployer' } } });
-  });
-});
-
-describe('tlsIngress', () => {
-  it('serves the host over TLS only, with the given certificate Secret', () => {
-    const ingress = tlsIngress({ name: 'gateway', namespace: 'sluice-system', host: 'sluice.example.com', tlsSecretName: 'gateway-tls', serviceName: 'webhook-gateway', paths: ['/webhooks'] });
-    expect(ingress.spec?.tls).toEqual([{ hosts: ['sluice.example.com'], secretName: 'gateway-tls' }]);
-    expect(ingress.spec?.rules?.[0]?.host).toBe('sluice.example.com');
-    expect(ingress.spec?.rules?.[0]?.http?.paths.map((p) => p.path)).toEqual(['/webhooks']);
-  });
-
-  it('refuses a path that does not start with "/"', () => {
-    expect(() => tlsIngress({ name: 'gateway', namespace: 'sluice-system', host: 'sluice.example.com', tlsSecretName: 'gateway-tls', serviceName: 'webhook-gateway', paths: ['webhooks'] })).toThrow(/must start with "\/"/);
   });
 });

@@ -1,9 +1,10 @@
-/** Generates deploy/ (kustomize base, overlays, PERMISSIONS.md) from @sluice/manifests. */
+/** Generates deploy/ (kustomize base, overlays, README.md, PERMISSIONS.md) from @sluice/manifests. */
+export { PORT_FORWARD_PORT, RUN_PAGE_PATHS, WEBHOOK_PATHS, gatewayIngresses, runPagesUrl } from './exposure.js';
 export { PORTS, SERVICE_SECRETS, installManifests, manifestKey } from './install.js';
 export type { Manifest } from './install.js';
 export { planOverlay } from './overlay.js';
 export type { OverlayPlan } from './overlay.js';
 export { BASE, LOCAL, OVERLAYS, PRODUCTION_EXAMPLE } from './profile.js';
-export type { InstallProfile } from './profile.js';
+export type { InstallProfile, RunPagesProfile } from './profile.js';
 export { renderDeploy, renderPermissions } from './render.js';
 export { staleFiles, writeFiles } from './write.js';

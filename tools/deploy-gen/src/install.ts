@@ -19,13 +19,13 @@ import {
   sluiceDashboard,
   systemNamespacePolicies,
   testNamespacePolicies,
-  tlsIngress,
   toWire,
   DEFAULT_COLLECTOR_PORTS,
   type PeerSelector,
   type SecretMount,
   type SluiceService,
 } from '@sluice/manifests';
+import { gatewayIngresses, runPagesUrl } from './exposure.js';
 import type { InstallProfile } from './profile.js';
 
 /** A manifest as written to disk: wire field names, plain JSON. */
@@ -74,14 +74,14 @@ function envOf(service: SluiceService, p: InstallProfile): Record<string, string
   const common = { SLUICE_NAMESPACE: p.namespaces.system, SLUICE_PORT: String(PORTS[service]), ...telemetryEnv(p) };
   switch (service) {
     case 'webhook-gateway':
-      return { ...common, SLUICE_PUBLIC_URL: `https://${p.host}`, SLUICE_WEBHOOK_TOKEN_FILES: `${SECRETS_DIR}/webhook-token/token` };
+      return { ...common, SLUICE_PUBLIC_URL: runPagesUrl(p), SLUICE_WEBHOOK_TOKEN_FILES: `${SECRETS_DIR}/webhook-token/token` };
     case 'test-runner':
       return { ...common, SLUICE_TEST_NAMESPACE: p.namespaces.test };
     case 'deployer':
       // Named namespaces keep the deployer's watches inside its Roles (unset would mean cluster-wide).
       return { ...common, SLUICE_TARGET_NAMESPACES: [...p.namespaces.staging, ...p.namespaces.production].join(',') };
     case 'notifier':
-      return { ...common, SLUICE_GITLAB_TOKEN_FILE: `${SECRETS_DIR}/gitlab-token/token`, SLUICE_GITLAB_URL: p.gitlabUrl, SLUICE_PUBLIC_URL: `https://${p.host}` };
+      return { ...common, SLUICE_GITLAB_TOKEN_FILE: `${SECRETS_DIR}/gitlab-token/token`, SLUICE_GITLAB_URL: p.gitlabUrl, SLUICE_PUBLIC_URL: runPagesUrl(p) };
   }
 }
 
@@ -124,14 +124,7 @@ export function installManifests(p: InstallProfile): Manifest[] {
       podDisruptionBudget({ name: s, namespace: system }),
     ]),
     clusterService({ name: 'webhook-gateway', namespace: system, targetPort: PORTS['webhook-gateway'] }),
-    tlsIngress({
-      name: 'webhook-gateway',
-      namespace: system,
-      host: p.host,
-      tlsSecretName: p.tlsSecretName,
-      serviceName: 'webhook-gateway',
-      annotations: p.ingressAnnotations,
-    }),
+    ...gatewayIngresses(p),
     collector.configMap,
     collector.deployment,
     collector.service,

@@ -11,6 +11,25 @@ export interface ObservabilityProfile {
   readonly prometheusNamespace: string;
 }
 
+/**
+ * Who can open the run pages (`/deliveries`, `/deliveries/<name>`). They show commit titles, authors,
+ * branches, failure messages and test log tails — test output often holds secrets — so no install
+ * publishes them without authentication.
+ */
+export interface RunPagesProfile {
+  /**
+   * Publish them on `host` behind ingress-nginx's external authentication (e.g. oauth2-proxy): a
+   * second Ingress for `/deliveries` and `/` (which redirects there). Unset: not published; opened
+   * with `kubectl port-forward` to the gateway's Service.
+   */
+  readonly sso?: {
+    /** `nginx.ingress.kubernetes.io/auth-url`: 2xx for a signed-in user, 401 otherwise (oauth2-proxy's `/oauth2/auth`). */
+    readonly authUrl: string;
+    /** `nginx.ingress.kubernetes.io/auth-signin`: where a 401 sends the browser to sign in (oauth2-proxy's `/oauth2/start`, `rd` bringing it back). */
+    readonly signinUrl: string;
+  };
+}
+
 /** Everything that differs between installs; the base and each overlay are one profile each. */
 export interface InstallProfile {
   readonly namespaces: {
@@ -22,10 +41,12 @@ export interface InstallProfile {
   /** Image per service (`repository:tag` or `@sha256:` digest). */
   readonly images: Readonly<Record<SluiceService, string>>;
   readonly replicas: Readonly<Record<SluiceService, number>>;
-  /** Public host of the gateway's Ingress, and the TLS Secret for it. */
+  /** Public host of the gateway's Ingress (the webhook, and the run pages when published), and the TLS Secret for it. */
   readonly host: string;
   readonly tlsSecretName: string;
+  /** Annotations of the webhook's Ingress (e.g. cert-manager's issuer, which then issues the host's certificate). */
   readonly ingressAnnotations: Readonly<Record<string, string>>;
+  readonly runPages: RunPagesProfile;
   readonly gitlabUrl: string;
   /** What the test pods' clone/install/build steps may reach. */
   readonly testEgress: readonly EgressEndpoint[];
@@ -52,6 +73,7 @@ export const BASE: InstallProfile = {
   host: 'sluice.example.com',
   tlsSecretName: 'sluice-gateway-tls',
   ingressAnnotations: {},
+  runPages: {},
   gitlabUrl: 'https://gitlab.example.com',
   testEgress: [],
   systemEgress: [],
@@ -76,8 +98,9 @@ export const LOCAL: InstallProfile = {
 
 /**
  * An example production install: pinned images, a second production
- * namespace, cert-manager for TLS, and the egress the services and test pods
- * need (documentation address ranges — replace them with yours).
+ * namespace, cert-manager for TLS, the run pages behind the platform's SSO
+ * (an oauth2-proxy serving `auth.example.com`), and the egress the services
+ * and test pods need (documentation address ranges — replace them with yours).
  */
 export const PRODUCTION_EXAMPLE: InstallProfile = {
   ...BASE,
@@ -86,6 +109,13 @@ export const PRODUCTION_EXAMPLE: InstallProfile = {
   replicas: { 'webhook-gateway': 3, 'test-runner': 1, deployer: 2, notifier: 1 },
   host: 'sluice.example.com',
   ingressAnnotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
+  runPages: {
+    sso: {
+      authUrl: 'https://auth.example.com/oauth2/auth',
+      // `rd` brings the browser back to the page it asked for once signed in.
+      signinUrl: 'https://auth.example.com/oauth2/start?rd=https://$host$escaped_request_uri',
+    },
+  },
   testEgress: [
     { cidr: '198.51.100.10/32', ports: [443, 22] }, // GitLab: clone over HTTPS or SSH
     { cidr: '198.51.100.20/32', ports: [443] }, // registry and package mirror
