@@ -45,7 +45,8 @@ export {
   type StatusAlreadySet,
 } from './client/gitlab-client.js';
 export type { GitlabFailure, GitlabLocked, GitlabOk, GitlabOutcome, GitlabRejected, GitlabRetryable } from './client/outcome.js';
-export type { FetchDispatcher } from './client/dispatcher.js';
+export { dispatcherTrusting, globalFetchDispatcher, type FetchDispatcher } from './client/dispatcher.js';
+export { GITLAB_OPERATIONS, describeGitlabRequest, type GitlabOperation, type GitlabRequestDescription } from './client/routes.js';
 export {
   COMMIT_STATES,
   ENVIRONMENT_TIERS,

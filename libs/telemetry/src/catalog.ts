@@ -31,7 +31,7 @@ export const ATTR = {
   queue: 'sluice.queue',
   /** `http.response.status_code` of a GitLab API answer (absent when none came). */
   httpStatus: 'http.response.status_code',
-  /** `sluice.gitlab.operation`: status | deployment | environment | note. */
+  /** `sluice.gitlab.operation`: status | deployment | environment | note | other (a request that is none of them). */
   gitlabOperation: 'sluice.gitlab.operation',
   /** `sluice.webhook.outcome`: accepted | duplicate | ignored | rejected | error. */
   webhookOutcome: 'sluice.webhook.outcome',

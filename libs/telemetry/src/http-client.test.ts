@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createParentScope, traceDispatcher, type HttpRequestResult } from './http-client.js';
+import { createParentScope, traceDispatcher, type FetchDispatcher, type HttpRequestResult } from './http-client.js';
 import { closedPort } from './otlp-receiver.testkit.js';
 import { memoryTelemetry, type MemoryTelemetry } from './testing.js';
 import { deliveryContext, TRACEPARENT_ANNOTATION } from './trace-context.js';
@@ -28,9 +28,18 @@ async function statusServer(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/**
+ * Node's own fetch dispatcher, as the wrapped one. Test-only: telemetry takes
+ * the dispatcher it wraps from its caller (in production `@sluice/gitlab`'s
+ * `globalFetchDispatcher`, which this lib does not depend on).
+ */
+const nodeDispatcher: FetchDispatcher = {
+  dispatch: (options, handler) => ((globalThis as Record<symbol, FetchDispatcher>)[Symbol.for('undici.globalDispatcher.1')] as FetchDispatcher).dispatch(options, handler),
+};
+
 function traced(results: HttpRequestResult[] = []) {
   const scope = createParentScope();
-  const dispatcher = traceDispatcher(undefined, {
+  const dispatcher = traceDispatcher(nodeDispatcher, {
     tracer: telemetry.tracer,
     describe: ({ path }) => (path.startsWith('/status/') ? { name: 'api.status', attributes: { 'url.template': '/status/{code}' } } : undefined),
     parent: scope.current,

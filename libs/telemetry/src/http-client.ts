@@ -5,7 +5,9 @@ import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CO
 /**
  * The part of an undici `Dispatcher` that `fetch` uses (its `dispatcher`
  * option), structurally: any HTTP client built on Node's fetch can be given
- * a traced one.
+ * a traced one. Telemetry only wraps one it is given; where Node's global
+ * dispatcher is (undici internals) is known to the client lib that needs it
+ * (`@sluice/gitlab`'s `globalFetchDispatcher`).
  */
 export interface FetchDispatcher {
   dispatch(options: object, handler: object): boolean;
@@ -43,11 +45,8 @@ export interface TraceDispatcherOptions {
   readonly now?: () => number;
 }
 
-// Where undici (npm and Node's bundled copy alike) keeps the global dispatcher; Node creates it on the first fetch.
-const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
-
 /**
- * Wraps a fetch dispatcher (default: Node's global one) so that every request
+ * Wraps the fetch dispatcher `inner` so that every request
  * `describe` names becomes a CLIENT span with the HTTP semantic-convention
  * attributes (`http.request.method`, `server.address`, `server.port`,
  * `http.response.status_code`) and, on failure, status ERROR with
@@ -55,15 +54,13 @@ const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
  * code when no answer came. Works with undici's older (Node 20) and newer
  * handler interfaces; the request itself is not changed.
  */
-export function traceDispatcher(inner: FetchDispatcher | undefined, options: TraceDispatcherOptions): FetchDispatcher {
+export function traceDispatcher(inner: FetchDispatcher, options: TraceDispatcherOptions): FetchDispatcher {
   const now = options.now ?? Date.now;
   return {
     dispatch(dispatchOptions, handler) {
-      const target = inner ?? (globalThis as Record<symbol, FetchDispatcher | undefined>)[GLOBAL_DISPATCHER];
-      if (!target) throw new Error('no fetch dispatcher available: pass one explicitly');
       const facts = requestFacts(dispatchOptions as DispatchOptions);
       const described = facts && options.describe(facts);
-      if (!facts || !described) return target.dispatch(dispatchOptions, handler);
+      if (!facts || !described) return inner.dispatch(dispatchOptions, handler);
       const attributes: Attributes = { [ATTR_HTTP_REQUEST_METHOD]: facts.method, ...serverAttributes(facts.origin), ...described.attributes };
       const span = options.tracer.startSpan(described.name, { kind: SpanKind.CLIENT, attributes }, options.parent?.() ?? ROOT_CONTEXT);
       const started = now();
@@ -86,7 +83,7 @@ export function traceDispatcher(inner: FetchDispatcher | undefined, options: Tra
         statusCode = status;
       };
       try {
-        return target.dispatch(dispatchOptions, observe(handler as Handler, seen, end));
+        return inner.dispatch(dispatchOptions, observe(handler as Handler, seen, end));
       } catch (error) {
         end(error);
         throw error;

@@ -12,7 +12,7 @@ import type { EnvironmentFacts, ParsedDelivery } from '../decide/facts.js';
 import { leaseDecision, leaseName, type LeaseObject } from '../decide/lease.js';
 import { decideManual, type ManualStep } from '../decide/manual.js';
 import { rollbackDelivery } from '../decide/rollback.js';
-import { environmentQueue, isAtEnvironment } from '../decide/queue.js';
+import { environmentQueue, waitingCount } from '../decide/queue.js';
 import { scaleDownPlan } from '../decide/scale-down.js';
 import { supersede } from '../decide/status.js';
 import { decideStep, isRollbackDelivery, precheckFailed, type Step } from '../decide/step.js';
@@ -69,7 +69,8 @@ export async function reconcileEnvironment(deps: ReconcileDeps, key: string): Pr
     await scaleToZero(deps.client, facts.target.namespace, `${facts.target.deploymentName}-${color}`);
   }
 
-  const queue = environmentQueue(deps.caches.deliveriesOf(appName), environment);
+  const deliveries = deps.caches.deliveriesOf(appName);
+  const queue = environmentQueue(deliveries, environment);
   for (const older of queue.superseded) {
     const by = queue.current?.metadata.name;
     deps.logger.info({ deliveryId: older.metadata.name, sha: older.spec.checkoutSha, environment, supersededBy: by }, 'superseded by a newer delivery');
@@ -81,7 +82,7 @@ export async function reconcileEnvironment(deps: ReconcileDeps, key: string): Pr
   if (manual.kind !== 'none') await actManual(deps, facts, manual);
 
   const lease = await holdLease(deps, key, appName, environment, queue.current?.metadata.name);
-  deps.telemetry?.waiting(key, waitingCount(deps.caches.deliveriesOf(appName), environment, queue, lease.kind === 'held'));
+  deps.telemetry?.waiting(key, waitingCount(deliveries, environment, lease.kind === 'held'));
   if (!queue.current) return { recheckAtMs: plan.recheckAtMs };
   if (lease.kind === 'blocked') return { recheckAtMs: lease.untilMs };
 
@@ -229,12 +230,6 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
   }
   deps.observer?.onHandled?.({ delivery: name, environment, step: step.kind, ms: performance.now() - started });
   return recheck;
-}
-
-/** Deliveries waiting for the environment: at its turn but not the one going (or all of them while another deployer holds it). */
-function waitingCount(deliveries: readonly ParsedDelivery[], environment: EnvironmentName, queue: ReturnType<typeof environmentQueue>, held: boolean): number {
-  const here = deliveries.filter((d) => isAtEnvironment(d, environment)).length;
-  return Math.max(0, here - queue.superseded.length - (queue.current && held ? 1 : 0));
 }
 
 function live(facts: EnvironmentFacts): Color | undefined {

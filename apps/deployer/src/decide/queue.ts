@@ -63,3 +63,18 @@ export function environmentQueue(deliveries: readonly ParsedDelivery[], environm
   const [current, ...older] = here;
   return { current, superseded: older };
 }
+
+/**
+ * Deliveries waiting for `environment`, for `sluice.queue.depth{sluice.queue=deploy}`:
+ * at its turn, but neither the one going now (it holds the environment) nor
+ * one being superseded (it will never go). Every deployer replica handles
+ * every environment and the depth is summed over replicas, so only the
+ * replica holding the environment's Lease counts them; any other one says 0
+ * (else the waiting ones, and the one the holder deploys, count twice).
+ */
+export function waitingCount(deliveries: readonly ParsedDelivery[], environment: EnvironmentName, holdsLease: boolean): number {
+  if (!holdsLease) return 0;
+  const queue = environmentQueue(deliveries, environment);
+  const here = deliveries.filter((d) => isAtEnvironment(d, environment)).length;
+  return here - queue.superseded.length - (queue.current ? 1 : 0);
+}

@@ -3,7 +3,7 @@ import { ANNOTATIONS, MAX_REJECTED, parseRejected, withRejected } from './annota
 import { NEW, NOW, OLD, delivery, deployment, pod } from './fixtures.testkit.js';
 import { sha } from '../testing/deployer.testkit.js';
 import { leaseDecision } from './lease.js';
-import { environmentQueue } from './queue.js';
+import { environmentQueue, waitingCount } from './queue.js';
 import { podFailure } from './rollout.js';
 import { scaleDownPlan } from './scale-down.js';
 
@@ -48,6 +48,37 @@ describe('environmentQueue', () => {
     const building = delivery(NEW);
     building.status.stages[1] = { name: 'build', state: 'running' };
     expect(environmentQueue([building], 'production').current).toBeUndefined();
+  });
+});
+
+describe('waitingCount', () => {
+  /** A delivery at production's turn, pushed `minute` minutes after 11:00. */
+  const pushed = (n: number, minute: number, stage: Parameters<typeof delivery>[1] = {}, phase: Parameters<typeof delivery>[2] = 'Building') => {
+    const d = delivery(sha('good', n), stage, phase);
+    return { ...d, metadata: { ...d.metadata, name: `push-${n}` }, spec: { ...d.spec, receivedAt: `2026-01-01T11:${String(minute).padStart(2, '0')}:00.000Z` } };
+  };
+  /** What the dashboard shows: the depth summed over the two replicas, one of which holds the Lease. */
+  const dashboard = (deliveries: ReturnType<typeof pushed>[]) => waitingCount(deliveries, 'production', true) + waitingCount(deliveries, 'production', false);
+
+  it('counts the pushes queued behind a running rollout once across replicas, not the one deploying', () => {
+    const deploying = pushed(1, 0, { state: 'running' }, 'Deploying');
+    const queued = [pushed(2, 5), pushed(3, 10)];
+    expect(waitingCount([deploying, ...queued], 'production', true)).toBe(2);
+    expect(waitingCount([deploying, ...queued], 'production', false)).toBe(0);
+    expect(dashboard([deploying, ...queued])).toBe(2);
+  });
+
+  it('counts nothing for the one going nor for the older pushes it supersedes', () => {
+    expect(dashboard([pushed(1, 0), pushed(2, 5), pushed(3, 10)])).toBe(0);
+    expect(dashboard([pushed(1, 0, { state: 'running' }, 'Deploying')])).toBe(0);
+    expect(dashboard([])).toBe(0);
+  });
+
+  it('does not count deliveries that are not at the environment yet', () => {
+    const deploying = pushed(1, 0, { state: 'running' }, 'Deploying');
+    const building = pushed(2, 5);
+    building.status.stages[1] = { name: 'build', state: 'running' };
+    expect(dashboard([deploying, building])).toBe(0);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The notifier's telemetry: one CLIENT span per GitLab API request, under
  * the trace of the Delivery it reports (`gitlab.status`,
- * `gitlab.deployment`, `gitlab.environment`, `gitlab.note`), the failed ones
+ * `gitlab.deployment`, `gitlab.environment`, `gitlab.note`; `gitlab.other`
+ * for a request `@sluice/gitlab` does not name), the failed ones
  * counted in `sluice.gitlab.errors`, and the posts not yet made in
  * `sluice.queue.depth{sluice.queue=notify}`.
  *
@@ -10,55 +11,16 @@
  * request of a multi-request call) and the client stays untouched.
  */
 import type { Delivery } from '@sluice/delivery';
-import {
-  ATTR,
-  createParentScope,
-  deliveryContext,
-  instruments,
-  traceDispatcher,
-  type FetchDispatcher,
-  type HttpRequestFacts,
-  type Instruments,
-  type Telemetry,
-} from '@sluice/telemetry';
+import { describeGitlabRequest, globalFetchDispatcher, type FetchDispatcher } from '@sluice/gitlab';
+import { ATTR, createParentScope, deliveryContext, instruments, traceDispatcher, type HttpRequestFacts, type Instruments, type Telemetry } from '@sluice/telemetry';
 
-/** What the notifier calls GitLab for (`sluice.gitlab.operation`). */
-export type GitlabOperation = 'status' | 'deployment' | 'environment' | 'note';
-
-interface Route {
-  readonly method: string;
-  readonly pattern: RegExp;
-  readonly template: string;
-  readonly operation: GitlabOperation;
-}
-
-const SEGMENT = '[^/]+';
-const route = (method: string, template: string, operation: GitlabOperation): Route => ({
-  method,
-  template,
-  operation,
-  // `{param}` matches one path segment; the API may sit under a path prefix (a relative-URL GitLab).
-  pattern: new RegExp(`${template.replace(/\{[a-z_]+\}/g, SEGMENT)}$`),
-});
-
-/** Every GitLab endpoint the client calls, with its `url.template`. */
-export const GITLAB_ROUTES: readonly Route[] = [
-  route('POST', '/api/v4/projects/{id}/statuses/{sha}', 'status'),
-  route('GET', '/api/v4/projects/{id}/repository/commits/{sha}/statuses', 'status'),
-  route('POST', '/api/v4/projects/{id}/deployments', 'deployment'),
-  route('PUT', '/api/v4/projects/{id}/deployments/{deployment_id}', 'deployment'),
-  route('GET', '/api/v4/projects/{id}/environments', 'environment'),
-  route('POST', '/api/v4/projects/{id}/environments', 'environment'),
-  route('PUT', '/api/v4/projects/{id}/environments/{environment_id}', 'environment'),
-  route('POST', '/api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes', 'note'),
-  route('POST', '/api/v4/projects/{id}/repository/commits/{sha}/comments', 'note'),
-];
-
-/** The span name and attributes of a GitLab request; `undefined` for a request that is not one of {@link GITLAB_ROUTES}. */
-export function describeGitlabRequest(request: Pick<HttpRequestFacts, 'method' | 'path'>): { name: string; attributes: Record<string, string> } | undefined {
-  const found = GITLAB_ROUTES.find((r) => r.method === request.method && r.pattern.test(request.path));
-  if (!found) return undefined;
-  return { name: `gitlab.${found.operation}`, attributes: { 'url.template': found.template, [ATTR.gitlabOperation]: found.operation } };
+/** The span name and attributes of a GitLab request: every request is one, named by its operation (`other` when unknown). */
+function gitlabSpan(request: Pick<HttpRequestFacts, 'method' | 'path'>): { name: string; attributes: Record<string, string> } {
+  const { operation, urlTemplate } = describeGitlabRequest(request.method, request.path);
+  return {
+    name: `gitlab.${operation}`,
+    attributes: { ...(urlTemplate !== undefined && { 'url.template': urlTemplate }), [ATTR.gitlabOperation]: operation },
+  };
 }
 
 /** Wires the notifier's spans and metrics; one per process. */
@@ -73,9 +35,9 @@ export class NotifierTelemetry {
 
   /** A fetch dispatcher (around `inner`, default Node's global one) that traces GitLab requests: give it to the GitLab client. */
   dispatcher(inner?: FetchDispatcher): FetchDispatcher {
-    return traceDispatcher(inner, {
+    return traceDispatcher(inner ?? globalFetchDispatcher, {
       tracer: this.telemetry.tracer,
-      describe: describeGitlabRequest,
+      describe: gitlabSpan,
       parent: this.scope.current,
       onEnd: (result) => {
         if (result.errorType === undefined) return;

@@ -23,8 +23,42 @@ export class InterceptedResponse extends Error {
 
 // The symbol undici (npm and Node's bundled copy alike) keeps the global
 // dispatcher under. Node creates it when fetch is first called, which has
-// happened by the time `dispatch` runs.
+// happened by the time `dispatch` runs. The one place Sluice reads it.
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+
+function nodeGlobalDispatcher(): FetchDispatcher | undefined {
+  return (globalThis as Record<symbol, FetchDispatcher | undefined>)[GLOBAL_DISPATCHER];
+}
+
+/**
+ * Node's global fetch dispatcher, looked up on each request (so it may be
+ * taken before Node has created it): the default for wrappers around the
+ * dispatcher fetch uses, e.g. a tracing one.
+ */
+export const globalFetchDispatcher: FetchDispatcher = {
+  dispatch(options, handler) {
+    const target = nodeGlobalDispatcher();
+    if (!target) throw new Error('no fetch dispatcher available: pass one explicitly');
+    return target.dispatch(options, handler);
+  },
+};
+
+/**
+ * A fetch dispatcher that trusts only `ca` (PEM), for a self-managed GitLab
+ * with a private CA.
+ *
+ * Node 20 does not export undici's `Agent`, and `undici` is not a
+ * dependency, so the Agent class is taken from Node's own global dispatcher,
+ * created here by a fetch if none ran yet. The alternative without code is
+ * `NODE_EXTRA_CA_CERTS=<file>` in the environment.
+ */
+export async function dispatcherTrusting(ca: string): Promise<FetchDispatcher> {
+  // Any fetch makes Node create its global dispatcher; a refused loopback connection is enough.
+  if (!nodeGlobalDispatcher()) await fetch('http://127.0.0.1:9/').catch(() => undefined);
+  const global = nodeGlobalDispatcher() as { constructor: new (options: object) => FetchDispatcher } | undefined;
+  if (!global) throw new Error('cannot build a fetch dispatcher trusting a CA on this Node version; set NODE_EXTRA_CA_CERTS instead');
+  return new global.constructor({ connect: { ca } });
+}
 
 /**
  * Wraps a dispatcher so that responses with one of `statuses` fail the fetch
@@ -36,12 +70,10 @@ const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
  * below gitbeaker stops its loop after the first answer and keeps the status
  * and headers, so the caller can back off properly.
  */
-export function interceptStatuses(statuses: readonly number[], inner?: FetchDispatcher): FetchDispatcher {
+export function interceptStatuses(statuses: readonly number[], inner: FetchDispatcher = globalFetchDispatcher): FetchDispatcher {
   return {
     dispatch(options, handler) {
-      const target = inner ?? (globalThis as Record<symbol, FetchDispatcher | undefined>)[GLOBAL_DISPATCHER];
-      if (!target) throw new Error('no fetch dispatcher available: pass one explicitly');
-      return target.dispatch(options, wrapHandler(handler as Handler, statuses));
+      return inner.dispatch(options, wrapHandler(handler as Handler, statuses));
     },
   };
 }

@@ -34,9 +34,9 @@ export interface GitlabClientOptions {
   /** Per-request timeout. Default 10 000 ms (gitbeaker's own default is 300 s). */
   readonly timeoutMs?: number;
   /**
-   * Custom fetch dispatcher, e.g. `new Agent({ connect: { ca } })` from the
-   * `undici` package for a self-managed GitLab with a private CA. Default:
-   * Node's global dispatcher.
+   * Custom fetch dispatcher, e.g. `dispatcherTrusting(ca)` for a
+   * self-managed GitLab with a private CA, or a tracing wrapper (name its
+   * requests with `describeGitlabRequest`). Default: Node's global dispatcher.
    */
   readonly dispatcher?: FetchDispatcher;
   /** Clock for `Retry-After` HTTP-dates; injected for tests. */
