@@ -6,7 +6,7 @@ import { freePort, startServiceProcess, type ServiceProcess } from '@sluice/serv
 import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
 import { closedPort, jsonAttributes, OtlpReceiver } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startArtifactRegistry, type ArtifactRegistry } from './testing/artifact-registry.js';
+import { startArtifactRegistry, type ArtifactRegistry } from './testing/artifact-registry.testkit.js';
 import { startGitServer, type GitServer } from './testing/git-server.testkit.js';
 import {
   SAMPLE_COMMITS,

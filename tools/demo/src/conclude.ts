@@ -118,7 +118,7 @@ export function endpointsOf(s: Stack | undefined): DemoResult['endpoints'] {
     gitlabUrl: s.gitlab.url,
     gitlabToken: s.gitlabToken,
     logsDir: s.services.dir,
-    ...(!('unavailable' in s.receiver) && { jaegerUrl: s.receiver.queryUrl }),
+    ...(!('unavailable' in s.receiver) && { traceQueryUrl: s.receiver.queryUrl }),
   };
 }
 

@@ -15,6 +15,8 @@
  * 503 (the notifier retries), so the GitLab error metric and span are real
  * too; a forged webhook at the end supplies the rejection counter.
  */
+import { join } from 'node:path';
+import { AuthenticationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { dashboardQueries, dashboardReferences, sluiceDashboard } from '@sluice/manifests';
 import { OtlpReceiver, type JsonMetricPoint } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +139,18 @@ describe('the demo: push to live on the local control plane', () => {
     expect(statusesOf('v2')).toEqual({ 'sluice/test': 'success', 'sluice/build': 'success', 'sluice/deploy:production': 'success' });
     expect(statusesOf('v3')).toEqual({ 'sluice/test': 'failed', 'sluice/build': 'canceled', 'sluice/deploy:production': 'canceled' });
     expect(statusesOf('v4')).toEqual({ 'sluice/test': 'success', 'sluice/build': 'success', 'sluice/deploy:production': 'failed' });
+  });
+
+  it('ran each service as its own ServiceAccount from deploy/, not as admin', async () => {
+    expect(result.identity).toBe('service-accounts');
+    const whoAmI = async (service: string) => {
+      const kc = new KubeConfig();
+      kc.loadFromFile(join(result.endpoints.logsDir ?? '', `${service}.kubeconfig`));
+      return (await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } })).status?.userInfo?.username;
+    };
+    expect(await Promise.all(['webhook-gateway', 'test-runner', 'deployer', 'notifier'].map(whoAmI))).toEqual(
+      ['webhook-gateway', 'test-runner', 'deployer', 'notifier'].map((sa) => `system:serviceaccount:sluice-system:${sa}`),
+    );
   });
 
   it('gave every delivery a trace id, and the receiver (kept running) holds the rolled-back one', async () => {

@@ -57,7 +57,12 @@ if (args.keep && result.stop) {
       '',
       'Everything keeps running; Ctrl-C stops it. Look around:',
       `  run pages      ${e.gatewayUrl ?? '?'}/deliveries/<name>${result.deliveries[0]?.url ? `  e.g. ${result.deliveries[0].url}` : ''}`,
-      ...(e.jaegerUrl ? [`  Jaeger UI      ${e.jaegerUrl}${result.trace ? `/trace/${result.trace.traceId}` : ''}`] : []),
+      // Jaeger's query API only: the receiver serves no UI (its assets are not in the Go module); the printed waterfall is the viewer.
+      ...(e.traceQueryUrl
+        ? [
+            `  trace API      ${e.traceQueryUrl}/api/v3/traces/${result.trace?.traceId ?? '<trace id>'}   (JSON, no UI: ${result.trace ? `the waterfall above is this trace` : 'every trace id is in the summary'})`,
+          ]
+        : []),
       `  GitLab API     curl -H 'PRIVATE-TOKEN: ${e.gitlabToken ?? '?'}' ${e.gitlabUrl ?? '?'}/api/v4/projects/demo%2Fsample-app/repository/commits/<sha>/statuses`,
       `  KUBECONFIG     export KUBECONFIG=${e.kubeconfig ?? '?'}`,
       '  kubectl        "$(bash tools/local-cluster/build.sh | tail -1)/kubectl" get deliveries,pods -A',

@@ -48,7 +48,8 @@ export interface DemoResult {
   /** Where to look around while the stack runs (`keep`/`keepStackForAssertions`). */
   readonly endpoints: {
     readonly gatewayUrl?: string;
-    readonly jaegerUrl?: string;
+    /** The trace receiver's (Jaeger's) query API base URL: `/api/v3/traces/<id>` answers a trace as OTLP JSON. There is no UI. */
+    readonly traceQueryUrl?: string;
     readonly kubeconfig?: string;
     readonly gitlabUrl?: string;
     /** The stand-in's API token (a throwaway value of this run). */

@@ -97,7 +97,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     );
     startupMs = Date.now() - started;
     view.log(
-      `  services up as ${stack.services.identity === 'service-accounts' ? 'their own ServiceAccounts' : 'admin (TokenRequest unavailable)'} ` +
+      `  services up as ${stack.services.identity === 'service-accounts' ? 'their own ServiceAccounts' : `admin (${stack.services.identityFallback ?? 'TokenRequest unavailable'})`} ` +
         `(${(startupMs / 1000).toFixed(1)} s); gateway ${stack.services.gatewayUrl}`,
     );
     const s = stack;

@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePorts } from '@sluice/local-cluster';
 import { collectorConfigYaml, dashboardQueries, otelCollectorConfig, promqlRefs, type OtelCollectorConfig } from '@sluice/manifests';
 import { ATTR, METRICS, instruments, startTelemetry, type MetricKey } from '@sluice/telemetry';
 import { startTraceReceiver, type TraceReceiver } from '@sluice/trace-receiver';
@@ -42,18 +42,6 @@ async function validate(config: Readonly<Record<string, unknown>>, name: string)
   await writeFile(file, collectorConfigYaml(config));
   const r = spawnSync(jaeger, ['validate', '--config', file], { encoding: 'utf8', env: { PATH: process.env['PATH'] } });
   return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
-}
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
 }
 
 beforeAll(async () => {

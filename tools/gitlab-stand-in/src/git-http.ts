@@ -75,14 +75,23 @@ export async function startGitServer(credentials: GitCredentials): Promise<GitSe
 
 /** Runs `git http-backend` for one request (CGI), streaming both bodies. */
 function cgi(root: string, user: string, req: IncomingMessage, res: ServerResponse): void {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  let url: URL;
+  let pathInfo: string;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+    pathInfo = decodeURIComponent(url.pathname);
+  } catch {
+    // A stray `%` would otherwise throw out of the request handler and take the hosting process (the demo) down.
+    res.writeHead(400).end('bad request path\n');
+    return;
+  }
   const child = spawn('git', ['http-backend'], {
     env: {
       PATH: process.env['PATH'],
       GIT_PROJECT_ROOT: root,
       GIT_HTTP_EXPORT_ALL: '1',
       REQUEST_METHOD: req.method ?? 'GET',
-      PATH_INFO: decodeURIComponent(url.pathname),
+      PATH_INFO: pathInfo,
       QUERY_STRING: url.search.replace(/^\?/, ''),
       CONTENT_TYPE: req.headers['content-type'] ?? '',
       // Set: http-backend then allows receive-pack (push) as well as upload-pack.

@@ -6,7 +6,7 @@ import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
 import { memoryTelemetry, type FinishedSpan } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BUILDER_IMAGE_ANNOTATION } from '../jobs/build-job.js';
-import { startArtifactRegistry, type ArtifactRegistry } from '../testing/artifact-registry.js';
+import { startArtifactRegistry, type ArtifactRegistry } from '../testing/artifact-registry.testkit.js';
 import { startGitServer, type GitServer } from '../testing/git-server.testkit.js';
 import {
   SAMPLE_COMMITS,

@@ -8,7 +8,7 @@ import type { KubeClient, KubeObject } from '@sluice/kube';
 import { KubeClient as Client, isKubeError, loadKubeConfig, resourcePath } from '@sluice/kube';
 import { inject } from 'vitest';
 import { GIT_PASSWORD, GIT_USER } from './git-server.testkit.js';
-import { REGISTRY_PASSWORD, REGISTRY_USER } from './artifact-registry.js';
+import { REGISTRY_PASSWORD, REGISTRY_USER } from './artifact-registry.testkit.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

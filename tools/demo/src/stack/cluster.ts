@@ -73,13 +73,3 @@ export async function installSluice(kubectl: Kubectl): Promise<void> {
     [NAMESPACES.test, NAMESPACES.production].map((ns) => kubectl.must(['wait', '--for=create', '--timeout=60s', '-n', ns, 'serviceaccount/default'])),
   );
 }
-
-/**
- * A bound ServiceAccount token for `service` from the TokenRequest API (what
- * `kubectl create token` does), so a service run outside the cluster
- * authenticates as its own ServiceAccount and holds exactly the permissions
- * deploy/ grants it.
- */
-export async function serviceAccountToken(kubectl: Kubectl, service: ServiceName, duration = '12h'): Promise<string> {
-  return (await kubectl.must(['create', 'token', service, '-n', NAMESPACES.system, `--duration=${duration}`])).trim();
-}

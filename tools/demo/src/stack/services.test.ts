@@ -1,15 +1,35 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import type { ServiceAccountKubeconfigOptions } from '@sluice/local-cluster';
 import { describe, expect, it } from 'vitest';
-import { serviceKubeconfig, telemetryEnv } from './services.js';
+import { serviceKubeconfigs, telemetryEnv } from './services.js';
 
-describe('a service’s kubeconfig', () => {
-  it('reaches the admin kubeconfig’s cluster but authenticates with the ServiceAccount token only', () => {
-    const admin = { clusters: [{ name: 'sluice-local', cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': 'Q0E=' } }] };
-    const kc = new KubeConfig();
-    kc.loadFromString(serviceKubeconfig(admin, 'deployer', 'the-token'));
-    expect(kc.getCurrentCluster()).toMatchObject({ server: 'https://127.0.0.1:6443', caData: 'Q0E=' });
-    expect(kc.getCurrentUser()).toEqual(expect.objectContaining({ name: 'system:serviceaccount:sluice-system:deployer', token: 'the-token' }));
-    expect(kc.getCurrentUser()?.certData).toBeUndefined();
+describe('the services’ kubeconfigs', () => {
+  it('give each service a token of its own ServiceAccount in sluice-system', async () => {
+    const asked: ServiceAccountKubeconfigOptions[] = [];
+    const result = await serviceKubeconfigs('/run/admin.kubeconfig', '/run/services', async (o) => (asked.push(o), o.path));
+
+    expect(result).toEqual({
+      identity: 'service-accounts',
+      kubeconfigs: {
+        'webhook-gateway': '/run/services/webhook-gateway.kubeconfig',
+        'test-runner': '/run/services/test-runner.kubeconfig',
+        deployer: '/run/services/deployer.kubeconfig',
+        notifier: '/run/services/notifier.kubeconfig',
+      },
+    });
+    expect(asked.map((o) => [o.adminKubeconfigPath, o.namespace, o.serviceAccount])).toEqual(
+      ['webhook-gateway', 'test-runner', 'deployer', 'notifier'].map((sa) => ['/run/admin.kubeconfig', 'sluice-system', sa]),
+    );
+  });
+
+  it('fall back to the admin kubeconfig for every service, saying why, when TokenRequest fails', async () => {
+    const result = await serviceKubeconfigs('/run/admin.kubeconfig', '/run/services', async (o) => {
+      if (o.serviceAccount === 'deployer') throw new Error('HTTP-Code: 404\nMessage: the server could not find the requested resource');
+      return o.path;
+    });
+
+    expect(result.identity).toBe('admin');
+    expect(result.fallback).toBe('TokenRequest failed: HTTP-Code: 404');
+    expect(new Set(Object.values(result.kubeconfigs))).toEqual(new Set(['/run/admin.kubeconfig']));
   });
 });
 

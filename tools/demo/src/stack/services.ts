@@ -1,10 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { NAMESPACES, REPO_ROOT, SERVICES, serviceAccountToken, type ServiceName } from './cluster.js';
-import type { Kubectl } from './kubectl.js';
-import { freePort, logTail, spawnOwned, type ChildProcessHandle } from './process.js';
+import { freePorts, serviceAccountKubeconfig, type ServiceAccountKubeconfigOptions } from '@sluice/local-cluster';
+import { NAMESPACES, REPO_ROOT, SERVICES, type ServiceName } from './cluster.js';
+import { logTail, spawnOwned, type ChildProcessHandle } from './process.js';
 import type { Teardown } from './teardown.js';
 
 // Resolved here, not by name, so it does not matter which directory a service runs in.
@@ -12,7 +12,8 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** What the services are wired to. */
 export interface ServicesOptions {
-  readonly kubectl: Kubectl;
+  /** The cluster's admin kubeconfig: it requests the services' tokens (and is their fallback identity). */
+  readonly adminKubeconfig: string;
   /** Working directory for kubeconfigs, secret files and logs. */
   readonly dir: string;
   /** `X-Gitlab-Token` the gateway accepts. */
@@ -48,6 +49,8 @@ export interface Services {
   readonly dir: string;
   /** Whether the services authenticate as their own ServiceAccounts (TokenRequest) or, as a fallback, as admin. */
   readonly identity: 'service-accounts' | 'admin';
+  /** Why they run as admin, when they do. */
+  readonly identityFallback?: string;
   /** Logs of every service, for a failure report. */
   logTails(lines?: number): Promise<string>;
 }
@@ -55,7 +58,8 @@ export interface Services {
 /**
  * Starts webhook-gateway, test-runner, deployer and notifier as local Node
  * processes (`node --import tsx src/main.ts` in `apps/<app>`), each with a
- * kubeconfig holding a bound token of its own ServiceAccount from deploy/,
+ * kubeconfig holding a bound token of its own ServiceAccount from deploy/
+ * (the admin one if TokenRequest fails: see {@link serviceKubeconfigs}),
  * and resolves once every one answers `/readyz` (its caches have synced).
  */
 export async function startServices(options: ServicesOptions, teardown: Teardown): Promise<Services> {
@@ -70,19 +74,9 @@ export async function startServices(options: ServicesOptions, teardown: Teardown
     writeFile(files.signingToken, options.signingToken, { mode: 0o600 }),
     writeFile(files.gitlabToken, options.gitlabToken, { mode: 0o600 }),
   ]);
-  const admin = JSON.parse(await readFile(options.kubectl.kubeconfig, 'utf8')) as AdminKubeconfig;
-  const identity = await tokenRequestWorks(options.kubectl);
-  const kubeconfigs = Object.fromEntries(
-    await Promise.all(
-      SERVICES.map(async (name) => {
-        if (identity === 'admin') return [name, options.kubectl.kubeconfig] as const;
-        const path = join(dir, `${name}.kubeconfig`);
-        await writeFile(path, serviceKubeconfig(admin, name, await serviceAccountToken(options.kubectl, name)), { mode: 0o600 });
-        return [name, path] as const;
-      }),
-    ),
-  ) as Record<ServiceName, string>;
-  const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
+  const { identity, fallback, kubeconfigs } = await serviceKubeconfigs(options.adminKubeconfig, dir);
+  const free = await freePorts(SERVICES.length);
+  const ports = Object.fromEntries(SERVICES.map((name, i) => [name, free[i] as number])) as Record<ServiceName, number>;
   const gatewayUrl = `http://127.0.0.1:${ports['webhook-gateway']}`;
 
   const specific: Record<ServiceName, Record<string, string>> = {
@@ -142,7 +136,7 @@ export async function startServices(options: ServicesOptions, teardown: Teardown
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${await logTails()}`);
   }
-  return { byName, gatewayUrl, dir, identity, logTails };
+  return { byName, gatewayUrl, dir, identity, ...(fallback !== undefined && { identityFallback: fallback }), logTails };
 }
 
 /**
@@ -189,31 +183,33 @@ async function waitReady(service: RunningService, timeoutMs = 90_000): Promise<v
   }
 }
 
-interface AdminKubeconfig {
-  readonly clusters: readonly { readonly name: string; readonly cluster: { readonly server: string; readonly 'certificate-authority-data': string } }[];
+/** How the services authenticate: the kubeconfig of each, and whose identity they hold. */
+export interface ServiceKubeconfigs {
+  readonly identity: 'service-accounts' | 'admin';
+  /** Why not as their ServiceAccounts (TokenRequest failed), when `identity` is `admin`. */
+  readonly fallback?: string;
+  readonly kubeconfigs: Readonly<Record<ServiceName, string>>;
 }
 
-/** A kubeconfig for `service`: the cluster from the admin kubeconfig, the user a ServiceAccount token. */
-export function serviceKubeconfig(admin: AdminKubeconfig, service: string, token: string): string {
-  const cluster = admin.clusters[0];
-  if (!cluster) throw new Error('the admin kubeconfig names no cluster');
-  const user = `system:serviceaccount:${NAMESPACES.system}:${service}`;
-  return `${JSON.stringify(
-    {
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: cluster.name, cluster: cluster.cluster }],
-      users: [{ name: user, user: { token } }],
-      contexts: [{ name: service, context: { cluster: cluster.name, user, namespace: NAMESPACES.system } }],
-      'current-context': service,
-    },
-    null,
-    2,
-  )}\n`;
-}
-
-/** TokenRequest is served by every apiserver with a service-account signing key (ours has one); admin is the fallback. */
-async function tokenRequestWorks(kubectl: Kubectl): Promise<'service-accounts' | 'admin'> {
-  const probe = await kubectl.run(['create', 'token', 'webhook-gateway', '-n', NAMESPACES.system, '--duration=10m']);
-  return probe.status === 0 ? 'service-accounts' : 'admin';
+/**
+ * Writes into `dir` a kubeconfig per service holding a bound token of its own
+ * ServiceAccount from deploy/ (TokenRequest, what `kubectl create token`
+ * does), so each runs with exactly the permissions the install grants. Should
+ * TokenRequest fail, every service gets the admin kubeconfig instead and the
+ * reason is returned, so the demo can say so rather than stop.
+ */
+export async function serviceKubeconfigs(
+  adminKubeconfigPath: string,
+  dir: string,
+  write: (options: ServiceAccountKubeconfigOptions) => Promise<string> = serviceAccountKubeconfig,
+): Promise<ServiceKubeconfigs> {
+  try {
+    const paths = await Promise.all(
+      SERVICES.map((name) => write({ adminKubeconfigPath, namespace: NAMESPACES.system, serviceAccount: name, path: join(dir, `${name}.kubeconfig`) })),
+    );
+    return { identity: 'service-accounts', kubeconfigs: Object.fromEntries(SERVICES.map((name, i) => [name, paths[i]])) as Record<ServiceName, string> };
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n', 1)[0] || 'unknown error';
+    return { identity: 'admin', fallback: `TokenRequest failed: ${reason}`, kubeconfigs: Object.fromEntries(SERVICES.map((name) => [name, adminKubeconfigPath])) as Record<ServiceName, string> };
+  }
 }

@@ -1,10 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startGitServer, startGitlabStandIn, type GitServer, type GitlabStandIn } from '@sluice/gitlab-stand-in';
+import {
+  startArtifactRegistry,
+  startGitServer,
+  startGitlabStandIn,
+  type ArtifactRegistry,
+  type GitServer,
+  type GitlabStandIn,
+} from '@sluice/gitlab-stand-in';
 import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
 import { SAMPLE_PROJECT, sampleApplication, type SampleTiming } from '../sample-app/application.js';
 import type { WebhookSecrets } from '../webhook/sign.js';
-import { startArtifactRegistry, REGISTRY_CREDENTIALS, type ArtifactRegistry } from './artifact-registry.js';
 import { installSluice, NAMESPACES, OVERLAY, startDemoCluster, type InstalledCluster } from './cluster.js';
 import { startServices, type Services } from './services.js';
 import type { Teardown } from './teardown.js';
@@ -12,6 +18,8 @@ import { startReceiver, type TraceReceiver } from './trace.js';
 
 /** Credentials the Git server accepts (a local stand-in for a GitLab deploy token); the test Job clones with them. */
 const GIT_CREDENTIALS = { username: 'sluice-demo', password: 'demo-deploy-token' } as const;
+/** Credentials the artifact registry takes uploads with; the build Job mounts them from the registry Secret. */
+const REGISTRY_CREDENTIALS = { username: 'sluice-builder', password: 'demo-registry-password' } as const;
 
 /** Everything the demo runs, up and wired. */
 export interface Stack {
@@ -60,7 +68,7 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
       return c;
     })(),
     startGitServer(GIT_CREDENTIALS).then((s) => (teardown.add('git server', () => s.close()), s)),
-    startArtifactRegistry().then((r) => (teardown.add('artifact registry', () => r.close()), r)),
+    startArtifactRegistry(REGISTRY_CREDENTIALS).then((r) => (teardown.add('artifact registry', () => r.close()), r)),
     startGitlabStandIn({ token: gitlabToken, projects: [{ id: SAMPLE_PROJECT.id, path: SAMPLE_PROJECT.path, defaultBranch: 'main' }] }).then(
       (g) => (teardown.add('GitLab stand-in', () => g.close()), g),
     ),
@@ -93,7 +101,7 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
 
   const services = await startServices(
     {
-      kubectl: cluster.kubectl,
+      adminKubeconfig: cluster.cluster.kubeconfigPath,
       dir: join(dir, 'services'),
       webhookToken: options.webhook.secretToken,
       signingToken: options.webhook.signingToken,
