@@ -51,9 +51,6 @@ export const PROMOTE_ACTION = 'promote';
  */
 export const STAGE_LABEL = 'sluice.dev/stage';
 
-/** Where the gateway stores the W3C trace context of a Delivery (libs/telemetry `trace-context.ts`). */
-export const TRACEPARENT_ANNOTATION = 'sluice.dev/traceparent';
-
 /** Containers of the test Job (libs/manifests `TEST_JOB_CONTAINERS`) and of the build Job (`build`). */
 export const LOG_CONTAINERS = ['clone', 'install', 'test', 'build'] as const;
 /** One of {@link LOG_CONTAINERS}. */

@@ -13,6 +13,7 @@ export { TelemetryError, type TelemetryErrorCode } from './errors.js';
 export {
   deliveryContext,
   injectTraceContext,
+  traceIdOf,
   extractTraceContext,
   TRACEPARENT_ANNOTATION,
   TRACESTATE_ANNOTATION,

@@ -1,7 +1,7 @@
 import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { extractTraceContext, injectTraceContext, TRACEPARENT_ANNOTATION, TRACESTATE_ANNOTATION } from './trace-context.js';
+import { extractTraceContext, injectTraceContext, traceIdOf, TRACEPARENT_ANNOTATION, TRACESTATE_ANNOTATION, type TraceCarrier } from './trace-context.js';
 
 const tracer = new BasicTracerProvider().getTracer('trace-context-test');
 
@@ -51,5 +51,39 @@ describe('Delivery trace context annotations', () => {
 
   it.each([undefined, {}, { [TRACEPARENT_ANNOTATION]: 'garbage' }])('starts fresh from %o', (annotations) => {
     expect(trace.getSpanContext(extractTraceContext(annotations))).toBeUndefined();
+  });
+});
+
+describe('traceIdOf', () => {
+  const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const OTHER = '0af7651916cd43dd8448eb211c80319c';
+  const parent = (traceId: string) => `00-${traceId}-00f067aa0ba902b7-01`;
+  const delivery = (o: { annotation?: string; status?: string }): TraceCarrier => ({
+    metadata: { ...(o.annotation !== undefined && { annotations: { [TRACEPARENT_ANNOTATION]: o.annotation } }) },
+    ...(o.status !== undefined && { status: { traceContext: { traceparent: o.status } } }),
+  });
+
+  it('reads the trace id the controllers recorded in status, else the one on the annotation', () => {
+    expect(traceIdOf(delivery({ status: parent(OTHER), annotation: parent(ID) }))).toBe(OTHER);
+    expect(traceIdOf(delivery({ annotation: parent(ID) }))).toBe(ID);
+    expect(traceIdOf(delivery({ status: 'garbage', annotation: parent(ID) }))).toBe(ID);
+    expect(traceIdOf(delivery({}))).toBeUndefined();
+  });
+
+  it.each([
+    ['garbage', 'garbage'],
+    ['an all-zero trace id', parent('0'.repeat(32))],
+    ['an all-zero parent id', `00-${ID}-0000000000000000-01`],
+    ['upper-case hex', parent(ID.toUpperCase())],
+    ['the invalid version ff', `ff-${ID}-00f067aa0ba902b7-01`],
+    ['version 00 with a fifth field', `${parent(ID)}-extra`],
+    ['a short trace id', parent(ID.slice(1))],
+    ['surrounding text', ` ${parent(ID)}`],
+  ])('shows no trace for %s', (_, traceparent) => {
+    expect(traceIdOf(delivery({ annotation: traceparent, status: traceparent }))).toBeUndefined();
+  });
+
+  it('accepts the extra fields a later version may append', () => {
+    expect(traceIdOf(delivery({ annotation: `01-${ID}-00f067aa0ba902b7-01-future` }))).toBe(ID);
   });
 });

@@ -59,3 +59,27 @@ export function deliveryContext(delivery: TraceCarrier): Context {
   if (!recorded) return ROOT_CONTEXT;
   return extractTraceContext({ [TRACEPARENT_ANNOTATION]: recorded.traceparent, [TRACESTATE_ANNOTATION]: recorded.tracestate });
 }
+
+// W3C Trace Context, `traceparent`: version-traceid-parentid-flags, lower-case hex.
+// Version 00 has exactly these four fields; later versions may append more, `ff` is invalid.
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}(-.*)?$/;
+const ALL_ZERO = /^0+$/;
+
+/** The trace id of a W3C `traceparent`, or `undefined` when it is not a valid one (the all-zero ids are invalid). */
+function traceIdOfTraceparent(traceparent: string | undefined): string | undefined {
+  const [, version, traceId, parentId, more] = TRACEPARENT.exec(traceparent ?? '') ?? [];
+  if (version === undefined || traceId === undefined || parentId === undefined) return undefined;
+  if (version === 'ff' || (version === '00' && more !== undefined)) return undefined;
+  return ALL_ZERO.test(traceId) || ALL_ZERO.test(parentId) ? undefined : traceId;
+}
+
+/**
+ * The id of a Delivery's trace (one per commit), for people to look it up:
+ * from a valid `status.traceContext.traceparent`, else from the gateway's
+ * {@link TRACEPARENT_ANNOTATION}; `undefined` when neither holds a valid W3C
+ * `traceparent`. The one parser of it that every reader (the run pages, the
+ * CLI, the demo) shares.
+ */
+export function traceIdOf(delivery: TraceCarrier): string | undefined {
+  return traceIdOfTraceparent(delivery.status?.traceContext?.traceparent) ?? traceIdOfTraceparent(delivery.metadata.annotations?.[TRACEPARENT_ANNOTATION]);
+}

@@ -3,7 +3,7 @@
  * GitLab's signed Push Hook to the gateway, and follow the Delivery to its end.
  */
 import type { FaultSpec } from '@sluice/gitlab-stand-in';
-import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
+import { traceIdOf } from '@sluice/telemetry';
 import type { DeliveryOutcome } from './result.js';
 import { SAMPLE_PROJECT } from './sample-app/application.js';
 import { DEMO_AUTHOR } from './sample-app/git.js';
@@ -11,7 +11,6 @@ import type { SampleRepo } from './sample-app/repo.js';
 import type { SampleVersion } from './sample-app/versions.js';
 import { readLive } from './stack/live-app.js';
 import type { Stack } from './stack/stack.js';
-import { traceIdOf } from './stack/trace.js';
 import { elapsedLabel, type LiveView } from './view/live.js';
 import { rowOf } from './view/model.js';
 import type { ClusterWatch, WatchedDelivery } from './watch/cluster-watch.js';
@@ -79,7 +78,7 @@ export async function deliver(ctx: PushContext, version: SampleVersion): Promise
 
 function outcomeOf(base: DeliveryOutcome, d: WatchedDelivery, url: string | undefined, liveAfter: DeliveryOutcome['liveAfter']): DeliveryOutcome {
   const row = rowOf(d, base.version);
-  const traceId = traceIdOf(d.metadata.annotations?.[TRACEPARENT_ANNOTATION] ?? d.status?.traceContext?.traceparent);
+  const traceId = traceIdOf(d);
   return {
     ...base,
     name: row.name,

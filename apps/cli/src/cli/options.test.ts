@@ -50,6 +50,16 @@ describe('command options', () => {
     expect(actionOptions({ timeout: '500ms' }).waitMs).toBe(500);
     expect(actionOptions({ 'no-wait': true }).waitMs).toBeUndefined();
     expect(usageMessage(() => actionOptions({ env: 'qa' }))).toBe('--env must be one of staging, production, got "qa"');
-    expect(usageMessage(() => actionOptions({ timeout: 'soon' }))).toBe('--timeout must be a duration such as 30s, 5m or 1h, got "soon"');
+    expect(usageMessage(() => actionOptions({ timeout: 'soon' }))).toBe('--timeout must be a duration such as 30s, 5m or 1h, got "soon"');  });
+
+  it('--timeout refuses what a timer cannot wait for (above 2^31−1 ms it would fire at once), naming the maximum', () => {
+    expect(actionOptions({ timeout: '2147483' }).waitMs).toBe(2_147_483_000);
+    expect(actionOptions({ timeout: '35791m' }).waitMs).toBe(35_791 * 60_000);
+    expect(actionOptions({ timeout: '596h' }).waitMs).toBe(596 * 3_600_000);
+    const tooLong = '--timeout must be at most 2147483647ms (596h, about 24 days), got';
+    expect(usageMessage(() => actionOptions({ timeout: '2147484s' }))).toBe(`${tooLong} "2147484s"`);
+    expect(usageMessage(() => actionOptions({ timeout: '35792m' }))).toBe(`${tooLong} "35792m"`);
+    expect(usageMessage(() => actionOptions({ timeout: '597h' }))).toBe(`${tooLong} "597h"`);
+    expect(usageMessage(() => actionOptions({ timeout: '9999999h' }))).toBe(`${tooLong} "9999999h"`);
   });
 });

@@ -27,6 +27,16 @@ describe('run', () => {
     expect(r).toEqual({ code: 2, out: '', err: 'sluice: --container must be one of clone, install, test, build, got "deploy"\n' });
   });
 
+  it('prints an error quoting text with control characters escaped', async () => {
+    const r = await runWith(['logs', 'd1', '--container', 'x\x1b[2J'], { KUBECONFIG: '/nonexistent' });
+    expect(r.err).toBe('sluice: --container must be one of clone, install, test, build, got "x^[[2J"\n');
+  });
+
+  it('refuses a --timeout longer than a timer can wait with exit 2 instead of giving up after 1 ms', async () => {
+    const r = await runWith(['rollback', 'shop', '--timeout', '600h'], { KUBECONFIG: '/nonexistent' });
+    expect(r).toEqual({ code: 2, out: '', err: 'sluice: --timeout must be at most 2147483647ms (596h, about 24 days), got "600h"\n' });
+  });
+
   it('turns unloadable credentials into exit 1 and one line, without a stack trace', async () => {
     const r = await runWith(['deliveries', '--kubeconfig', '/nonexistent/config']);
     expect(r.code).toBe(1);

@@ -6,6 +6,7 @@ import { promote } from '../commands/promote.js';
 import { rollback } from '../commands/rollback.js';
 import { show } from '../commands/show.js';
 import type { Command } from '../commands/context.js';
+import { printable } from '../format/printable.js';
 import { parseCommandLine } from './args.js';
 import { EXIT, describeError, type ExitCode } from './errors.js';
 import { commandHelp, generalHelp } from './help.js';
@@ -40,7 +41,8 @@ export async function run(argv: readonly string[], io: Io, version: string): Pro
     });
   } catch (err) {
     const { line, code, stack } = describeError(err);
-    io.err(`sluice: ${line}\n`);
+    // Messages may quote the cluster's objects (written by whoever pushed) or the API's answers.
+    io.err(`sluice: ${printable(line)}\n`);
     if (stack !== undefined && io.env['SLUICE_DEBUG']) io.err(`${stack}\n`);
     return code;
   }

@@ -21,11 +21,16 @@ export function parseCount(value: string, option: string): number {
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** A duration such as `30s`, `5m`, `1h`, `500ms`, or plain seconds; in milliseconds. */
+/** The longest timer Node.js keeps: a longer `setTimeout` fires after 1 ms instead. */
+export const MAX_DURATION_MS = 2_147_483_647;
+
+/** A duration such as `30s`, `5m`, `1h`, `500ms`, or plain seconds; in milliseconds, at most {@link MAX_DURATION_MS}. */
 export function parseDuration(value: string, option: string): number {
   const m = /^(\d{1,7})(ms|s|m|h)?$/.exec(value);
   if (!m) throw usage(`--${option} must be a duration such as 30s, 5m or 1h, got "${value}"`);
-  return Number(m[1]) * (UNITS[m[2] ?? 's'] ?? 1000);
+  const ms = Number(m[1]) * (UNITS[m[2] ?? 's'] ?? 1000);
+  if (ms > MAX_DURATION_MS) throw usage(`--${option} must be at most ${MAX_DURATION_MS}ms (596h, about 24 days), got "${value}"`);
+  return ms;
 }
 
 /** An environment name (`production`, `staging`). */

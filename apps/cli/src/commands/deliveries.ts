@@ -4,6 +4,7 @@ import { listDeliveries } from '../cluster/read.js';
 import { selectDeliveries } from '../decide/select.js';
 import { DELIVERY_HEADER, deliveryRow } from '../format/deliveries.js';
 import { forOutput, toJson } from '../format/objects.js';
+import { printable } from '../format/printable.js';
 import { renderTable } from '../format/table.js';
 import { stylesOf, type Command } from './context.js';
 import { watchDeliveries } from './deliveries-watch.js';
@@ -15,7 +16,7 @@ export const deliveries: Command = async (ctx) => {
   const namespace = ctx.globals.namespace;
   // One plain list first, also before a watch: a missing CRD or missing access fails here, in one line.
   const { deliveries: all, invalid } = await listDeliveries(client, namespace);
-  for (const bad of invalid) ctx.io.err(`warning: skipping Delivery ${bad.name}: ${bad.problem}\n`);
+  for (const bad of invalid) ctx.io.err(`warning: skipping Delivery ${bad.name}: ${printable(bad.problem)}\n`);
   if (options.watch) return watchDeliveries(ctx, client, options);
 
   const { shown, total } = selectDeliveries(all, options.filter, options.limit);

@@ -1,12 +1,14 @@
 import { LABEL_KEYS, findStage, isFinalStageState, toLabelValue, type Delivery, type Stage } from '@sluice/delivery';
-import { isKubeError, readPodLog, resourcePath, streamPodLog } from '@sluice/kube';
+import { isKubeError, readPodLog, resourcePath, streamPodLog, type PodLogOptions } from '@sluice/kube';
 import { EXIT, failure, type ExitCode } from '../cli/errors.js';
 import { logsOptions, type LogsOptions } from '../cli/options.js';
 import type { Cluster } from '../cluster/connect.js';
+import { followUntilInterrupted } from '../cluster/follow.js';
 import { getDelivery } from '../cluster/read.js';
 import { waitFor, type WatchTarget } from '../cluster/watch.js';
 import { STAGE_LABEL } from '../contract.js';
 import { newestPod, podFinished, podSteps, stepOf, type Pod } from '../decide/pods.js';
+import { printable } from '../format/printable.js';
 import { target, type CommandContext, type Command } from './context.js';
 
 type JobStage = 'test' | 'build';
@@ -79,7 +81,7 @@ async function printPod(ctx: CommandContext, cluster: Cluster, first: Pod, optio
     printed++;
     const log = { namespace, pod: podName, container: step, ...(options.tail !== undefined && { tailLines: options.tail }) };
     try {
-      if (!options.follow) ctx.io.out(await readPodLog(cluster.kubeConfig, log));
+      if (!options.follow) ctx.io.out(printable(await readPodLog(cluster.kubeConfig, log)));
       else if ((await follow(ctx, cluster, log)) === 'interrupted') return 'interrupted';
     } catch (err) {
       if (isKubeError(err, 'NotFound')) return 'gone';
@@ -91,16 +93,8 @@ async function printPod(ctx: CommandContext, cluster: Cluster, first: Pod, optio
 }
 
 /** Streams one step's log until it ends or Ctrl-C. */
-async function follow(ctx: CommandContext, cluster: Cluster, log: Parameters<typeof streamPodLog>[1]): Promise<Outcome> {
-  const stream = await streamPodLog(cluster.kubeConfig, log, (text) => ctx.io.out(text));
-  const stop = () => stream.stop();
-  ctx.io.interrupt.addEventListener('abort', stop, { once: true });
-  try {
-    await stream.done;
-  } finally {
-    ctx.io.interrupt.removeEventListener('abort', stop);
-  }
-  return ctx.io.interrupt.aborted ? 'interrupted' : 'done';
+function follow(ctx: CommandContext, cluster: Cluster, log: PodLogOptions): Promise<Outcome> {
+  return followUntilInterrupted(() => streamPodLog(cluster.kubeConfig, log, (text) => ctx.io.out(printable(text))), ctx.io.interrupt);
 }
 
 /** The log tail the test runner recorded on the stage, when the pod itself is gone. */
@@ -109,7 +103,8 @@ function recordedTail(ctx: CommandContext, delivery: Delivery, stage: JobStage, 
   const recorded = stageOf(delivery, stage);
   if (recorded?.logTail) {
     ctx.io.err(`the ${stage} pod of ${name} is gone; showing the log tail recorded in the Delivery\n`);
-    ctx.io.out(recorded.logTail.endsWith('\n') ? recorded.logTail : `${recorded.logTail}\n`);
+    const tail = printable(recorded.logTail);
+    ctx.io.out(tail.endsWith('\n') ? tail : `${tail}\n`);
     return EXIT.ok;
   }
   const state = recorded?.state ?? 'not planned';

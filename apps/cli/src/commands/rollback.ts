@@ -8,6 +8,7 @@ import { waitFor } from '../cluster/watch.js';
 import { DEPLOYER } from '../contract.js';
 import { parseRollbackRecord } from '../decide/outcome.js';
 import { planRollback, type RollbackPlan } from '../decide/rollback.js';
+import { printable } from '../format/printable.js';
 import { target, type Command, type CommandContext } from './context.js';
 import { waitEnded } from './wait-messages.js';
 
@@ -82,7 +83,7 @@ async function report(
       ctx.io.out(`rolled back: ${environment} traffic of ${name} is back on ${shortSha(outcome.sha)} (switched to ${outcome.color})\n`);
       return EXIT.ok;
     case 'other':
-      ctx.io.out(`the deployer took the rollback: ${outcome.text}\n`);
+      ctx.io.out(`the deployer took the rollback: ${printable(outcome.text)}\n`);
       return EXIT.ok;
     case 'redeploy': {
       ctx.io.out(`rolling back: the previous color is gone, so the deployer redeploys ${shortSha(outcome.sha)} in ${environment}\n`);

@@ -1,6 +1,7 @@
 import { shortSha, type Delivery } from '@sluice/delivery';
 import type { Styles } from './color.js';
 import { waitingForPromotion } from '../decide/promote.js';
+import { printableDeep } from './printable.js';
 import { compactStages, phaseStyle } from './stages.js';
 import type { Cell } from './table.js';
 import { age } from './time.js';
@@ -22,8 +23,9 @@ export function reasonText(d: Delivery): string {
   return waitingForPromotion(d.status?.stages ?? []) ? 'AwaitingPromotion' : '';
 }
 
-/** One row of the table. */
-export function deliveryRow(d: Delivery, now: Date, s: Styles): Cell[] {
+/** One row of the table; the Delivery's strings made {@link printableDeep | printable} first (the ref comes from the push). */
+export function deliveryRow(delivery: Delivery, now: Date, s: Styles): Cell[] {
+  const d = printableDeep(delivery);
   const phase = d.status?.phase ?? 'Pending';
   return [
     { text: d.metadata.name },

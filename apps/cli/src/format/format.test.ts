@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { delivery, stage } from '../testing/model.testkit.js';
 import { styles } from './color.js';
 import { DELIVERY_HEADER, deliveryRow, refText, rowSignature } from './deliveries.js';
-import { forOutput, toYaml } from './objects.js';
+import { forOutput, toJson, toJsonLine, toYaml } from './objects.js';
 import { compactStages } from './stages.js';
 import { renderTable } from './table.js';
 import { age, elapsed, formatDuration, timestamp } from './time.js';
@@ -73,6 +74,12 @@ describe('delivery rows', () => {
     expect(refText(mr)).toBe('feature/login !12');
   });
 
+  it('shows a ref with control characters escaped, so a branch name cannot drive the terminal', () => {
+    // Git refuses C0 controls in ref names, but not U+009B (CSI), which some terminals obey like ESC [.
+    const row = deliveryRow(delivery({ ref: 'x\x9b2J\x1b]0;t\x07' }), NOW, plain);
+    expect(row[2]?.text).toBe('xM-^[2J^[]0;t^G');
+  });
+
   it('changes signature when what a watcher sees changes, not when only time passes', () => {
     const a = delivery({ status: { phase: 'Testing', stages: [stage('test', 'running')] } });
     const b = delivery({ status: { phase: 'Building', stages: [stage('test', 'succeeded'), stage('build', 'running')] } });
@@ -86,5 +93,17 @@ describe('object output', () => {
     const obj = { apiVersion: 'v1', kind: 'X', metadata: { name: 'a', managedFields: [{ manager: 'm' }] }, spec: { a: 1 } };
     expect(forOutput(obj)).toEqual({ apiVersion: 'v1', kind: 'X', metadata: { name: 'a' }, spec: { a: 1 } });
     expect(toYaml(forOutput(obj))).toBe('apiVersion: v1\nkind: X\nmetadata:\n  name: a\nspec:\n  a: 1\n');
+  });
+
+  it('-o json and -o yaml carry control characters escaped, as the same strings when read back', () => {
+    const title = 'a\x1b[2J\x07\x7f\x85\x9b31m\r\n\tz';
+    const obj = { spec: { commit: { title } } };
+    for (const text of [toJson(obj), toJsonLine(obj), toYaml(obj)]) {
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+      expect(text.replace(/\n/g, '')).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+    }
+    expect(JSON.parse(toJson(obj))).toEqual(obj);
+    expect(JSON.parse(toJsonLine(obj))).toEqual(obj);
+    expect(parseYaml(toYaml(obj))).toEqual(obj);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { delivery, stage } from '../testing/model.testkit.js';
 import { styles } from './color.js';
-import { renderShow, runPageUrl, traceId } from './show.js';
+import { renderShow, runPageUrl } from './show.js';
 
 const NOW = new Date('2030-01-01T10:10:00.000Z');
 const ctx = { now: NOW, styles: styles(false) };
@@ -68,11 +68,73 @@ describe('renderShow', () => {
   });
 });
 
-describe('traceId', () => {
-  it("reads the trace id from the status, else from the gateway's traceparent annotation", () => {
+describe('renderShow: trace', () => {
+  it("shows the trace id from the status, else from the gateway's traceparent annotation, and none for an invalid one", () => {
     const parent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-    expect(traceId(delivery({ status: { traceContext: { traceparent: parent } } }))).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
-    expect(traceId(delivery({ annotations: { 'sluice.dev/traceparent': parent } }))).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
-    expect(traceId(delivery({ annotations: { 'sluice.dev/traceparent': 'garbage' } }))).toBeUndefined();
+    const trace = (d: Parameters<typeof renderShow>[0]) => /^Trace +(.*)$/m.exec(renderShow(d, ctx))?.[1];
+    expect(trace(delivery({ status: { traceContext: { traceparent: parent } } }))).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(trace(delivery({ annotations: { 'sluice.dev/traceparent': parent } }))).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(trace(delivery({ annotations: { 'sluice.dev/traceparent': 'garbage' } }))).toBeUndefined();
+    expect(trace(delivery({ annotations: { 'sluice.dev/traceparent': `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` } }))).toBeUndefined();
+  });
+});
+
+describe('renderShow: text from the push', () => {
+  const ESC = '\x1b';
+  // Clears the screen, sets the window title, and a C1 CSI (U+009B) that recolours.
+  const evil = `${ESC}[2J${ESC}]0;pwned\x07\x9b31m`;
+  const shown = '^[[2J^[]0;pwned^GM-^[31m';
+
+  it('never writes a control character from the Delivery to the terminal, in any field, and shows it escaped instead', () => {
+    const d = delivery({
+      ref: `feature/${evil}`,
+      commit: { title: `title ${evil}`, authorName: `author ${evil}`, url: `https://gitlab.example.com/${evil}` },
+      annotations: { 'sluice.dev/rollback': `production${evil}` },
+      status: {
+        phase: 'Failed',
+        reason: 'TestsFailed',
+        message: `message ${evil}`,
+        supersededBy: `other${evil}`,
+        stages: [
+          stage('test', 'failed', {
+            reason: 'TestsFailed',
+            message: `stage ${evil}`,
+            jobName: `job${evil}`,
+            testSummary: { total: 1, passed: 0, failed: 1, skipped: 0, firstFailures: [`test ${evil}`] },
+            logTail: `log ${evil}\r\nnext line\n`,
+          }),
+        ],
+      },
+    });
+    const withPusher = { ...d, spec: { ...d.spec, pusher: { name: `pusher ${evil}`, username: `u${evil}`, email: `e${evil}@example.com` } } };
+    const mr = delivery({ ref: 'feature/x' });
+    const withMr = { ...mr, spec: { ...mr.spec, mergeRequest: { iid: 4, title: `MR ${evil}`, sourceBranch: `src${evil}`, targetBranch: 'main', url: `https://gitlab.example.com/${evil}` } } };
+
+    for (const [input, mustShow] of [
+      [
+        withPusher,
+        [
+          'Ref         feature/',
+          'Title       title ',
+          'Author      author ',
+          'Pushed by   pusher ',
+          'Commit URL  https://gitlab.example.com/',
+          'Phase       Failed (TestsFailed: message ',
+          'TestsFailed: stage ',
+          '  ✗ test ',
+          'Log tail (test, Job job',
+          '  | log ',
+          'Note        manual rollback Delivery for production',
+          'Note        superseded by other',
+        ],
+      ],
+      [withMr, ['Title       MR ', 'MR          !4 src']],
+    ] as const) {
+      const text = renderShow(input, ctx);
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+      expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+      for (const start of mustShow) expect(text).toContain(`${start}${shown}`);
+    }
+    expect(renderShow(withPusher, ctx)).toContain(`  | log ${shown}^M\n  | next line\n`);
   });
 });

@@ -1,7 +1,9 @@
 import type { Delivery, Stage } from '@sluice/delivery';
-import { DEPLOYER, PROMOTE_ACTION, TRACEPARENT_ANNOTATION, promotionApprovedAnnotation } from '../contract.js';
+import { traceIdOf } from '@sluice/telemetry';
+import { DEPLOYER, PROMOTE_ACTION, promotionApprovedAnnotation } from '../contract.js';
 import type { Styles } from './color.js';
 import { refText } from './deliveries.js';
+import { printableDeep } from './printable.js';
 import { waitingForPromotion } from '../decide/promote.js';
 import { phaseStyle, stageName, stageSymbol, stateStyle } from './stages.js';
 import { renderTable } from './table.js';
@@ -13,13 +15,6 @@ export interface ShowContext {
   readonly styles: Styles;
   /** `SLUICE_PUBLIC_URL`: base of the run pages. */
   readonly publicUrl?: string;
-}
-
-/** The trace id of the delivery's trace, from its status or the gateway's annotation. */
-export function traceId(d: Delivery): string | undefined {
-  const parent = d.status?.traceContext?.traceparent ?? d.metadata.annotations?.[TRACEPARENT_ANNOTATION];
-  const id = parent?.split('-')[1];
-  return id && /^[0-9a-f]{32}$/.test(id) ? id : undefined;
 }
 
 /** `<url>/deliveries/<name>`, the run page the commit statuses link to. */
@@ -89,8 +84,13 @@ function notes(d: Delivery): string[] {
   return out;
 }
 
-/** Everything a person needs about one delivery, as text. */
-export function renderShow(d: Delivery, ctx: ShowContext): string {
+/**
+ * Everything a person needs about one delivery, as text. Every string of
+ * the Delivery goes through `printable` first: most of them come from the
+ * push (commit, pusher, test names, failure messages, the log tail).
+ */
+export function renderShow(delivery: Delivery, ctx: ShowContext): string {
+  const d = printableDeep(delivery);
   const s = ctx.styles;
   const mr = d.spec.mergeRequest;
   const lines = [
@@ -107,7 +107,7 @@ export function renderShow(d: Delivery, ctx: ShowContext): string {
     ...field('MR', mr && [`!${mr.iid} ${mr.sourceBranch} → ${mr.targetBranch}`, mr.url].filter(Boolean).join('  ')),
     ...field('Received', `${timestamp(d.spec.receivedAt)} (${age(d.spec.receivedAt, ctx.now)} ago)`),
     ...field('Phase', phaseLine(d, s)),
-    ...field('Trace', traceId(d)),
+    ...field('Trace', traceIdOf(d)),
     ...field('Run page', runPageUrl(ctx.publicUrl, d.metadata.name)),
     ...notes(d).map((n) => `${'Note'.padEnd(11)} ${n}`),
     '',

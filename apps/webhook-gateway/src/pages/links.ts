@@ -1,5 +1,4 @@
 import type { Delivery } from '@sluice/delivery';
-import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
 import { safeBaseUrl, safeHttpUrl } from './format.js';
 
 /** Where a run page links a trace to, when a Grafana with a Tempo data source is configured. */
@@ -8,22 +7,6 @@ export interface GrafanaOptions {
   readonly url: string;
   /** UID of the Tempo data source in that Grafana. */
   readonly tempoDatasource: string;
-}
-
-const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
-const INVALID_TRACE_ID = '0'.repeat(32);
-
-/**
- * The id of the Delivery's trace (one per commit): from `status.traceContext`,
- * else the gateway's `sluice.dev/traceparent` annotation; `undefined` when
- * neither holds a valid W3C traceparent.
- */
-export function traceIdOf(delivery: Delivery): string | undefined {
-  for (const traceparent of [delivery.status?.traceContext?.traceparent, delivery.metadata.annotations?.[TRACEPARENT_ANNOTATION]]) {
-    const id = traceparent === undefined ? undefined : TRACEPARENT.exec(traceparent)?.[1];
-    if (id !== undefined && id !== INVALID_TRACE_ID) return id;
-  }
-  return undefined;
 }
 
 /**

@@ -9,9 +9,10 @@ import {
   type Stage,
   type StageState,
 } from '@sluice/delivery';
+import { traceIdOf } from '@sluice/telemetry';
 import { ENVIRONMENTS_ANNOTATION } from '../intake/plan.js';
 import { between, formatDuration, formatUtc } from './format.js';
-import { gitlabLinks, grafanaTraceUrl, traceIdOf, type GrafanaOptions } from './links.js';
+import { gitlabLinks, grafanaTraceUrl, type GrafanaOptions } from './links.js';
 
 /** How a phase or stage state is coloured. */
 export type Tone = 'pending' | 'running' | 'success' | 'failure' | 'neutral';

@@ -23,12 +23,6 @@ export async function startReceiver(teardown: Teardown, dir: string): Promise<Tr
   }
 }
 
-/** The trace id inside a W3C `traceparent` (`00-<trace id>-<span id>-<flags>`). */
-export function traceIdOf(traceparent: string | undefined): string | undefined {
-  const match = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent ?? '');
-  return match?.[1];
-}
-
 /**
  * The spans of `traceId` once the services that should have written to it
  * have (their batch processors flush within a fraction of a second), or
