@@ -75,7 +75,9 @@ describe('errors from a real apiserver map to the closed set, with the Status me
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'list-only' },
       subjects: [{ kind: 'ServiceAccount', name: 'nobody', namespace: ns }],
     });
-    await expect(nobody.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns })).resolves.toBeDefined();
+    // The authorizer learns of new RBAC objects through its informer: allowed within moments, not at once.
+    const listAllowed = () => nobody.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns }).then(() => true, () => false);
+    await expect.poll(listAllowed, { timeout: 15_000, interval: 100 }).toBe(true);
     const errors = await new Promise<KubeError[]>((resolve) => {
       const seen: KubeError[] = [];
       const inf = nobody.informer({

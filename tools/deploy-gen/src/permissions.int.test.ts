@@ -1,6 +1,6 @@
 import { PERMISSIONS, SLUICE_SERVICES, roleFor, serviceAccountName, type SluiceService } from '@sluice/manifests';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
-import { adminKubeConfig } from '@sluice/local-cluster/testing';
+import { adminKubeConfig, waitUntil } from '@sluice/local-cluster/testing';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { kubectl } from './kubectl.testkit.js';
 import { BASE } from './profile.js';
@@ -37,10 +37,18 @@ function split(resource: string): { resource: string; subresource?: string } {
   return sub ? { resource: r ?? '', subresource: sub } : { resource: r ?? '' };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const r = kubectl(inject('kubeconfig'), ['apply', '--server-side', '--force-conflicts', '--field-manager=deploy-gen-test', '-k', 'deploy/base']);
   expect(r.status, r.stderr).toBe(0);
-});
+  // The authorizer learns of new RBAC objects through its informer, moments after the apply: wait until
+  // every service's first permission is effective, so the checks below see the install, not the gap.
+  for (const service of SLUICE_SERVICES) {
+    const row = PERMISSIONS.find((p) => p.service === service && p.namespace === 'sluice-system');
+    if (row === undefined) continue;
+    const check = { namespace: ns.system, verb: row.verbs[0] ?? 'get', group: row.apiGroup, ...split(row.resource) };
+    await waitUntil(() => allowed(service, check), `${service}'s Role to take effect`, 15_000);
+  }
+}, 60_000);
 
 describe.each(SLUICE_SERVICES)('%s on the real apiserver', (service) => {
   const rows = PERMISSIONS.filter((p) => p.service === service);

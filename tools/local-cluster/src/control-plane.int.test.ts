@@ -70,7 +70,8 @@ describe('the local control plane', () => {
       .makeApiClient(AuthenticationV1Api)
       .createSelfSubjectReview({ body: {} });
     expect(who.status?.userInfo?.username).toBe(`system:serviceaccount:${ns}:reader`);
-    await expect(asReader.listNamespacedConfigMap({ namespace: ns })).resolves.toHaveProperty('items');
+    // The authorizer learns of the new Role through its informer: allowed within moments, not at once.
+    await expect.poll(() => asReader.listNamespacedConfigMap({ namespace: ns }).then(() => true, () => false), { timeout: 15_000, interval: 100 }).toBe(true);
     const denied = await asReader
       .createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'nope' } } })
       .catch((err: unknown) => err);

@@ -38,7 +38,8 @@ describe('a kubeconfig for a ServiceAccount', () => {
 
   it('is allowed exactly what its Role grants', async () => {
     const core = kc.makeApiClient(CoreV1Api);
-    await expect(core.listNamespacedConfigMap({ namespace: ns })).resolves.toBeDefined();
+    // The authorizer learns of the new Role through its informer: allowed within moments, not at once.
+    await expect.poll(() => core.listNamespacedConfigMap({ namespace: ns }).then(() => true, () => false), { timeout: 15_000, interval: 100 }).toBe(true);
     await expect(core.listNamespacedSecret({ namespace: ns })).rejects.toMatchObject({ code: 403 });
   });
 });
