@@ -122,3 +122,36 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
+
+/**
+ * Open loop over any async call (no HTTP of our own): call `i` starts at
+ * `i / rate` seconds; a rejection is counted under its `code` (or `error`).
+ */
+export async function openLoopCalls(options: {
+  readonly rate: number;
+  readonly seconds: number;
+  readonly call: (i: number) => Promise<unknown>;
+  readonly drainMs?: number;
+}): Promise<LoadResult> {
+  const total = Math.round(options.rate * options.seconds);
+  const latencies: number[] = [];
+  const failures: Record<string, number> = {};
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const wait = start + (i * 1000) / options.rate - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const sentAt = performance.now();
+    inflight.push(
+      options.call(i).then(
+        () => void latencies.push(performance.now() - sentAt),
+        (error: unknown) => {
+          const code = String((error as { code?: unknown }).code ?? 'error');
+          failures[code] = (failures[code] ?? 0) + 1;
+        },
+      ),
+    );
+  }
+  await Promise.race([Promise.all(inflight), new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 10_000))]);
+  return { sent: total, ok: latencies.length, failures, latencies, elapsedMs: performance.now() - start };
+}

@@ -40,7 +40,7 @@ import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
 import { roleBindingFor, roleFor, serviceAccountFor, serviceAccountName, toWire } from '@sluice/manifests';
 import { applicationObject, fakeSha, pushPayload } from '../src/fixtures/index.js';
 import { installCrds, serviceAccountKubeconfig, waitUntil } from '../src/testing/crds.testkit.js';
-import { closedLoop, openLoop, percentile, type LoadResult, type Shot } from './load.js';
+import { closedLoop, openLoop, openLoopCalls, percentile, type LoadResult, type Shot } from './load.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoDir = join(appDir, '..', '..');
@@ -76,7 +76,8 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'gw-bench-'));
   await writeFile(join(dir, 'token'), TOKEN);
   await writeFile(join(dir, 'signing'), SIGNING);
-  const gateway = await startGateway(dir, await gatewayKubeconfig(admin, kubeconfig, namespace, dir), namespace);
+  const identity = await gatewayKubeconfig(admin, kubeconfig, namespace, dir);
+  const gateway = await startGateway(dir, identity, namespace);
   const rss = () => rssMb(gateway.pid as number);
   log(`gateway pid ${gateway.pid} on 127.0.0.1:${gateway.port}`);
 
@@ -87,6 +88,17 @@ async function main(): Promise<void> {
     const shots = prepare(rate * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `r${rate}`, i));
     const result = await openLoop({ port: gateway.port, rate, seconds: PHASE_SECONDS, expect: 202, shot: shots });
     addRow({ scenario: 'gateway: signed push → Delivery', load: `open loop ${rate}/s`, result, rssMb: `${sampler.stop()} max` });
+  }
+  log('baseline: the same Delivery creates straight to the apiserver (no gateway), 200/s');
+  {
+    // What the apiserver alone gives at 200/s on this machine: the floor under the gateway's latency.
+    const direct = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: identity }), fieldManager: 'gateway-bench-direct' });
+    const [template] = (await admin.list<KubeObject>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace })).items;
+    if (template === undefined) throw new Error('no Delivery to copy for the baseline');
+    const { labels, annotations } = template.metadata;
+    const copy = (i: number): KubeObject => ({ ...template, apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', metadata: { name: `direct-${RUN}-${i}`, namespace, ...(labels && { labels }), ...(annotations && { annotations }) } });
+    const result = await openLoopCalls({ rate: 200, seconds: PHASE_SECONDS, call: (i) => direct.create(copy(i)) });
+    addRow({ scenario: 'baseline: Delivery create, no gateway', load: 'open loop 200/s', result, rssMb: '-' });
   }
   log('gateway maximum, closed loop');
   {
