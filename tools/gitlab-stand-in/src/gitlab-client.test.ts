@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GitlabClient, type FetchDispatcher, type SetCommitStatusInput } from '@sluice/gitlab';
+import { GitlabClient, dispatcherTrusting, type SetCommitStatusInput } from '@sluice/gitlab';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startGitlabStandIn, type GitlabStandIn } from './server.js';
 
@@ -194,7 +194,7 @@ describe('custom CA (self-managed GitLab over HTTPS)', () => {
           httpStatus: null,
           message: 'network error: DEPTH_ZERO_SELF_SIGNED_CERT',
         });
-        const trusted = new GitlabClient({ host: https.url, token: TOKEN, dispatcher: await agentWithCa(cert) });
+        const trusted = new GitlabClient({ host: https.url, token: TOKEN, dispatcher: await dispatcherTrusting(cert) });
         expect(await trusted.createCommitComment(1, SHA, 'x')).toMatchObject({ kind: 'ok' });
       } finally {
         await https.close();
@@ -204,14 +204,3 @@ describe('custom CA (self-managed GitLab over HTTPS)', () => {
     }
   });
 });
-
-/**
- * An undici Agent trusting `ca`. Production code would `new Agent({ connect: { ca } })` from the
- * `undici` package, which is not installed here; this borrows the class of Node's own global dispatcher.
- */
-async function agentWithCa(ca: string): Promise<FetchDispatcher> {
-  await fetch('data:,').catch(() => undefined);
-  const global = (globalThis as Record<symbol, object | undefined>)[Symbol.for('undici.globalDispatcher.1')];
-  const Agent = global?.constructor as new (options: object) => FetchDispatcher;
-  return new Agent({ connect: { ca } });
-}
