@@ -43,7 +43,7 @@ export function send(agent: Agent, port: number, shot: Shot): Promise<number> {
  * Open loop: starts request `i` at `i / rate` seconds whatever the earlier
  * ones are doing, so a slow server cannot slow the offered load down (no
  * coordinated omission). Exactly `rate × seconds` requests; waits at most
- * `drainMs` for the stragglers.
+ * `drainMs` for the stragglers. Any status but `expect` is a failure.
  */
 export async function openLoop(options: {
   readonly port: number;
@@ -54,28 +54,17 @@ export async function openLoop(options: {
   readonly drainMs?: number;
 }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const total = Math.round(options.rate * options.seconds);
-  const latencies: number[] = [];
-  const failures: Record<string, number> = {};
-  const inflight: Promise<void>[] = [];
-  const start = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / options.rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    const shot = options.shot(i);
-    const sentAt = performance.now();
-    inflight.push(
-      send(agent, options.port, shot).then((status) => {
-        if (status === options.expect) latencies.push(performance.now() - sentAt);
-        else countFailure(failures, status);
-      }),
-    );
+  try {
+    return await openLoopCalls({
+      ...options,
+      call: async (i) => {
+        const status = await send(agent, options.port, options.shot(i));
+        if (status !== options.expect) throw Object.assign(new Error(`status ${status}`), { code: status === 0 ? 'error' : String(status) });
+      },
+    });
+  } finally {
+    agent.destroy();
   }
-  await Promise.race([Promise.all(inflight), new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 10_000))]);
-  const elapsedMs = performance.now() - start;
-  agent.destroy();
-  return { sent: total, ok: latencies.length, failures, latencies, elapsedMs };
 }
 
 /**
