@@ -10,11 +10,13 @@
  *
  * 1. signed webhooks → Delivery created, open loop at 50, 100 and 200 req/s
  *    for 10 s each (p50/p99 latency, achieved throughput, gateway RSS);
- * 2. the gateway's maximum (closed loop, 16 connections, 10 s);
- * 3. the seed design it replaces, `bench/seed_flask.py` (HMAC check, JSON
+ * 2. a no-gateway baseline: the same Delivery creates sent straight to the
+ *    apiserver (as the gateway's ServiceAccount) at 200/s — the latency floor;
+ * 3. the gateway's maximum (closed loop, 16 connections, 10 s);
+ * 4. the seed design it replaces, `bench/seed_flask.py` (HMAC check, JSON
  *    parse, `kubectl create job` per request), on the same payloads: maximum
  *    throughput with 4 concurrent clients, 10 s (Flask is pip-installed if absent);
- * 4. bad-token rejections per second over HTTP (closed loop, 32 connections,
+ * 5. bad-token rejections per second over HTTP (closed loop, 32 connections,
  *    10 s) with the gateway pinned to one core (`taskset -a -p -c 1`) and its
  *    RSS before and after.
  *
