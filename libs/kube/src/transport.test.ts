@@ -1,0 +1,57 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadKubeConfig } from './kubeconfig.js';
+import { KubeTransport } from './transport.js';
+
+/** A plain-HTTP stand-in for the apiserver's wire behaviour, answering each request with `answer`. */
+async function serve(answer: (req: IncomingMessage, body: string) => { status: number; body: unknown } | undefined): Promise<{ server: Server; url: string; seen: { method: string; body: string; socket: number }[] }> {
+  const seen: { method: string; body: string; socket: number }[] = [];
+  const sockets = new Map<unknown, number>();
+  const server = createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += String(chunk);
+    if (!sockets.has(req.socket)) sockets.set(req.socket, sockets.size);
+    seen.push({ method: req.method ?? '', body, socket: sockets.get(req.socket) as number });
+    const reply = answer(req, body);
+    if (reply) res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+let server: Server | undefined;
+afterEach(() => void server?.closeAllConnections());
+
+describe('KubeTransport on the wire', () => {
+  it('sends a DELETE body with its length, so the next request on the kept-alive connection arrives intact', async () => {
+    const stub = await serve((req, body) => ({ status: 200, body: { method: req.method, body } }));
+    server = stub.server;
+    const transport = new KubeTransport(loadKubeConfig({ mode: 'explicit', server: stub.url }));
+    await transport.request({ method: 'DELETE', path: '/api/v1/namespaces/a/configmaps/x', body: { propagationPolicy: 'Background' } });
+    const second = await transport.request<{ method: string }>({ method: 'GET', path: '/api/v1/namespaces/a/configmaps' });
+    expect(second.method).toBe('GET');
+    expect(stub.seen.map((s) => [s.method, s.body, s.socket])).toEqual([
+      ['DELETE', '{"propagationPolicy":"Background"}', 0],
+      ['GET', '', 0],
+    ]);
+  });
+
+  it('gives up on a server that never answers after its timeout, as Unavailable', async () => {
+    const stub = await serve(() => undefined);
+    server = stub.server;
+    const transport = new KubeTransport(loadKubeConfig({ mode: 'explicit', server: stub.url }), 200);
+    const started = performance.now();
+    await expect(transport.request({ method: 'GET', path: '/api/v1/namespaces' })).rejects.toMatchObject({ code: 'Unavailable' });
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('turns an error status into a KubeError with the Status it carried', async () => {
+    const stub = await serve(() => ({ status: 409, body: { kind: 'Status', reason: 'AlreadyExists', message: 'configmaps "x" already exists', code: 409 } }));
+    server = stub.server;
+    const transport = new KubeTransport(loadKubeConfig({ mode: 'explicit', server: stub.url }));
+    await expect(transport.request({ method: 'POST', path: '/api/v1/namespaces/a/configmaps', body: {} })).rejects.toMatchObject({ code: 'AlreadyExists', status: 409 });
+  });
+});
