@@ -34,9 +34,18 @@ export function refPatternToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, 's');
 }
 
+// Compiled patterns by source: an Application's few rules are matched on every webhook.
+const compiled = new Map<string, RegExp>();
+const COMPILED_MAX = 1024;
+
 /** True when `ref` matches the rule glob `pattern` (see {@link refPatternToRegExp}). */
 export function matchesRefPattern(pattern: string, ref: string): boolean {
-  return refPatternToRegExp(pattern).test(ref);
+  let regExp = compiled.get(pattern);
+  if (regExp === undefined) {
+    if (compiled.size >= COMPILED_MAX) compiled.clear();
+    compiled.set(pattern, (regExp = refPatternToRegExp(pattern)));
+  }
+  return regExp.test(ref);
 }
 
 /** The first rule of `app` whose kind and pattern match `target`, or `undefined`. */
