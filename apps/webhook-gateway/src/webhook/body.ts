@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /** Outcome of {@link readCappedBody}. */
 export type BodyResult =
   | { readonly ok: true; readonly body: Uint8Array }
@@ -10,8 +12,12 @@ const EMPTY = new Uint8Array(0);
  * declared `Content-Length` above the cap is refused before reading, and an
  * undeclared (chunked) body is cancelled as soon as it passes the cap. A
  * stream that breaks off (client gone, truncated upload) is `malformed`.
+ *
+ * Behind Node's HTTP server, pass the request's `IncomingMessage` as
+ * `incoming`: its bytes are read directly, without turning the request into a
+ * web stream first (a third of the cost of reading a small webhook).
  */
-export async function readCappedBody(request: Request, maxBytes: number): Promise<BodyResult> {
+export async function readCappedBody(request: Request, maxBytes: number, incoming?: Readable): Promise<BodyResult> {
   const declared = request.headers.get('content-length');
   if (declared !== null) {
     const length = Number(declared);
@@ -20,6 +26,7 @@ export async function readCappedBody(request: Request, maxBytes: number): Promis
     }
     if (length > maxBytes) return tooLarge(length, maxBytes);
   }
+  if (incoming !== undefined) return readCappedStream(incoming, maxBytes);
   if (request.body === null) return { ok: true, body: EMPTY };
 
   const reader = request.body.getReader();
@@ -41,6 +48,30 @@ export async function readCappedBody(request: Request, maxBytes: number): Promis
     return { ok: false, reason: 'malformed', detail: 'request body ended before it was complete' };
   }
   return { ok: true, body: concat(chunks, total) };
+}
+
+/** {@link readCappedBody} over a Node stream: stops reading (`pause`) as soon as the cap is passed. */
+function readCappedStream(stream: Readable, maxBytes: number): Promise<BodyResult> {
+  if (stream.readableEnded) return Promise.resolve({ ok: true, body: EMPTY });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const settle = (result: BodyResult): void => {
+      stream.off('data', onData).off('end', onEnd).off('error', onBroken).off('close', onBroken);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer): void => {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        stream.pause();
+        settle(tooLarge(total, maxBytes));
+      } else chunks.push(chunk);
+    };
+    const onEnd = (): void => settle({ ok: true, body: concat(chunks, total) });
+    // An error, or a close before the end: the client went away mid-body.
+    const onBroken = (): void => settle({ ok: false, reason: 'malformed', detail: 'request body ended before it was complete' });
+    stream.on('data', onData).on('end', onEnd).on('error', onBroken).on('close', onBroken);
+  });
 }
 
 function tooLarge(bytes: number, maxBytes: number): BodyResult {

@@ -1,3 +1,5 @@
+import { IncomingMessage } from 'node:http';
+import type { HttpBindings } from '@hono/node-server';
 import type { WebhookRejectionReason } from '@sluice/delivery';
 import { getHeader, GITLAB_HEADERS } from '@sluice/gitlab';
 import { isKubeError } from '@sluice/kube';
@@ -108,7 +110,7 @@ export function webhookHandler(options: WebhookHandlerOptions): (c: GatewayConte
     const mediaType = (headers.get('content-type') ?? '').split(';', 1)[0]?.trim().toLowerCase();
     if (mediaType !== 'application/json') return reject('unsupported_media_type', `Content-Type must be application/json, not "${mediaType}"`, span);
 
-    const body = await readCappedBody(c.req.raw, maxBodyBytes);
+    const body = await readCappedBody(c.req.raw, maxBodyBytes, nodeRequest(c));
     if (!body.ok) return reject(body.reason, body.detail, span);
 
     let claimed: string | undefined;
@@ -179,6 +181,12 @@ export function webhookHandler(options: WebhookHandlerOptions): (c: GatewayConte
         return c.json({ status: 'ignored', reason: outcome.reason, detail: outcome.detail, ...(outcome.canceled && { canceled: outcome.canceled }) }, 200);
     }
   };
+}
+
+/** The Node request under `c` when served by @hono/node-server; absent in-process (`app.request`). */
+function nodeRequest(c: GatewayContext): IncomingMessage | undefined {
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+  return incoming instanceof IncomingMessage ? incoming : undefined;
 }
 
 function endSpan(span: Span, outcome: WebhookOutcomeLabel, httpStatus: number, reason?: string, delivery?: string): void {
