@@ -59,6 +59,7 @@ async function main(planPath: string): Promise<void> {
       const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', spec.command, ...spec.args], {
         stdio: ['ignore', 'pipe', 'pipe'],
         cwd: plan.dir,
+        env: { ...process.env, ...spec.env },
       });
       child.stdout?.pipe(log);
       child.stderr?.pipe(log);
