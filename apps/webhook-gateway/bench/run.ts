@@ -51,6 +51,10 @@ const SIGNING = `whsec_${randomBytes(32).toString('base64')}`;
 const RUN = randomBytes(4).toString('hex');
 const RATES = [50, 100, 200];
 const PHASE_SECONDS = 10;
+/** Every phase, in run order; `SLUICE_BENCH_PHASES=max,seed` runs only those (e.g. to profile one). */
+const PHASES = ['rates', 'baseline', 'max', 'bad-token', 'seed'] as const;
+const selected = new Set((process.env['SLUICE_BENCH_PHASES'] ?? PHASES.join(',')).split(',').map((p) => p.trim()));
+const runs = (phase: (typeof PHASES)[number]): boolean => selected.has(phase);
 
 interface Row {
   readonly scenario: string;
@@ -83,16 +87,18 @@ async function main(): Promise<void> {
   const rss = () => rssMb(gateway.pid as number);
   log(`gateway pid ${gateway.pid} on 127.0.0.1:${gateway.port}`);
 
+  const unknown = [...selected].filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`unknown SLUICE_BENCH_PHASES ${unknown.join(', ')}; the phases are ${PHASES.join(', ')}`);
   await openLoop({ port: gateway.port, rate: 50, seconds: 2, expect: 202, shot: (i) => signedPush('/webhooks/gitlab', 'warmup', i) });
-  for (const rate of RATES) {
+  for (const rate of runs('rates') ? RATES : []) {
     log(`signed pushes at ${rate} req/s for ${PHASE_SECONDS} s`);
     const sampler = sampleMax(rss);
     const shots = prepare(rate * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `r${rate}`, i));
     const result = await openLoop({ port: gateway.port, rate, seconds: PHASE_SECONDS, expect: 202, shot: shots });
     addRow({ scenario: 'gateway: signed push → Delivery', load: `open loop ${rate}/s`, result, rssMb: `${sampler.stop()} max` });
   }
-  log('baseline: the same Delivery creates straight to the apiserver (no gateway), 200/s');
-  {
+  if (runs('baseline')) {
+    log('baseline: the same Delivery creates straight to the apiserver (no gateway), 200/s');
     // What the apiserver alone gives at 200/s on this machine: the floor under the gateway's latency.
     const direct = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: identity }), fieldManager: 'gateway-bench-direct' });
     const [template] = (await admin.list<KubeObject>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace })).items;
@@ -102,8 +108,8 @@ async function main(): Promise<void> {
     const result = await openLoopCalls({ rate: 200, seconds: PHASE_SECONDS, call: (i) => direct.create(copy(i)) });
     addRow({ scenario: 'baseline: Delivery create, no gateway', load: 'open loop 200/s', result, rssMb: '-' });
   }
-  log('gateway maximum, closed loop');
-  {
+  if (runs('max')) {
+    log('gateway maximum, closed loop');
     const shots = prepare(20_000, (i) => signedPush('/webhooks/gitlab', 'max', i));
     const sampler = sampleMax(rss);
     const cluster = clusterPids(kubeconfig);
@@ -113,8 +119,8 @@ async function main(): Promise<void> {
     const perRequest = [gateway.pid as number, ...cluster].map((pid, i) => ((cpuMs(pid) - (cpuBefore[i] as number)) / Math.max(1, result.ok)).toFixed(2));
     cpuNote = `CPU per accepted webhook (closed loop): gateway ${perRequest[0]} ms, kube-apiserver ${perRequest[1] ?? '?'} ms, etcd ${perRequest[2] ?? '?'} ms`;
   }
-  log('bad tokens, closed loop, gateway pinned to one core');
-  {
+  if (runs('bad-token')) {
+    log('bad tokens, closed loop, gateway pinned to one core');
     const pinned = pin(gateway.pid as number);
     const before = rss();
     const body = JSON.stringify(pushPayload('trunk', fakeSha('bad-0'), fakeSha('bad-1')));
@@ -125,9 +131,9 @@ async function main(): Promise<void> {
   const deliveries = (await admin.list({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace })).items.length;
   log(`${deliveries} Deliveries in ${namespace}`);
 
-  log('seed design: Flask + kubectl create job');
-  const seed = await startSeed(kubectl, kubeconfig, seedNamespace);
-  {
+  if (runs('seed')) {
+    log('seed design: Flask + kubectl create job');
+    const seed = await startSeed(kubectl, kubeconfig, seedNamespace);
     const sampler = sampleMax(() => rssMb(seed.pid as number));
     const shots = prepare(2_000, (i) => signedPush('/webhook', 'seed', i));
     const result = await closedLoop({ port: seed.port, connections: 4, seconds: PHASE_SECONDS, maxRequests: 2_000, expect: 202, shot: shots });
