@@ -12,7 +12,7 @@ import type { UpdateStatusOptions, UpdateStatusResult } from './status.js';
 import { KubeTransport } from './transport.js';
 import type { CollectionRef, KubeObject, KubeStatus, ObjectRef } from './types.js';
 import { refOf } from './types.js';
-import { clientNodeWatchSource } from './watch-source.js';
+import { apiWatchSource } from './watch-source.js';
 
 /** Options for {@link KubeClient}. */
 export interface KubeClientOptions {
@@ -76,12 +76,10 @@ export interface PatchOptions {
 export class KubeClient {
   private readonly transport: KubeTransport;
   private readonly discovery: Discovery;
-  private readonly kubeConfig: KubeConfig;
   private readonly fieldManager: string;
 
   constructor(options: KubeClientOptions) {
     if (!options.fieldManager) throw new TypeError('KubeClient needs a fieldManager, e.g. the app name "sluice-deployer"');
-    this.kubeConfig = options.kubeConfig;
     this.fieldManager = options.fieldManager;
     this.transport = new KubeTransport(options.kubeConfig, options.requestTimeoutMs);
     this.discovery = new Discovery(this.transport);
@@ -225,7 +223,7 @@ export class KubeClient {
    * keeping a local cache. See {@link Informer}. Build `path` with `resourcePath`.
    */
   informer<T extends KubeObject>(options: InformerOptions<T>): Informer<T> {
-    return new Informer<T>(clientNodeWatchSource(this.kubeConfig, this.transport), options);
+    return new Informer<T>(apiWatchSource(this.transport), options);
   }
 
   private async patch<T extends KubeObject>(ref: ObjectRef, patch: unknown, contentType: string, options: PatchOptions): Promise<T> {

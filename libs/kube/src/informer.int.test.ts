@@ -7,7 +7,7 @@ import { loadKubeConfig } from './kubeconfig.js';
 import { resourcePath } from './paths.js';
 import { KubeTransport } from './transport.js';
 import type { KubeObject } from './types.js';
-import { clientNodeWatchSource } from './watch-source.js';
+import { apiWatchSource } from './watch-source.js';
 import type { Query, WatchSource } from './watch-source.js';
 
 interface ConfigMap extends KubeObject {
@@ -29,7 +29,7 @@ afterAll(async () => {
 /** The real list/watch source, recording each request's query so a test can see lists, resumes and their resourceVersions. */
 function recordingSource() {
   const kc = loadKubeConfig({ mode: 'file', path: inject('kubeconfig') });
-  const real = clientNodeWatchSource(kc, new KubeTransport(kc));
+  const real = apiWatchSource(new KubeTransport(kc));
   const lists: Query[] = [];
   const watches: Query[] = [];
   const source: WatchSource = {

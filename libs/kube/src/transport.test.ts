@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadKubeConfig } from './kubeconfig.js';
 import { KubeTransport } from './transport.js';
+import { apiWatchSource } from './watch-source.js';
 
 /** A plain-HTTP stand-in for the apiserver's wire behaviour, answering each request with `answer`. */
 async function serve(answer: (req: IncomingMessage, body: string) => { status: number; body: unknown } | undefined): Promise<{ server: Server; url: string; seen: { method: string; body: string; socket: number }[] }> {
@@ -53,5 +54,65 @@ describe('KubeTransport on the wire', () => {
     server = stub.server;
     const transport = new KubeTransport(loadKubeConfig({ mode: 'explicit', server: stub.url }));
     await expect(transport.request({ method: 'POST', path: '/api/v1/namespaces/a/configmaps', body: {} })).rejects.toMatchObject({ code: 'AlreadyExists', status: 409 });
+  });
+});
+
+describe('KubeTransport streams (watches)', () => {
+  /** A server that answers a watch with `parts` written one by one, then ends (or stays open). */
+  async function streaming(parts: readonly (string | Buffer)[], keepOpen = false): Promise<string> {
+    const stub = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      let i = 0;
+      const next = (): void => {
+        if (i < parts.length) res.write(parts[i++], () => setTimeout(next, 5));
+        else if (!keepOpen) res.end();
+      };
+      next();
+    });
+    server = stub;
+    stub.listen(0, '127.0.0.1');
+    await once(stub, 'listening');
+    return `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
+  }
+
+  it('delivers whole events even when the server splits lines (and a multi-byte character) across writes', async () => {
+    const modified = Buffer.from('FIED","object":{"n":"éè"}}\n');
+    const inside = modified.indexOf(Buffer.from('é')) + 1; // between the two bytes of "é"
+    const url = await streaming(['{"type":"ADDED","object":{"n":"a"}}\n{"type":"MODI', modified.subarray(0, inside), modified.subarray(inside), '\n']);
+    const source = apiWatchSource(new KubeTransport(loadKubeConfig({ mode: 'explicit', server: url })));
+    const events: [string, unknown][] = [];
+    const done = new Promise((resolve) => void source.watch('/api/v1/configmaps', {}, (type, object) => events.push([type, object]), resolve));
+    expect(await done).toBeNull();
+    expect(events).toEqual([
+      ['ADDED', { n: 'a' }],
+      ['MODIFIED', { n: 'éè' }],
+    ]);
+  });
+
+  it('ends the watch with an error on a line that is not JSON, and stops delivering', async () => {
+    const url = await streaming(['{"type":"ADDED","object":{}}\n', 'not json\n', '{"type":"ADDED","object":{}}\n'], true);
+    const source = apiWatchSource(new KubeTransport(loadKubeConfig({ mode: 'explicit', server: url })));
+    const events: string[] = [];
+    const err = await new Promise((resolve) => void source.watch('/api/v1/configmaps', {}, (type) => events.push(type), resolve));
+    expect(err).toMatchObject({ message: expect.stringContaining('not JSON') });
+    expect(events).toEqual(['ADDED']);
+  });
+
+  it('reports an abort through the end callback, once', async () => {
+    const url = await streaming(['{"type":"ADDED","object":{}}\n'], true);
+    const transport = new KubeTransport(loadKubeConfig({ mode: 'explicit', server: url }));
+    const ends: unknown[] = [];
+    const handle = await transport.stream({ path: '/api/v1/configmaps' }, () => undefined, (err) => ends.push(err));
+    handle.abort();
+    handle.abort();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ends).toEqual([expect.objectContaining({ name: 'AbortError' })]);
+  });
+
+  it('rejects a refused watch with the Status the server sent', async () => {
+    const stub = await serve(() => ({ status: 403, body: { kind: 'Status', reason: 'Forbidden', message: 'cannot watch resource "configmaps"', code: 403 } }));
+    server = stub.server;
+    const transport = new KubeTransport(loadKubeConfig({ mode: 'explicit', server: stub.url }));
+    await expect(transport.stream({ path: '/api/v1/configmaps' }, () => undefined, () => undefined)).rejects.toMatchObject({ code: 'Forbidden', message: expect.stringContaining('cannot watch') });
   });
 });

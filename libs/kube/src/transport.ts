@@ -45,19 +45,10 @@ export class KubeTransport {
 
   /** Sends the request; resolves to the parsed JSON body, rejects with a `KubeError`. */
   async request<T>(req: KubeRequest): Promise<T> {
-    const ctx = this.config.baseServer.makeRequestContext(req.path, req.method as HttpMethod);
-    for (const [key, value] of Object.entries(req.query ?? {})) {
-      if (value !== undefined) ctx.setQueryParam(key, String(value));
-    }
-    ctx.setHeaderParam('Accept', 'application/json');
-    if (req.body !== undefined) {
-      ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
-      ctx.setBody(JSON.stringify(req.body));
-    }
     let status: number;
     let text: string;
     try {
-      await this.kc.applySecurityAuthentication(ctx);
+      const ctx = await this.authenticated(req);
       this.pool.adopt(ctx);
       ({ status, text } = await send(ctx, this.timeoutMs));
     } catch (err) {
@@ -70,6 +61,40 @@ export class KubeTransport {
       throw new KubeError('Unknown', `${req.method} ${req.path}: response is not JSON: ${text.slice(0, 200)}`, { status, cause: err });
     }
   }
+
+  /**
+   * A long-lived GET whose body is a stream of lines (a watch): resolves once
+   * the server answered 200 (rejects with a `KubeError` otherwise), then hands
+   * each line to `onLine` and calls `onEnd` once — `null` when the server
+   * ended the stream, else the error (an `abort()` included). The connection
+   * is its own, outside the pool, and has no overall timeout.
+   */
+  async stream(req: Omit<KubeRequest, 'method' | 'body'>, onLine: (line: string) => void, onEnd: (err: Error | null) => void): Promise<StreamHandle> {
+    try {
+      return await openStream(await this.authenticated({ ...req, method: 'GET' }), onLine, onEnd);
+    } catch (err) {
+      throw toKubeError(err);
+    }
+  }
+
+  private async authenticated(req: KubeRequest): Promise<RequestContext> {
+    const ctx = this.config.baseServer.makeRequestContext(req.path, req.method as HttpMethod);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) ctx.setQueryParam(key, String(value));
+    }
+    ctx.setHeaderParam('Accept', 'application/json');
+    if (req.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
+      ctx.setBody(JSON.stringify(req.body));
+    }
+    await this.kc.applySecurityAuthentication(ctx);
+    return ctx;
+  }
+}
+
+/** A running {@link KubeTransport.stream}. */
+export interface StreamHandle {
+  abort(): void;
 }
 
 /** One HTTP exchange for an authenticated context, bounded by `timeoutMs` from start to the body's end. */
@@ -96,5 +121,49 @@ function send(ctx: RequestContext, timeoutMs: number): Promise<{ status: number;
     }
     req.on('error', fail);
     req.end(body);
+  });
+}
+
+function openStream(ctx: RequestContext, onLine: (line: string) => void, onEnd: (err: Error | null) => void): Promise<StreamHandle> {
+  const url = new URL(ctx.getUrl());
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    let opened = false;
+    let ended = false;
+    const end = (err: Error | null): void => {
+      if (ended) return;
+      ended = true;
+      req.destroy();
+      onEnd(err);
+    };
+    const req = request(url, { method: 'GET', headers: ctx.getHeaders(), agent: ctx.getAgent() }, (res: IncomingMessage) => {
+      res.setEncoding('utf8');
+      if (res.statusCode !== 200) {
+        let text = '';
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => reject(errorFromResponse(res.statusCode ?? 0, text)));
+        res.on('error', reject);
+        return;
+      }
+      res.socket.setKeepAlive(true, 30_000);
+      let partial = '';
+      res.on('data', (chunk: string) => {
+        const text = partial + chunk;
+        let start = 0;
+        for (let newline = text.indexOf('\n'); newline >= 0 && !ended; newline = text.indexOf('\n', start)) {
+          const line = text.slice(start, newline);
+          start = newline + 1;
+          if (line.length > 0) onLine(line);
+        }
+        partial = text.slice(start);
+      });
+      res.on('end', () => end(null));
+      res.on('error', end);
+      res.on('close', () => end(res.complete ? null : new Error('the stream broke off')));
+      opened = true;
+      resolve({ abort: () => end(Object.assign(new Error('stream aborted'), { name: 'AbortError' })) });
+    });
+    req.on('error', (err) => (opened ? end(err) : reject(err)));
+    req.end();
   });
 }
