@@ -1,15 +1,9 @@
 /**
- * A small HTTP load generator for the benchmark: keep-alive connections to
- * 127.0.0.1 only, every run bounded in request count and time.
+ * A small HTTP load generator for the benchmark: kept-alive connections to
+ * 127.0.0.1 only ({@link WireConnection}), requests given as prepared bytes,
+ * every run bounded in request count and time.
  */
-import { Agent, request } from 'node:http';
-
-/** One request to send. */
-export interface Shot {
-  readonly path: string;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
+import { WireConnection } from './wire.js';
 
 /** What a run measured. */
 export interface LoadResult {
@@ -23,22 +17,6 @@ export interface LoadResult {
   readonly elapsedMs: number;
 }
 
-/** Sends one request to 127.0.0.1:`port` and resolves with its status (0 on a transport error). */
-export function send(agent: Agent, port: number, shot: Shot): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request(
-      { host: '127.0.0.1', port, method: 'POST', path: shot.path, agent, headers: { ...shot.headers, 'content-length': Buffer.byteLength(shot.body) } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', () => resolve(0));
-      },
-    );
-    req.on('error', () => resolve(0));
-    req.end(shot.body);
-  });
-}
-
 /**
  * Open loop: starts request `i` at `i / rate` seconds whatever the earlier
  * ones are doing, so a slow server cannot slow the offered load down (no
@@ -50,20 +28,24 @@ export async function openLoop(options: {
   readonly rate: number;
   readonly seconds: number;
   readonly expect: number;
-  readonly shot: (i: number) => Shot;
+  /** The bytes of request `i` (see `requestBytes`). */
+  readonly request: (i: number) => Buffer;
   readonly drainMs?: number;
 }): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const idle: WireConnection[] = [];
+  const all: WireConnection[] = [];
   try {
     return await openLoopCalls({
       ...options,
       call: async (i) => {
-        const status = await send(agent, options.port, options.shot(i));
+        const connection = idle.pop() ?? all[all.push(new WireConnection(options.port)) - 1] as WireConnection;
+        const status = await connection.send(options.request(i));
+        idle.push(connection);
         if (status !== options.expect) throw Object.assign(new Error(`status ${status}`), { code: status === 0 ? 'error' : String(status) });
       },
     });
   } finally {
-    agent.destroy();
+    for (const connection of all) connection.close();
   }
 }
 
@@ -77,26 +59,27 @@ export async function closedLoop(options: {
   readonly seconds: number;
   readonly maxRequests: number;
   readonly expect: number;
-  readonly shot: (i: number) => Shot;
+  /** The bytes of request `i` (see `requestBytes`). */
+  readonly request: (i: number) => Buffer;
 }): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
   const start = performance.now();
   const deadline = start + options.seconds * 1000;
   let next = 0;
   const worker = async (): Promise<void> => {
+    const connection = new WireConnection(options.port);
     while (performance.now() < deadline && next < options.maxRequests) {
-      const shot = options.shot(next++);
+      const request = options.request(next++);
       const sentAt = performance.now();
-      const status = await send(agent, options.port, shot);
+      const status = await connection.send(request);
       if (status === options.expect) latencies.push(performance.now() - sentAt);
       else countFailure(failures, status);
     }
+    connection.close();
   };
   await Promise.all(Array.from({ length: options.connections }, worker));
   const elapsedMs = performance.now() - start;
-  agent.destroy();
   return { sent: next, ok: latencies.length, failures, latencies, elapsedMs };
 }
 

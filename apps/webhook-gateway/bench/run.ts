@@ -42,7 +42,8 @@ import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
 import { roleBindingFor, roleFor, serviceAccountFor, serviceAccountName, toWire } from '@sluice/manifests';
 import { applicationObject, fakeSha, pushPayload } from '../src/fixtures/index.js';
 import { installCrds, serviceAccountKubeconfig, waitUntil } from '../src/testing/crds.testkit.js';
-import { closedLoop, openLoop, openLoopCalls, percentile, type LoadResult, type Shot } from './load.js';
+import { closedLoop, openLoop, openLoopCalls, percentile, type LoadResult } from './load.js';
+import { requestBytes, type Shot } from './wire.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoDir = join(appDir, '..', '..');
@@ -89,12 +90,12 @@ async function main(): Promise<void> {
 
   const unknown = [...selected].filter((p) => !(PHASES as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`unknown SLUICE_BENCH_PHASES ${unknown.join(', ')}; the phases are ${PHASES.join(', ')}`);
-  await openLoop({ port: gateway.port, rate: 50, seconds: 2, expect: 202, shot: (i) => signedPush('/webhooks/gitlab', 'warmup', i) });
+  await openLoop({ port: gateway.port, rate: 50, seconds: 2, expect: 202, request: (i) => requestBytes(signedPush('/webhooks/gitlab', 'warmup', i)) });
   for (const rate of runs('rates') ? RATES : []) {
     log(`signed pushes at ${rate} req/s for ${PHASE_SECONDS} s`);
     const sampler = sampleMax(rss);
     const shots = prepare(rate * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `r${rate}`, i));
-    const result = await openLoop({ port: gateway.port, rate, seconds: PHASE_SECONDS, expect: 202, shot: shots });
+    const result = await openLoop({ port: gateway.port, rate, seconds: PHASE_SECONDS, expect: 202, request: shots });
     addRow({ scenario: 'gateway: signed push → Delivery', load: `open loop ${rate}/s`, result, rssMb: `${sampler.stop()} max` });
   }
   if (runs('baseline')) {
@@ -114,18 +115,21 @@ async function main(): Promise<void> {
     const sampler = sampleMax(rss);
     const cluster = clusterPids(kubeconfig);
     const cpuBefore = [gateway.pid as number, ...cluster].map(cpuMs);
-    const result = await closedLoop({ port: gateway.port, connections: 16, seconds: PHASE_SECONDS, maxRequests: 20_000, expect: 202, shot: shots });
+    const generatorBefore = process.cpuUsage();
+    const result = await closedLoop({ port: gateway.port, connections: 16, seconds: PHASE_SECONDS, maxRequests: 20_000, expect: 202, request: shots });
     addRow({ scenario: 'gateway: signed push → Delivery', load: 'closed loop, 16 conns', result, rssMb: `${sampler.stop()} max` });
     const perRequest = [gateway.pid as number, ...cluster].map((pid, i) => ((cpuMs(pid) - (cpuBefore[i] as number)) / Math.max(1, result.ok)).toFixed(2));
-    cpuNote = `CPU per accepted webhook (closed loop): gateway ${perRequest[0]} ms, kube-apiserver ${perRequest[1] ?? '?'} ms, etcd ${perRequest[2] ?? '?'} ms`;
+    const generator = process.cpuUsage(generatorBefore);
+    const generatorMs = ((generator.user + generator.system) / 1000 / Math.max(1, result.ok)).toFixed(2);
+    cpuNote = `CPU per accepted webhook (closed loop): gateway ${perRequest[0]} ms, kube-apiserver ${perRequest[1] ?? '?'} ms, etcd ${perRequest[2] ?? '?'} ms, load generator ${generatorMs} ms`;
   }
   if (runs('bad-token')) {
     log('bad tokens, closed loop, gateway pinned to one core');
     const pinned = pin(gateway.pid as number);
     const before = rss();
     const body = JSON.stringify(pushPayload('trunk', fakeSha('bad-0'), fakeSha('bad-1')));
-    const shot: Shot = { path: '/webhooks/gitlab', headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-token' }, body };
-    const result = await closedLoop({ port: gateway.port, connections: 32, seconds: PHASE_SECONDS, maxRequests: 1_000_000, expect: 401, shot: () => shot });
+    const shot = requestBytes({ path: '/webhooks/gitlab', headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-token' }, body });
+    const result = await closedLoop({ port: gateway.port, connections: 32, seconds: PHASE_SECONDS, maxRequests: 1_000_000, expect: 401, request: () => shot });
     addRow({ scenario: `gateway: bad token → 401 (HTTP${pinned ? ', 1 core' : ', NOT pinned'})`, load: 'closed loop, 32 conns', result, rssMb: `${before} → ${rss()}` });
   }
   const deliveries = (await admin.list({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace })).items.length;
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
     const seed = await startSeed(kubectl, kubeconfig, seedNamespace);
     const sampler = sampleMax(() => rssMb(seed.pid as number));
     const shots = prepare(2_000, (i) => signedPush('/webhook', 'seed', i));
-    const result = await closedLoop({ port: seed.port, connections: 4, seconds: PHASE_SECONDS, maxRequests: 2_000, expect: 202, shot: shots });
+    const result = await closedLoop({ port: seed.port, connections: 4, seconds: PHASE_SECONDS, maxRequests: 2_000, expect: 202, request: shots });
     addRow({ scenario: 'seed: Flask HMAC + kubectl create job', load: 'closed loop, 4 conns', result, rssMb: `${sampler.stop()} max` });
   }
   printTable(deliveries);
@@ -147,9 +151,9 @@ async function main(): Promise<void> {
  * generator — on the same two cores as the servers — spends the measured
  * seconds sending, not hashing. Both the gateway and the seed get this.
  */
-function prepare(count: number, make: (i: number) => Shot): (i: number) => Shot {
-  const shots = Array.from({ length: count }, (_, i) => make(i));
-  return (i) => shots[i] ?? make(i);
+function prepare(count: number, make: (i: number) => Shot): (i: number) => Buffer {
+  const shots = Array.from({ length: count }, (_, i) => requestBytes(make(i)));
+  return (i) => shots[i] ?? requestBytes(make(i));
 }
 
 function signedPush(path: string, phase: string, i: number): Shot {
