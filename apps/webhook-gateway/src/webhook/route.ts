@@ -47,6 +47,9 @@ export const REJECTION_STATUS: Readonly<Record<WebhookRejectionReason, 400 | 401
   unsupported_media_type: 415,
 };
 
+// Stateless when not streaming, so one serves every request; `fatal`: invalid UTF-8 is malformed, not replaced.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 // Reasons whose detail would only help someone probe the authentication.
 const QUIET = new Set<WebhookRejectionReason>(['bad_token', 'bad_signature', 'stale_timestamp', 'replay']);
 
@@ -130,7 +133,7 @@ export function webhookHandler(options: WebhookHandlerOptions): (c: GatewayConte
 
     let json: unknown;
     try {
-      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body.body));
+      json = JSON.parse(UTF8.decode(body.body));
     } catch {
       return reject('malformed', 'body is not valid UTF-8 JSON', span);
     }
