@@ -19,7 +19,9 @@
  *    pip-installed if absent); the ratio compares each side's best;
  * 5. bad-token rejections per second over HTTP (closed loop, 32 connections,
  *    10 s) with the gateway pinned to one core (`taskset -a -p -c 1`) and its
- *    RSS before and after.
+ *    RSS before and after;
+ * 6. the gateway's maximum again (64 connections) with its traces and
+ *    metrics exported over OTLP/HTTP to a sink, as deployed.
  *
  * The apiserver, etcd, the gateway and the load generator share the machine;
  * the load average is printed with each row because it moves the figures.
@@ -31,6 +33,7 @@
  * time and stops by itself; the namespaces and a cluster it started are removed.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -40,6 +43,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signWebhookPayload } from '@sluice/gitlab';
 import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import { OtlpReceiver } from '@sluice/telemetry/testing';
 import { roleBindingFor, roleFor, serviceAccountFor, serviceAccountName, toWire } from '@sluice/manifests';
 import { applicationObject, fakeSha, pushPayload } from '../src/fixtures/index.js';
 import { installCrds, serviceAccountKubeconfig, waitUntil } from '../src/testing/crds.testkit.js';
@@ -61,7 +65,7 @@ const MAX_CONNECTIONS = [64, 16];
 const SEED_CONNECTIONS = [4, 16];
 const PHASE_SECONDS = 10;
 /** Every phase, in run order; `SLUICE_BENCH_PHASES=max,seed` runs only those (e.g. to profile one). */
-const PHASES = ['rates', 'baseline', 'max', 'bad-token', 'seed'] as const;
+const PHASES = ['rates', 'baseline', 'max', 'bad-token', 'seed', 'telemetry'] as const;
 const selected = new Set((process.env['SLUICE_BENCH_PHASES'] ?? PHASES.join(',')).split(',').map((p) => p.trim()));
 const runs = (phase: (typeof PHASES)[number]): boolean => selected.has(phase);
 
@@ -98,10 +102,13 @@ async function main(): Promise<void> {
   const rss = () => rssMb(gateway.pid as number);
   log(`gateway pid ${gateway.pid} on 127.0.0.1:${gateway.port}`);
 
+  const servers = [gateway.pid as number, ...clusterPids(kubeconfig)];
+  const settle = () => quiet(servers);
   const unknown = [...selected].filter((p) => !(PHASES as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`unknown SLUICE_BENCH_PHASES ${unknown.join(', ')}; the phases are ${PHASES.join(', ')}`);
   await openLoop({ port: gateway.port, rate: 50, seconds: 2, expect: 202, request: (i) => requestBytes(signedPush('/webhooks/gitlab', 'warmup', i)) });
   for (const rate of runs('rates') ? RATES : []) {
+    await settle();
     log(`signed pushes at ${rate} req/s for ${PHASE_SECONDS} s`);
     const sampler = sampleMax(rss);
     const shots = prepare(rate * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `r${rate}`, i));
@@ -109,6 +116,7 @@ async function main(): Promise<void> {
     addRow({ scenario: 'gateway: signed push → Delivery', load: `open loop ${rate}/s`, result, rssMb: `${sampler.stop()} max` });
   }
   if (runs('baseline')) {
+    await settle();
     log('baseline: the same Delivery creates straight to the apiserver (no gateway), 200/s');
     // What the apiserver alone gives at 200/s on this machine: the floor under the gateway's latency.
     const direct = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: identity }), fieldManager: 'gateway-bench-direct' });
@@ -121,6 +129,7 @@ async function main(): Promise<void> {
   }
   if (runs('max')) {
     for (const connections of MAX_CONNECTIONS) {
+      await settle();
       log(`gateway maximum, closed loop, ${connections} connections`);
       const shots = prepare(25_000, (i) => signedPush('/webhooks/gitlab', `max${connections}`, i));
       const sampler = sampleMax(rss);
@@ -150,12 +159,35 @@ async function main(): Promise<void> {
   if (runs('seed')) {
     const seed = await startSeed(kubectl, kubeconfig, seedNamespace);
     for (const connections of SEED_CONNECTIONS) {
+      await settle();
       log(`seed design: Flask + kubectl create job, closed loop, ${connections} connections`);
       const sampler = sampleMax(() => rssMb(seed.pid as number));
       const shots = prepare(2_000, (i) => signedPush('/webhook', `seed${connections}`, i));
       const result = await closedLoop({ port: seed.port, connections, seconds: PHASE_SECONDS, maxRequests: 2_000, expect: 202, request: shots });
       addRow({ scenario: 'seed: Flask HMAC + kubectl create job', load: `closed loop, ${connections} conns`, result, rssMb: `${sampler.stop()} max`, maximum: 'seed' });
     }
+  }
+  if (runs('telemetry')) {
+    // As deployed: every webhook traced (three spans) and metered, exported over OTLP/HTTP to a sink that
+    // accepts all. The first gateway stops first: two gateways would both decode every Delivery event.
+    gateway.kill('SIGTERM');
+    await once(gateway, 'exit');
+    const sink = await OtlpReceiver.start();
+    const traced = await startGateway(dir, identity, namespace, { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_METRIC_EXPORT_INTERVAL: '5000' });
+    await quiet([traced.pid as number, ...servers.slice(1)]);
+    const connections = MAX_CONNECTIONS[0] as number;
+    log(`gateway exporting telemetry, closed loop, ${connections} connections`);
+    const shots = prepare(25_000, (i) => signedPush('/webhooks/gitlab', 'traced', i));
+    const sampler = sampleMax(() => rssMb(traced.pid as number));
+    const cpuBefore = cpuMs(traced.pid as number);
+    const result = await closedLoop({ port: traced.port, connections, seconds: PHASE_SECONDS, maxRequests: 25_000, expect: 202, request: shots });
+    addRow({ scenario: 'gateway, telemetry exported (OTLP)', load: `closed loop, ${connections} conns`, result, rssMb: `${sampler.stop()} max` });
+    const perRequest = ((cpuMs(traced.pid as number) - cpuBefore) / Math.max(1, result.ok)).toFixed(2);
+    traced.kill('SIGTERM');
+    await once(traced, 'exit');
+    const traces = sink.requests('/v1/traces');
+    cpuNotes.push(`telemetry exported: gateway ${perRequest} ms CPU per webhook; the sink received ${traces.length} trace exports (${(traces.reduce((n, r) => n + r.body.length, 0) / 1e6).toFixed(1)} MB) and ${sink.requests('/v1/metrics').length} metric exports`);
+    await sink.close();
   }
   printTable(deliveries);
 }
@@ -224,7 +256,7 @@ async function gatewayKubeconfig(admin: KubeClient, adminKubeconfig: string, nam
   return serviceAccountKubeconfig({ adminKubeconfigPath: adminKubeconfig, namespace, serviceAccount: serviceAccountName(service), path: join(dir, 'gateway.kubeconfig') });
 }
 
-async function startGateway(dir: string, kubeconfig: string, namespace: string): Promise<ChildProcess & { port: number }> {
+async function startGateway(dir: string, kubeconfig: string, namespace: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess & { port: number }> {
   const main = join(appDir, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing; run the bench through "npm run bench -w @sluice/webhook-gateway", which builds it`);
   const port = await freePort();
@@ -237,6 +269,7 @@ async function startGateway(dir: string, kubeconfig: string, namespace: string):
     SLUICE_WEBHOOK_TOKEN_FILES: join(dir, 'token'),
     SLUICE_WEBHOOK_SIGNING_KEY_FILES: join(dir, 'signing'),
     KUBECONFIG: kubeconfig,
+    ...extraEnv,
   };
   // e.g. SLUICE_BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway under this load.
   const nodeArgs = (process.env['SLUICE_BENCH_GATEWAY_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
@@ -308,6 +341,24 @@ function clusterPids(kubeconfig: string): number[] {
   const etcdUrl = apiserver?.cmd.find((arg) => arg.startsWith('--etcd-servers='))?.slice('--etcd-servers='.length);
   const etcd = cmdlines.find((p) => p.cmd[0]?.endsWith('etcd') && p.cmd.includes(`--listen-client-urls=${etcdUrl}`));
   return [apiserver?.pid, etcd?.pid].filter((pid): pid is number => pid !== undefined);
+}
+
+/**
+ * Waits (at most 30 s) until `pids` together use under a tenth of a core over
+ * a second, so a phase does not start while the apiserver is still busy with
+ * the previous one (or with the CRDs' OpenAPI after the install).
+ */
+async function quiet(pids: readonly number[]): Promise<void> {
+  const started = Date.now();
+  const total = () => pids.reduce((sum, pid) => sum + (existsSync(`/proc/${pid}`) ? cpuMs(pid) : 0), 0);
+  for (let before = total(); Date.now() - started < 30_000; ) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = total();
+    if (now - before < 100) break;
+    before = now;
+  }
+  const waited = Date.now() - started;
+  if (waited > 1500) log(`waited ${(waited / 1000).toFixed(1)} s for the servers to go quiet`);
 }
 
 function rssMb(pid: number): number {
