@@ -14,8 +14,8 @@ const EMPTY = new Uint8Array(0);
  * stream that breaks off (client gone, truncated upload) is `malformed`.
  *
  * Behind Node's HTTP server, pass the request's `IncomingMessage` as
- * `incoming`: its bytes are read directly, without turning the request into a
- * web stream first (a third of the cost of reading a small webhook).
+ * `incoming`: its bytes are read directly, without building a web `Request`
+ * and stream around it first (that was ~7 % of the gateway's CPU per webhook).
  */
 export async function readCappedBody(request: Request, maxBytes: number, incoming?: Readable): Promise<BodyResult> {
   const declared = request.headers.get('content-length');
