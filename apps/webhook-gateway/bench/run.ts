@@ -106,7 +106,9 @@ async function main(): Promise<void> {
   const rss = () => rssMb(gateway.pid as number);
   log(`gateway pid ${gateway.pid} on 127.0.0.1:${gateway.port}`);
 
-  const servers = [gateway.pid as number, ...clusterPids(kubeconfig)];
+  const cluster = clusterPids(kubeconfig);
+  const clusterList = [cluster.apiserver, cluster.etcd, cluster.controllerManager].filter((pid): pid is number => pid !== undefined);
+  const servers = [gateway.pid as number, ...clusterList];
   const settle = () => quiet(servers);
   const unknown = [...selected].filter((p) => !(PHASES as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`unknown SLUICE_BENCH_PHASES ${unknown.join(', ')}; the phases are ${PHASES.join(', ')}`);
@@ -137,15 +139,15 @@ async function main(): Promise<void> {
       log(`gateway maximum, closed loop, ${connections} connections`);
       const shots = prepare(25_000, (i) => signedPush('/webhooks/gitlab', `max${connections}`, i));
       const sampler = sampleMax(rss);
-      const cluster = clusterPids(kubeconfig);
-      const cpuBefore = [gateway.pid as number, ...cluster].map(cpuMs);
+      const measured = { gateway: gateway.pid, 'kube-apiserver': cluster.apiserver, etcd: cluster.etcd, 'kube-controller-manager': cluster.controllerManager };
+      const cpuBefore = Object.values(measured).map((pid) => (pid === undefined ? 0 : cpuMs(pid)));
       const generatorBefore = process.cpuUsage();
       const result = await closedLoop({ port: gateway.port, connections, seconds: PHASE_SECONDS, maxRequests: 25_000, expect: 202, request: shots });
       addRow({ scenario: 'gateway: signed push → Delivery', load: `closed loop, ${connections} conns`, result, rssMb: `${sampler.stop()} max`, maximum: 'gateway' });
-      const perRequest = [gateway.pid as number, ...cluster].map((pid, i) => ((cpuMs(pid) - (cpuBefore[i] as number)) / Math.max(1, result.ok)).toFixed(2));
+      const perRequest = Object.entries(measured).map(([name, pid], i) => `${name} ${pid === undefined ? '?' : ((cpuMs(pid) - (cpuBefore[i] as number)) / Math.max(1, result.ok)).toFixed(2)} ms`);
       const generator = process.cpuUsage(generatorBefore);
       const generatorMs = ((generator.user + generator.system) / 1000 / Math.max(1, result.ok)).toFixed(2);
-      cpuNotes.push(`CPU per accepted webhook, ${connections} conns: gateway ${perRequest[0]} ms, kube-apiserver ${perRequest[1] ?? '?'} ms, etcd ${perRequest[2] ?? '?'} ms, load generator ${generatorMs} ms`);
+      cpuNotes.push(`CPU per accepted webhook, ${connections} conns: ${perRequest.join(', ')}, load generator ${generatorMs} ms`);
     }
   }
   if (runs('telemetry')) {
@@ -191,6 +193,7 @@ async function main(): Promise<void> {
       addRow({ scenario: 'seed: Flask HMAC + kubectl create job', load: `closed loop, ${connections} conns`, result, rssMb: `${sampler.stop()} max`, maximum: 'seed' });
     }
   }
+  if (cluster.apiserver !== undefined) cpuNotes.push(`kube-apiserver RSS at the end: ${rssMb(cluster.apiserver)} MB`);
   const deliveries = (await admin.list({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace })).items.length;
   log(`${deliveries} Deliveries created in ${namespace}`);
   printTable(deliveries);
@@ -329,8 +332,8 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** The kube-apiserver serving `kubeconfig` and its etcd, found by their command lines; empty when not found. */
-function clusterPids(kubeconfig: string): number[] {
+/** The control-plane processes serving `kubeconfig`, found by their command lines; a missing one is left out. */
+function clusterPids(kubeconfig: string): { readonly apiserver?: number; readonly etcd?: number; readonly controllerManager?: number } {
   const port = /server"?:\s*"?https:\/\/127\.0\.0\.1:(\d+)/.exec(readFileSync(kubeconfig, 'utf8'))?.[1];
   const cmdlines = readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
@@ -344,7 +347,8 @@ function clusterPids(kubeconfig: string): number[] {
   const apiserver = cmdlines.find((p) => p.cmd.includes(`--secure-port=${port}`) && p.cmd[0]?.endsWith('kube-apiserver'));
   const etcdUrl = apiserver?.cmd.find((arg) => arg.startsWith('--etcd-servers='))?.slice('--etcd-servers='.length);
   const etcd = cmdlines.find((p) => p.cmd[0]?.endsWith('etcd') && p.cmd.includes(`--listen-client-urls=${etcdUrl}`));
-  return [apiserver?.pid, etcd?.pid].filter((pid): pid is number => pid !== undefined);
+  const controllerManager = cmdlines.find((p) => p.cmd[0]?.endsWith('kube-controller-manager') && p.cmd.includes(`--kubeconfig=${kubeconfig}`));
+  return { apiserver: apiserver?.pid, etcd: etcd?.pid, controllerManager: controllerManager?.pid };
 }
 
 /**
