@@ -33,7 +33,7 @@
  * Role the install grants it. Everything is bounded in count and
  * time and stops by itself; the namespaces and a cluster it started are removed.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -42,6 +42,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { signWebhookPayload } from '@sluice/gitlab';
 import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
 import { OtlpReceiver } from '@sluice/telemetry/testing';
@@ -51,6 +52,7 @@ import { installCrds, serviceAccountKubeconfig, waitUntil } from '../src/testing
 import { closedLoop, openLoop, openLoopCalls, percentile, type LoadResult } from './load.js';
 import { requestBytes, type Shot } from './wire.js';
 
+const execFileAsync = promisify(execFile);
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoDir = join(appDir, '..', '..');
 const TOKEN = `bench-token-${randomBytes(8).toString('hex')}`;
@@ -94,6 +96,8 @@ async function main(): Promise<void> {
   const kubectl = join(execFileSync('bash', ['tools/local-cluster/build.sh'], { cwd: repoDir, encoding: 'utf8' }).trim().split('\n').pop() as string, 'kubectl');
   const admin = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: kubeconfig }), fieldManager: 'gateway-bench' });
   await installCrds(admin);
+  const controllersWatching = controllerManagerWatchesDeliveries(kubectl, kubeconfig);
+  controllersWatching.catch(() => undefined); // awaited below, once the gateway runs
   const namespace = await createNamespace(admin, 'gw-bench');
   const seedNamespace = await createNamespace(admin, 'gw-bench-seed');
   await admin.create(applicationObject('inventory', namespace));
@@ -110,6 +114,7 @@ async function main(): Promise<void> {
   const clusterList = [cluster.apiserver, cluster.etcd, cluster.controllerManager].filter((pid): pid is number => pid !== undefined);
   const servers = [gateway.pid as number, ...clusterList];
   const settle = () => quiet(servers);
+  await controllersWatching;
   const unknown = [...selected].filter((p) => !(PHASES as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`unknown SLUICE_BENCH_PHASES ${unknown.join(', ')}; the phases are ${PHASES.join(', ')}`);
   await openLoop({ port: gateway.port, rate: 50, seconds: 2, expect: 202, request: (i) => requestBytes(signedPush('/webhooks/gitlab', 'warmup', i)) });
@@ -349,6 +354,22 @@ function clusterPids(kubeconfig: string): { readonly apiserver?: number; readonl
   const etcd = cmdlines.find((p) => p.cmd[0]?.endsWith('etcd') && p.cmd.includes(`--listen-client-urls=${etcdUrl}`));
   const controllerManager = cmdlines.find((p) => p.cmd[0]?.endsWith('kube-controller-manager') && p.cmd.includes(`--kubeconfig=${kubeconfig}`));
   return { apiserver: apiserver?.pid, etcd: etcd?.pid, controllerManager: controllerManager?.pid };
+}
+
+/**
+ * Waits (at most 60 s) until the controller-manager watches Deliveries: its
+ * garbage collector finds new CRDs by discovery every 30 s and then lists
+ * every Delivery, which — with thousands stored, mid-phase — stalled two
+ * cores for ~70 ms. Seen in the apiserver's `apiserver_longrunning_requests`.
+ */
+async function controllerManagerWatchesDeliveries(kubectl: string, kubeconfig: string): Promise<void> {
+  const started = Date.now();
+  const watching = /^apiserver_longrunning_requests\{[^}]*resource="deliveries",scope="cluster"[^}]*verb="WATCH"[^}]*\} [1-9]/m;
+  while (!watching.test((await execFileAsync(kubectl, ['--kubeconfig', kubeconfig, 'get', '--raw', '/metrics'], { maxBuffer: 64 << 20 })).stdout)) {
+    if (Date.now() - started > 60_000) throw new Error('the controller-manager did not start watching Deliveries within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  log(`the controller-manager watches Deliveries (waited ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 /**
