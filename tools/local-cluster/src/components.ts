@@ -42,14 +42,15 @@ export const CONTROLLERS = [
  * The apiserver's Go garbage collector, traded toward memory. A custom-resource
  * create allocates ~470 KiB in the apiserver (decode, schema coercion,
  * validation, and the watch cache decoding it again) against ~120 KiB for a
- * ConfigMap; at Go's default `GOGC=100`, on two cores shared with etcd and the
- * services under test, collection was ~22 % of the apiserver's CPU and the
- * source of its latency tail. `GOGC=400` collects a quarter as often; the soft
- * `GOMEMLIMIT` makes it collect sooner rather than grow past ~2 GiB (the
- * gateway benchmark's ~20,000 Deliveries reach it; at 1 GiB the limit, not
- * GOGC, set the pace there, and throughput fell by ~7 %).
+ * ConfigMap. At Go's default `GOGC=100`, on two cores shared with etcd and the
+ * services under test, collection was ~22 % of the apiserver's CPU, and each
+ * mark phase (70-160 ms, its workers taking every idle core) is when requests
+ * through the gateway queue up: the slowest 1 % at 200 webhooks/s came in
+ * bursts at exactly those moments. `GOGC=800` collects an eighth as often;
+ * the soft `GOMEMLIMIT` makes it collect sooner rather than grow past ~2 GiB
+ * (the gateway benchmark's ~20,000 Deliveries reach it).
  */
-export const APISERVER_GC = { GOGC: '400', GOMEMLIMIT: '2GiB' } as const;
+export const APISERVER_GC = { GOGC: '800', GOMEMLIMIT: '2GiB' } as const;
 
 /** Everything the pure argv builders need to know about one cluster. */
 export interface ClusterLayout {
