@@ -24,8 +24,13 @@
  *    OTLP/HTTP to a sink, as deployed (run after 3., so ~7,000 more
  *    Deliveries are stored).
  *
- * The apiserver, etcd, the gateway and the load generator share the machine;
- * the load average is printed with each row because it moves the figures.
+ * The apiserver, etcd, the controller-manager, the gateway and the load
+ * generator share the machine; the load average is printed with each row
+ * because it moves the figures. Measuring starts once the controller-manager
+ * watches Deliveries, and each phase once the servers are quiet. The
+ * telemetry phase (6.) replaces the first gateway for the phases after it;
+ * `SLUICE_BENCH_PHASES` picks phases (rates, baseline, max, telemetry,
+ * bad-token, seed).
  *
  * Every push uses a new branch and SHA, so each accepted request creates one
  * Delivery. Requests are built and signed before each phase starts. The
