@@ -1,7 +1,8 @@
 /**
- * Runs lint, typecheck, tests and builds for every project, for real (no Nx
- * cache: its cache is machine-wide, and integration tests must meet the
- * cluster), with one shared local cluster started here and owned by this
+ * Runs lint, typecheck (the apps' benchmarks too), tests and builds for
+ * every project, for real (no Nx cache: its cache is machine-wide, and
+ * integration tests must meet the cluster), with one shared local cluster
+ * started here and owned by this
  * process — it goes down with us, even on a crash. Ends with one line
  * `N passed, N failed, N skipped` summed over every project's vitest report.
  */
@@ -59,7 +60,7 @@ function deployCheck(): number {
   return spawnSync('npm', ['run', '-s', 'deploy:gen', '--', '--check'], { stdio: 'inherit' }).status ?? 1;
 }
 
-let failed = nx(['sync:check']) || deployCheck() || nx(['run-many', '-t', 'lint', 'typecheck', ...common]);
+let failed = nx(['sync:check']) || deployCheck() || nx(['run-many', '-t', 'lint', 'typecheck', 'typecheck-bench', ...common]);
 if (!failed) {
   const cluster = await startCluster();
   console.error(`test-all: shared local cluster ready in ${cluster.startMs} ms`);

@@ -21,7 +21,7 @@
  */
 import { loadavg } from 'node:os';
 import { GitlabClient } from '@sluice/gitlab';
-import { KubeClient, loadKubeConfig } from '@sluice/kube';
+import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
 import { createLogger } from '@sluice/service';
 import { NotifierController } from '../src/controller/controller.js';
 import { installCrds, waitUntil } from '../src/testing/crds.testkit.js';
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   let ok = true;
   try {
     await installCrds(kube);
-    ns = ((await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: 'notifier-bench-' } })).metadata.name as string);
+    ns = (await kube.create<KubeObject>({ apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: 'notifier-bench-' } })).metadata.name as string;
     controller = new NotifierController({
       kube,
       gitlab: new GitlabClient({ host: gitlab.url, token: TOKEN, timeoutMs: 5_000 }),

@@ -72,9 +72,9 @@ export class TestRunnerController {
       {
         deliveries: this.informers.deliveries,
         applications: this.informers.applications,
-        jobs: this.informers.jobs as Informer<KubeObject & JobFacts>,
-        pods: this.informers.pods as Informer<KubeObject & PodFacts>,
-        events: this.informers.events as Informer<KubeObject & EventFacts>,
+        jobs: this.informers.jobs as unknown as Informer<KubeObject & JobFacts>,
+        pods: this.informers.pods as unknown as Informer<KubeObject & PodFacts>,
+        events: this.informers.events as unknown as Informer<KubeObject & EventFacts>,
       },
       settings.namespace,
     );
