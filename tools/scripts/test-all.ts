@@ -2,8 +2,8 @@
  * Runs lint, typecheck (the apps' benchmarks too), tests and builds for
  * every project, for real (no Nx cache: its cache is machine-wide, and
  * integration tests must meet the cluster), with one shared local cluster
- * started here and owned by this
- * process — it goes down with us, even on a crash. Ends with one line
+ * started here and owned by this process — it goes down with us, even on a
+ * crash. Ends with one line
  * `N passed, N failed, N skipped` summed over every project's vitest report.
  */
 import { spawnSync } from 'node:child_process';
