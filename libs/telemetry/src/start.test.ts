@@ -17,9 +17,8 @@ async function receiver(): Promise<OtlpReceiver> {
   return r;
 }
 
-function start(serviceName: string, env: Record<string, string>, warnings: string[] = [], asyncContext = false): Telemetry {
+function start(serviceName: string, env: Record<string, string>, warnings: string[] = []): Telemetry {
   const telemetry = startTelemetry({
-    asyncContext,
     serviceName,
     serviceVersion: '1.2.3',
     env,
@@ -38,7 +37,7 @@ const jsonTo = (endpoint: string): Record<string, string> => ({
 describe('startTelemetry exporting to a collector', () => {
   it('exports nested spans with the service name over OTLP/JSON when shut down', async () => {
     const collector = await receiver();
-    const telemetry = start('sluice-test', { ...jsonTo(collector.endpoint), OTEL_METRICS_EXPORTER: 'none' }, [], true);
+    const telemetry = start('sluice-test', { ...jsonTo(collector.endpoint), OTEL_METRICS_EXPORTER: 'none' });
     expect(telemetry.exporting).toEqual({ traces: true, metrics: false });
 
     telemetry.tracer.startActiveSpan('delivery', (parent) => {
@@ -56,25 +55,6 @@ describe('startTelemetry exporting to a collector', () => {
     expect(child?.traceId).toBe(parent?.traceId);
     expect(child?.parentSpanId).toBe(parent?.spanId);
     expect(collector.requests('/v1/traces')[0]?.contentType).toContain('application/json');
-  });
-
-  it('by default keeps no ambient context: spans nest through the contexts passed to them, as the services create them', async () => {
-    const collector = await receiver();
-    const telemetry = start('sluice-explicit', { ...jsonTo(collector.endpoint), OTEL_METRICS_EXPORTER: 'none' });
-    const root = telemetry.tracer.startSpan('webhook');
-    await telemetry.tracer.startActiveSpan('ambient', async (ambient) => {
-      await Promise.resolve();
-      telemetry.tracer.startSpan('after an await').end();
-      ambient.end();
-    });
-    telemetry.tracer.startSpan('delivery.create', {}, trace.setSpan(context.active(), root)).end();
-    root.end();
-    await telemetry.shutdown();
-
-    const spans = Object.fromEntries(collector.jsonSpans().map(({ span }) => [span.name, span]));
-    expect(spans['delivery.create']?.parentSpanId).toBe(spans['webhook']?.spanId);
-    // No async context manager: what `startActiveSpan` made active does not outlive the await.
-    expect(spans['after an await']?.parentSpanId ?? '').toBe('');
   });
 
   it('speaks http/protobuf by default', async () => {

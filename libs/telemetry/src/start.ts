@@ -21,15 +21,6 @@ export interface TelemetryOptions {
   readonly logger?: TelemetryLogger;
   /** Upper bound on {@link Telemetry.shutdown}, flush included. Default 5000 ms. */
   readonly shutdownTimeoutMs?: number;
-  /**
-   * Registers the async context manager (AsyncLocalStorage), so a span made
-   * active with `startActiveSpan`/`context.with` is the parent of spans
-   * started across later awaits. Default false: Sluice's services pass every
-   * parent context explicitly, and on Node 20 the manager's promise hooks
-   * slow every await down (the gateway exporting telemetry: ~480 webhooks/s
-   * with them, ~730/s without, in its benchmark).
-   */
-  readonly asyncContext?: boolean;
 }
 
 /** A running (or no-op) telemetry setup. */
@@ -52,9 +43,8 @@ const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
 
 /**
  * Sets up OpenTelemetry from the standard `OTEL_*` variables and registers it
- * globally (tracer and meter providers, W3C trace-context propagator; the
- * async context only when asked, see {@link TelemetryOptions.asyncContext}),
- * so libraries using `@opentelemetry/api` join the same traces.
+ * globally (tracer and meter providers, W3C trace-context propagator, async
+ * context), so libraries using `@opentelemetry/api` join the same traces.
  * With no endpoint and no exporter configured, or `OTEL_SDK_DISABLED=true`,
  * nothing is registered and nothing is sent.
  * Throws `TelemetryError` (code `invalid_env`) naming a variable it cannot honour.
@@ -81,7 +71,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       [ATTR_SERVICE_VERSION]: serviceVersion,
     }),
   );
-  const tracerProvider = settings.traces && startTracing(settings.traces, resource, options.asyncContext ?? false);
+  const tracerProvider = settings.traces && startTracing(settings.traces, resource);
   const meterProvider = settings.metrics && startMetrics(settings.metrics, resource);
   const timeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
@@ -109,7 +99,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   };
 }
 
-function startTracing(settings: TraceSettings, resource: Resource, asyncContext: boolean): NodeTracerProvider {
+function startTracing(settings: TraceSettings, resource: Resource): NodeTracerProvider {
   const processor = new BatchSpanProcessor(createSpanExporter(settings), {
     scheduledDelayMillis: settings.scheduledDelayMillis,
     exportTimeoutMillis: settings.exportTimeoutMillis,
@@ -117,8 +107,8 @@ function startTracing(settings: TraceSettings, resource: Resource, asyncContext:
     maxExportBatchSize: Math.min(settings.maxExportBatchSize, settings.maxQueueSize),
   });
   const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
-  // `undefined` lets the SDK register its AsyncLocalStorage manager; `null` registers none.
-  provider.register({ propagator: new W3CTraceContextPropagator(), contextManager: asyncContext ? undefined : null });
+  // Registers the async-hooks context manager too, so spans nest across awaits.
+  provider.register({ propagator: new W3CTraceContextPropagator() });
   return provider;
 }
 
