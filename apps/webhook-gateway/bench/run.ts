@@ -166,6 +166,7 @@ async function main(): Promise<void> {
     gateway.kill('SIGTERM');
     await once(gateway, 'exit');
     const sink = await OtlpReceiver.start();
+    cleanups.push(() => sink.close()); // after the gateway stops (cleanups run in reverse): it exports until then
     const traced = await startGateway(dir, identity, namespace, { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_METRIC_EXPORT_INTERVAL: '5000' });
     gateway = traced;
     servers[0] = traced.pid as number;
@@ -180,7 +181,6 @@ async function main(): Promise<void> {
     const perRequest = ((cpuMs(traced.pid as number) - cpuBefore) / Math.max(1, result.ok)).toFixed(2);
     const traces = sink.requests('/v1/traces');
     cpuNotes.push(`telemetry exported: gateway ${perRequest} ms CPU per webhook; the sink received ${traces.length} trace exports (${(traces.reduce((n, r) => n + r.body.length, 0) / 1e6).toFixed(1)} MB) and ${sink.requests('/v1/metrics').length} metric exports`);
-    await sink.close();
   }
   if (runs('bad-token')) {
     log('bad tokens, closed loop, gateway pinned to one core');
