@@ -1,10 +1,7 @@
 // Integration: @sluice/gitlab's GitlabClient (real gitbeaker, real HTTP) against the stand-in.
 // It lives here because libs may not depend on tools.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GitlabClient, dispatcherTrusting, type SetCommitStatusInput } from '@sluice/gitlab';
+import { selfSignedCertificate } from '@sluice/gitlab/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startGitlabStandIn, type GitlabStandIn } from './server.js';
 
@@ -168,39 +165,22 @@ describe('other calls', () => {
 });
 
 describe('custom CA (self-managed GitLab over HTTPS)', () => {
-  const hasOpenssl = (() => {
-    try {
-      execFileSync('openssl', ['version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
+  const certificate = selfSignedCertificate();
 
-  it.skipIf(!hasOpenssl)('trusts a private CA through the dispatcher option', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-ca-'));
+  it.skipIf(certificate === undefined)('trusts a private CA through the dispatcher option', async () => {
+    const { key, cert } = certificate as NonNullable<typeof certificate>;
+    const https = await startGitlabStandIn({ token: TOKEN, projects: [{ id: 1, path: 'a/b' }], tls: { key, cert } });
     try {
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-      ], { stdio: 'ignore' });
-      const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-      const https = await startGitlabStandIn({ token: TOKEN, projects: [{ id: 1, path: 'a/b' }], tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert } });
-      try {
-        const untrusted = new GitlabClient({ host: https.url, token: TOKEN });
-        expect(await untrusted.createCommitComment(1, SHA, 'x')).toMatchObject({
-          kind: 'retryable',
-          httpStatus: null,
-          message: 'network error: DEPTH_ZERO_SELF_SIGNED_CERT',
-        });
-        const trusted = new GitlabClient({ host: https.url, token: TOKEN, dispatcher: await dispatcherTrusting(cert) });
-        expect(await trusted.createCommitComment(1, SHA, 'x')).toMatchObject({ kind: 'ok' });
-      } finally {
-        await https.close();
-      }
+      const untrusted = new GitlabClient({ host: https.url, token: TOKEN });
+      expect(await untrusted.createCommitComment(1, SHA, 'x')).toMatchObject({
+        kind: 'retryable',
+        httpStatus: null,
+        message: 'network error: DEPTH_ZERO_SELF_SIGNED_CERT',
+      });
+      const trusted = new GitlabClient({ host: https.url, token: TOKEN, dispatcher: await dispatcherTrusting(cert) });
+      expect(await trusted.createCommitComment(1, SHA, 'x')).toMatchObject({ kind: 'ok' });
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await https.close();
     }
   });
 });

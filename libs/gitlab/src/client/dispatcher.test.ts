@@ -1,40 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../testing.js';
 import { dispatcherTrusting } from './dispatcher.js';
 import { GitlabClient } from './gitlab-client.js';
 
-const hasOpenssl = (() => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/** A self-signed certificate for 127.0.0.1. */
-function selfSigned(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-gitlab-ca-'));
-  try {
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const certificate = selfSignedCertificate();
 
 describe('dispatcherTrusting', () => {
-  it.skipIf(!hasOpenssl)('reaches a GitLab whose certificate only the given CA vouches for', async () => {
-    const { key, cert } = selfSigned();
+  it.skipIf(certificate === undefined)('reaches a GitLab whose certificate only the given CA vouches for', async () => {
+    const { key, cert } = certificate as NonNullable<typeof certificate>;
     const server = createServer({ key, cert }, (req, res) => {
       req.resume();
       req.on('end', () => {
