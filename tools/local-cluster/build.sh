@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds etcd, kube-apiserver, kube-controller-manager and kubectl from the Go module
+# Builds etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet,
+# kube-proxy and kubectl from the Go module
 # proxy at the versions pinned in go/*/go.mod and go.sum, once.
 #
 # The binaries land in a cache directory keyed by a hash of the pinned module
@@ -14,7 +15,8 @@ cache_root="${SLUICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice}"
 key="$(cat "$here"/go/kube/go.mod "$here"/go/kube/go.sum "$here"/go/etcd/go.mod "$here"/go/etcd/go.sum \
   "$here"/go/kube/cmd/*/main.go "$here"/go/etcd/main.go "$here"/build.sh | sha256sum | cut -c1-16)"
 bin="$cache_root/kube-bin/$key"
-if [[ -x "$bin/etcd" && -x "$bin/kube-apiserver" && -x "$bin/kube-controller-manager" && -x "$bin/kubectl" ]]; then
+if [[ -x "$bin/etcd" && -x "$bin/kube-apiserver" && -x "$bin/kube-controller-manager" && -x "$bin/kubectl" \
+  && -x "$bin/kubelet" && -x "$bin/kube-proxy" && -x "$bin/kube-scheduler" ]]; then
   echo "$bin"; exit 0
 fi
 command -v go >/dev/null || { echo "build.sh: Go is required to build the local control plane (https://go.dev/dl)" >&2; exit 1; }
@@ -30,9 +32,11 @@ trap 'rm -rf "$tmp"' EXIT
 start=$SECONDS
 export CGO_ENABLED=0 GOFLAGS=-mod=readonly
 p="${SLUICE_GO_BUILD_P:-$(nproc)}"
-echo "build.sh: building Kubernetes $k8s_version and etcd into $bin (cold: about 6 min on 2 cores)" >&2
+echo "build.sh: building Kubernetes $k8s_version and etcd into $bin (cold: about 8 min on 2 cores)" >&2
 (cd "$here/go/etcd" && go build -trimpath -p "$p" -ldflags "-s -w" -o "$tmp/etcd" .)
-(cd "$here/go/kube" && go build -trimpath -p "$p" -ldflags "$ldflags" -o "$tmp/" ./cmd/kube-apiserver ./cmd/kube-controller-manager ./cmd/kubectl)
+(cd "$here/go/kube" && go build -trimpath -p "$p" -ldflags "$ldflags" -o "$tmp/" ./cmd/kube-apiserver ./cmd/kube-controller-manager ./cmd/kube-scheduler \
+  ./cmd/kubelet ./cmd/kube-proxy ./cmd/kubectl)
+printf '{"seconds":%d,"at":"%s"}\n' "$((SECONDS - start))" "$(date -u +%FT%TZ)" >"$tmp/build.json"
 rm -rf "$bin"; mv "$tmp" "$bin"
 echo "build.sh: built in $((SECONDS - start)) s" >&2
 echo "$bin"

@@ -1,9 +1,12 @@
 /**
  * Runs lint, typecheck (the apps' benchmarks too), tests and builds for
  * every project, for real (no Nx cache: its cache is machine-wide, and
- * integration tests must meet the cluster), with one shared local cluster
- * started here and owned by this process — it goes down with us, even on a
- * crash. Ends with one line
+ * integration tests must meet the cluster), with two shared local clusters
+ * started here and owned by this process — they go down with us, even on a
+ * crash: the real node (`SLUICE_REAL_CLUSTER_DIR`, for tests that need
+ * containers, pod networking and policies) and the node-agent lane
+ * (`SLUICE_KUBECONFIG`, for tests whose pods run as host processes; see
+ * tools/local-cluster/README.md). Ends with one line
  * `N passed, N failed, N skipped` summed over every project's vitest report.
  */
 import { spawnSync } from 'node:child_process';
@@ -62,17 +65,19 @@ function deployCheck(): number {
 
 let failed = nx(['sync:check']) || deployCheck() || nx(['run-many', '-t', 'lint', 'typecheck', 'typecheck-bench', ...common]);
 if (!failed) {
-  const cluster = await startCluster();
-  console.error(`test-all: shared local cluster ready in ${cluster.startMs} ms`);
-  const env = { ...process.env, SLUICE_KUBECONFIG: cluster.kubeconfigPath };
+  const [cluster, real] = await Promise.all([startCluster({ node: 'agent' }), startCluster({ node: 'real' })]);
+  console.error(`test-all: shared local clusters ready: node agent in ${cluster.startMs} ms, real node in ${real.startMs} ms`);
+  const env = { ...process.env, SLUICE_KUBECONFIG: cluster.kubeconfigPath, SLUICE_REAL_CLUSTER_DIR: real.dir };
   const dirs = await testedProjectDirs();
   await Promise.all(dirs.map((dir) => rm(join(dir, RESULTS), { force: true })));
   try {
     const reporters = ['--', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`];
     failed = nx(['run-many', '-t', 'test', '--parallel=2', ...common, ...reporters], env) || failed;
   } finally {
-    await cluster.stop();
-    await rm(cluster.dir, { recursive: true, force: true });
+    for (const c of [cluster, real]) {
+      await c.stop();
+      await rm(c.dir, { recursive: true, force: true });
+    }
   }
   failed = nx(['run-many', '-t', 'build', ...common]) || failed;
   const { passed, failed: failedTests, skipped } = await summarize(dirs);

@@ -1,23 +1,43 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BUILD_SCRIPT = fileURLToPath(new URL('../build.sh', import.meta.url));
+const script = (name: string) => fileURLToPath(new URL(`../${name}`, import.meta.url));
 
-/**
- * Returns the directory holding etcd, kube-apiserver and
- * kube-controller-manager, building them first when the pinned versions have
- * no build yet (see build.sh). Build progress goes to stderr.
- */
-export function ensureBinaries(): Promise<string> {
+/** Runs one of the cached build scripts; resolves the path on its last stdout line. Progress goes to stderr. */
+function runBuildScript(name: string, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [BUILD_SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('bash', [script(name)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
-      const dir = out.trim().split('\n').at(-1);
-      if (code === 0 && dir) resolve(dir);
-      else reject(new Error(`building the local control plane failed (build.sh exited ${code})`));
+      const path = out.trim().split('\n').at(-1);
+      if (code === 0 && path) resolve(path);
+      else reject(new Error(`building ${what} failed (${name} exited ${code})`));
     });
   });
+}
+
+/**
+ * Returns the directory holding etcd, kube-apiserver, kube-controller-manager,
+ * kube-scheduler, kubelet, kube-proxy and kubectl, building them first when
+ * the pinned versions have no build yet (see build.sh).
+ */
+export function ensureBinaries(): Promise<string> {
+  return runBuildScript('build.sh', 'the local control plane');
+}
+
+/** The directory holding kube-router, coredns and pause (see build-node.sh). */
+export function ensureNodeBinaries(): Promise<string> {
+  return runBuildScript('build-node.sh', 'the node binaries');
+}
+
+/** The directory holding the base images: `images.json` and a registry storage tree to seed a node's registry (see images.sh). */
+export function ensureImages(): Promise<string> {
+  return runBuildScript('images.sh', 'the base images');
+}
+
+/** The Debian packages the real node runs on, installed with apt when missing (see install-node-packages.sh). */
+export function ensureNodePackages(): Promise<string> {
+  return runBuildScript('install-node-packages.sh', 'the node packages');
 }

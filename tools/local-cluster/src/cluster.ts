@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ensureBinaries } from './binaries.js';
+import { ensureBinaries, ensureImages, ensureNodeBinaries, ensureNodePackages } from './binaries.js';
 import { adminKubeconfig, componentSpecs, type ClusterPorts } from './components.js';
+import type { ImageRefs } from './node/images.js';
+import { alive, readRealNodeState, startRealNode, stopRealNode } from './node/launch.js';
+import type { NodeNetwork } from './node/network.js';
 import { generatePki } from './pki.js';
 import { freePorts } from './ports.js';
 import type { SupervisorPlan } from './supervisor.js';
@@ -30,7 +33,15 @@ export interface StartClusterOptions {
   readonly lifetime?: 'owned' | 'detached';
   /** Per-component start timeout. Default 60 s. */
   readonly startTimeoutMs?: number;
-  /** Run the node agent (our kubelet). Default true; without it pods stay Pending. */
+  /**
+   * `real` (default): a real node — kubelet, containerd and runc, CNI,
+   * kube-proxy, CoreDNS, kube-router's NetworkPolicy firewall and an OCI
+   * registry — in namespaces of its own (src/node/). `agent`: the control
+   * plane on loopback with our node agent, which runs pod commands as host
+   * processes (a faster lane for tests that need no containers).
+   */
+  readonly node?: 'real' | 'agent';
+  /** Agent lane only: run the node agent. Default true; without it pods stay Pending. */
   readonly nodeAgent?: boolean;
   /**
    * First two octets of the pod addresses, e.g. `127.42` (pods get
@@ -43,12 +54,19 @@ export interface StartClusterOptions {
 
 /** A running local cluster. */
 export interface LocalCluster {
+  readonly node: 'real' | 'agent';
   readonly dir: string;
   /** Admin kubeconfig (client certificate in `system:masters`). */
   readonly kubeconfigPath: string;
   readonly ports: ClusterPorts;
-  /** Milliseconds from spawning etcd to every component healthy. */
+  /** Milliseconds from spawning etcd to every component healthy (real node: and CoreDNS ready). */
   readonly startMs: number;
+  /** Real node: `host:port` of its OCI registry, for the host and pods alike. */
+  readonly registry?: string;
+  /** Real node: the base images in that registry, by digest. */
+  readonly images?: ImageRefs;
+  /** Real node: its addresses. */
+  readonly network?: NodeNetwork;
   stop(): Promise<void>;
 }
 
@@ -68,15 +86,47 @@ export interface ClusterState {
  * `/readyz` included). Builds the binaries first if needed.
  */
 export async function startCluster(options: StartClusterOptions = {}): Promise<LocalCluster> {
-  const binDir = await ensureBinaries();
+  const real = (options.node ?? 'real') === 'real';
+  if (real) await ensureNodePackages();
+  const [binDir, nodeBinDir] = await Promise.all([ensureBinaries(), real ? ensureNodeBinaries() : undefined]);
+  const imagesDir = real ? await ensureImages() : undefined;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'sluice-cluster-')));
   try {
+    if (nodeBinDir && imagesDir) return await launchReal(dir, { binDir, nodeBinDir, imagesDir }, options);
     return await launch(dir, binDir, options);
   } catch (err) {
     // A temporary directory of a cluster that never came up is only clutter.
     if (!options.dir) await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+async function launchReal(
+  dir: string,
+  built: { binDir: string; nodeBinDir: string; imagesDir: string },
+  options: StartClusterOptions,
+): Promise<LocalCluster> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const node = await startRealNode({
+    dir,
+    ...built,
+    detached: options.lifetime === 'detached',
+    startTimeoutMs: options.startTimeoutMs ?? 60_000,
+    supervisorCommand: [process.execPath, ...TSX, SUPERVISOR],
+    cwd: WORKSPACE_ROOT,
+  });
+  return {
+    node: 'real',
+    dir,
+    kubeconfigPath: node.kubeconfig,
+    ports: { etcdClient: 2379, etcdPeer: 2380, apiserver: 6443, controllerManager: 10257, kubelet: 10250 },
+    startMs: node.startMs,
+    registry: node.registry,
+    images: node.images,
+    network: node.network,
+    stop: () => stopCluster(dir),
+  };
 }
 
 async function launch(dir: string, binDir: string, options: StartClusterOptions): Promise<LocalCluster> {
@@ -143,6 +193,7 @@ async function launch(dir: string, binDir: string, options: StartClusterOptions)
     (child as unknown as { channel?: { unref(): void } }).channel?.unref();
   }
   return {
+    node: 'agent',
     dir,
     kubeconfigPath,
     ports,
@@ -168,20 +219,12 @@ export async function readClusterState(dir: string): Promise<ClusterState | unde
   return text ? (JSON.parse(text) as ClusterState) : undefined;
 }
 
-function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** True when the cluster in `dir` is up (its supervisor is alive and said ready). */
 export async function isClusterRunning(dir: string): Promise<boolean> {
   const state = await readClusterState(dir);
-  return state?.status === 'ready' && alive(state.supervisorPid);
+  const real = await readRealNodeState(dir);
+  // A real node's supervisor is pid 1 of its own namespace: its init's host pid is what tells.
+  return state?.status === 'ready' && alive(real ? real.nodePid : state.supervisorPid);
 }
 
 /**
@@ -189,6 +232,7 @@ export async function isClusterRunning(dir: string): Promise<boolean> {
  * components in reverse order) and waits until every process is gone.
  */
 export async function stopCluster(dir: string, { timeoutMs = 20_000 } = {}): Promise<void> {
+  if (await readRealNodeState(dir)) return stopRealNode(dir);
   const state = await readClusterState(dir);
   const pids = [state?.supervisorPid, ...Object.values(state?.pids ?? {})].filter((p): p is number => !!p);
   if (alive(state?.supervisorPid)) process.kill(state!.supervisorPid!, 'SIGTERM');

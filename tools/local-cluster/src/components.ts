@@ -12,13 +12,15 @@ export interface ClusterPorts {
 
 /** How to start and health-check one process of the control plane. */
 export interface ComponentSpec {
-  readonly name: 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'node-agent';
+  readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
   /** Set in the process's environment, over the supervisor's own. */
   readonly env?: Readonly<Record<string, string>>;
   /** URL polled until it answers 200; `https` ones are checked with the cluster CA. */
   readonly healthUrl: string;
+  /** The component serves a self-generated certificate (controller-manager, scheduler). */
+  readonly insecureHealth?: boolean;
 }
 
 /** The controllers a push-to-deploy system leans on; node lifecycle and cloud ones stay off (no real kubelets, no cloud). */
@@ -37,6 +39,9 @@ export const CONTROLLERS = [
   'endpointslice-controller',
   'disruption-controller',
 ] as const;
+
+/** With a real kubelet: the node's podCIDR, its lifecycle (Ready, taints) and taint-based eviction. */
+export const NODE_CONTROLLERS = ['node-ipam-controller', 'node-lifecycle-controller', 'taint-eviction-controller'] as const;
 
 /**
  * The apiserver's Go garbage collector, traded toward memory. A custom-resource
@@ -65,12 +70,26 @@ export interface ClusterLayout {
   readonly podCidrBase?: string;
 }
 
-/** The four processes in start order: etcd → apiserver → controller-manager → node agent. */
-export function componentSpecs(layout: ClusterLayout): ComponentSpec[] {
-  const { dir, binDir, pki, ports } = layout;
+/** Where the control plane listens and what it serves, shared by both kinds of node. */
+export interface ControlPlaneInputs {
+  readonly dir: string;
+  readonly binDir: string;
+  readonly pki: ClusterPki;
+  readonly kubeconfigPath: string;
+  /** Address etcd, the apiserver and the controller-manager bind (127.0.0.1, or the real node's address). */
+  readonly host: string;
+  readonly ports: Pick<ClusterPorts, 'etcdClient' | 'etcdPeer' | 'apiserver' | 'controllerManager'>;
+  readonly serviceCidr: string;
+  /** The real node: Node authorization, the `kubernetes` Service's endpoint, pod CIDR allocation. */
+  readonly realNode?: { readonly podCidr: string };
+}
+
+/** etcd → kube-apiserver → kube-controller-manager. */
+export function controlPlaneSpecs(cp: ControlPlaneInputs): ComponentSpec[] {
+  const { dir, binDir, pki, ports, host } = cp;
   const etcdUrl = `http://127.0.0.1:${ports.etcdClient}`;
-  const apiserverUrl = `https://127.0.0.1:${ports.apiserver}`;
-  const [agentCommand, ...agentArgs] = layout.nodeAgentCommand;
+  const apiserverUrl = `https://${host}:${ports.apiserver}`;
+  const node = cp.realNode;
   return [
     {
       name: 'etcd',
@@ -94,8 +113,8 @@ export function componentSpecs(layout: ClusterLayout): ComponentSpec[] {
       command: join(binDir, 'kube-apiserver'),
       args: [
         `--etcd-servers=${etcdUrl}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
+        `--bind-address=${host}`,
+        `--advertise-address=${host}`,
         `--secure-port=${ports.apiserver}`,
         `--tls-cert-file=${pki.apiserverCert}`,
         `--tls-private-key-file=${pki.apiserverKey}`,
@@ -103,16 +122,17 @@ export function componentSpecs(layout: ClusterLayout): ComponentSpec[] {
         `--service-account-issuer=${apiserverUrl}`,
         `--service-account-key-file=${pki.serviceAccountPub}`,
         `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-        '--service-cluster-ip-range=10.0.0.0/24',
-        '--authorization-mode=RBAC',
+        `--service-cluster-ip-range=${cp.serviceCidr}`,
         '--allow-privileged=false',
-        // The apiserver reaches the node agent's log endpoint like a kubelet's.
+        // The apiserver reaches the kubelet's (or node agent's) log endpoint over verified TLS.
         `--kubelet-client-certificate=${pki.adminCert}`,
         `--kubelet-client-key=${pki.adminKey}`,
         `--kubelet-certificate-authority=${pki.caCert}`,
         '--kubelet-preferred-address-types=InternalIP',
-        // Loopback addresses are not allowed as endpoints of the kubernetes Service.
-        '--endpoint-reconciler-type=none',
+        ...(node
+          ? ['--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction']
+          : // Loopback addresses are not allowed as endpoints of the kubernetes Service.
+            ['--authorization-mode=RBAC', '--endpoint-reconciler-type=none']),
         '--enable-priority-and-fairness=false',
         '--profiling=false',
         '--v=0',
@@ -124,11 +144,11 @@ export function componentSpecs(layout: ClusterLayout): ComponentSpec[] {
       name: 'kube-controller-manager',
       command: join(binDir, 'kube-controller-manager'),
       args: [
-        `--kubeconfig=${layout.kubeconfigPath}`,
-        `--authentication-kubeconfig=${layout.kubeconfigPath}`,
-        `--authorization-kubeconfig=${layout.kubeconfigPath}`,
+        `--kubeconfig=${cp.kubeconfigPath}`,
+        `--authentication-kubeconfig=${cp.kubeconfigPath}`,
+        `--authorization-kubeconfig=${cp.kubeconfigPath}`,
         '--leader-elect=false',
-        `--controllers=${CONTROLLERS.join(',')}`,
+        `--controllers=${[...CONTROLLERS, ...(node ? NODE_CONTROLLERS : [])].join(',')}`,
         `--service-account-private-key-file=${pki.serviceAccountKey}`,
         `--root-ca-file=${pki.caCert}`,
         '--use-service-account-credentials=false',
@@ -140,10 +160,37 @@ export function componentSpecs(layout: ClusterLayout): ComponentSpec[] {
         '--kube-api-burst=400',
         // Short syncs keep quota status and TTL cleanup prompt in tests.
         '--resource-quota-sync-period=10s',
+        ...(node
+          ? [
+              // The one node gets the whole pod range as its podCIDR (the CNI bridge and kube-router read it).
+              '--allocate-node-cidrs=true',
+              `--cluster-cidr=${node.podCidr}`,
+              `--node-cidr-mask-size=${node.podCidr.split('/')[1]}`,
+              `--service-cluster-ip-range=${cp.serviceCidr}`,
+            ]
+          : []),
         '--v=0',
       ],
       healthUrl: `https://127.0.0.1:${ports.controllerManager}/healthz`,
+      insecureHealth: true,
     },
+  ];
+}
+
+/** The four processes in start order: etcd → apiserver → controller-manager → node agent. */
+export function componentSpecs(layout: ClusterLayout): ComponentSpec[] {
+  const { dir, pki, ports } = layout;
+  const [agentCommand, ...agentArgs] = layout.nodeAgentCommand;
+  return [
+    ...controlPlaneSpecs({
+      dir,
+      binDir: layout.binDir,
+      pki,
+      kubeconfigPath: layout.kubeconfigPath,
+      host: '127.0.0.1',
+      ports,
+      serviceCidr: '10.0.0.0/24',
+    }),
     {
       name: 'node-agent',
       command: agentCommand ?? process.execPath,
@@ -162,24 +209,24 @@ export function componentSpecs(layout: ClusterLayout): ComponentSpec[] {
   ];
 }
 
-/** An admin kubeconfig (client certificate in `system:masters`) for the cluster. */
-export function adminKubeconfig(apiserverPort: number, pki: { ca: string; cert: string; key: string }): string {
+/** A kubeconfig for `server` with a client certificate. */
+export function kubeconfig(server: string, pki: { ca: string; cert: string; key: string }, user = 'sluice-admin'): string {
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   return JSON.stringify(
     {
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [
-        {
-          name: 'sluice-local',
-          cluster: { server: `https://127.0.0.1:${apiserverPort}`, 'certificate-authority-data': b64(pki.ca) },
-        },
-      ],
-      users: [{ name: 'sluice-admin', user: { 'client-certificate-data': b64(pki.cert), 'client-key-data': b64(pki.key) } }],
-      contexts: [{ name: 'sluice-local', context: { cluster: 'sluice-local', user: 'sluice-admin' } }],
+      clusters: [{ name: 'sluice-local', cluster: { server, 'certificate-authority-data': b64(pki.ca) } }],
+      users: [{ name: user, user: { 'client-certificate-data': b64(pki.cert), 'client-key-data': b64(pki.key) } }],
+      contexts: [{ name: 'sluice-local', context: { cluster: 'sluice-local', user } }],
       'current-context': 'sluice-local',
     },
     null,
     2,
   );
+}
+
+/** An admin kubeconfig (client certificate in `system:masters`) for the loopback control plane. */
+export function adminKubeconfig(apiserverPort: number, pki: { ca: string; cert: string; key: string }): string {
+  return kubeconfig(`https://127.0.0.1:${apiserverPort}`, pki);
 }

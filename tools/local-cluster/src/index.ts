@@ -8,6 +8,9 @@ export {
   type ClusterState,
 } from './cluster.js';
 export { CONTROLLERS, type ClusterPorts } from './components.js';
-export { ensureBinaries } from './binaries.js';
+export { ensureBinaries, ensureImages, ensureNodeBinaries, ensureNodePackages } from './binaries.js';
+export { IMAGE_NAMES, type ImageName, type ImageRefs } from './node/images.js';
+export { readRealNodeState, type RealNodeState } from './node/launch.js';
+export { nodeNetwork, type NodeNetwork } from './node/network.js';
 export { serviceAccountKubeconfig, type ServiceAccountKubeconfigOptions } from './service-account.js';
 export { freePorts } from './ports.js';

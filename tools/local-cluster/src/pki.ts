@@ -24,6 +24,9 @@ export interface ClusterPki {
   readonly adminKey: string;
   readonly kubeletCert: string;
   readonly kubeletKey: string;
+  /** kube-proxy's client certificate (`system:kube-proxy`, bound to `system:node-proxier`). */
+  readonly kubeProxyCert: string;
+  readonly kubeProxyKey: string;
   readonly serviceAccountKey: string;
   readonly serviceAccountPub: string;
 }
@@ -57,6 +60,7 @@ async function issue(
   ca: { cert: x509.X509Certificate; keys: CryptoKeyPair },
   subject: string,
   usage: 'server' | 'client' | 'both',
+  ips: readonly string[] = [],
 ): Promise<Issued> {
   const keys = await keyPair();
   const ekus = {
@@ -73,8 +77,12 @@ async function issue(
     extensions.push(
       new x509.SubjectAlternativeNameExtension([
         { type: 'ip', value: '127.0.0.1' },
+        ...ips.map((value) => ({ type: 'ip' as const, value })),
         { type: 'dns', value: 'localhost' },
+        { type: 'dns', value: 'kubernetes' },
+        { type: 'dns', value: 'kubernetes.default' },
         { type: 'dns', value: 'kubernetes.default.svc' },
+        { type: 'dns', value: 'kubernetes.default.svc.cluster.local' },
       ]),
     );
   }
@@ -94,10 +102,11 @@ async function issue(
  * Generates the local cluster's PKI into `dir`: one CA that signs the
  * apiserver's serving certificate, the admin client certificate (group
  * `system:masters`) and the node agent's kubelet serving certificate, plus the
- * service-account token signing key pair. EC P-256 keeps generation in the
+ * service-account token signing key pair. `ips` are added to the serving
+ * certificates' names (the real node's address, the `kubernetes` ClusterIP). EC P-256 keeps generation in the
  * tens of milliseconds.
  */
-export async function generatePki(dir: string): Promise<ClusterPki> {
+export async function generatePki(dir: string, { ips = [] }: { ips?: readonly string[] } = {}): Promise<ClusterPki> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const caKeys = await keyPair();
   const caCert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -111,9 +120,10 @@ export async function generatePki(dir: string): Promise<ClusterPki> {
     ],
   });
   const ca = { cert: caCert, keys: caKeys };
-  const apiserver = await issue(ca, 'CN=kube-apiserver', 'server');
+  const apiserver = await issue(ca, 'CN=kube-apiserver', 'server', ips);
   const admin = await issue(ca, 'CN=sluice-admin, O=system:masters', 'client');
-  const kubelet = await issue(ca, 'CN=system:node:local-node, O=system:nodes', 'both');
+  const kubelet = await issue(ca, 'CN=system:node:local-node, O=system:nodes', 'both', ips);
+  const kubeProxy = await issue(ca, 'CN=system:kube-proxy', 'client');
   const saKeys = await keyPair();
 
   const files: Record<keyof ClusterPki, string> = {
@@ -125,6 +135,8 @@ export async function generatePki(dir: string): Promise<ClusterPki> {
     adminKey: 'admin.key',
     kubeletCert: 'kubelet.crt',
     kubeletKey: 'kubelet.key',
+    kubeProxyCert: 'kube-proxy.crt',
+    kubeProxyKey: 'kube-proxy.key',
     serviceAccountKey: 'sa.key',
     serviceAccountPub: 'sa.pub',
   };
@@ -137,6 +149,8 @@ export async function generatePki(dir: string): Promise<ClusterPki> {
     adminKey: admin.keyPem,
     kubeletCert: kubelet.certPem,
     kubeletKey: kubelet.keyPem,
+    kubeProxyCert: kubeProxy.certPem,
+    kubeProxyKey: kubeProxy.keyPem,
     serviceAccountKey: await privatePem(saKeys.privateKey),
     serviceAccountPub: await publicPem(saKeys.publicKey),
   };

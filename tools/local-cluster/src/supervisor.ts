@@ -5,12 +5,22 @@
  * and tears everything down on SIGTERM/SIGINT or, when it was started by a
  * test run, as soon as that parent disconnects. Run: `node --import tsx
  * supervisor.ts <plan.json>`.
+ *
+ * For a real node it runs inside the node's own network, mount and pid
+ * namespaces (launch.ts): it waits for `go` on stdin (the host has wired the
+ * network), hides the host's /run, /var/lib and /var/log behind private
+ * tmpfs mounts (what the kubelet, containerd and CNI write there by fixed
+ * path stays in the node), creates the node's cgroup root, and on the way
+ * out kills whatever is left in the pid namespace (container shims and
+ * containers) and removes the cgroups.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ComponentSpec } from './components.js';
+import { createCgroupRoot, removeCgroupRoot } from './node/cgroups.js';
+import { run } from './node/exec.js';
 import { waitHealthy, type HealthTls } from './health.js';
 import { readLogTail } from './logs.js';
 
@@ -20,6 +30,8 @@ export interface SupervisorPlan {
   readonly components: readonly ComponentSpec[];
   readonly tls: { readonly ca: string; readonly cert: string; readonly key: string };
   readonly startTimeoutMs: number;
+  /** Set for a real node (see the top of this file). */
+  readonly node?: { readonly cgroupRoot: string; readonly tmpfs: readonly string[] };
 }
 
 interface Running {
@@ -41,6 +53,7 @@ async function main(planPath: string): Promise<void> {
     stopping ??= (async () => {
       await writeState(plan.dir, { status: 'stopping', why });
       for (const r of [...running].reverse()) await stopProcess(r);
+      if (plan.node) await clearNode(plan.node.cgroupRoot);
       await writeState(plan.dir, { status: 'stopped', why });
       process.exit(0);
     })();
@@ -54,6 +67,7 @@ async function main(planPath: string): Promise<void> {
   const timings: Record<string, number> = {};
   const t0 = Date.now();
   try {
+    if (plan.node) await prepareNode(plan.node);
     for (const spec of plan.components) {
       const log = createWriteStream(join(logDir, `${spec.name}.log`), { flags: 'a' });
       const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', spec.command, ...spec.args], {
@@ -69,7 +83,7 @@ async function main(planPath: string): Promise<void> {
         r.exit = `${spec.name} exited (${signal ?? code})`;
         if (!stopping && ready) void stop(r.exit);
       });
-      const tls: HealthTls = { ...plan.tls, insecure: spec.name === 'kube-controller-manager' };
+      const tls: HealthTls = { ...plan.tls, insecure: spec.insecureHealth === true };
       await waitHealthy(spec.healthUrl, tls, { timeoutMs: plan.startTimeoutMs, failed: () => r.exit }).catch(
         async (err: Error) => {
           const tail = await readLogTail(join(logDir, `${spec.name}.log`), 20);
@@ -91,6 +105,27 @@ async function main(planPath: string): Promise<void> {
 }
 
 let ready = false;
+
+async function prepareNode(node: NonNullable<SupervisorPlan['node']>): Promise<void> {
+  const go = await new Promise<string>((resolve) => {
+    let text = '';
+    process.stdin.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    process.stdin.on('end', () => resolve(text.trim()));
+  });
+  if (go !== 'go') throw new Error('the host did not wire the node network');
+  for (const path of node.tmpfs) await run('mount', ['-t', 'tmpfs', '-o', 'mode=0755', 'sluice-node', path]);
+  await createCgroupRoot(node.cgroupRoot);
+}
+
+/** Kills every process left in the node's pid namespace (all but its init and us), then removes the cgroups. */
+async function clearNode(cgroupRoot: string): Promise<void> {
+  try {
+    process.kill(-1, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing left.
+  }
+  await removeCgroupRoot(cgroupRoot).catch((err: Error) => process.stderr.write(`${err.message}\n`));
+}
 
 function report(line: object): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);

@@ -23,7 +23,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide('kubeconfig', shared);
     return undefined;
   }
-  const cluster = await startCluster();
+  const cluster = await startCluster({ node: 'agent' });
   project.provide('kubeconfig', cluster.kubeconfigPath);
   return async () => {
     await cluster.stop();
