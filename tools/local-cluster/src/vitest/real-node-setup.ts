@@ -9,7 +9,7 @@
  */
 import { rm } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
-import { startCluster } from '../cluster.js';
+import { isClusterRunning, startCluster } from '../cluster.js';
 import type { ImageRefs } from '../node/images.js';
 import { readRealNodeState } from '../node/launch.js';
 import type { NodeNetwork } from '../node/network.js';
@@ -32,7 +32,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const shared = process.env.SLUICE_REAL_CLUSTER_DIR;
   if (shared) {
     const state = await readRealNodeState(shared);
-    if (!state) throw new Error(`SLUICE_REAL_CLUSTER_DIR=${shared} holds no real node`);
+    if (!state || !(await isClusterRunning(shared))) throw new Error(`SLUICE_REAL_CLUSTER_DIR=${shared} holds no running real node`);
     project.provide('realNode', { kubeconfig: state.kubeconfig, registry: state.registry, images: state.images, network: state.network });
     return undefined;
   }
