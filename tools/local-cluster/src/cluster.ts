@@ -3,7 +3,6 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureBinaries, ensureImages, ensureNodeBinaries, ensureNodePackages } from './binaries.js';
@@ -12,6 +11,7 @@ import type { ImageRefs } from './node/images.js';
 import { alive, readRealNodeState, startRealNode, stopRealNode } from './node/launch.js';
 import type { NodeNetwork } from './node/network.js';
 import { generatePki } from './pki.js';
+import { supervisorReady } from './ready.js';
 import { freePorts } from './ports.js';
 import type { SupervisorPlan } from './supervisor.js';
 
@@ -177,14 +177,7 @@ async function launch(dir: string, binDir: string, options: StartClusterOptions)
     stdio: ['ignore', 'pipe', stderr, ...(detached ? [] : (['ipc'] as const))],
   });
   if (typeof stderr === 'number') closeSync(stderr);
-  const first = await firstLine(child.stdout!);
-  const result = JSON.parse(first || '{"status":"failed","error":"supervisor exited without a word"}') as {
-    status: string;
-    error?: string;
-  };
-  if (result.status !== 'ready') {
-    throw new Error(`local cluster failed to start: ${result.error ?? result.status} (logs in ${join(dir, 'logs')})`);
-  }
+  await supervisorReady(child.stdout!, dir);
   const startMs = Date.now() - started;
   child.stdout!.destroy();
   if (detached) child.unref();
@@ -200,17 +193,6 @@ async function launch(dir: string, binDir: string, options: StartClusterOptions)
     startMs,
     stop: () => stopCluster(dir),
   };
-}
-
-function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve) => {
-    const rl = createInterface({ input: stream });
-    rl.once('line', (line) => {
-      resolve(line);
-      rl.close();
-    });
-    rl.once('close', () => resolve(''));
-  });
 }
 
 /** Reads a cluster directory's state, or undefined when there is none. */

@@ -14,6 +14,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { kubeconfig } from '../components.js';
 import { generatePki } from '../pki.js';
+import { supervisorReady } from '../ready.js';
 import type { SupervisorPlan } from '../supervisor.js';
 import { dnsAddon } from './addons.js';
 import { cniConflist, containerdConfig, kubeletConfig, kubeProxyConfig, nodePaths, registryConfig, registryHostsToml } from './configs.js';
@@ -121,14 +122,7 @@ async function launch(dir: string, slot: number, inputs: RealNodeInputs): Promis
   await writeFile(join(dir, 'host.json'), `${JSON.stringify(state, null, 2)}\n`);
   await connectNode(net, nodePid);
   child.stdin!.end('go\n');
-  const first = await firstLine(child.stdout!);
-  const result = JSON.parse(first || '{"status":"failed","error":"supervisor exited without a word"}') as {
-    status: string;
-    error?: string;
-  };
-  if (result.status !== 'ready') {
-    throw new Error(`local cluster failed to start: ${result.error ?? result.status} (logs in ${join(dir, 'logs')})`);
-  }
+  await supervisorReady(child.stdout!, dir);
   child.stdout!.destroy();
   child.unref();
   (child as unknown as { channel?: { unref(): void } }).channel?.unref();
@@ -199,22 +193,6 @@ async function initPid(child: ChildProcess): Promise<number> {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error('the node namespace did not start');
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString();
-      const nl = text.indexOf('\n');
-      if (nl >= 0) {
-        stream.off('data', onData);
-        resolve(text.slice(0, nl));
-      }
-    };
-    stream.on('data', onData);
-    stream.once('end', () => resolve(text));
-  });
 }
 
 export async function readRealNodeState(dir: string): Promise<RealNodeState | undefined> {
