@@ -9,7 +9,7 @@ import { ensureBinaries, ensureImages, ensureNodeBinaries, ensureNodePackages } 
 import { adminKubeconfig, componentSpecs, type ClusterPorts } from './components.js';
 import type { ImageRefs } from './node/images.js';
 import { alive, readRealNodeState, startRealNode, stopRealNode } from './node/launch.js';
-import type { NodeNetwork } from './node/network.js';
+import { NODE_PORTS, type NodeNetwork } from './node/network.js';
 import { generatePki } from './pki.js';
 import { supervisorReady } from './ready.js';
 import { freePorts } from './ports.js';
@@ -81,9 +81,12 @@ export interface ClusterState {
 }
 
 /**
- * Starts etcd, kube-apiserver, kube-controller-manager and the node agent on
- * free loopback ports and resolves once every one is healthy (the apiserver's
- * `/readyz` included). Builds the binaries first if needed.
+ * Starts a local cluster and resolves once every component is healthy: the
+ * real node (node/launch.ts: control plane, kubelet, containerd, kube-proxy,
+ * kube-router, registry, then CoreDNS ready) or the node-agent lane (etcd,
+ * kube-apiserver, kube-controller-manager and the node agent on free loopback
+ * ports). Installs the node's Debian packages and builds the binaries and
+ * images first when needed.
  */
 export async function startCluster(options: StartClusterOptions = {}): Promise<LocalCluster> {
   const real = (options.node ?? 'real') === 'real';
@@ -120,7 +123,7 @@ async function launchReal(
     node: 'real',
     dir,
     kubeconfigPath: node.kubeconfig,
-    ports: { etcdClient: 2379, etcdPeer: 2380, apiserver: 6443, controllerManager: 10257, kubelet: 10250 },
+    ports: NODE_PORTS,
     startMs: node.startMs,
     registry: node.registry,
     images: node.images,
