@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { kubeconfig } from '../components.js';
 import { generatePki } from '../pki.js';
@@ -141,13 +141,19 @@ async function launch(dir: string, slot: number, inputs: RealNodeInputs): Promis
 
 /**
  * The registry starts with the base images: blobs are hard links into the
- * cache (content-addressed, never rewritten); the repositories' small link
- * files are copied, since the registry rewrites those in place.
+ * cache where the filesystem allows (content-addressed, never rewritten);
+ * the repositories' small link files are copied, since the registry
+ * rewrites those in place.
  */
 async function seedRegistry(from: string, to: string): Promise<void> {
   const v2 = join('docker', 'registry', 'v2');
   await mkdir(join(to, v2), { recursive: true });
-  await run('cp', ['-al', join(from, v2, 'blobs'), join(to, v2, 'blobs')]);
+  const blobs = [join(from, v2, 'blobs'), join(to, v2, 'blobs')];
+  // A cluster directory on another filesystem than the cache (a tmpfs /tmp) cannot link: copy.
+  await run('cp', ['-al', ...blobs]).catch(async () => {
+    await rm(blobs[1]!, { recursive: true, force: true });
+    await run('cp', ['-a', ...blobs]);
+  });
   await run('cp', ['-a', join(from, v2, 'repositories'), join(to, v2, 'repositories')]);
 }
 
