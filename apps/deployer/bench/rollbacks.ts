@@ -41,7 +41,7 @@ function startCluster(): string {
   const dir = join(tmpdir(), `deployer-bench-cluster-${randomBytes(4).toString('hex')}`);
   log(`starting a local control plane in ${dir}`);
   // Spawned (not imported) so the app's sources never depend on the tool.
-  const script = `import('@sluice/local-cluster').then(async (m) => { const c = await m.startCluster({ lifetime: 'detached', dir: ${JSON.stringify(dir)} }); console.log(c.kubeconfigPath); })`;
+  const script = `import('@sluice/local-cluster').then(async (m) => { const c = await m.startCluster({ node: 'agent', lifetime: 'detached', dir: ${JSON.stringify(dir)} }); console.log(c.kubeconfigPath); })`;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   cleanups.push(() => {
     const stop = `import('@sluice/local-cluster').then((m) => m.stopCluster(${JSON.stringify(dir)}))`;

@@ -105,7 +105,7 @@ function memory(): { heapMb: number; rssMb: number } {
 
 async function main(): Promise<void> {
   const shared = process.env['SLUICE_KUBECONFIG'];
-  const cluster = shared ? undefined : await startCluster({ nodeAgent: false });
+  const cluster = shared ? undefined : await startCluster({ node: 'agent', nodeAgent: false });
   const kubeconfig = shared ?? (cluster?.kubeconfigPath as string);
   const kube = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: kubeconfig }), fieldManager: 'notifier-bench' });
   const gitlab = await startGitlabStandIn({ token: TOKEN, projects: PROJECTS });

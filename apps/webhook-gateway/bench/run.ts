@@ -242,7 +242,7 @@ function signedPush(path: string, phase: string, i: number): Shot {
 function startCluster(): string {
   const dir = join(tmpdir(), `gw-bench-cluster-${RUN}`);
   log(`starting a local control plane in ${dir} (no node agent)`);
-  const script = `import('@sluice/local-cluster').then(async (m) => { const c = await m.startCluster({ nodeAgent: false, lifetime: 'detached', dir: ${JSON.stringify(dir)} }); console.log(c.kubeconfigPath); })`;
+  const script = `import('@sluice/local-cluster').then(async (m) => { const c = await m.startCluster({ node: 'agent', nodeAgent: false, lifetime: 'detached', dir: ${JSON.stringify(dir)} }); console.log(c.kubeconfigPath); })`;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   cleanups.push(() => {
     const stop = `import('@sluice/local-cluster').then((m) => m.stopCluster(${JSON.stringify(dir)}))`;
