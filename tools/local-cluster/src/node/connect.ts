@@ -22,7 +22,10 @@ export async function connectNode(net: NodeNetwork, pid: number): Promise<void> 
   }
   // The node forwards between its link and the pod bridge (its own sysctl: per namespace).
   await inNode('sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward');
-  // The host reaches pods as the node does: masqueraded to the node's bridge
-  // address, which NetworkPolicy enforcers (kube-router) treat as the node.
-  await inNode('iptables', '-w', '-t', 'nat', '-A', 'POSTROUTING', '-s', `${net.hostIp}/32`, '-o', net.bridge, '-j', 'MASQUERADE');
+  // The host reaches pods as the node does (kubelet probes, `kubectl
+  // port-forward`): kube-router accepts what its policy chains marked
+  // 0x10000, and it filters in FORWARD, before any source NAT could make the
+  // host look like a node-local address; so traffic in from the host's end of
+  // the link is marked on the way in, to pods and ClusterIPs alike.
+  await inNode('iptables', '-w', '-t', 'mangle', '-A', 'PREROUTING', '-i', net.nodeInterface, '-s', `${net.hostIp}/32`, '-j', 'MARK', '--set-xmark', '0x10000/0x10000');
 }

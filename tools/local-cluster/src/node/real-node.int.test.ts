@@ -210,6 +210,9 @@ describe('NetworkPolicies, enforced', () => {
       15_000,
     );
 
+    // The host (kubelet probes, the demo's services) reaches pods as the node does, on a new connection.
+    expect(await get(api)).toBe('api');
+
     await net.createNamespacedNetworkPolicy({
       namespace: guarded,
       body: {
