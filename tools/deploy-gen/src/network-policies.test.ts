@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { installManifests, type Manifest } from './install.js';
-import { BASE, PRODUCTION_EXAMPLE, type InstallProfile } from './profile.js';
+import { BASE, LOCAL, PRODUCTION_EXAMPLE, type InstallProfile } from './profile.js';
 
 interface Peer {
   namespaceSelector?: { matchLabels?: Record<string, string> };
@@ -27,7 +27,7 @@ function namespaceOf(peer: Peer): string | undefined {
   return peer.namespaceSelector?.matchLabels?.[NS_LABEL];
 }
 
-for (const [label, profile] of [['base', BASE], ['production-example', PRODUCTION_EXAMPLE]] as const) {
+for (const [label, profile] of [['base', BASE], ['local', LOCAL], ['production-example', PRODUCTION_EXAMPLE]] as const) {
   describe(`NetworkPolicies of the ${label} install`, () => {
     const { system, test, production, staging } = profile.namespaces;
 

@@ -87,13 +87,27 @@ export const BASE: InstallProfile = {
   },
 };
 
-/** The local control plane (`npm run cluster -- up`): images built on this machine, one replica each. */
+/**
+ * Fixed ports of the Git server and the artifact registry (the GitLab stand-in's, as the demo runs them:
+ * tools/demo/src/stack/stack.ts, which checks the installed policy opens them) on the host's side of a
+ * local node's link, `10.240.<slot>.1`: the address differs per cluster, so fixed ports cannot collide,
+ * and the test namespace's egress can name them.
+ */
+const LOCAL_HOST_PORTS = { git: 8929, artifacts: 8930 } as const;
+
+/**
+ * The local control plane (`npm run cluster -- up`, tools/local-cluster's real node): images built on
+ * this machine, one replica each. Test pods may reach the host's side of the node link (10.240.0.0/16)
+ * on the Git and artifact ports only; pods are 10.241.<slot>.0/24, Services 10.242.<slot>.0/24.
+ */
 export const LOCAL: InstallProfile = {
   ...BASE,
   images: each((s) => `sluice/${s}:dev`),
   replicas: each(() => 1),
   host: 'sluice.localtest.me',
   gitlabUrl: 'http://127.0.0.1:8929',
+  testEgress: [{ cidr: '10.240.0.0/16', ports: [LOCAL_HOST_PORTS.git, LOCAL_HOST_PORTS.artifacts] }],
+  clusterCidrs: ['10.241.0.0/16', '10.242.0.0/16'],
 };
 
 /**

@@ -60,4 +60,51 @@ describe('the artifact registry', () => {
     expect((await fetch(`${registry.url}/team/app/${'f'.repeat(40)}.tar.gz`)).status).toBe(404);
     expect((await fetch(`${registry.url}/team/app/${SHA}.tar.gz`, { method: 'DELETE', headers: { authorization: BASIC } })).status).toBe(405);
   });
+
+  it('hands each stored upload to afterUpload before answering, and forgets one it refuses (502 with its message)', async () => {
+    const seen: string[] = [];
+    const hooked = await startArtifactRegistry(CREDENTIALS, {
+      afterUpload: async (repository, sha, artifact) => {
+        seen.push(`${repository} ${sha} ${artifact.size}`);
+        if (repository === 'team/refused') throw new Error('no image for team/refused');
+      },
+    });
+    try {
+      const put = (path: string) => {
+        const bytes = Buffer.from('tarball');
+        const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+        return fetch(`${hooked.url}/${path}`, { method: 'PUT', headers: { authorization: BASIC, 'x-sluice-digest': digest }, body: bytes });
+      };
+      expect((await put(`team/app/${SHA}.tar.gz`)).status).toBe(201);
+      const refused = await put(`team/refused/${SHA}.tar.gz`);
+      expect([refused.status, await refused.text()]).toEqual([502, 'no image for team/refused\n']);
+      expect(seen).toEqual([`team/app ${SHA} 7`, `team/refused ${SHA} 7`]);
+      expect(hooked.get('team/app', SHA)?.size).toBe(7);
+      expect(hooked.get('team/refused', SHA)).toBeUndefined();
+      expect((await fetch(`${hooked.url}/team/refused/${SHA}.tar.gz`)).status).toBe(404);
+    } finally {
+      await hooked.close();
+    }
+  });
+});
+
+describe('where the artifact registry listens', () => {
+  it('binds the address and port it is given, and says so when the port is taken', async () => {
+    const port = Number(new URL(registry.url).port);
+    await expect(startArtifactRegistry(CREDENTIALS, { hostname: '127.0.0.1', port })).rejects.toThrow(
+      `the artifact registry cannot listen on 127.0.0.1:${port}: the port is taken`,
+    );
+    const other = await startArtifactRegistry(CREDENTIALS, { hostname: '127.0.0.2', port });
+    try {
+      expect(other.url).toBe(`http://127.0.0.2:${port}`);
+      expect((await fetch(`${other.url}/team/app/${SHA}.tar.gz`)).status).toBe(404);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses a port out of range or an empty hostname', async () => {
+    await expect(startArtifactRegistry(CREDENTIALS, { port: 70000 })).rejects.toThrow('the artifact registry: port must be an integer in [0, 65535], got 70000');
+    await expect(startArtifactRegistry(CREDENTIALS, { hostname: ' ' })).rejects.toThrow('the artifact registry: hostname is empty');
+  });
 });

@@ -1,11 +1,11 @@
 /**
  * The package registry a GitLab project would host, for the test-runner's
- * local ("archive") build: a node:http server on 127.0.0.1 that stores
+ * local ("archive") build: a node:http server (on 127.0.0.1 unless told otherwise) that stores
  * `PUT /<repository>/<sha>.tar.gz` (Basic auth; the body's sha256 must match
  * the `X-Sluice-Digest` header, as the build Job sends it) and serves it back
  * with `GET` — anonymously, like a public project's packages — which is how
- * the demo's pods "pull their image" (the node agent ignores images, so a
- * pod's command downloads and unpacks the build of its own revision).
+ * the demo's pods get their build (a pod's command downloads and unpacks the
+ * build of its own revision).
  *
  * A request it cannot make sense of gets a 4xx, never an exception: the demo
  * runs this in its own process.
@@ -14,9 +14,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
+import { listen, type ListenOptions } from './listen.js';
 
 /** The username and password uploads must carry (the build Job's registry Secret). */
 export interface RegistryCredentials {
@@ -33,9 +33,19 @@ export interface StoredArtifact {
   readonly size: number;
 }
 
+/** Options of {@link startArtifactRegistry}: where it listens, and what it does with an upload. */
+export interface ArtifactRegistryOptions extends ListenOptions {
+  /**
+   * Called with each upload once it is stored, before it is answered: a
+   * rejection answers 502 with its message and forgets the upload (the build
+   * then fails as on any failed upload).
+   */
+  readonly afterUpload?: (repository: string, sha: string, artifact: StoredArtifact) => Promise<void>;
+}
+
 /** A running artifact registry. */
 export interface ArtifactRegistry {
-  /** `http://127.0.0.1:<port>`: the build uploads to `<url>/<repository>/<sha>.tar.gz`. */
+  /** `http://<address>:<port>`: the build uploads to `<url>/<repository>/<sha>.tar.gz`. */
   readonly url: string;
   /** The artifact stored for `<repository>/<sha>.tar.gz`, if any. */
   get(repository: string, sha: string): StoredArtifact | undefined;
@@ -43,8 +53,8 @@ export interface ArtifactRegistry {
   close(): Promise<void>;
 }
 
-/** Starts the registry on 127.0.0.1 with an ephemeral port, storing under a fresh temporary directory. */
-export async function startArtifactRegistry(credentials: RegistryCredentials): Promise<ArtifactRegistry> {
+/** Starts the registry (by default on 127.0.0.1 with an ephemeral port), storing under a fresh temporary directory. */
+export async function startArtifactRegistry(credentials: RegistryCredentials, options: ArtifactRegistryOptions = {}): Promise<ArtifactRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-registry-'));
   const stored = new Map<string, StoredArtifact>();
   const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
@@ -70,13 +80,29 @@ export async function startArtifactRegistry(credentials: RegistryCredentials): P
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, bytes);
     const image = req.headers['x-sluice-image'];
-    stored.set(path, { image: typeof image === 'string' && image !== '' ? image : imageOf(path), digest, size: bytes.length });
+    const artifact = { image: typeof image === 'string' && image !== '' ? image : imageOf(path), digest, size: bytes.length };
+    stored.set(path, artifact);
+    if (options.afterUpload) {
+      const slash = path.lastIndexOf('/');
+      const failed = await options.afterUpload(path.slice(0, slash), path.slice(slash + 1, -'.tar.gz'.length), artifact).then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      if (failed !== undefined) {
+        stored.delete(path);
+        await rm(file, { force: true });
+        return void res.writeHead(502).end(`${failed}\n`);
+      }
+    }
     res.writeHead(201).end();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = await listen(server, 'the artifact registry', options).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     get: (repository, sha) => stored.get(`${repository}/${sha}.tar.gz`),
     async close() {
       server.closeAllConnections();

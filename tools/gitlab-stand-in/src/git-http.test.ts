@@ -18,4 +18,21 @@ describe('the Git server', () => {
     expect(refs.status).toBe(200);
     expect(refs.headers.get('content-type')).toBe('application/x-git-upload-pack-advertisement');
   });
+
+  it('binds the address and port it is given, and says so when the port is taken', async () => {
+    const port = Number(new URL(git.baseUrl).port);
+    const credentials = { username: 'sluice-ci', password: 'not-a-real-token' };
+    await expect(startGitServer(credentials, { port })).rejects.toThrow(`the Git server cannot listen on 127.0.0.1:${port}: the port is taken`);
+    await expect(startGitServer(credentials, { hostname: '192.0.2.1', port })).rejects.toThrow(
+      `the Git server cannot listen on 192.0.2.1:${port}: no interface of this machine has that address`,
+    );
+    const other = await startGitServer(credentials, { hostname: '127.0.0.2', port });
+    try {
+      const url = await other.createRepository('team/other');
+      expect(url).toBe(`http://127.0.0.2:${port}/team/other.git`);
+      expect((await fetch(`${url}/info/refs?service=git-upload-pack`, { headers: { authorization: other.authorization } })).status).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
 });

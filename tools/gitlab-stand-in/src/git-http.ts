@@ -2,17 +2,17 @@
  * The Git side of the stand-in: the repositories a GitLab project would host,
  * as bare repositories under a temporary directory, served by
  * `git http-backend` (smart HTTP: clone, fetch of any SHA, push) behind a
- * small node:http CGI bridge on 127.0.0.1. Basic auth is required, so a test
+ * small node:http CGI bridge (on 127.0.0.1 unless told otherwise). Basic auth is required, so a test
  * Job that clones without the mounted credentials fails as it would against
  * GitLab.
  */
 import { execFile, spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { listen, type ListenOptions } from './listen.js';
 
 const run = promisify(execFile);
 
@@ -24,7 +24,7 @@ export interface GitCredentials {
 
 /** A running Git HTTP server. */
 export interface GitServer {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://<address>:<port>`, e.g. `http://127.0.0.1:40123`. */
   readonly baseUrl: string;
   /** The `Authorization` header value a client sends. */
   readonly authorization: string;
@@ -39,8 +39,8 @@ export interface GitServer {
   close(): Promise<void>;
 }
 
-/** Starts the server on 127.0.0.1 with an ephemeral port. */
-export async function startGitServer(credentials: GitCredentials): Promise<GitServer> {
+/** Starts the server; by default on 127.0.0.1 with an ephemeral port. */
+export async function startGitServer(credentials: GitCredentials, where: ListenOptions = {}): Promise<GitServer> {
   const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
   const root = await mkdtemp(join(tmpdir(), 'sluice-git-'));
   // The clone step runs as a non-root user; nothing here is secret.
@@ -52,8 +52,10 @@ export async function startGitServer(credentials: GitCredentials): Promise<GitSe
     }
     cgi(root, credentials.username, req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const baseUrl = await listen(server, 'the Git server', where).catch(async (error: unknown) => {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  });
   const repositoryDir = (path: string) => join(root, `${path}.git`);
   return {
     baseUrl,

@@ -11,4 +11,5 @@ export type { FaultSpec } from './faults.js';
 export type { RecordedRequest, StoredCommitComment, StoredDeployment, StoredEnvironment, StoredNote, StoredStatus } from './store.js';
 export type { StatusState } from './status-machine.js';
 export { startGitServer, type GitCredentials, type GitServer } from './git-http.js';
-export { startArtifactRegistry, type ArtifactRegistry, type RegistryCredentials, type StoredArtifact } from './artifact-registry.js';
+export { startArtifactRegistry, type ArtifactRegistry, type ArtifactRegistryOptions, type RegistryCredentials, type StoredArtifact } from './artifact-registry.js';
+export type { ListenOptions } from './listen.js';

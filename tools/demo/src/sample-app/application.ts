@@ -7,14 +7,15 @@ export const SAMPLE_PROJECT = { id: 4242, path: 'demo/sample-app', name: 'Sample
 /** Name of the Application, and of the Deployments (`-blue`, `-green`) and the Service in production. */
 export const SAMPLE_APP = 'sample-app';
 
-/** Image repository the build is named after (the archive build uploads `<repository>/<sha>.tar.gz`). */
-export const SAMPLE_IMAGE_REPOSITORY = 'registry.demo.sluice.test/demo/sample-app';
-
 /**
- * The tests, with a JUnit report next to the spec output so the test stage
- * carries counts (and the failing test's name) — plain `node --test`, no
- * npm: the Job has no registry to reach and the app has no dependencies.
+ * Image repository the build is named after, in the node's registry
+ * (`host:port`): the archive build uploads `<repository>/<sha>.tar.gz`, and
+ * the color Deployments run `<repository>:<sha>`.
  */
+export function sampleImageRepository(registry: string): string {
+  return `${registry}/demo/sample-app`;
+}
+
 /**
  * The install step: the app has no dependencies, so npm only checks the
  * manifest and writes the lockfile — offline, as the Job has no registry to
@@ -23,6 +24,10 @@ export const SAMPLE_IMAGE_REPOSITORY = 'registry.demo.sluice.test/demo/sample-ap
  */
 export const INSTALL_COMMAND = 'npm install --offline --no-audit --no-fund --no-update-notifier';
 
+/**
+ * The tests, with a JUnit report next to the spec output so the test stage
+ * carries counts (and the failing test's name) — plain `node --test`.
+ */
 export const TEST_COMMAND =
   'node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=junit.xml';
 
@@ -38,20 +43,32 @@ export interface SampleTiming {
 /** Defaults of {@link SampleTiming}. */
 export const DEFAULT_TIMING: SampleTiming = { bakeSeconds: 12, scaleDownDelaySeconds: 3, replicas: 2 };
 
+/** Downloads URL (`argv[1]`) to FILE (`argv[2]`) with Node's fetch, failing on anything but 200. */
+const DOWNLOAD = [
+  'const [url, file] = process.argv.slice(1);',
+  'const res = await fetch(url);',
+  'if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}`);',
+  '(await import("node:fs")).writeFileSync(file, Buffer.from(await res.arrayBuffer()));',
+].join('\n');
+
 /**
- * The pod's command. The node agent runs commands, not images, so the pod
- * does what pulling the image would: it downloads the build of its own
- * revision (`$SLUICE_REVISION`, set by the deployer) from the artifact
- * registry, unpacks it in its private /tmp and runs it on `$HOST:$PORT`.
+ * The pod's command. The archive build uploads a tarball, not an image, and
+ * the image the pod runs is the node's Node.js 20 image standing in for the
+ * Dockerfile's base (see stack/stack.ts), so the pod adds what the
+ * Dockerfile would: it downloads the build of its own revision
+ * (`$SLUICE_REVISION`, set by the deployer) from the artifact registry with
+ * Node's fetch (the image has no curl), unpacks it in its private /tmp and
+ * runs it on `$PORT`. The download script is an argument, not script text.
  */
-export function containerCommand(artifactRegistryUrl: string): string[] {
+export function containerCommand(artifactRegistryUrl: string, repository: string): string[] {
   const script = [
     'set -eu',
     'mkdir -p /tmp/app && cd /tmp/app',
-    `curl --fail --silent --show-error "${artifactRegistryUrl}/${SAMPLE_IMAGE_REPOSITORY}/$SLUICE_REVISION.tar.gz" | tar -xz`,
+    `node --input-type=module -e "$1" "${artifactRegistryUrl}/${repository}/$SLUICE_REVISION.tar.gz" /tmp/build.tar.gz`,
+    'tar -xzf /tmp/build.tar.gz',
     'exec node server.mjs',
   ].join('\n');
-  return ['/bin/sh', '-c', script];
+  return ['/bin/sh', '-c', script, 'sample-app', DOWNLOAD];
 }
 
 /** The sample app's Application: `main` goes to production, blue-green, short probes and bake. */
@@ -60,6 +77,10 @@ export function sampleApplication(o: {
   readonly targetNamespace: string;
   readonly repositoryUrl: string;
   readonly artifactRegistryUrl: string;
+  /** The build's image repository ({@link sampleImageRepository}). */
+  readonly imageRepository: string;
+  /** The image the tests run in: Node.js with npm. */
+  readonly testImage: string;
   readonly timing: SampleTiming;
 }): KubeObject {
   const small = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } };
@@ -67,8 +88,8 @@ export function sampleApplication(o: {
     project: { id: SAMPLE_PROJECT.id, path: SAMPLE_PROJECT.path },
     repositoryUrl: o.repositoryUrl,
     rules: [{ refs: 'main', environments: ['production'] }],
-    test: { image: 'node:20-alpine', install: [INSTALL_COMMAND], commands: [TEST_COMMAND], reportPath: 'junit.xml', timeoutSeconds: 120, resources: small },
-    build: { repository: SAMPLE_IMAGE_REPOSITORY, timeoutSeconds: 120, resources: small },
+    test: { image: o.testImage, install: [INSTALL_COMMAND], commands: [TEST_COMMAND], reportPath: 'junit.xml', timeoutSeconds: 120, resources: small },
+    build: { repository: o.imageRepository, timeoutSeconds: 120, resources: small },
     environments: {
       production: {
         namespace: o.targetNamespace,
@@ -96,7 +117,7 @@ export function sampleApplication(o: {
     metadata: {
       name: SAMPLE_APP,
       namespace: o.namespace,
-      annotations: { 'sluice.dev/container-command': JSON.stringify(containerCommand(o.artifactRegistryUrl)) },
+      annotations: { 'sluice.dev/container-command': JSON.stringify(containerCommand(o.artifactRegistryUrl, o.imageRepository)) },
     },
     spec: spec as unknown as Record<string, unknown>,
   };

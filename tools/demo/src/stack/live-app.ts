@@ -17,9 +17,8 @@ export async function readLive(admin: KubeClient): Promise<LiveState> {
 }
 
 /**
- * `GET /` on a Ready pod of the live color. The local cluster has no
- * kube-proxy and its Services no endpoints (pod IPs are loopback
- * addresses), so the request goes to the pod IP, as the Service would send it.
+ * `GET /` on a Ready pod of the live color, at its pod IP (the host has a
+ * route to the node's pod range), so the answer names which pod gave it.
  */
 export async function askLiveApp(admin: KubeClient, color: string, port = 8080): Promise<{ readonly body?: string; readonly pod?: string } | undefined> {
   const pods = await admin.list<PodObject>({ apiVersion: 'v1', kind: 'Pod', namespace: NAMESPACES.production }, { labelSelector: `app=${SAMPLE_APP},color=${color}` });

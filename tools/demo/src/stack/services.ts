@@ -25,6 +25,10 @@ export interface ServicesOptions {
   readonly gitlabToken: string;
   /** Where the archive build uploads. */
   readonly artifactRegistryUrl: string;
+  /** The image of the Jobs' clone step (git). */
+  readonly cloneImage: string;
+  /** The archive build's image (sh, tar, sha256sum, curl). */
+  readonly builderImage: string;
   /** `minReadySeconds` of the rendered color Deployments. */
   readonly minReadySeconds: number;
   /** OTLP/HTTP base URL every service exports traces to; unset: no traces. */
@@ -89,6 +93,8 @@ export async function startServices(options: ServicesOptions, teardown: Teardown
       SLUICE_TEST_NAMESPACE: NAMESPACES.test,
       SLUICE_BUILD_MODE: 'archive',
       SLUICE_ARTIFACT_REGISTRY_URL: options.artifactRegistryUrl,
+      SLUICE_CLONE_IMAGE: options.cloneImage,
+      SLUICE_BUILDER_IMAGE: options.builderImage,
     },
     deployer: {
       // As deploy/ configures it: watches stay inside the deployer's Roles.

@@ -9,9 +9,10 @@ import {
   type GitlabStandIn,
 } from '@sluice/gitlab-stand-in';
 import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
-import { SAMPLE_PROJECT, sampleApplication, type SampleTiming } from '../sample-app/application.js';
+import { SAMPLE_PROJECT, sampleApplication, sampleImageRepository, type SampleTiming } from '../sample-app/application.js';
 import type { WebhookSecrets } from '../webhook/sign.js';
 import { installSluice, NAMESPACES, OVERLAY, startDemoCluster, type InstalledCluster } from './cluster.js';
+import { tagImage } from './node-registry.js';
 import { startServices, type Services } from './services.js';
 import type { Teardown } from './teardown.js';
 import { startReceiver, type TraceReceiver } from './trace.js';
@@ -20,6 +21,14 @@ import { startReceiver, type TraceReceiver } from './trace.js';
 const GIT_CREDENTIALS = { username: 'sluice-demo', password: 'demo-deploy-token' } as const;
 /** Credentials the artifact registry takes uploads with; the build Job mounts them from the registry Secret. */
 const REGISTRY_CREDENTIALS = { username: 'sluice-builder', password: 'demo-registry-password' } as const;
+/**
+ * Where the Git server and the artifact registry listen on the node link's host address (what pods
+ * see as the host): the test namespace's egress policy in deploy/overlays/local names these ports
+ * (deploy-gen's LOCAL profile), which {@link checkTestEgress} makes sure of.
+ */
+const HOST_PORTS = { git: 8929, artifacts: 8930 } as const;
+/** The test namespace's NetworkPolicy that opens the Git server and the registry. */
+const TEST_EGRESS_POLICY = 'allow-git-and-registry';
 
 /** Everything the demo runs, up and wired. */
 export interface Stack {
@@ -30,6 +39,8 @@ export interface Stack {
   /** The sample app's clone URL on the Git server. */
   readonly repositoryUrl: string;
   readonly registry: ArtifactRegistry;
+  /** The sample app's image repository in the node's registry. */
+  readonly imageRepository: string;
   readonly gitlab: GitlabStandIn;
   readonly gitlabToken: string;
   readonly receiver: TraceReceiver | { readonly unavailable: string };
@@ -50,9 +61,10 @@ export interface StackOptions {
 }
 
 /**
- * Brings everything up, registering each piece's stop with `teardown`:
- * the control plane with deploy/ installed (in parallel: the Git server, the
- * artifact registry, the GitLab stand-in and the trace receiver), the
+ * Brings everything up, registering each piece's stop with `teardown`: the
+ * control plane and its node, then deploy/ installed while the Git server
+ * and the artifact registry start on the node link's host address (in
+ * parallel with all that: the GitLab stand-in and the trace receiver), the
  * Secrets and the sample app's Application a platform team would add, then
  * the four services.
  */
@@ -60,15 +72,27 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
   const { dir, log } = options;
   await mkdir(join(dir, 'services'), { recursive: true });
   const gitlabToken = 'glpat-demo-notifier-token';
-  const [cluster, git, registry, gitlab, receiver] = await Promise.all([
+  const [{ cluster, git, registry, imageRepository }, gitlab, receiver] = await Promise.all([
     (async () => {
       const c = await startDemoCluster(teardown);
-      log(`  control plane up in ${(c.cluster.startMs / 1000).toFixed(1)} s; installing ${OVERLAY}`);
-      await installSluice(c.kubectl);
-      return c;
+      const { hostIp } = c.node.network;
+      log(`  control plane and node up in ${(c.cluster.startMs / 1000).toFixed(1)} s (host ${hostIp}, node ${c.node.network.nodeIp}); installing ${OVERLAY}`);
+      const repository = sampleImageRepository(c.node.registry);
+      const [g, r] = await Promise.all([
+        startGitServer(GIT_CREDENTIALS, { hostname: hostIp, port: HOST_PORTS.git }).then((s) => (teardown.add('git server', () => s.close()), s)),
+        startArtifactRegistry(REGISTRY_CREDENTIALS, {
+          hostname: hostIp,
+          port: HOST_PORTS.artifacts,
+          // The build uploads a tarball; its image is the Node.js base image under the build's name (see containerCommand).
+          afterUpload: async (uploaded, sha) => {
+            if (uploaded !== repository) throw new Error(`no image for ${uploaded}: the demo builds ${repository} only`);
+            await tagImage(c.node.images.node, `${repository}:${sha}`);
+          },
+        }).then((r) => (teardown.add('artifact registry', () => r.close()), r)),
+        installSluice(c.kubectl).then(() => checkTestEgress(c, hostIp)),
+      ]);
+      return { cluster: c, git: g, registry: r, imageRepository: repository };
     })(),
-    startGitServer(GIT_CREDENTIALS).then((s) => (teardown.add('git server', () => s.close()), s)),
-    startArtifactRegistry(REGISTRY_CREDENTIALS).then((r) => (teardown.add('artifact registry', () => r.close()), r)),
     startGitlabStandIn({ token: gitlabToken, projects: [{ id: SAMPLE_PROJECT.id, path: SAMPLE_PROJECT.path, defaultBranch: 'main' }] }).then(
       (g) => (teardown.add('GitLab stand-in', () => g.close()), g),
     ),
@@ -92,6 +116,8 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
           targetNamespace: NAMESPACES.production,
           repositoryUrl,
           artifactRegistryUrl: registry.url,
+          imageRepository,
+          testImage: cluster.node.images.node,
           timing: options.timing,
         }),
         { force: true },
@@ -108,13 +134,45 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
       gitlabUrl: gitlab.url,
       gitlabToken,
       artifactRegistryUrl: registry.url,
+      cloneImage: cluster.node.images.git,
+      builderImage: cluster.node.images.git,
       minReadySeconds: options.minReadySeconds,
       ...(!('unavailable' in receiver) && { otlpEndpoint: receiver.otlpHttpEndpoint }),
       ...(options.metricsEndpoint !== undefined && { metricsEndpoint: options.metricsEndpoint }),
     },
     teardown,
   );
-  return { cluster, admin, git, repositoryUrl, registry, gitlab, gitlabToken, receiver, services };
+  return { cluster, admin, git, repositoryUrl, registry, imageRepository, gitlab, gitlabToken, receiver, services };
+}
+
+type PolicyObject = KubeObject & { spec?: { egress?: { to?: { ipBlock?: { cidr?: string } }[]; ports?: { port?: number }[] }[] } };
+
+/**
+ * Makes sure the installed test-namespace policy lets test pods reach `hostIp`
+ * on {@link HOST_PORTS}: otherwise every clone would time out, far from the cause.
+ */
+async function checkTestEgress(installed: InstalledCluster, hostIp: string): Promise<void> {
+  const admin = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: installed.cluster.kubeconfigPath }), fieldManager: 'sluice-demo' });
+  const policy = await admin.get<PolicyObject>({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: NAMESPACES.test, name: TEST_EGRESS_POLICY });
+  const open = (port: number) =>
+    (policy?.spec?.egress ?? []).some(
+      (rule) => (rule.ports ?? []).some((p) => p.port === port) && (rule.to ?? []).some((peer) => peer.ipBlock?.cidr !== undefined && inCidr(hostIp, peer.ipBlock.cidr)),
+    );
+  const closed = Object.values(HOST_PORTS).filter((port) => !open(port));
+  if (closed.length > 0) {
+    throw new Error(
+      `${OVERLAY} does not let test pods reach ${hostIp} on port ${closed.join(', ')} (NetworkPolicy ${NAMESPACES.test}/${TEST_EGRESS_POLICY}): ` +
+        `give deploy-gen's LOCAL profile that testEgress and run npm run deploy:gen`,
+    );
+  }
+}
+
+/** Whether IPv4 address `ip` is in `cidr`. */
+function inCidr(ip: string, cidr: string): boolean {
+  const toInt = (a: string) => a.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const [base = '', bits = '32'] = cidr.split('/');
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(toInt(ip) / size) === Math.floor(toInt(base) / size);
 }
 
 async function retrying<T>(work: () => Promise<T>, attempts = 20): Promise<T> {
