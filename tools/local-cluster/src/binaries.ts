@@ -10,7 +10,8 @@ function runBuildScript(name: string, what: string): Promise<string> {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': only then has all of stdout been read.
+    child.on('close', (code) => {
       const path = out.trim().split('\n').at(-1);
       if (code === 0 && path) resolve(path);
       else reject(new Error(`building ${what} failed (${name} exited ${code})`));
