@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import { ensureBinaries, ensureImages, ensureNodeBinaries, readRealNodeState, startCluster, type LocalCluster } from '../src/index.js';
+import { ensureBinaries, ensureImages, ensureNodeBinaries, readClusterState, readRealNodeState, startCluster, type LocalCluster } from '../src/index.js';
 import { adminKubeConfig, createTestNamespace, waitFor } from '../src/testing/index.js';
 
 const runs = Number(process.env.RUNS ?? 3);
@@ -41,8 +41,8 @@ async function warmUps(): Promise<LocalCluster> {
     const cluster = await startCluster({ node: 'real' });
     const total = Date.now() - started;
     totals.push(total);
-    const state = JSON.parse(await readFile(join(cluster.dir, 'state.json'), 'utf8')) as { readyAfterMs?: Record<string, number> };
-    console.log(`up ${i + 1}: ready in ${total} ms (healthy after: ${Object.entries(state.readyAfterMs ?? {}).map(([n, ms]) => `${n} ${ms}`).join(', ')}; CoreDNS ready ${cluster.startMs} ms)`);
+    const state = await readClusterState(cluster.dir);
+    console.log(`up ${i + 1}: ready in ${total} ms (healthy after: ${Object.entries(state?.readyAfterMs ?? {}).map(([n, ms]) => `${n} ${ms}`).join(', ')}; CoreDNS ready ${cluster.startMs} ms)`);
     if (i < runs - 1) {
       await cluster.stop();
       await rm(cluster.dir, { recursive: true, force: true });

@@ -20,7 +20,7 @@ import { dnsAddon } from './addons.js';
 import { cniConflist, containerdConfig, kubeletConfig, kubeProxyConfig, nodePaths, registryConfig, registryHostsToml } from './configs.js';
 import { realNodeSpecs } from './components.js';
 import { connectNode } from './connect.js';
-import { run } from './exec.js';
+import { alive, run } from './exec.js';
 import { imageRefs, type ImageRefs } from './images.js';
 import { nodeNetwork, type NodeNetwork } from './network.js';
 import { claimSlot, recordNodePid, releaseSlot } from './slots.js';
@@ -54,7 +54,6 @@ export interface RealNodeState {
 export interface StartedRealNode extends RealNodeState {
   /** Milliseconds from spawning the node to CoreDNS answering. */
   readonly startMs: number;
-  readonly readyAfterMs: Record<string, number>;
 }
 
 export async function startRealNode(inputs: RealNodeInputs): Promise<StartedRealNode> {
@@ -133,10 +132,8 @@ async function launch(dir: string, slot: number, inputs: RealNodeInputs): Promis
   await kubectl('apply', '--server-side', '--field-manager=sluice-local-cluster', '-f', addon);
   await kubectl('wait', '--for=condition=Ready', 'node/local-node', '--timeout=60s');
   await kubectl('-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout=90s');
-  const readyAfterMs = ((JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { readyAfterMs?: Record<string, number> })
-    .readyAfterMs ?? {}) as Record<string, number>;
   const startMs = Date.now() - started;
-  return { ...state, startMs, readyAfterMs: { ...readyAfterMs, coredns: startMs } };
+  return { ...state, startMs };
 }
 
 /**
@@ -218,14 +215,4 @@ export async function stopRealNode(dir: string, { timeoutMs = 30_000 } = {}): Pr
     await new Promise((r) => setTimeout(r, 100));
   }
   await releaseSlot(state.slot);
-}
-
-export function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -20,7 +20,6 @@ export const NODE_PORTS = {
   kubeProxyHealthz: 10256,
   kubeProxyMetrics: 10249,
   kubeRouterHealth: 20244,
-  kubeRouterMetrics: 20245,
   containerdMetrics: 1338,
   registry: 5000,
 } as const;

@@ -9,7 +9,7 @@
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { removeCgroupRoot } from './cgroups.js';
-import { run } from './exec.js';
+import { alive, run } from './exec.js';
 import { MAX_SLOTS, nodeNetwork } from './network.js';
 import { readSysctls, restoreSysctls, type SysctlValues } from './sysctls.js';
 
@@ -118,15 +118,6 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
   } finally {
     await rm(LOCK, { recursive: true, force: true });
     if ((await readdir(ROOT).catch(() => ['x'])).length === 0) await rmdir(ROOT).catch(() => undefined);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
