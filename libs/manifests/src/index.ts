@@ -10,6 +10,8 @@
  * `JSON.stringify` them straight to the API server.
  */
 export { ManifestError } from './errors.js';
+export { cidrsOverlap, parseCidr } from './cidr.js';
+export type { Cidr } from './cidr.js';
 export type { ManifestErrorCode } from './errors.js';
 
 // Namespaces and their guard rails.

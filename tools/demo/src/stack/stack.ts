@@ -9,6 +9,7 @@ import {
   type GitlabStandIn,
 } from '@sluice/gitlab-stand-in';
 import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import { cidrsOverlap, parseCidr } from '@sluice/manifests';
 import { SAMPLE_PROJECT, sampleApplication, sampleImageRepository, type SampleTiming } from '../sample-app/application.js';
 import type { WebhookSecrets } from '../webhook/sign.js';
 import { installSluice, NAMESPACES, OVERLAY, startDemoCluster, type InstalledCluster } from './cluster.js';
@@ -154,9 +155,10 @@ type PolicyObject = KubeObject & { spec?: { egress?: { to?: { ipBlock?: { cidr?:
 async function checkTestEgress(installed: InstalledCluster, hostIp: string): Promise<void> {
   const admin = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: installed.cluster.kubeconfigPath }), fieldManager: 'sluice-demo' });
   const policy = await admin.get<PolicyObject>({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: NAMESPACES.test, name: TEST_EGRESS_POLICY });
+  const host = parseCidr('demo', 'host address', `${hostIp}/32`);
   const open = (port: number) =>
     (policy?.spec?.egress ?? []).some(
-      (rule) => (rule.ports ?? []).some((p) => p.port === port) && (rule.to ?? []).some((peer) => peer.ipBlock?.cidr !== undefined && inCidr(hostIp, peer.ipBlock.cidr)),
+      (rule) => (rule.ports ?? []).some((p) => p.port === port) && (rule.to ?? []).some((peer) => peer.ipBlock?.cidr !== undefined && cidrsOverlap(host, parseCidr('demo', 'ipBlock.cidr', peer.ipBlock.cidr))),
     );
   const closed = Object.values(HOST_PORTS).filter((port) => !open(port));
   if (closed.length > 0) {
@@ -165,14 +167,6 @@ async function checkTestEgress(installed: InstalledCluster, hostIp: string): Pro
         `give deploy-gen's LOCAL profile that testEgress and run npm run deploy:gen`,
     );
   }
-}
-
-/** Whether IPv4 address `ip` is in `cidr`. */
-function inCidr(ip: string, cidr: string): boolean {
-  const toInt = (a: string) => a.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
-  const [base = '', bits = '32'] = cidr.split('/');
-  const size = 2 ** (32 - Number(bits));
-  return Math.floor(toInt(ip) / size) === Math.floor(toInt(base) / size);
 }
 
 async function retrying<T>(work: () => Promise<T>, attempts = 20): Promise<T> {
