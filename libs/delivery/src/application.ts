@@ -62,6 +62,11 @@ export const BuildSpecSchema = z.object({
   repository: ImageRepositorySchema.describe('Image repository without tag, e.g. "registry.example.com/team/app".'),
   context: RelativePathSchema.default('.').describe('Build context relative to the repository root. Default: ".".'),
   dockerfile: RelativePathSchema.default('Dockerfile').describe('Dockerfile relative to the repository root. Default: "Dockerfile".'),
+  args: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a Dockerfile ARG name such as "BASE_IMAGE"' }), z.string().max(1024).regex(/^[^\r\n]*$/, { error: 'must be one line' }))
+    .refine((args) => Object.keys(args).length <= 32, { error: 'at most 32 build arguments' })
+    .default({})
+    .describe('Dockerfile build arguments (ARG values, e.g. the base image); never secrets: they end up in the image history. Default: none.'),
   timeoutSeconds: z.int().min(60).max(86_400).default(1800).describe('Build deadline. Default: 1800.'),
   resources: resourcesSchema({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } }),
 });
@@ -151,7 +156,7 @@ export const ApplicationSchema = z.object({
 /** A whole Application object. */
 export type Application = z.infer<typeof ApplicationSchema>;
 
-/** The image reference Sluice builds and deploys for `sha`. */
+/** The tag Sluice pushes for `sha` (the deployer runs the digest the build recorded, never this tag). */
 export function imageFor(build: Pick<BuildSpec, 'repository'>, sha: string): string {
   return `${build.repository}:${sha}`;
 }

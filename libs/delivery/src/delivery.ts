@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { EnvironmentNameSchema } from './application.js';
 import { GitRefNameSchema, RefTypeSchema, ShaSchema } from './git.js';
 import { DnsLabelSchema } from './kube-names.js';
-import { ProjectSchema, RepositoryUrlSchema } from './fields.js';
+import { DigestReferenceSchema, ProjectSchema, RepositoryUrlSchema } from './fields.js';
 import { FailureReasonSchema } from './reasons.js';
 import { API_GROUP_VERSION, ConditionSchema, ObjectMetaSchema } from './resource-meta.js';
 
@@ -160,6 +160,7 @@ export const DeliveryStatusSchema = z.object({
     .default({})
     .describe('Last state posted to GitLab, keyed by commit status name.'),
   traceContext: TraceContextSchema.optional(),
+  image: DigestReferenceSchema.optional().describe('The image the build stage pushed, by digest; what every environment deploys.'),
   supersededBy: DnsLabelSchema.optional().describe('The newer Delivery that superseded this one.'),
   observedGeneration: z.int().min(0).optional(),
   conditions: z.array(ConditionSchema).optional(),

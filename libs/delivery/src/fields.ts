@@ -42,6 +42,14 @@ export const ImageReferenceSchema = z
     error: 'must be a container image reference such as "registry.example.com/team/image:tag"',
   });
 
+/** An image pinned by digest (`registry.example.com/team/app@sha256:<64 hex>`): what the deployer runs. */
+export const DigestReferenceSchema = z
+  .string()
+  .max(512)
+  .regex(/^[a-z0-9][a-z0-9.-]*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+@sha256:[0-9a-f]{64}$/, {
+    error: 'must be an image reference by digest, such as "registry.example.com/team/app@sha256:<64 hex digits>"',
+  });
+
 /**
  * An image repository without tag or digest (`registry.example.com/team/app`).
  * Sluice tags every image with the full commit SHA, so tags never move.

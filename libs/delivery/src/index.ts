@@ -41,6 +41,7 @@ export {
 
 export {
   HttpPathSchema,
+  DigestReferenceSchema,
   ImageReferenceSchema,
   ImageRepositorySchema,
   PortSchema,
