@@ -33,11 +33,13 @@ export type { SluiceNamespaces } from './rbac.js';
 // NetworkPolicies: building blocks and the per-namespace sets.
 export { KUBE_DNS, allowDnsEgressPolicy, allowEgressPolicy, allowIngressPolicy, defaultDenyPolicy } from './network-policy.js';
 export type { AllowDnsProps, AllowEgressProps, AllowIngressProps, DefaultDenyProps, EgressEndpoint, EgressPeer, PeerSelector } from './network-policy.js';
-export { INGRESS_NGINX, productionNamespacePolicies, systemNamespacePolicies, testNamespacePolicies } from './namespace-policies.js';
-export type { ProductionNamespacePoliciesProps, SystemNamespacePoliciesProps, TestNamespacePoliciesProps } from './namespace-policies.js';
+export { INGRESS_NGINX, buildNamespacePolicies, productionNamespacePolicies, systemNamespacePolicies, testNamespacePolicies } from './namespace-policies.js';
+export type { BuildNamespacePoliciesProps, IsolatedNamespacePoliciesProps, ProductionNamespacePoliciesProps, SystemNamespacePoliciesProps, TestNamespacePoliciesProps } from './namespace-policies.js';
 
 // Workloads.
 export { DEFAULT_RUN_AS_USER, hardenedContainerSecurityContext, hardenedPodSecurityContext } from './pod-security.js';
+export { BUILDER_SECCOMP_PROFILE_PATH, builderSeccompProfile } from './builder-seccomp.js';
+export type { SeccompProfile } from './builder-seccomp.js';
 export type { ComputeResources, CpuMemory } from './resources.js';
 export { testJob } from './test-job.js';
 export type { TestJobProps } from './test-job.js';

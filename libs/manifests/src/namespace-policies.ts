@@ -8,9 +8,10 @@ export const INGRESS_NGINX: PeerSelector = Object.freeze({
   namespaceLabels: Object.freeze({ 'kubernetes.io/metadata.name': 'ingress-nginx' }),
 });
 
-export interface TestNamespacePoliciesProps {
+/** The policies of a namespace that runs untrusted code: test Jobs, build Jobs. */
+export interface IsolatedNamespacePoliciesProps {
   readonly namespace: string;
-  /** Git server, registry and package mirrors the clone/install steps need. @default [] (DNS only) */
+  /** What its pods may reach outside the cluster: Git, the registry, package mirrors. @default [] (DNS only) */
   readonly endpoints?: readonly EgressEndpoint[];
   /** Pod and service CIDRs of the cluster; endpoints may not overlap them. @default [] */
   readonly clusterCidrs?: readonly string[];
@@ -18,18 +19,35 @@ export interface TestNamespacePoliciesProps {
   readonly dns?: PeerSelector;
 }
 
+export type TestNamespacePoliciesProps = IsolatedNamespacePoliciesProps;
+export type BuildNamespacePoliciesProps = IsolatedNamespacePoliciesProps;
+
 /**
- * Test pods run untrusted code: nothing may connect to them, and they may
- * reach only DNS and the listed external endpoints. No selector-based egress
- * is offered on purpose, so production and sluice-system stay unreachable.
+ * Nothing may connect in, and pods may reach only DNS and the listed
+ * external endpoints. No selector-based egress is offered on purpose, so
+ * production and sluice-system stay unreachable.
  */
-export function testNamespacePolicies(props: TestNamespacePoliciesProps): V1NetworkPolicy[] {
+function isolatedNamespacePolicies(props: IsolatedNamespacePoliciesProps): V1NetworkPolicy[] {
   const p = withDefaults(props, { endpoints: [], clusterCidrs: [] });
   const policies = [defaultDenyPolicy({ namespace: p.namespace }), allowDnsEgressPolicy({ namespace: p.namespace, dns: p.dns })];
   if (p.endpoints.length > 0) {
     policies.push(allowEgressPolicy({ namespace: p.namespace, name: 'allow-git-and-registry', endpoints: p.endpoints, forbiddenCidrs: p.clusterCidrs }));
   }
   return policies;
+}
+
+/** Test pods run untrusted code: isolated, reaching only DNS and the Git server, registry and mirrors the clone/install steps need. */
+export function testNamespacePolicies(props: TestNamespacePoliciesProps): V1NetworkPolicy[] {
+  return isolatedNamespacePolicies(props);
+}
+
+/**
+ * Build pods run untrusted Dockerfiles with the registry push credentials
+ * mounted: isolated like test pods, reaching only DNS, Git and the image
+ * registry.
+ */
+export function buildNamespacePolicies(props: BuildNamespacePoliciesProps): V1NetworkPolicy[] {
+  return isolatedNamespacePolicies(props);
 }
 
 export interface ProductionNamespacePoliciesProps {

@@ -11,6 +11,8 @@ export interface NamespaceProps {
   /**
    * Level enforced by Pod Security Admission. `audit` and `warn` stay at
    * `restricted` even when enforcing `baseline`, so drift is reported.
+   * Only the build namespace enforces `baseline` (rootless BuildKit, see
+   * builder-seccomp.ts); every other namespace keeps the default.
    * @default 'restricted'
    */
   readonly podSecurity?: PodSecurityLevel;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManifestError } from './errors.js';
-import { productionNamespacePolicies, systemNamespacePolicies, testNamespacePolicies } from './namespace-policies.js';
+import { buildNamespacePolicies, productionNamespacePolicies, systemNamespacePolicies, testNamespacePolicies } from './namespace-policies.js';
 import { allowEgressPolicy, allowIngressPolicy, defaultDenyPolicy } from './network-policy.js';
 import type { SimPod } from './testing/netpol-sim.js';
 import { canConnect } from './testing/netpol-sim.js';
@@ -8,6 +8,8 @@ import { canConnect } from './testing/netpol-sim.js';
 const CLUSTER_CIDRS = ['10.244.0.0/16', '10.96.0.0/12'];
 const testPod: SimPod = { namespace: 'sluice-test', labels: { 'job-name': 'test-abc' }, ip: '10.244.1.5' };
 const otherTestPod: SimPod = { namespace: 'sluice-test', labels: { 'job-name': 'test-def' }, ip: '10.244.1.6' };
+const buildPod: SimPod = { namespace: 'sluice-build', labels: { 'job-name': 'build-abc' }, ip: '10.244.4.5' };
+const otherBuildPod: SimPod = { namespace: 'sluice-build', labels: { 'job-name': 'build-def' }, ip: '10.244.4.6' };
 const prodPod: SimPod = { namespace: 'production', labels: { app: 'shop', color: 'blue' }, ip: '10.244.2.7' };
 const gatewayPod: SimPod = { namespace: 'sluice-system', labels: { 'app.kubernetes.io/name': 'webhook-gateway' }, ip: '10.244.3.2' };
 const deployerPod: SimPod = { namespace: 'sluice-system', labels: { 'app.kubernetes.io/name': 'deployer' }, ip: '10.244.3.3' };
@@ -18,6 +20,7 @@ const apiServer = { ip: '198.51.100.1' };
 
 const policies = [
   ...testNamespacePolicies({ namespace: 'sluice-test', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }], clusterCidrs: CLUSTER_CIDRS }),
+  ...buildNamespacePolicies({ namespace: 'sluice-build', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }], clusterCidrs: CLUSTER_CIDRS }),
   ...productionNamespacePolicies({ namespace: 'production' }),
   ...systemNamespacePolicies({ endpoints: [{ cidr: '198.51.100.0/24', ports: [443, 6443] }] }),
 ];
@@ -29,54 +32,69 @@ describe('the simulator', () => {
   });
 });
 
-describe('test namespace', () => {
-  it('can resolve names through cluster DNS over UDP and TCP', () => {
-    expect(canConnect(policies, testPod, dnsPod, 53, 'UDP')).toBe(true);
-    expect(canConnect(policies, testPod, dnsPod, 53, 'TCP')).toBe(true);
-    expect(canConnect(policies, testPod, dnsPod, 8080)).toBe(false);
-  });
+const isolated = [
+  ['test', testNamespacePolicies, testPod, otherTestPod],
+  ['build', buildNamespacePolicies, buildPod, otherBuildPod],
+] as const;
 
-  it('reaches the configured Git/registry endpoints on their ports only', () => {
-    expect(canConnect(policies, testPod, gitlab, 443)).toBe(true);
-    expect(canConnect(policies, testPod, gitlab, 22)).toBe(false);
-    expect(canConnect(policies, testPod, { ip: '8.8.8.8' }, 443)).toBe(false);
-  });
+for (const [label, build, pod, otherPod] of isolated) {
+  describe(`${label} namespace`, () => {
+    it('can resolve names through cluster DNS over UDP and TCP', () => {
+      expect(canConnect(policies, pod, dnsPod, 53, 'UDP')).toBe(true);
+      expect(canConnect(policies, pod, dnsPod, 53, 'TCP')).toBe(true);
+      expect(canConnect(policies, pod, dnsPod, 8080)).toBe(false);
+    });
 
-  it('cannot reach production or the Sluice services', () => {
-    for (const port of [80, 443, 8080]) {
-      expect(canConnect(policies, testPod, prodPod, port)).toBe(false);
-      expect(canConnect(policies, testPod, gatewayPod, port)).toBe(false);
-      expect(canConnect(policies, testPod, deployerPod, port)).toBe(false);
-    }
-  });
+    it('reaches the configured Git/registry endpoints on their ports only', () => {
+      expect(canConnect(policies, pod, gitlab, 443)).toBe(true);
+      expect(canConnect(policies, pod, gitlab, 22)).toBe(false);
+      expect(canConnect(policies, pod, { ip: '8.8.8.8' }, 443)).toBe(false);
+    });
 
-  it('accepts no connections, not even from other test pods', () => {
-    expect(canConnect(policies, otherTestPod, testPod, 8080)).toBe(false);
-    expect(canConnect(policies, ingressPod, testPod, 8080)).toBe(false);
-  });
+    it('cannot reach production, the Sluice services or the other isolated namespace', () => {
+      for (const port of [80, 443, 8080]) {
+        expect(canConnect(policies, pod, prodPod, port)).toBe(false);
+        expect(canConnect(policies, pod, gatewayPod, port)).toBe(false);
+        expect(canConnect(policies, pod, deployerPod, port)).toBe(false);
+        expect(canConnect(policies, pod, pod === testPod ? buildPod : testPod, port)).toBe(false);
+      }
+    });
 
-  it('rejects endpoints that would open the cluster itself', () => {
-    const build = (cidr: string) => () =>
-      testNamespacePolicies({ namespace: 'sluice-test', endpoints: [{ cidr, ports: [443] }], clusterCidrs: CLUSTER_CIDRS });
-    expect(build('10.0.0.0/8')).toThrow(/overlaps the cluster range "10.244.0.0\/16"; narrow it/);
-    expect(build('10.244.1.0/24')).toThrow(ManifestError);
-    expect(build('0.0.0.0/0')).toThrow(/whole internet/);
-    expect(build('::/0')).toThrow(/whole internet/);
-    expect(build('203.0.113.7/24')).toThrow(/host bits set/);
-    expect(build('not-a-cidr')).toThrow(/write a CIDR/);
-  });
+    it(`accepts no connections, not even from other ${label} pods`, () => {
+      expect(canConnect(policies, otherPod, pod, 8080)).toBe(false);
+      expect(canConnect(policies, ingressPod, pod, 8080)).toBe(false);
+      expect(canConnect(policies, gatewayPod, pod, 8080)).toBe(false);
+    });
 
-  it('has only DNS and external CIDRs as egress peers', () => {
-    const egressPeers = policies
-      .filter((p) => p.metadata?.namespace === 'sluice-test')
-      .flatMap((p) => p.spec?.egress ?? [])
-      .flatMap((r) => r.to ?? []);
-    for (const peer of egressPeers) {
-      if (peer.ipBlock) continue;
-      expect(peer).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } });
-    }
+    it('rejects endpoints that would open the cluster itself', () => {
+      const withEndpoint = (cidr: string) => () => build({ namespace: pod.namespace, endpoints: [{ cidr, ports: [443] }], clusterCidrs: CLUSTER_CIDRS });
+      expect(withEndpoint('10.0.0.0/8')).toThrow(/overlaps the cluster range "10.244.0.0\/16"; narrow it/);
+      expect(withEndpoint('10.244.1.0/24')).toThrow(ManifestError);
+      expect(withEndpoint('0.0.0.0/0')).toThrow(/whole internet/);
+      expect(withEndpoint('::/0')).toThrow(/whole internet/);
+      expect(withEndpoint('203.0.113.7/24')).toThrow(/host bits set/);
+      expect(withEndpoint('not-a-cidr')).toThrow(/write a CIDR/);
+    });
+
+    it('has only DNS and external CIDRs as egress peers', () => {
+      const egressPeers = policies
+        .filter((p) => p.metadata?.namespace === pod.namespace)
+        .flatMap((p) => p.spec?.egress ?? [])
+        .flatMap((r) => r.to ?? []);
+      expect(egressPeers.length).toBeGreaterThan(0);
+      for (const peer of egressPeers) {
+        if (peer.ipBlock) continue;
+        expect(peer).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } });
+      }
+    });
+
+    it('is default deny, DNS, and allow-git-and-registry', () => {
+      const own = build({ namespace: pod.namespace, endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }] });
+      expect(own.map((p) => p.metadata?.name)).toEqual(['default-deny', 'allow-dns', 'allow-git-and-registry']);
+      expect(build({ namespace: pod.namespace }).map((p) => p.metadata?.name)).toEqual(['default-deny', 'allow-dns']);
+    });
   });
-});
+}
 
 describe('production namespace', () => {
   it('accepts traffic from the ingress controller only', () => {
@@ -135,6 +153,7 @@ describe('policy invariants', () => {
   it('is deterministic', () => {
     const again = [
       ...testNamespacePolicies({ namespace: 'sluice-test', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }], clusterCidrs: CLUSTER_CIDRS }),
+      ...buildNamespacePolicies({ namespace: 'sluice-build', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }], clusterCidrs: CLUSTER_CIDRS }),
       ...productionNamespacePolicies({ namespace: 'production' }),
       ...systemNamespacePolicies({ endpoints: [{ cidr: '198.51.100.0/24', ports: [6443, 443] }] }),
     ];

@@ -14,10 +14,10 @@ export const SLUICE_SERVICES: readonly SluiceService[] = Object.freeze(['webhook
  * Which kind of namespace a permission applies in. The concrete names are
  * supplied when building Roles (see `SluiceNamespaces`).
  */
-export type NamespaceRole = 'sluice-system' | 'test' | 'staging' | 'production';
+export type NamespaceRole = 'sluice-system' | 'test' | 'build' | 'staging' | 'production';
 
 /** Every namespace role, in a fixed order. */
-export const NAMESPACE_ROLES: readonly NamespaceRole[] = Object.freeze(['sluice-system', 'test', 'staging', 'production']);
+export const NAMESPACE_ROLES: readonly NamespaceRole[] = Object.freeze(['sluice-system', 'test', 'build', 'staging', 'production']);
 
 /** Verbs Sluice ever grants. No `*`, no `escalate`/`bind`/`impersonate`. */
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
@@ -36,6 +36,19 @@ export interface Permission {
 }
 
 const WATCH: readonly Verb[] = ['list', 'watch'];
+
+/**
+ * What the test-runner needs where it runs Jobs (`jobs` names them in the
+ * reasons): the same rows in the test and the build namespace.
+ */
+function jobRunnerRows(namespace: 'test' | 'build', jobs: string): Permission[] {
+  return [
+    { service: 'test-runner', namespace, apiGroup: 'batch', resource: 'jobs', reason: `run ${jobs} (create, then get on AlreadyExists), follow them, clean up`, verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+    { service: 'test-runner', namespace, apiGroup: '', resource: 'pods', reason: `informer: container exit codes, termination messages, pod conditions of ${jobs}`, verbs: WATCH },
+    { service: 'test-runner', namespace, apiGroup: '', resource: 'pods/log', reason: `keep a short log tail of ${jobs}`, verbs: ['get'] },
+    { service: 'test-runner', namespace, apiGroup: '', resource: 'events', reason: `informer: FailedCreate events of ${jobs} tell QuotaExceeded apart`, verbs: WATCH },
+  ];
+}
 
 /*
  * Each row is a call the app makes today (`apps/<app>/src`, through
@@ -58,14 +71,12 @@ const rows: Permission[] = [
   },
   { service: 'webhook-gateway', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'end superseded and canceled Deliveries', verbs: ['update'] },
 
-  // test-runner: Delivery → test/build Job in the test namespace → results.
+  // test-runner: Delivery → test Job in the test namespace, build Job in the build namespace → results.
   { service: 'test-runner', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: 'informer: the test image, commands and build settings', verbs: WATCH },
   { service: 'test-runner', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries', reason: 'informer: Deliveries waiting for tests', verbs: WATCH },
   { service: 'test-runner', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'record test and build stages', verbs: ['update'] },
-  { service: 'test-runner', namespace: 'test', apiGroup: 'batch', resource: 'jobs', reason: 'run test and build Jobs (create, then get on AlreadyExists), follow them, clean up', verbs: ['get', 'list', 'watch', 'create', 'delete'] },
-  { service: 'test-runner', namespace: 'test', apiGroup: '', resource: 'pods', reason: 'informer: container exit codes, termination messages, pod conditions', verbs: WATCH },
-  { service: 'test-runner', namespace: 'test', apiGroup: '', resource: 'pods/log', reason: 'keep a short log tail', verbs: ['get'] },
-  { service: 'test-runner', namespace: 'test', apiGroup: '', resource: 'events', reason: 'informer: FailedCreate events tell QuotaExceeded apart', verbs: WATCH },
+  ...jobRunnerRows('test', 'test Jobs'),
+  ...jobRunnerRows('build', 'build Jobs'),
 
   // deployer: blue-green rollout, verification, rollback.
   { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: 'informer: targets, health checks, rollback policy; consume the manual-rollback annotation', verbs: ['list', 'watch', 'patch'] },

@@ -20,6 +20,10 @@ const EXPECTED = [
   'test-runner test core/pods: list,watch',
   'test-runner test core/pods/log: get',
   'test-runner test core/events: list,watch',
+  'test-runner build batch/jobs: get,list,watch,create,delete',
+  'test-runner build core/pods: list,watch',
+  'test-runner build core/pods/log: get',
+  'test-runner build core/events: list,watch',
   'deployer sluice-system sluice.dev/applications: list,watch,patch',
   'deployer sluice-system sluice.dev/deliveries: get,list,watch,create,patch',
   'deployer sluice-system sluice.dev/deliveries/status: update',
@@ -73,7 +77,7 @@ describe('roleFor', () => {
   it('creates Roles only in the namespaces a service touches', () => {
     const where = (s: SluiceService) => roleFor(s, NAMESPACES).map((r) => r.metadata?.namespace);
     expect(where('webhook-gateway')).toEqual(['sluice-system']);
-    expect(where('test-runner')).toEqual(['sluice-system', 'sluice-test']);
+    expect(where('test-runner')).toEqual(['sluice-system', 'sluice-test', 'sluice-build']);
     expect(where('deployer')).toEqual(['sluice-system', 'staging', 'production']);
     expect(where('notifier')).toEqual(['sluice-system']);
   });
@@ -84,14 +88,20 @@ describe('roleFor', () => {
     expect(all.flatMap((r) => r.rules ?? []).flatMap((rule) => rule.resources ?? [])).not.toContain('secrets');
   });
 
-  it('turns table rows into rules with the same verbs', () => {
-    const [testNs] = roleFor('test-runner', NAMESPACES).filter((r) => r.metadata?.namespace === 'sluice-test');
-    expect(testNs?.rules).toEqual([
-      { apiGroups: [''], resources: ['events'], verbs: ['list', 'watch'] },
-      { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
-      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
-    ]);
+  it('turns table rows into rules with the same verbs, in the test and the build namespace alike', () => {
+    for (const namespace of ['sluice-test', 'sluice-build']) {
+      const [role] = roleFor('test-runner', NAMESPACES).filter((r) => r.metadata?.namespace === namespace);
+      expect(role?.rules, namespace).toEqual([
+        { apiGroups: [''], resources: ['events'], verbs: ['list', 'watch'] },
+        { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
+        { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+        { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+      ]);
+    }
+  });
+
+  it('puts the build Role in the configured build namespace', () => {
+    expect(roleFor('test-runner', { ...NAMESPACES, build: 'ci-build' }).map((r) => r.metadata?.namespace)).toEqual(['sluice-system', 'sluice-test', 'ci-build']);
   });
 
   it('merges rules when one namespace is both staging and production', () => {
@@ -105,6 +115,12 @@ describe('roleFor', () => {
     expect(() => roleFor('deployer', { test: 'production' })).toThrow(/test namespace "production" is also a deploy target; give each its own namespace/);
     expect(() => roleFor('deployer', { test: 'sluice-system' })).toThrow(ManifestError);
     expect(() => roleFor('deployer', { production: ['sluice-system'] })).toThrow(/system namespace/);
+  });
+
+  it('refuses to let the build namespace double as any other', () => {
+    expect(() => roleFor('test-runner', { build: 'sluice-test' })).toThrow(/build namespace "sluice-test" is also the test namespace/);
+    expect(() => roleFor('test-runner', { build: 'sluice-system' })).toThrow(/build namespace "sluice-system" is also the system namespace/);
+    expect(() => roleFor('test-runner', { build: 'production' })).toThrow(/build namespace "production" is also a deploy target/);
   });
 
   it('rejects an unknown service with the valid choices', () => {

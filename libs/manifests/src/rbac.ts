@@ -11,6 +11,8 @@ export interface SluiceNamespaces {
   readonly system?: string;
   /** Where test Jobs run. @default 'sluice-test' */
   readonly test?: string;
+  /** Where build Jobs run (Pod Security `baseline`, see builder-seccomp.ts). @default 'sluice-build' */
+  readonly build?: string;
   /** Namespaces staging deploys go to. @default [] */
   readonly staging?: readonly string[];
   /** Namespaces production deploys go to. @default ['production'] */
@@ -31,24 +33,31 @@ export function serviceAccountName(service: SluiceService): string {
 }
 
 /**
- * Resolves namespace roles to concrete namespaces. The test namespace must
- * not double as any other: its isolation is the point of having it.
+ * Resolves namespace roles to concrete namespaces. The test and build
+ * namespaces must not double as any other: their isolation is the point of
+ * having them (and the build namespace's weaker Pod Security level must not
+ * reach any other workload).
  */
 function resolveNamespaces(builder: string, namespaces: SluiceNamespaces = {}): ReadonlyMap<NamespaceRole, readonly string[]> {
   const system = namespaces.system ?? 'sluice-system';
   const test = namespaces.test ?? 'sluice-test';
+  const build = namespaces.build ?? 'sluice-build';
   const staging = [...new Set(namespaces.staging ?? [])].sort();
   const production = [...new Set(namespaces.production ?? ['production'])].sort();
-  for (const name of [system, test, ...staging, ...production]) assertDnsLabel(builder, 'namespace', name);
+  for (const name of [system, test, build, ...staging, ...production]) assertDnsLabel(builder, 'namespace', name);
   const deployTargets = new Set([...staging, ...production]);
   const clash = (role: string, name: string, other: string): ManifestError =>
     new ManifestError('NamespaceConflict', builder, `${role} namespace "${name}" is also ${other}; give each its own namespace`);
   if (test === system) throw clash('test', test, 'the system namespace');
   if (deployTargets.has(test)) throw clash('test', test, 'a deploy target');
+  if (build === system) throw clash('build', build, 'the system namespace');
+  if (build === test) throw clash('build', build, 'the test namespace');
+  if (deployTargets.has(build)) throw clash('build', build, 'a deploy target');
   if (deployTargets.has(system)) throw clash('system', system, 'a deploy target');
   return new Map<NamespaceRole, readonly string[]>([
     ['sluice-system', [system]],
     ['test', [test]],
+    ['build', [build]],
     ['staging', staging],
     ['production', production],
   ]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { activeService } from './active-service.js';
 import { colorDeployment } from './color-deployment.js';
 import { limitRange } from './limit-range.js';
-import { productionNamespacePolicies, systemNamespacePolicies, testNamespacePolicies } from './namespace-policies.js';
+import { buildNamespacePolicies, productionNamespacePolicies, systemNamespacePolicies, testNamespacePolicies } from './namespace-policies.js';
 import { namespace } from './namespace.js';
 import { roleBindingFor, roleFor, serviceAccountFor } from './rbac.js';
 import { resourceQuota } from './resource-quota.js';
@@ -16,12 +16,14 @@ import { roundTrip, toWire } from './testing/wire.js';
  */
 const samples: [string, object][] = [
   ['namespace', namespace({ name: 'sluice-test' })],
+  ['namespace baseline', namespace({ name: 'sluice-build', podSecurity: 'baseline' })],
   ['resourceQuota', resourceQuota({ namespace: 'sluice-test' })],
   ['limitRange', limitRange({ namespace: 'sluice-test' })],
   ['serviceAccount', serviceAccountFor('deployer')],
   ...roleFor('deployer').map((r): [string, object] => ['role', r]),
   ...roleBindingFor('deployer').map((r): [string, object] => ['roleBinding', r]),
   ...testNamespacePolicies({ namespace: 'sluice-test', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }] }).map((p): [string, object] => [`networkPolicy ${p.metadata?.name}`, p]),
+  ...buildNamespacePolicies({ namespace: 'sluice-build', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }] }).map((p): [string, object] => [`build networkPolicy ${p.metadata?.name}`, p]),
   ...productionNamespacePolicies({ namespace: 'production' }).map((p): [string, object] => [`networkPolicy ${p.metadata?.name}`, p]),
   ...systemNamespacePolicies().map((p): [string, object] => [`networkPolicy ${p.metadata?.name}`, p]),
   [

@@ -1,4 +1,5 @@
-/** Generates deploy/ (kustomize base, overlays, README.md, PERMISSIONS.md) from @sluice/manifests. */
+/** Generates deploy/ (kustomize base, overlays, README.md, PERMISSIONS.md, node/) from @sluice/manifests. */
+export { KUBELET_SECCOMP_DIR, NODE_SECCOMP_FILE, buildsReadmeSection, renderNodeFiles } from './builds.js';
 export { PORT_FORWARD_PORT, RUN_PAGE_PATHS, WEBHOOK_PATHS, gatewayIngresses, runPagesUrl } from './exposure.js';
 export { PORTS, SERVICE_SECRETS, installManifests, manifestKey } from './install.js';
 export type { Manifest } from './install.js';
@@ -6,5 +7,5 @@ export { planOverlay } from './overlay.js';
 export type { OverlayPlan } from './overlay.js';
 export { BASE, LOCAL, OVERLAYS, PRODUCTION_EXAMPLE } from './profile.js';
 export type { InstallProfile, RunPagesProfile } from './profile.js';
-export { renderDeploy, renderPermissions } from './render.js';
+export { namespacesOf, renderDeploy, renderPermissions } from './render.js';
 export { staleFiles, writeFiles } from './write.js';

@@ -1,6 +1,7 @@
 import {
   SLUICE_SERVICES,
   applicationCrd,
+  buildNamespacePolicies,
   clusterService,
   deliveryCrd,
   grafanaDashboardConfigMap,
@@ -76,7 +77,7 @@ function envOf(service: SluiceService, p: InstallProfile): Record<string, string
     case 'webhook-gateway':
       return { ...common, SLUICE_PUBLIC_URL: runPagesUrl(p), SLUICE_WEBHOOK_TOKEN_FILES: `${SECRETS_DIR}/webhook-token/token` };
     case 'test-runner':
-      return { ...common, SLUICE_TEST_NAMESPACE: p.namespaces.test };
+      return { ...common, SLUICE_TEST_NAMESPACE: p.namespaces.test, SLUICE_BUILD_NAMESPACE: p.namespaces.build };
     case 'deployer':
       // Named namespaces keep the deployer's watches inside its Roles (unset would mean cluster-wide).
       return { ...common, SLUICE_TARGET_NAMESPACES: [...p.namespaces.staging, ...p.namespaces.production].join(',') };
@@ -96,10 +97,14 @@ export function installManifests(p: InstallProfile): Manifest[] {
   const objects: object[] = [
     applicationCrd(),
     deliveryCrd(),
-    ...[system, ns.test, ...targets, obs.namespace].map((name) => namespace({ name })),
+    ...[system, ns.test].map((name) => namespace({ name })),
+    // Rootless BuildKit cannot run under `restricted` (deploy/README.md, "Builds"); warn and audit stay there.
+    namespace({ name: ns.build, podSecurity: 'baseline' }),
+    ...[...targets, obs.namespace].map((name) => namespace({ name })),
     ...SLUICE_SERVICES.flatMap((s) => [serviceAccountFor(s, ns), ...roleFor(s, ns), ...roleBindingFor(s, ns)]),
     ...systemNamespacePolicies({ namespace: system, gatewayPort: PORTS['webhook-gateway'], endpoints: p.systemEgress, peers: [collectorPeer] }),
     ...testNamespacePolicies({ namespace: ns.test, endpoints: p.testEgress, clusterCidrs: p.clusterCidrs }),
+    ...buildNamespacePolicies({ namespace: ns.build, endpoints: p.buildEgress, clusterCidrs: p.clusterCidrs }),
     ...targets.flatMap((target) => productionNamespacePolicies({ namespace: target })),
     ...observabilityNamespacePolicies({
       namespace: obs.namespace,
@@ -109,6 +114,8 @@ export function installManifests(p: InstallProfile): Manifest[] {
     }),
     resourceQuota({ namespace: ns.test }),
     limitRange({ namespace: ns.test }),
+    resourceQuota({ namespace: ns.build, name: 'sluice-build-quota' }),
+    limitRange({ namespace: ns.build, name: 'sluice-build-limits' }),
     ...SLUICE_SERVICES.flatMap((s) => [
       serviceDeployment({
         name: s,

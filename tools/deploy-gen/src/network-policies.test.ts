@@ -29,39 +29,46 @@ function namespaceOf(peer: Peer): string | undefined {
 
 for (const [label, profile] of [['base', BASE], ['local', LOCAL], ['production-example', PRODUCTION_EXAMPLE]] as const) {
   describe(`NetworkPolicies of the ${label} install`, () => {
-    const { system, test, production, staging } = profile.namespaces;
+    const { system, test, build, production, staging } = profile.namespaces;
 
-    it('denies everything in and out of the test namespace by default', () => {
-      const deny = policies(profile, test).find((p) => (p.spec.ingress ?? []).length === 0 && (p.spec.egress ?? []).length === 0);
-      expect(deny?.spec.podSelector).toEqual({});
-      expect(deny?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
-    });
+    for (const [kind, namespace, egress, other] of [
+      ['test', test, profile.testEgress, build],
+      ['build', build, profile.buildEgress, test],
+    ] as const) {
+      it(`denies everything in and out of the ${kind} namespace by default, and admits nothing in`, () => {
+        const own = policies(profile, namespace);
+        const deny = own.find((p) => (p.spec.ingress ?? []).length === 0 && (p.spec.egress ?? []).length === 0);
+        expect(deny?.spec.podSelector).toEqual({});
+        expect(deny?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+        expect(own.flatMap((p) => p.spec.ingress ?? [])).toEqual([]);
+      });
 
-    it('lets test pods resolve names: DNS on 53/UDP and 53/TCP to kube-system only', () => {
-      const dns = policies(profile, test).flatMap((p) => p.spec.egress ?? []).filter((r) => (r.ports ?? []).some((port) => port.port === 53));
-      expect(dns).toHaveLength(1);
-      expect(dns[0]!.ports).toEqual(expect.arrayContaining([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]));
-      expect(dns[0]!.to!.map(namespaceOf)).toEqual(['kube-system']);
-    });
+      it(`lets ${kind} pods resolve names: DNS on 53/UDP and 53/TCP to kube-system only`, () => {
+        const dns = policies(profile, namespace).flatMap((p) => p.spec.egress ?? []).filter((r) => (r.ports ?? []).some((port) => port.port === 53));
+        expect(dns).toHaveLength(1);
+        expect(dns[0]!.ports).toEqual(expect.arrayContaining([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]));
+        expect(dns[0]!.to!.map(namespaceOf)).toEqual(['kube-system']);
+      });
 
-    it('never lets test pods reach production, staging, Sluice’s own namespace or the collector’s', () => {
-      const forbidden = new Set([system, ...production, ...staging, profile.observability.namespace]);
-      for (const rule of policies(profile, test).flatMap((p) => p.spec.egress ?? [])) {
-        for (const peer of rule.to ?? []) {
-          // A peer without a namespace name would match every namespace.
-          if (!peer.ipBlock) expect(namespaceOf(peer)).toBeDefined();
-          expect(forbidden.has(namespaceOf(peer) ?? '')).toBe(false);
-          for (const cidr of profile.clusterCidrs) expect(peer.ipBlock?.cidr).not.toBe(cidr);
+      it(`never lets ${kind} pods reach production, staging, Sluice’s own namespace, the collector’s or ${other}`, () => {
+        const forbidden = new Set([system, ...production, ...staging, profile.observability.namespace, other]);
+        for (const rule of policies(profile, namespace).flatMap((p) => p.spec.egress ?? [])) {
+          for (const peer of rule.to ?? []) {
+            // A peer without a namespace name would match every namespace.
+            if (!peer.ipBlock) expect(namespaceOf(peer)).toBeDefined();
+            expect(forbidden.has(namespaceOf(peer) ?? '')).toBe(false);
+            for (const cidr of profile.clusterCidrs) expect(peer.ipBlock?.cidr).not.toBe(cidr);
+          }
         }
-      }
-    });
+      });
 
-    it('allows test egress only to the configured Git/registry endpoints, on their ports', () => {
-      const external = policies(profile, test).flatMap((p) => p.spec.egress ?? []).filter((r) => (r.to ?? []).some((peer) => peer.ipBlock));
-      const key = (cidr: string, ports: readonly (number | undefined)[]) => `${cidr}:${[...ports].sort((a, b) => a! - b!).join(',')}`;
-      const allowed = external.flatMap((r) => (r.to ?? []).map((peer) => key(peer.ipBlock!.cidr, (r.ports ?? []).map((p) => p.port))));
-      expect(allowed.sort()).toEqual(profile.testEgress.map((e) => key(e.cidr, e.ports)).sort());
-    });
+      it(`allows ${kind} egress only to the configured Git/registry endpoints, on their ports`, () => {
+        const external = policies(profile, namespace).flatMap((p) => p.spec.egress ?? []).filter((r) => (r.to ?? []).some((peer) => peer.ipBlock));
+        const key = (cidr: string, ports: readonly (number | undefined)[]) => `${cidr}:${[...ports].sort((a, b) => a! - b!).join(',')}`;
+        const allowed = external.flatMap((r) => (r.to ?? []).map((peer) => key(peer.ipBlock!.cidr, (r.ports ?? []).map((p) => p.port))));
+        expect(allowed.sort()).toEqual(egress.map((e) => key(e.cidr, e.ports)).sort());
+      });
+    }
 
     it('admits traffic into production only from the ingress controller', () => {
       for (const namespace of production) {

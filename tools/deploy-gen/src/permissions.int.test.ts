@@ -4,10 +4,11 @@ import { adminKubeConfig, waitUntil } from '@sluice/local-cluster/testing';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { kubectl } from './kubectl.testkit.js';
 import { BASE } from './profile.js';
+import { namespacesOf } from './render.js';
 
 const authorization = adminKubeConfig(inject('kubeconfig')).makeApiClient(AuthorizationV1Api);
 const ns = BASE.namespaces;
-const ALL_NS = [ns.system, ns.test, ...ns.staging, ...ns.production];
+const ALL_NS = [ns.system, ns.test, ns.build, ...ns.staging, ...ns.production];
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 
 interface Check {
@@ -52,12 +53,7 @@ beforeAll(async () => {
 
 describe.each(SLUICE_SERVICES)('%s on the real apiserver', (service) => {
   const rows = PERMISSIONS.filter((p) => p.service === service);
-  const concrete = rows.flatMap((row) =>
-    (row.namespace === 'sluice-system' ? [ns.system] : row.namespace === 'test' ? [ns.test] : row.namespace === 'staging' ? ns.staging : ns.production).map((namespace) => ({
-      row,
-      namespace,
-    })),
-  );
+  const concrete = rows.flatMap((row) => namespacesOf(row.namespace, BASE).map((namespace) => ({ row, namespace })));
 
   it('is allowed every call in its rows of the table', async () => {
     for (const { row, namespace } of concrete) {

@@ -1,4 +1,4 @@
-import { testJob, toWire } from '@sluice/manifests';
+import { BUILDER_SECCOMP_PROFILE_PATH, testJob, toWire } from '@sluice/manifests';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { installManifests, type Manifest } from './install.js';
 import { kubectl } from './kubectl.testkit.js';
@@ -75,5 +75,55 @@ describe('Pod Security admission (restricted, enforced)', () => {
       const r = dryRunPod({ apiVersion: 'v1', kind: 'Pod', metadata: { ...d.spec.template.metadata, name: `${d.metadata.name}-pod`, namespace: d.metadata.namespace }, spec: d.spec.template.spec });
       expect(r.stderr, d.metadata.name).toBe('');
     }
+  });
+});
+
+describe('Pod Security admission in the build namespace (baseline enforced, restricted warned)', () => {
+  const resources = { limits: { cpu: '100m', memory: '64Mi' }, requests: { cpu: '100m', memory: '64Mi' } };
+  /** What rootless BuildKit's step asks for: setuid newuidmap/newgidmap and the Localhost seccomp profile. */
+  const builder = (namespace: string, securityContext: object = {}) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'builder', namespace },
+    spec: {
+      containers: [
+        {
+          name: 'build',
+          image: 'moby/buildkit:rootless',
+          resources,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            allowPrivilegeEscalation: true,
+            capabilities: { drop: ['ALL'], add: ['SETUID', 'SETGID'] },
+            seccompProfile: { type: 'Localhost', localhostProfile: BUILDER_SECCOMP_PROFILE_PATH },
+            ...securityContext,
+          },
+        },
+      ],
+    },
+  });
+
+  it("admits the build step's security context, with restricted's warning", () => {
+    const r = dryRunPod(builder(ns.build));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/would violate PodSecurity "restricted:latest"/);
+  });
+
+  it('refuses the same pod in the test namespace', () => {
+    const r = dryRunPod(builder(ns.test));
+    expect(r.stderr).toMatch(/violates PodSecurity "restricted:latest"/);
+    expect(r.status).not.toBe(0);
+  });
+
+  it('still refuses Unconfined seccomp, other capabilities and host namespaces', () => {
+    for (const pod of [builder(ns.build, { seccompProfile: { type: 'Unconfined' } }), builder(ns.build, { capabilities: { add: ['SYS_ADMIN'] } })]) {
+      const r = dryRunPod(pod);
+      expect(r.stderr).toMatch(/violates PodSecurity "baseline:latest"/);
+      expect(r.status).not.toBe(0);
+    }
+    const host = builder(ns.build);
+    const r = dryRunPod({ ...host, spec: { ...host.spec, hostPID: true } });
+    expect(r.stderr).toMatch(/violates PodSecurity "baseline:latest": host namespaces/);
   });
 });

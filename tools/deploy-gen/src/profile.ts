@@ -35,6 +35,8 @@ export interface InstallProfile {
   readonly namespaces: {
     readonly system: string;
     readonly test: string;
+    /** Where build Jobs run: Pod Security `baseline`, holding only the build's credentials (deploy/README.md, "Builds"). */
+    readonly build: string;
     readonly staging: readonly string[];
     readonly production: readonly string[];
   };
@@ -50,6 +52,8 @@ export interface InstallProfile {
   readonly gitlabUrl: string;
   /** What the test pods' clone/install/build steps may reach. */
   readonly testEgress: readonly EgressEndpoint[];
+  /** What the build pods may reach: the Git server (clone) and the image registry (push). */
+  readonly buildEgress: readonly EgressEndpoint[];
   /** What the services may reach outside the cluster: the API server, GitLab. */
   readonly systemEgress: readonly EgressEndpoint[];
   /** Pod and service CIDRs; egress endpoints may not overlap them. */
@@ -67,7 +71,7 @@ const each = <T>(f: (s: SluiceService) => T): Record<SluiceService, T> =>
  * deployer holds a Lease per environment, so they run two.
  */
 export const BASE: InstallProfile = {
-  namespaces: { system: 'sluice-system', test: 'sluice-test', staging: ['sluice-staging'], production: ['sluice-production'] },
+  namespaces: { system: 'sluice-system', test: 'sluice-test', build: 'sluice-build', staging: ['sluice-staging'], production: ['sluice-production'] },
   images: each((s) => `registry.example.com/sluice/${s}:0.0.0`),
   replicas: { 'webhook-gateway': 2, 'test-runner': 1, deployer: 2, notifier: 1 },
   host: 'sluice.example.com',
@@ -76,6 +80,7 @@ export const BASE: InstallProfile = {
   runPages: {},
   gitlabUrl: 'https://gitlab.example.com',
   testEgress: [],
+  buildEgress: [],
   systemEgress: [],
   clusterCidrs: [],
   // Tempo and Prometheus as their Helm charts install them into `monitoring`.
@@ -93,12 +98,18 @@ export const BASE: InstallProfile = {
  * local node's link, `10.240.<slot>.1`: the address differs per cluster, so fixed ports cannot collide,
  * and the test namespace's egress can name them.
  */
-const LOCAL_HOST_PORTS = { git: 8929, artifacts: 8930 } as const;
+const LOCAL_HOST_PORTS = {
+  git: 8929,
+  artifacts: 8930,
+  /** Not a host port: the real node's own OCI registry, on the node's address `10.240.<slot>.2`, where builds push. */
+  registry: 5000,
+} as const;
 
 /**
  * The local control plane (`npm run cluster -- up`, tools/local-cluster's real node): images built on
- * this machine, one replica each. Test pods may reach the host's side of the node link (10.240.0.0/16)
- * on the Git and artifact ports only; pods are 10.241.<slot>.0/24, Services 10.242.<slot>.0/24.
+ * this machine, one replica each. Test pods may reach the node link (10.240.0.0/16) on the Git and
+ * artifact ports only, build pods on the Git and the node registry's ports only; pods are
+ * 10.241.<slot>.0/24, Services 10.242.<slot>.0/24.
  */
 export const LOCAL: InstallProfile = {
   ...BASE,
@@ -107,6 +118,7 @@ export const LOCAL: InstallProfile = {
   host: 'sluice.localtest.me',
   gitlabUrl: 'http://127.0.0.1:8929',
   testEgress: [{ cidr: '10.240.0.0/16', ports: [LOCAL_HOST_PORTS.git, LOCAL_HOST_PORTS.artifacts] }],
+  buildEgress: [{ cidr: '10.240.0.0/16', ports: [LOCAL_HOST_PORTS.git, LOCAL_HOST_PORTS.registry] }],
   clusterCidrs: ['10.241.0.0/16', '10.242.0.0/16'],
 };
 
@@ -114,7 +126,7 @@ export const LOCAL: InstallProfile = {
  * An example production install: pinned images, a second production
  * namespace, cert-manager for TLS, the run pages behind the platform's SSO
  * (an oauth2-proxy serving `auth.example.com`), and the egress the services
- * and test pods need (documentation address ranges — replace them with yours).
+ * and the test and build pods need (documentation address ranges — replace them with yours).
  */
 export const PRODUCTION_EXAMPLE: InstallProfile = {
   ...BASE,
@@ -133,6 +145,10 @@ export const PRODUCTION_EXAMPLE: InstallProfile = {
   testEgress: [
     { cidr: '198.51.100.10/32', ports: [443, 22] }, // GitLab: clone over HTTPS or SSH
     { cidr: '198.51.100.20/32', ports: [443] }, // registry and package mirror
+  ],
+  buildEgress: [
+    { cidr: '198.51.100.10/32', ports: [443, 22] }, // GitLab: clone over HTTPS or SSH
+    { cidr: '198.51.100.20/32', ports: [443] }, // the image registry: push
   ],
   systemEgress: [
     { cidr: '10.0.0.1/32', ports: [443, 6443] }, // the API server

@@ -1,3 +1,4 @@
+import { NODE_SECCOMP_FILE, buildsReadmeSection } from './builds.js';
 import { installManifests, type Manifest } from './install.js';
 import { PORT_FORWARD_PORT, RUN_PAGES_INGRESS, portForwardCommand, runPagesUrl } from './exposure.js';
 import { BASE, OVERLAYS, PRODUCTION_EXAMPLE, type InstallProfile } from './profile.js';
@@ -37,7 +38,7 @@ function exposureRows(installs: readonly (readonly [string, InstallProfile])[]):
   );
 }
 
-/** deploy/README.md: what deploy/ holds, what it exposes, and how to open or publish the run pages. */
+/** deploy/README.md: what deploy/ holds, what it exposes, how to open or publish the run pages, and what builds need. */
 export function renderDeployReadme(): string {
   const installs = [['base', BASE] as const, ...Object.entries(OVERLAYS)];
   const system = BASE.namespaces.system;
@@ -52,9 +53,10 @@ export function renderDeployReadme(): string {
     'by `npm run deploy:gen` from the profiles in `tools/deploy-gen/src/profile.ts`; change those (or the builders) and',
     'regenerate. `npm run deploy:gen -- --check` fails when this directory is stale.',
     '',
-    '- `base/`: CRDs, namespaces, RBAC ([PERMISSIONS.md](PERMISSIONS.md)), NetworkPolicies, test quota, the four',
-    '  Deployments, the gateway\'s Service and Ingress, the telemetry pipeline ([observability/](observability/README.md)).',
+    '- `base/`: CRDs, namespaces, RBAC ([PERMISSIONS.md](PERMISSIONS.md)), NetworkPolicies, test and build quotas, the',
+    '  four Deployments, the gateway\'s Service and Ingress, the telemetry pipeline ([observability/](observability/README.md)).',
     `- \`overlays/\`: ${Object.keys(OVERLAYS).map((o) => `\`${o}\``).join(', ')} — the base plus what their profile changes.`,
+    `- \`node/\`: what every node needs, not applied with kubectl: the build pods' seccomp profile (\`${NODE_SECCOMP_FILE}\`, see Builds).`,
     '',
     '## What is reachable from outside the cluster',
     '',
@@ -97,6 +99,8 @@ export function renderDeployReadme(): string {
     '- **Elsewhere** (another proxy or path): route to Service `webhook-gateway` port 80, admit that proxy in the',
     '  NetworkPolicy above, and set `SLUICE_PUBLIC_URL` of both the gateway and the notifier to the URL people open',
     '  (a path is fine: the pages prefix their links with it). Never route `/deliveries` without authentication.',
+    '',
+    ...buildsReadmeSection(),
     '',
   ].join('\n');
 }

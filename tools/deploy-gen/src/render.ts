@@ -1,5 +1,6 @@
-import { OBSERVABILITY_COMPONENT, PERMISSIONS, SLUICE_SERVICES, roleName, serviceAccountName, type NamespaceRole } from '@sluice/manifests';
+import { BUILDER_SECCOMP_PROFILE_PATH, OBSERVABILITY_COMPONENT, PERMISSIONS, SLUICE_SERVICES, roleName, serviceAccountName, type NamespaceRole } from '@sluice/manifests';
 import { stringify } from 'yaml';
+import { renderNodeFiles } from './builds.js';
 import { installManifests, manifestKey, type Manifest } from './install.js';
 import { renderObservability } from './observability.js';
 import { planOverlay } from './overlay.js';
@@ -14,7 +15,7 @@ const FILES: readonly { file: string; kinds: readonly string[] }[] = [
   { file: 'namespaces.yaml', kinds: ['Namespace'] },
   { file: 'rbac.yaml', kinds: ['ServiceAccount', 'Role', 'RoleBinding'] },
   { file: 'network-policies.yaml', kinds: ['NetworkPolicy'] },
-  { file: 'test-namespace-limits.yaml', kinds: ['ResourceQuota', 'LimitRange'] },
+  { file: 'job-namespace-limits.yaml', kinds: ['ResourceQuota', 'LimitRange'] },
   { file: 'workloads.yaml', kinds: ['Deployment', 'PodDisruptionBudget', 'Service'] },
   { file: 'ingress.yaml', kinds: ['Ingress'] },
 ];
@@ -69,9 +70,15 @@ function renderOverlay(name: string, profile: InstallProfile, base: readonly Man
 const ROLE_NAMES: Readonly<Record<NamespaceRole, (p: InstallProfile) => readonly string[]>> = {
   'sluice-system': (p) => [p.namespaces.system],
   test: (p) => [p.namespaces.test],
+  build: (p) => [p.namespaces.build],
   staging: (p) => p.namespaces.staging,
   production: (p) => p.namespaces.production,
 };
+
+/** The concrete namespaces of a namespace role in an install. */
+export function namespacesOf(role: NamespaceRole, profile: InstallProfile = BASE): readonly string[] {
+  return ROLE_NAMES[role](profile);
+}
 
 /** deploy/PERMISSIONS.md: the table, per service, with the base's namespace names. */
 export function renderPermissions(profile: InstallProfile = BASE): string {
@@ -90,13 +97,24 @@ export function renderPermissions(profile: InstallProfile = BASE): string {
     lines.push(`## ${service}`, '', `ServiceAccount \`${profile.namespaces.system}/${serviceAccountName(service)}\`, Role and RoleBinding \`${roleName(service)}\`.`, '');
     lines.push('| namespace | resource | verbs | why |', '|---|---|---|---|');
     for (const row of PERMISSIONS.filter((r) => r.service === service)) {
-      const namespaces = ROLE_NAMES[row.namespace](profile).map((n) => `\`${n}\``).join(', ');
+      const namespaces = namespacesOf(row.namespace, profile).map((n) => `\`${n}\``).join(', ');
       const resource = row.apiGroup === '' ? row.resource : `${row.resource}.${row.apiGroup}`;
       lines.push(`| ${namespaces} (${row.namespace}) | \`${resource}\` | ${row.verbs.join(', ')} | ${row.reason} |`);
     }
     lines.push('');
   }
   lines.push(
+    '## The build namespace',
+    '',
+    `The test-runner runs build Jobs in \`${profile.namespaces.build}\`, apart from the test Jobs in \`${profile.namespaces.test}\`, with the`,
+    'same rows as there. Its Pod Security level is `baseline` (enforced; warn and audit stay at `restricted`), the only',
+    'Sluice namespace below `restricted`: rootless BuildKit maps its user namespace through the setuid',
+    '`newuidmap`/`newgidmap`, which needs `allowPrivilegeEscalation: true` and CAP_SETUID/CAP_SETGID in the bounding',
+    'set, and creates namespaces and mounts that `RuntimeDefault` seccomp denies (it uses the `Localhost` profile',
+    `\`${BUILDER_SECCOMP_PROFILE_PATH}\` instead). Keeping that level to a namespace of its own keeps it away from the test pods and`,
+    'every service; it holds only the build Jobs with the Git and registry credentials they mount (see',
+    '[README.md](README.md#builds)).',
+    '',
     '## Denied to every service (tested)',
     '',
     '- reading Secrets (`get`, `list`, `watch`) in every Sluice namespace;',
@@ -110,13 +128,14 @@ export function renderPermissions(profile: InstallProfile = BASE): string {
   return lines.join('\n');
 }
 
-/** Every file under deploy/ (base, overlays, README, PERMISSIONS.md, observability/), relative path → content. Pure and deterministic. */
+/** Every file under deploy/ (base, overlays, README, PERMISSIONS.md, observability/, node/), relative path → content. Pure and deterministic. */
 export function renderDeploy(): Map<string, string> {
   const base = installManifests(BASE);
   const out = new Map<string, string>([...renderBase(base)]);
   for (const [name, profile] of Object.entries(OVERLAYS)) for (const [path, text] of renderOverlay(name, profile, base)) out.set(path, text);
   out.set('PERMISSIONS.md', renderPermissions());
   out.set('README.md', renderDeployReadme());
+  for (const [path, text] of renderNodeFiles()) out.set(path, text);
   for (const [path, text] of renderObservability(base)) out.set(path, text);
   return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
