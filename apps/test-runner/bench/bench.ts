@@ -56,6 +56,7 @@ function runner(env: Env, counter: RequestCounter, maxConcurrentJobs: number): T
   const settings: RunnerSettings = {
     namespace: env.ns,
     testNamespace: env.testNs,
+    buildNamespace: env.testNs,
     maxConcurrentJobs,
     gitCredentialsSecret: 'git',
     cloneImage: 'alpine/git:local',
@@ -64,7 +65,7 @@ function runner(env: Env, counter: RequestCounter, maxConcurrentJobs: number): T
     backoffLimit: 0,
     jobTtlSeconds: 3600,
     logTailLines: 20,
-    build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', artifactRegistryUrl: 'http://127.0.0.1:9' },
+    build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', plainHttpRegistries: [], artifactRegistryUrl: 'http://127.0.0.1:9' },
   };
   return new TestRunnerController({ client: new KubeClient({ kubeConfig, fieldManager: 'sluice-test-runner' }), kubeConfig, settings, logger });
 }

@@ -1,4 +1,4 @@
-import { duration, filePath, integer, oneOf, parseConfig, string, url, type Env } from '@sluice/config';
+import { duration, filePath, integer, list, oneOf, parseConfig, string, url, type Env } from '@sluice/config';
 import { serviceEnv } from '@sluice/service';
 import * as z from 'zod';
 import type { RunnerSettings } from './controller/settings.js';
@@ -11,8 +11,10 @@ export const testRunnerEnv = z.object({
   KUBECONFIG: filePath().optional(),
   /** Namespace of Applications and Deliveries. */
   SLUICE_NAMESPACE: string().default('sluice-system'),
-  /** Namespace the test and build Jobs run in. */
+  /** Namespace the test Jobs run in. */
   SLUICE_TEST_NAMESPACE: string().default('sluice-test'),
+  /** Namespace the build Jobs run in. */
+  SLUICE_BUILD_NAMESPACE: string().default('sluice-build'),
   /** Deliveries with a Job running at once; the rest wait, oldest push first. */
   SLUICE_MAX_CONCURRENT_JOBS: integer({ min: 1, max: 1000 }).default(5),
   /** Secret (keys `username`, `password`) in the test namespace mounted into the clone step. */
@@ -29,12 +31,14 @@ export const testRunnerEnv = z.object({
   SLUICE_JOB_TTL: duration({ unit: 's', min: 0, max: 604_800 }).default(3600),
   /** Lines of a failed step's log kept in the Delivery (also capped at 4096 characters). */
   SLUICE_LOG_TAIL_LINES: integer({ min: 1, max: 1000 }).default(50),
-  /** `buildkit`: rootless BuildKit pushes `<repository>:<sha>`; `archive`: the local build (a tarball of the build context uploaded to SLUICE_ARTIFACT_REGISTRY_URL). */
+  /** `buildkit`: rootless BuildKit pushes `<repository>:<sha>` and reports its digest; `archive`: the node-agent lane's stand-in (a tarball of the build context uploaded to SLUICE_ARTIFACT_REGISTRY_URL). */
   SLUICE_BUILD_MODE: oneOf(['buildkit', 'archive']).default('buildkit'),
   /** Default builder image; an Application may override it with the annotation `sluice.dev/builder-image`. */
   SLUICE_BUILDER_IMAGE: string().optional(),
-  /** Secret in the test namespace with the registry credentials (buildkit: `.dockerconfigjson`; archive: `username`, `password`). */
+  /** Secret in the build namespace with the registry credentials (buildkit: `.dockerconfigjson`; archive: `username`, `password`). */
   SLUICE_REGISTRY_CREDENTIALS_SECRET: string().default('sluice-registry-credentials'),
+  /** Comma-separated registries (`host:port`) the builder reaches over plain HTTP, e.g. a cluster-local registry. */
+  SLUICE_BUILD_PLAIN_HTTP_REGISTRIES: list().default([]),
   /** Base URL the archive build uploads to (`<url>/<repository>/<sha>.tar.gz`). Required when SLUICE_BUILD_MODE=archive. */
   SLUICE_ARTIFACT_REGISTRY_URL: url().optional(),
 });
@@ -47,7 +51,8 @@ export function parseTestRunnerConfig(env: Env) {
   return parseConfig(testRunnerEnv, env);
 }
 
-const DEFAULT_BUILDER_IMAGE = { buildkit: 'moby/buildkit:v0.23.2-rootless', archive: 'alpine:3.22' } as const;
+// BuildKit's rootless image has what the build Job runs: buildctl-daemonless.sh, rootlesskit, newuidmap, user 1000.
+const DEFAULT_BUILDER_IMAGE = { buildkit: 'moby/buildkit:v0.35.0-rootless', archive: 'alpine:3.22' } as const;
 
 /** The controller's plain-data settings from the parsed configuration; throws `InvalidConfig` when the build mode lacks what it needs. */
 export function runnerSettingsFromConfig(config: TestRunnerConfig): RunnerSettings {
@@ -57,6 +62,7 @@ export function runnerSettingsFromConfig(config: TestRunnerConfig): RunnerSettin
   return {
     namespace: config.SLUICE_NAMESPACE,
     testNamespace: config.SLUICE_TEST_NAMESPACE,
+    buildNamespace: config.SLUICE_BUILD_NAMESPACE,
     maxConcurrentJobs: config.SLUICE_MAX_CONCURRENT_JOBS,
     gitCredentialsSecret: config.SLUICE_GIT_CREDENTIALS_SECRET,
     cloneImage: config.SLUICE_CLONE_IMAGE,
@@ -69,6 +75,7 @@ export function runnerSettingsFromConfig(config: TestRunnerConfig): RunnerSettin
       mode: config.SLUICE_BUILD_MODE,
       builderImage: config.SLUICE_BUILDER_IMAGE ?? DEFAULT_BUILDER_IMAGE[config.SLUICE_BUILD_MODE],
       registryCredentialsSecret: config.SLUICE_REGISTRY_CREDENTIALS_SECRET,
+      plainHttpRegistries: config.SLUICE_BUILD_PLAIN_HTTP_REGISTRIES,
       ...(config.SLUICE_ARTIFACT_REGISTRY_URL !== undefined && { artifactRegistryUrl: config.SLUICE_ARTIFACT_REGISTRY_URL.replace(/\/$/, '') }),
     },
   };

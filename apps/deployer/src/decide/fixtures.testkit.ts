@@ -31,6 +31,7 @@ export function delivery(commit: string, stage: Partial<DeliveryStatus['stages']
     },
     status: {
       phase,
+      image: `registry.example.com/team/shop@sha256:${commit.padEnd(64, '0')}`,
       stages: [
         { name: 'test', state: 'succeeded' },
         { name: 'build', state: 'succeeded' },

@@ -1,4 +1,4 @@
-import { imageFor, type Application, type EnvironmentName, type EnvironmentTarget } from '@sluice/delivery';
+import { type Application, type EnvironmentName, type EnvironmentTarget } from '@sluice/delivery';
 import { colorDeployment, type Color } from '@sluice/manifests';
 import { ANNOTATIONS, REVISION_ENV, REVISION_LABEL } from './annotations.js';
 import type { DeploymentObject } from './facts.js';
@@ -10,6 +10,8 @@ export interface RenderInput {
   readonly target: EnvironmentTarget;
   readonly color: Color;
   readonly sha: string;
+  /** The image the build stage pushed, by digest: never a tag, which could move. */
+  readonly image: string;
   readonly delivery: string;
   readonly replicas: number;
   readonly minReadySeconds: number;
@@ -29,7 +31,8 @@ export function containerCommand(application: Application): string[] | undefined
 }
 
 /**
- * The idle color's Deployment for `sha`: the policy builder's blue/green
+ * The idle color's Deployment for `sha`, running the image by the digest its
+ * build recorded: the policy builder's blue/green
  * Deployment (maxUnavailable 0, maxSurge 1, revisionHistoryLimit 3, probes
  * from the Application) with the revision as a pod label and as
  * `SLUICE_REVISION`, and an empty scale-down schedule (rendering cancels a
@@ -50,7 +53,7 @@ export function renderDeployment(input: RenderInput): DeploymentObject {
     namespace: target.namespace,
     environment: input.environment,
     color: input.color,
-    image: imageFor(input.application.spec.build, input.sha),
+    image: input.image,
     name: `${target.deploymentName}-${input.color}`,
     replicas: input.replicas,
     containerPort: target.containerPort,

@@ -13,7 +13,8 @@ export interface RollbackDelivery {
  * tested and built) into `environment` through the normal steps: the spec of
  * the Delivery that made it live (or one built from the Application when that
  * one is gone), its `receivedAt` (so push order stays right), annotated
- * `sluice.dev/rollback: <environment>`; test and build are marked succeeded.
+ * `sluice.dev/rollback: <environment>`; test and build are marked succeeded
+ * and the image is the one that Delivery's build recorded, by digest.
  */
 export function rollbackDelivery(input: {
   readonly application: Application;
@@ -45,6 +46,8 @@ export function rollbackDelivery(input: {
   const at = new Date(input.now).toISOString();
   const status = initialStatus({ environments: [environment] });
   status.phase = 'Building';
+  // The tested image by digest; without it (the Delivery that built it is gone) the deploy stage refuses to run.
+  if (previous?.status.image !== undefined) status.image = previous.status.image;
   const message = `manual rollback: reuses the tested image of ${revision}${previous ? ` (${previous.metadata.name ?? ''})` : ''}`;
   status.stages = status.stages.map((s) => (s.name === 'deploy' ? s : { ...s, state: 'succeeded', startedAt: at, finishedAt: at, message }));
   return {

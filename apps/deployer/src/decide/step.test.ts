@@ -36,6 +36,24 @@ describe('decideStep', () => {
     expect(step.deployment.metadata.annotations?.[ANNOTATIONS.revision]).toBe(NEW);
   });
 
+  it('runs the image by the digest the build recorded, never by tag', () => {
+    const d = delivery(NEW, running, 'Deploying');
+    const step = decideStep(d, facts({ service: liveBlue(), deployments: { blue: deployment('blue', OLD, available) } }), options);
+    if (step.kind !== 'render') throw new Error(`expected render, got ${step.kind}`);
+    const images = (step.deployment.spec?.template as { spec: { containers: { image: string }[] } }).spec.containers.map((c) => c.image);
+    expect(images).toEqual([d.status.image]);
+    expect(images[0]).toMatch(/@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('refuses to start a deploy stage when the Delivery holds no image digest', () => {
+    const d = delivery(NEW);
+    const { image: _dropped, ...withoutImage } = d.status;
+    const step = decideStep({ ...d, status: withoutImage }, facts({ service: liveBlue() }), options);
+    expect(step).toMatchObject({ kind: 'status', why: 'no image digest' });
+    if (step.kind !== 'status') return;
+    expect(step.change(withoutImage, new Date(NOW))).toMatchObject({ phase: 'Failed', reason: 'InternalError', message: expect.stringContaining('deploys by digest only') });
+  });
+
   it('waits while the new color rolls out, and fails as CrashLoop without a traffic step when pods crash', () => {
     const base = { service: liveBlue(), deployments: { blue: deployment('blue', OLD, available), green: deployment('green', NEW, { replicas: 1 }) } };
     expect(decideStep(delivery(NEW, running, 'Deploying'), facts({ ...base, pods: [pod('g1', 'green', NEW, { ready: false })] }), options)).toMatchObject({ kind: 'wait' });

@@ -84,6 +84,10 @@ export function decideStep(delivery: ParsedDelivery, facts: EnvironmentFacts, op
       const message = `revision ${shortSha(sha)} was rolled back in ${environment} before and is refused; push a newer commit`;
       return { kind: 'status', why: 'rejected revision', change: failDeploy(environment, 'Failed', 'PostPromotionUnhealthy', message) };
     }
+    if (delivery.status.image === undefined) {
+      const message = `revision ${shortSha(sha)} has no built image digest on its Delivery; Sluice deploys by digest only, never by tag`;
+      return { kind: 'status', why: 'no image digest', change: failDeploy(environment, 'Failed', 'InternalError', message) };
+    }
     const liveReceived = ann[ANNOTATIONS.receivedAt];
     // A manual rollback redeploys an older push on purpose.
     if (!isRollbackDelivery(delivery, environment) && liveReceived !== undefined && ann[ANNOTATIONS.revision] !== sha && liveReceived > delivery.spec.receivedAt) {
@@ -151,6 +155,8 @@ export function decideStep(delivery: ParsedDelivery, facts: EnvironmentFacts, op
         target,
         color: idle,
         sha,
+        // Checked when the stage started; a Delivery's image never changes after its build.
+        image: delivery.status.image ?? '',
         delivery: name,
         replicas,
         minReadySeconds: options.minReadySeconds,

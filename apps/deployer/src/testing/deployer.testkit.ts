@@ -109,6 +109,7 @@ export async function createHandedOffDelivery(
   const status: DeliveryStatus = initialStatus({ environments: o.environments });
   const done = { state: 'succeeded' as const, startedAt: receivedAt, finishedAt: receivedAt };
   status.phase = 'Building';
+  status.image = `registry.example.com/team/sample@sha256:${o.commit.padEnd(64, '0')}`;
   status.stages = status.stages.map((s) => (s.name === 'deploy' ? s : { ...s, ...done }));
   await client.updateStatus<KubeObject>({ apiVersion: API_GROUP_VERSION, kind: 'Delivery', namespace: o.namespace, name: o.name }, () => status);
 }

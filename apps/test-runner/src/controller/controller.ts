@@ -12,8 +12,8 @@ import { RunnerTelemetry } from '../telemetry/observer.js';
 import { WorkQueue } from '@sluice/kube';
 import type { ReconcileContext } from './reconcile.js';
 import { reconcileDelivery } from './reconcile.js';
-import type { RunnerSettings } from './settings.js';
-import { ClusterView } from './view.js';
+import { jobNamespace, type RunnerSettings } from './settings.js';
+import { ClusterView, mergedCache } from './view.js';
 
 /** Options of {@link TestRunnerController}. */
 export interface TestRunnerControllerOptions {
@@ -35,13 +35,13 @@ type Kind = 'deliveries' | 'applications' | 'jobs' | 'pods' | 'events';
 /**
  * The test-runner controller: informers on Deliveries and Applications (the
  * Sluice namespace) and on the runner's Jobs, their pods and FailedCreate
- * events (the test namespace) feed a work queue of Delivery names; each is
+ * events (the test and build namespaces) feed a work queue of Delivery names; each is
  * reconciled by {@link reconcileDelivery}. Nothing polls: work follows watch
  * events, deadlines the facts cannot announce (quota wait, pull grace) are
  * timers, and a slow periodic resync covers anything missed.
  */
 export class TestRunnerController {
-  private readonly informers: Record<Kind, Informer<KubeObject>>;
+  private readonly informers: Record<Kind, Informer<KubeObject>[]>;
   private readonly view: ClusterView;
   private readonly queue: WorkQueue;
   private readonly starting = new Set<string>();
@@ -54,27 +54,29 @@ export class TestRunnerController {
   constructor(private readonly options: TestRunnerControllerOptions) {
     const { client, settings, logger } = options;
     this.now = options.now ?? Date.now;
-    this.telemetry = options.telemetry && new RunnerTelemetry(options.telemetry, settings.testNamespace);
+    this.telemetry = options.telemetry && new RunnerTelemetry(options.telemetry, (kind) => jobNamespace(settings, kind));
     const sluicePath = (plural: string) => resourcePath({ apiVersion: API_GROUP_VERSION, plural, namespace: settings.namespace });
     const onError = (what: Kind) => (error: Error) => logger.warn({ informer: what, err: error.message }, 'watch interrupted; resuming');
     const make = (what: Kind, path: string, extra: { labelSelector?: string; fieldSelector?: string } = {}) =>
       client.informer<KubeObject>({ path, ...extra, onEvent: (e) => this.onEvent(what, e), onError: onError(what) });
+    // Jobs, pods and events are watched in each namespace Jobs run in (RBAC grants no cluster-wide watch).
+    const jobNamespaces = [...new Set([settings.testNamespace, settings.buildNamespace])];
+    const perNamespace = (what: Kind, apiVersion: string, plural: string, extra: { labelSelector?: string; fieldSelector?: string }) =>
+      jobNamespaces.map((namespace) => make(what, resourcePath({ apiVersion, plural, namespace }), extra));
     this.informers = {
-      deliveries: make('deliveries', sluicePath(DELIVERY_RESOURCE.plural)),
-      applications: make('applications', sluicePath(APPLICATION_RESOURCE.plural)),
-      jobs: make('jobs', resourcePath({ apiVersion: 'batch/v1', plural: 'jobs', namespace: settings.testNamespace }), { labelSelector: MANAGED_SELECTOR }),
-      pods: make('pods', resourcePath({ apiVersion: 'v1', plural: 'pods', namespace: settings.testNamespace }), { labelSelector: MANAGED_SELECTOR }),
-      events: make('events', resourcePath({ apiVersion: 'v1', plural: 'events', namespace: settings.testNamespace }), {
-        fieldSelector: 'involvedObject.kind=Job,reason=FailedCreate',
-      }),
+      deliveries: [make('deliveries', sluicePath(DELIVERY_RESOURCE.plural))],
+      applications: [make('applications', sluicePath(APPLICATION_RESOURCE.plural))],
+      jobs: perNamespace('jobs', 'batch/v1', 'jobs', { labelSelector: MANAGED_SELECTOR }),
+      pods: perNamespace('pods', 'v1', 'pods', { labelSelector: MANAGED_SELECTOR }),
+      events: perNamespace('events', 'v1', 'events', { fieldSelector: 'involvedObject.kind=Job,reason=FailedCreate' }),
     };
     this.view = new ClusterView(
       {
-        deliveries: this.informers.deliveries,
-        applications: this.informers.applications,
-        jobs: this.informers.jobs as unknown as Informer<KubeObject & JobFacts>,
-        pods: this.informers.pods as unknown as Informer<KubeObject & PodFacts>,
-        events: this.informers.events as unknown as Informer<KubeObject & EventFacts>,
+        deliveries: mergedCache(this.informers.deliveries),
+        applications: mergedCache(this.informers.applications),
+        jobs: mergedCache(this.informers.jobs as unknown as Informer<KubeObject & JobFacts>[]),
+        pods: mergedCache(this.informers.pods as unknown as Informer<KubeObject & PodFacts>[]),
+        events: mergedCache(this.informers.events as unknown as Informer<KubeObject & EventFacts>[]),
       },
       settings.namespace,
     );
@@ -105,7 +107,7 @@ export class TestRunnerController {
 
   /** Resolves once every informer has its first listing; then starts reconciling every known Delivery. */
   async start(): Promise<void> {
-    await Promise.all(Object.values(this.informers).map((i) => i.waitForSync()));
+    await Promise.all(Object.values(this.informers).flatMap((all) => all.map((i) => i.waitForSync())));
     this.synced = true;
     for (const name of this.view.deliveryNames()) this.queue.add(name);
     this.queue.start();
@@ -130,7 +132,7 @@ export class TestRunnerController {
   stop(): void {
     clearInterval(this.resyncTimer);
     this.queue.stop();
-    Object.values(this.informers).forEach((i) => i.stop());
+    Object.values(this.informers).forEach((all) => all.forEach((i) => i.stop()));
   }
 
   private admitted(): Delivery[] {
@@ -175,7 +177,7 @@ export class TestRunnerController {
         return;
       case 'events': {
         const involved = (obj as KubeObject & EventFacts).involvedObject;
-        const name = this.view.deliveryOfJob(involved.name ?? '', this.options.settings.testNamespace);
+        const name = this.view.deliveryOfJob(involved.name ?? '', obj.metadata.namespace ?? '');
         if (name) this.queue.add(name);
         return;
       }

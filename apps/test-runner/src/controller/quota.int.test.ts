@@ -53,6 +53,7 @@ describe('test Jobs refused by a ResourceQuota', () => {
     const settings: RunnerSettings = {
       namespace: ns,
       testNamespace: testNs,
+      buildNamespace: testNs,
       maxConcurrentJobs: 5,
       gitCredentialsSecret: 'git',
       cloneImage: 'alpine/git:local',
@@ -61,7 +62,7 @@ describe('test Jobs refused by a ResourceQuota', () => {
       backoffLimit: 0,
       jobTtlSeconds: 600,
       logTailLines: 20,
-      build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', artifactRegistryUrl: 'http://127.0.0.1:9' },
+      build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', plainHttpRegistries: [], artifactRegistryUrl: 'http://127.0.0.1:9' },
     };
     const controller = new TestRunnerController({ client, kubeConfig: adminKubeConfig(), settings, logger: createLogger({ service: 'test-runner', level: 'warn' }) });
     controllers.push(controller);

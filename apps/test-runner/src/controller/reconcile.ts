@@ -15,7 +15,7 @@ import { jobName } from '../jobs/names.js';
 import { buildTestJob } from '../jobs/test-job.js';
 import type { RunnerTelemetry } from '../telemetry/observer.js';
 import type { HandleResult } from '@sluice/kube';
-import type { RunnerSettings } from './settings.js';
+import { jobNamespace, type RunnerSettings } from './settings.js';
 import type { ClusterView } from './view.js';
 
 /** What one reconcile needs; wired by the controller. */
@@ -63,7 +63,7 @@ async function deleteOrphans(ctx: ReconcileContext, name: string): Promise<Handl
   const { jobs } = ctx.view.jobsOf(name);
   for (const job of Object.values(jobs)) {
     if (job.metadata.deletionTimestamp !== undefined || !job.metadata.name) continue;
-    await deleteJob(ctx.client, ctx.settings.testNamespace, job.metadata.name);
+    await deleteJob(ctx.client, job.metadata.namespace ?? ctx.settings.testNamespace, job.metadata.name);
     ctx.logger.info({ deliveryId: name, job: job.metadata.name }, 'deleted Job of a deleted Delivery');
   }
   return {};
@@ -71,19 +71,21 @@ async function deleteOrphans(ctx: ReconcileContext, name: string): Promise<Handl
 
 /** Runs one decided step. `continue` means: decide again now; otherwise hand back to the queue. */
 async function act(ctx: ReconcileContext, raw: KubeObject, delivery: Delivery, step: Step, log: Logger): Promise<'continue' | HandleResult> {
-  const ns = ctx.settings.testNamespace;
   switch (step.kind) {
     case 'wait':
       log.debug({ why: step.why }, 'waiting');
       return step.recheckAtMs === undefined ? {} : { recheckAtMs: step.recheckAtMs };
     case 'done':
       return {};
-    case 'deleteJobs':
+    case 'deleteJobs': {
+      const { jobs } = ctx.view.jobsOf(delivery.metadata.name);
+      const namespaceOf = (name: string) => Object.values(jobs).find((j) => j.metadata.name === name)?.metadata.namespace ?? ctx.settings.testNamespace;
       for (const name of step.names) {
-        await deleteJob(ctx.client, ns, name);
+        await deleteJob(ctx.client, namespaceOf(name), name);
         log.info({ job: name, why: step.why }, 'deleted Job');
       }
       return {};
+    }
     case 'writeStatus': {
       const starting = step.why === 'start test';
       // The slot is taken before the first await, so two workers cannot both take the last one.
@@ -121,7 +123,7 @@ async function act(ctx: ReconcileContext, raw: KubeObject, delivery: Delivery, s
       const { outcome } = step;
       const logTail = outcome.logFrom
         ? await readLogTail(ctx.kubeConfig, {
-            namespace: ns,
+            namespace: jobNamespace(ctx.settings, step.job),
             pod: outcome.logFrom.pod,
             container: outcome.logFrom.container,
             tailLines: ctx.settings.logTailLines,
@@ -139,7 +141,7 @@ async function act(ctx: ReconcileContext, raw: KubeObject, delivery: Delivery, s
       log.info(fields, `${step.job} stage ${outcome.kind}`);
       if (outcome.kind === 'failed' && outcome.stopJob) {
         const name = ctx.view.jobsOf(delivery.metadata.name).jobs[step.job]?.metadata.name;
-        if (name) await deleteJob(ctx.client, ns, name);
+        if (name) await deleteJob(ctx.client, jobNamespace(ctx.settings, step.job), name);
       }
       return 'continue';
     }

@@ -53,6 +53,7 @@ describe('test runner on the local control plane', () => {
     const settings: RunnerSettings = {
       namespace: ns,
       testNamespace: testNs,
+      buildNamespace: testNs,
       maxConcurrentJobs: 5,
       gitCredentialsSecret: 'git',
       cloneImage: 'alpine/git:local',
@@ -61,7 +62,7 @@ describe('test runner on the local control plane', () => {
       backoffLimit: 0,
       jobTtlSeconds: 600,
       logTailLines: 20,
-      build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', artifactRegistryUrl: registry.url },
+      build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', plainHttpRegistries: [], artifactRegistryUrl: registry.url },
     };
     controller = new TestRunnerController({
       client,

@@ -4,8 +4,10 @@ export interface BuildSettings {
   readonly mode: 'buildkit' | 'archive';
   /** Default builder image; an Application's `sluice.dev/builder-image` annotation overrides it. */
   readonly builderImage: string;
-  /** Secret in the test namespace holding the registry credentials, mounted read-only into the build step only. */
+  /** Secret in the build namespace holding the registry credentials, mounted read-only into the build step only. */
   readonly registryCredentialsSecret: string;
+  /** Registries (`host:port`) the builder reaches over plain HTTP (a cluster-local one); every other one over HTTPS. */
+  readonly plainHttpRegistries: readonly string[];
   /** Base URL of the artifact registry (archive mode). */
   readonly artifactRegistryUrl?: string;
 }
@@ -14,8 +16,10 @@ export interface BuildSettings {
 export interface RunnerSettings {
   /** Namespace of Applications and Deliveries. */
   readonly namespace: string;
-  /** Namespace the Jobs run in. */
+  /** Namespace the test Jobs run in (Pod Security `restricted`). */
   readonly testNamespace: string;
+  /** Namespace the build Jobs run in (`baseline`: rootless BuildKit needs user namespaces; see deploy/PERMISSIONS.md). */
+  readonly buildNamespace: string;
   /** Deliveries with a Job running at once. */
   readonly maxConcurrentJobs: number;
   readonly gitCredentialsSecret: string;
@@ -29,4 +33,9 @@ export interface RunnerSettings {
   readonly jobTtlSeconds: number;
   readonly logTailLines: number;
   readonly build: BuildSettings;
+}
+
+/** The namespace the Jobs of `kind` run in. */
+export function jobNamespace(settings: Pick<RunnerSettings, 'testNamespace' | 'buildNamespace'>, kind: 'test' | 'build'): string {
+  return kind === 'build' ? settings.buildNamespace : settings.testNamespace;
 }

@@ -11,13 +11,25 @@ interface Parsed<T> {
   readonly result: { ok: true; value: T } | { ok: false; problems: string };
 }
 
-/** The informers the view reads. */
+/** What the view reads of an informer's cache. */
+export type Cache<T extends KubeObject> = Pick<Informer<T>, 'list' | 'get'>;
+
+/** The caches the view reads. */
 export interface ViewInformers {
-  readonly deliveries: Informer<KubeObject>;
-  readonly applications: Informer<KubeObject>;
-  readonly jobs: Informer<KubeObject & JobFacts>;
-  readonly pods: Informer<KubeObject & PodFacts>;
-  readonly events: Informer<KubeObject & EventFacts>;
+  readonly deliveries: Cache<KubeObject>;
+  readonly applications: Cache<KubeObject>;
+  readonly jobs: Cache<KubeObject & JobFacts>;
+  readonly pods: Cache<KubeObject & PodFacts>;
+  readonly events: Cache<KubeObject & EventFacts>;
+}
+
+/** The caches of one kind's informers in several namespaces, read as one. */
+export function mergedCache<T extends KubeObject>(informers: readonly Cache<T>[]): Cache<T> {
+  if (informers.length === 1 && informers[0]) return informers[0];
+  return {
+    list: () => informers.flatMap((i) => i.list()),
+    get: (namespace, name) => informers.reduce<T | undefined>((found, i) => found ?? i.get(namespace, name), undefined),
+  };
 }
 
 /**

@@ -14,7 +14,7 @@ export interface JobCondition {
 
 /** What the runner reads from a Job. */
 export interface JobFacts {
-  readonly metadata: { readonly name?: string; readonly uid?: string; readonly creationTimestamp?: string; readonly deletionTimestamp?: string; readonly labels?: Record<string, string> };
+  readonly metadata: { readonly name?: string; readonly namespace?: string; readonly uid?: string; readonly creationTimestamp?: string; readonly deletionTimestamp?: string; readonly labels?: Record<string, string> };
   readonly spec?: { readonly activeDeadlineSeconds?: number };
   readonly status?: { readonly conditions?: readonly JobCondition[]; readonly active?: number; readonly failed?: number; readonly succeeded?: number };
 }

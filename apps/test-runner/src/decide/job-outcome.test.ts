@@ -50,6 +50,15 @@ describe('decideJobOutcome', () => {
     expect(outcome).toMatchObject({ kind: 'failed', reason: 'TestsFailed', exitCode: 2, testSummary: { failed: 1, passed: 2, firstFailures: ['a.b & c'] } });
   });
 
+  it('a Complete build records the pushed image by digest; one that reports no digest is BuildFailed', () => {
+    const complete = job([{ type: 'Complete', status: 'True' }]);
+    const digest = `sha256:${'0f'.repeat(32)}`;
+    const built = pod([done('clone', 0, 0, 1)], [done('build', 0, 1, 9, { message: `built r.example/app:abc ${digest}\n` })], 'Succeeded');
+    expect(decideJobOutcome('build', complete, [built], [], T0, limits)).toMatchObject({ kind: 'succeeded', image: `r.example/app@${digest}` });
+    const silent = pod([done('clone', 0, 0, 1)], [done('build', 0, 1, 9, { message: 'built r.example/app:abc \n' })], 'Succeeded');
+    expect(decideJobOutcome('build', complete, [silent], [], T0, limits)).toMatchObject({ kind: 'failed', reason: 'BuildFailed', message: expect.stringContaining('no image digest') });
+  });
+
   it('the build Job failing in its build container is BuildFailed; a clone failure stays CloneFailed', () => {
     expect(decideJobOutcome('build', failed('PodFailurePolicy'), [pod([done('clone', 0, 0, 1)], [done('build', 1, 1, 2)])], [], T0, limits)).toMatchObject({ reason: 'BuildFailed' });
     expect(decideJobOutcome('build', failed('BackoffLimitExceeded'), [pod([done('clone', 1, 0, 1)], [])], [], T0, limits)).toMatchObject({ reason: 'CloneFailed' });

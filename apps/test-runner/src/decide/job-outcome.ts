@@ -4,7 +4,7 @@ import { BUILD_CONTAINER } from '../jobs/build-job.js';
 import type { JobKind } from '../jobs/names.js';
 import type { ContainerFacts, EventFacts, JobFacts, PodFacts, TerminatedFacts } from './facts.js';
 import { hasCondition, timeOf } from './facts.js';
-import { parseStepReport } from './termination.js';
+import { parseBuiltImage, parseStepReport } from './termination.js';
 
 /** Seconds each step took, from the containers' own start and finish times. */
 export type StepDurations = Readonly<Partial<Record<'clone' | 'install' | 'test' | 'build', number>>>;
@@ -34,6 +34,8 @@ export type JobOutcome =
       readonly durations: StepDurations;
       readonly testSummary?: TestSummary;
       readonly logFrom?: LogSource;
+      /** Build only: the pushed image by digest (`repository@sha256:…`). */
+      readonly image?: string;
     }
   | {
       readonly kind: 'failed';
@@ -173,8 +175,21 @@ export function decideJobOutcome(
     const pod = ordered.find((p) => p.status?.phase === 'Succeeded') ?? ordered[0];
     const main = pod ? statusesOf(pod).find((c) => c.name === mainName) : undefined;
     const report = parseStepReport(main?.state?.terminated?.message);
+    const image = kind === 'build' ? parseBuiltImage(main?.state?.terminated?.message) : undefined;
+    if (kind === 'build' && image === undefined) {
+      return {
+        kind: 'failed',
+        reason: 'BuildFailed',
+        message: 'the build finished but reported no image digest (expected "built <image> sha256:…" in its termination message)',
+        exitCode: main?.state?.terminated?.exitCode ?? 0,
+        durations: stepDurations(pod),
+        ...(pod?.metadata.name !== undefined && { logFrom: { pod: pod.metadata.name, container: mainName } }),
+        stopJob: false,
+      };
+    }
     return {
       kind: 'succeeded',
+      ...(image !== undefined && { image }),
       message: report.summary ?? `${kind} succeeded`,
       exitCode: main?.state?.terminated?.exitCode ?? 0,
       durations: stepDurations(pod),

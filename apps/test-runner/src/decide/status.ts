@@ -72,7 +72,7 @@ export function finishJobStage(
       ? finishStage(status, { name: kind }, { state: 'succeeded', ...details }, now)
       : finishStage(status, { name: kind }, { state: 'failed', reason: outcome.reason, ...details }, now);
   if (!finished.ok) return { ok: false, refused: finished.error.message };
-  let next = finished.status;
+  let next = outcome.kind === 'succeeded' && outcome.image !== undefined ? { ...finished.status, image: outcome.image } : finished.status;
   if (outcome.kind === 'failed') {
     next = closeOpenStages(next, { state: 'skipped', message: `skipped: ${kind} failed`, now });
     const failed = advancePhase(next, 'Failed', { reason: outcome.reason, message: `${kind}: ${outcome.message}` });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JUNIT_AWK } from '../jobs/scripts.js';
-import { parseStepReport } from './termination.js';
+import { parseBuiltImage, parseStepReport } from './termination.js';
 
 describe('JUnit summary (awk in the pod, parse in the runner)', () => {
   it('counts test cases, failures, errors and skips, and names the failing ones', () => {
@@ -36,5 +36,21 @@ describe('JUnit summary (awk in the pod, parse in the runner)', () => {
     expect(parseStepReport('test passed: 2 command(s)\n')).toEqual({ summary: 'test passed: 2 command(s)', reportMissing: false });
     expect(parseStepReport('test passed: 2 command(s)\njunit missing\n').reportMissing).toBe(true);
     expect(parseStepReport(undefined)).toEqual({ reportMissing: false });
+  });
+});
+
+describe('the image a build pushed', () => {
+  const digest = `sha256:${'ab'.repeat(32)}`;
+
+  it('is the repository of the tag it pushed, pinned to the digest the builder reported', () => {
+    expect(parseBuiltImage(`built 10.240.3.2:5000/demo/app:${'c'.repeat(40)} ${digest}\n`)).toBe(`10.240.3.2:5000/demo/app@${digest}`);
+    expect(parseBuiltImage(`built registry.example.com/team/app ${digest}`)).toBe(`registry.example.com/team/app@${digest}`);
+  });
+
+  it('is unknown when the builder reported no digest, or not a sha256 one', () => {
+    expect(parseBuiltImage('built registry.example.com/team/app:1 ')).toBeUndefined();
+    expect(parseBuiltImage('built registry.example.com/team/app:1 sha256:short')).toBeUndefined();
+    expect(parseBuiltImage('build failed: buildctl exited 1 (see the log)')).toBeUndefined();
+    expect(parseBuiltImage(undefined)).toBeUndefined();
   });
 });

@@ -11,6 +11,27 @@ export interface StepReport {
   readonly reportMissing: boolean;
 }
 
+/**
+ * The image a build step pushed, by digest, from its `built <reference> <sha256:…>`
+ * line (the build scripts write it from the builder's own metadata): the
+ * reference's repository (its tag dropped) `@` the digest. Undefined when the
+ * line is missing or malformed — a build that cannot name its digest pushed
+ * nothing the deployer may run. Pure.
+ */
+export function parseBuiltImage(message: string | undefined): string | undefined {
+  for (const line of (message ?? '').split('\n')) {
+    const m = /^built (\S+) (sha256:[0-9a-f]{64})$/.exec(line.trim());
+    if (!m) continue;
+    const [, reference = '', digest = ''] = m;
+    const withoutDigest = reference.split('@')[0] ?? '';
+    const slash = withoutDigest.lastIndexOf('/');
+    const colon = withoutDigest.lastIndexOf(':');
+    const repository = colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+    return `${repository}@${digest}`;
+  }
+  return undefined;
+}
+
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function decodeXml(text: string): string {

@@ -1,7 +1,7 @@
 import type { Application, Delivery } from '@sluice/delivery';
 import { imageFor } from '@sluice/delivery';
-import { TEST_JOB_CONTAINERS, WORKDIR, testJob } from '@sluice/manifests';
-import type { BuildSettings, RunnerSettings } from '../controller/settings.js';
+import { BUILDER_SECCOMP_PROFILE_PATH, TEST_JOB_CONTAINERS, WORKDIR, testJob } from '@sluice/manifests';
+import { jobNamespace, type BuildSettings, type RunnerSettings } from '../controller/settings.js';
 import { STAGE_LABEL, jobLabels, jobName } from './names.js';
 import { ARCHIVE_BUILD_SCRIPT, BUILDKIT_BUILD_SCRIPT } from './scripts.js';
 import type { Container, Job } from './types.js';
@@ -14,6 +14,11 @@ export const BUILDER_IMAGE_ANNOTATION = 'sluice.dev/builder-image';
 export const REGISTRY_CREDENTIALS_DIR = '/var/run/sluice/registry-credentials';
 
 const CREDENTIALS_VOLUME = 'registry-credentials';
+/** BuildKit's state (layers, cache) for the one build: an emptyDir, as large as the build needs. */
+const BUILDKIT_VOLUME = 'buildkit';
+const BUILDKIT_ROOT = '/var/lib/buildkit';
+/** The uid BuildKit's rootless images run as; /etc/subuid maps 65536 more ids for the build's user namespace. */
+const BUILDER_UID = 1000;
 
 /** Where the archive build uploads `<repository>:<sha>`: `<base>/<repository>/<sha>.tar.gz`. */
 export function artifactUrl(baseUrl: string, repository: string, sha: string): string {
@@ -60,19 +65,33 @@ function buildStep(delivery: Delivery, application: Application, settings: Runne
       ...common,
       { name: 'DOCKERFILE_PATH', value: `${WORKDIR}/${spec.dockerfile}` },
       { name: 'DOCKER_CONFIG', value: REGISTRY_CREDENTIALS_DIR },
-      // Rootless BuildKit inside an unprivileged pod: no nested process sandbox.
-      { name: 'BUILDKITD_FLAGS', value: '--oci-worker-no-process-sandbox' },
+      { name: 'BUILDKIT_ROOT', value: BUILDKIT_ROOT },
+      { name: 'PLAIN_HTTP_REGISTRIES', value: settings.build.plainHttpRegistries.join(' ') },
+      { name: 'BUILD_ARGS', value: Object.entries(spec.args).map(([k, v]) => `${k}=${v}`).join('\n') },
     ],
-    // BuildKit's rootless mode needs its own user namespace: seccomp and AppArmor unconfined (see README).
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      runAsNonRoot: true,
-      runAsUser: 1000,
-      runAsGroup: 1000,
-      seccompProfile: { type: 'Unconfined' },
-      appArmorProfile: { type: 'Unconfined' },
-    },
+    volumeMounts: [...(step.volumeMounts ?? []), { mountPath: BUILDKIT_ROOT, name: BUILDKIT_VOLUME }],
+    securityContext: builderSecurityContext(),
+  };
+}
+
+/**
+ * What rootless BuildKit needs, and no more (why: deploy/PERMISSIONS.md):
+ * its own user namespace with 65536 subordinate ids, mapped by the setuid
+ * newuidmap/newgidmap — so privilege escalation stays allowed and CAP_SETUID
+ * and CAP_SETGID stay in the bounding set (the process itself runs as uid 1000
+ * with no effective capabilities) — and a seccomp profile that lets it create
+ * user and mount namespaces (`sluice/builder.json`, installed on every node).
+ * The build namespace's Pod Security level, `baseline`, admits exactly this.
+ */
+function builderSecurityContext(): Container['securityContext'] {
+  return {
+    runAsNonRoot: true,
+    runAsUser: BUILDER_UID,
+    runAsGroup: BUILDER_UID,
+    allowPrivilegeEscalation: true,
+    capabilities: { drop: ['ALL'], add: ['SETUID', 'SETGID'] },
+    readOnlyRootFilesystem: true,
+    seccompProfile: { type: 'Localhost', localhostProfile: BUILDER_SECCOMP_PROFILE_PATH },
   };
 }
 
@@ -82,11 +101,15 @@ function buildStep(delivery: Delivery, application: Application, settings: Runne
  * API token, requests/limits, deadline, TTL), with one `build` container
  * that turns the checkout into `<repository>:<sha>`:
  *
- * - `buildkit`: rootless BuildKit builds the Dockerfile and pushes the image
- *   with the registry credentials (`.dockerconfigjson`) as `DOCKER_CONFIG`.
- * - `archive` (the local control plane, which runs no containers): packs the
+ * - `buildkit`: rootless BuildKit builds the Dockerfile (the Application's
+ *   build arguments passed on) and pushes the image with the registry
+ *   credentials (`.dockerconfigjson`) as `DOCKER_CONFIG`; the pushed digest
+ *   is what the Delivery records and the deployer runs.
+ * - `archive` (the node-agent lane, which runs no containers): packs the
  *   build context into a tarball and uploads it to the artifact registry,
  *   authenticated with the Secret's `username`/`password`.
+ *
+ * It runs in the build namespace, apart from the test pods.
  *
  * A failing build fails the Job at once (podFailurePolicy); only clone
  * failures are retried.
@@ -95,7 +118,7 @@ export function buildBuildJob(delivery: Delivery, application: Application, sett
   const spec = application.spec.build;
   const job = testJob({
     name: jobName(delivery.metadata.name, 'build'),
-    namespace: settings.testNamespace,
+    namespace: jobNamespace(settings, 'build'),
     labels: jobLabels(delivery, 'build'),
     image: builderImage(application, settings.build),
     testCommands: ['build'],
@@ -133,7 +156,11 @@ export function buildBuildJob(delivery: Delivery, application: Application, sett
         spec: {
           ...pod,
           containers: [buildStep(delivery, application, settings, base)],
-          volumes: [...(pod.volumes ?? []), { name: CREDENTIALS_VOLUME, secret: credentials }],
+          volumes: [
+            ...(pod.volumes ?? []),
+            { name: CREDENTIALS_VOLUME, secret: credentials },
+            ...(settings.build.mode === 'buildkit' ? [{ name: BUILDKIT_VOLUME, emptyDir: {} }] : []),
+          ],
         },
       },
     },

@@ -88,12 +88,27 @@ export const ARCHIVE_BUILD_SCRIPT = [
 ].join('\n');
 
 /**
- * The BuildKit build: rootless, daemonless `buildctl` builds the Dockerfile
- * from the checkout and pushes `$IMAGE`; `DOCKER_CONFIG` points at the
- * mounted registry Secret. The digest goes to the termination message.
+ * The BuildKit build: upstream's `buildctl-daemonless.sh` starts a rootless
+ * buildkitd (under rootlesskit, its state in `$BUILDKIT_ROOT`, the registries
+ * in `$PLAIN_HTTP_REGISTRIES` reached over plain HTTP), builds the Dockerfile
+ * from the checkout with one `--opt build-arg:NAME=value` per line of
+ * `$BUILD_ARGS`, and pushes `$IMAGE` with `DOCKER_CONFIG` pointing at the
+ * mounted registry Secret. The pushed digest, from buildctl's own metadata,
+ * goes to the termination message as `built <image> <digest>`.
  */
 export const BUILDKIT_BUILD_SCRIPT = [
   'set -eu',
-  'buildctl-daemonless.sh build --frontend dockerfile.v0 --local context="$BUILD_CONTEXT" --local dockerfile="$(dirname "$DOCKERFILE_PATH")" --opt filename="$(basename "$DOCKERFILE_PATH")" --output type=image,name="$IMAGE",push=true --metadata-file /tmp/metadata.json',
+  'export XDG_RUNTIME_DIR=/tmp/run',
+  'mkdir -p "$XDG_RUNTIME_DIR" "$BUILDKIT_ROOT"',
+  ': > /tmp/buildkitd.toml',
+  `for r in $PLAIN_HTTP_REGISTRIES; do printf '[registry."%s"]\\n  http = true\\n' "$r" >> /tmp/buildkitd.toml; done`,
+  'export BUILDKITD_FLAGS="--oci-worker-no-process-sandbox --root $BUILDKIT_ROOT --config /tmp/buildkitd.toml"',
+  'set --',
+  `while IFS= read -r arg; do [ -z "$arg" ] || set -- "$@" --opt "build-arg:$arg"; done <<EOF`,
+  '$BUILD_ARGS',
+  'EOF',
+  'code=0',
+  'buildctl-daemonless.sh build --progress=plain --frontend dockerfile.v0 --local context="$BUILD_CONTEXT" --local dockerfile="$(dirname "$DOCKERFILE_PATH")" --opt filename="$(basename "$DOCKERFILE_PATH")" "$@" --output type=image,name="$IMAGE",push=true --metadata-file /tmp/metadata.json || code=$?',
+  `if [ "$code" -ne 0 ]; then printf 'build failed: buildctl exited %s (see the log)\\n' "$code" > ${TERMINATION_LOG}; exit "$code"; fi`,
   `printf 'built %s %s\\n' "$IMAGE" "$(sed -n 's/.*"containerimage.digest": *"\\([^"]*\\)".*/\\1/p' /tmp/metadata.json)" > ${TERMINATION_LOG}`,
 ].join('\n');

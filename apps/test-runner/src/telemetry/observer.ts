@@ -18,7 +18,8 @@ export class RunnerTelemetry {
 
   constructor(
     private readonly telemetry: Pick<Telemetry, 'tracer' | 'meter'>,
-    private readonly testNamespace: string,
+    /** The namespace the Jobs of a kind run in. */
+    private readonly namespaceOf: (kind: JobKind) => string,
     private readonly now: () => number = Date.now,
   ) {
     this.metrics = instruments(telemetry.meter);
@@ -37,7 +38,7 @@ export class RunnerTelemetry {
    */
   stageFinished(delivery: Delivery, kind: JobKind, status: DeliveryStatus, pods: readonly PodFacts[]): void {
     const nowMs = this.now();
-    const span = jobStageSpan({ delivery, kind, status, pods, testNamespace: this.testNamespace, nowMs });
+    const span = jobStageSpan({ delivery, kind, status, pods, namespace: this.namespaceOf(kind), nowMs });
     if (span) recordSpan(this.telemetry.tracer, span, deliveryContext(delivery));
     const stage = findStage(status, { name: kind });
     if (stage) recordStageEnd(this.metrics, delivery, stage, status.phase, nowMs);

@@ -37,7 +37,7 @@ describe('test-runner spans', () => {
 
   it('a failed test stage spans the stage, names the Job, and has one child per step, the failing one marked', () => {
     const finished = status({ state: 'failed', reason: 'TestsFailed', finishedAt: at(20), exitCode: 1, message: 'tests failed with exit code 1' }, 'Failed');
-    const span = jobStageSpan({ delivery, kind: 'test', status: finished, pods: [pod([terminated('test', 8, 19, 1)])], testNamespace: 'sluice-test', nowMs: 0 });
+    const span = jobStageSpan({ delivery, kind: 'test', status: finished, pods: [pod([terminated('test', 8, 19, 1)])], namespace: 'sluice-test', nowMs: 0 });
     expect(span).toMatchObject({
       name: 'test',
       startMs: ms(3.5),
@@ -61,12 +61,12 @@ describe('test-runner spans', () => {
   it('a test still running at the deadline ends with the stage and carries the timeout', () => {
     const finished = status({ state: 'failed', reason: 'TestTimeout', finishedAt: at(40) }, 'Failed');
     const running = pod([{ name: 'test', state: { running: { startedAt: at(8) } } }]);
-    const span = jobStageSpan({ delivery, kind: 'test', status: finished, pods: [running], testNamespace: 'sluice-test', nowMs: 0 });
+    const span = jobStageSpan({ delivery, kind: 'test', status: finished, pods: [running], namespace: 'sluice-test', nowMs: 0 });
     expect(span?.children?.at(-1)).toMatchObject({ name: 'test.run', startMs: ms(8), endMs: ms(40), error: { type: 'TestTimeout' } });
   });
 
   it('a stage that is still running has no span yet', () => {
-    expect(jobStageSpan({ delivery, kind: 'test', status: status({}), pods: [], testNamespace: 'sluice-test', nowMs: 0 })).toBeUndefined();
+    expect(jobStageSpan({ delivery, kind: 'test', status: status({}), pods: [], namespace: 'sluice-test', nowMs: 0 })).toBeUndefined();
   });
 });
 
@@ -76,7 +76,7 @@ describe('RunnerTelemetry', () => {
 
   it('records the stage tree under the webhook span, and the stage and Delivery durations once the stage ends', async () => {
     telemetry = memoryTelemetry();
-    const runner = new RunnerTelemetry(telemetry, 'sluice-test', () => ms(21));
+    const runner = new RunnerTelemetry(telemetry, (kind) => (kind === 'build' ? 'sluice-build' : 'sluice-test'), () => ms(21));
     runner.testStarted(delivery, status({}));
     const passed: DeliveryStatus = { ...status({ state: 'succeeded', finishedAt: at(20), testSummary: { total: 2, passed: 2, failed: 0, skipped: 0, firstFailures: [] } }), phase: 'Passed' };
     runner.stageFinished(delivery, 'test', passed, [pod([terminated('test', 8, 19)], 'Succeeded')]);
@@ -99,7 +99,7 @@ describe('RunnerTelemetry', () => {
 
   it('does not count a Delivery that goes on to build and deploy', async () => {
     telemetry = memoryTelemetry();
-    const runner = new RunnerTelemetry(telemetry, 'sluice-test', () => ms(21));
+    const runner = new RunnerTelemetry(telemetry, (kind) => (kind === 'build' ? 'sluice-build' : 'sluice-test'), () => ms(21));
     runner.stageFinished(delivery, 'test', status({ state: 'succeeded', finishedAt: at(20) }), []);
     expect(await telemetry.metric('sluice.delivery.duration')).toEqual([]);
     expect(telemetry.spansNamed('test')[0]?.parentSpanId).toBe(WEBHOOK);

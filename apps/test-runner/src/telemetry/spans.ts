@@ -42,7 +42,8 @@ export interface JobStageInput {
   readonly status: DeliveryStatus;
   /** The pods of the stage's Job, as the runner saw them when it decided the outcome. */
   readonly pods: readonly PodFacts[];
-  readonly testNamespace: string;
+  /** The namespace the stage's Job ran in. */
+  readonly namespace: string;
   readonly nowMs: number;
 }
 
@@ -65,7 +66,7 @@ export function jobStageSpan(input: JobStageInput): SpanRecord | undefined {
     name: kind,
     nowMs: input.nowMs,
     attributes: {
-      ...jobAttributes(input.testNamespace, stage.jobName ?? jobName(delivery.metadata.name, kind)),
+      ...jobAttributes(input.namespace, stage.jobName ?? jobName(delivery.metadata.name, kind)),
       ...(stage.exitCode !== undefined && { 'process.exit.code': stage.exitCode }),
       ...(summary && { 'sluice.tests.total': summary.total, 'sluice.tests.failed': summary.failed, 'sluice.tests.skipped': summary.skipped }),
     },
