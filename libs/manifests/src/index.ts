@@ -33,7 +33,7 @@ export type { SluiceNamespaces } from './rbac.js';
 // NetworkPolicies: building blocks and the per-namespace sets.
 export { KUBE_DNS, allowDnsEgressPolicy, allowEgressPolicy, allowIngressPolicy, defaultDenyPolicy } from './network-policy.js';
 export type { AllowDnsProps, AllowEgressProps, AllowIngressProps, DefaultDenyProps, EgressEndpoint, EgressPeer, PeerSelector } from './network-policy.js';
-export { INGRESS_NGINX, buildNamespacePolicies, productionNamespacePolicies, systemNamespacePolicies, testNamespacePolicies } from './namespace-policies.js';
+export { DEPLOYER_POD_LABELS, INGRESS_NGINX, SLUICE_DEPLOYER, buildNamespacePolicies, productionNamespacePolicies, systemNamespacePolicies, testNamespacePolicies } from './namespace-policies.js';
 export type { BuildNamespacePoliciesProps, IsolatedNamespacePoliciesProps, ProductionNamespacePoliciesProps, SystemNamespacePoliciesProps, TestNamespacePoliciesProps } from './namespace-policies.js';
 
 // Workloads.
@@ -60,18 +60,20 @@ export { serviceDeployment } from './service-deployment.js';
 export type { SecretMount, ServiceDeploymentProps } from './service-deployment.js';
 export { clusterService } from './cluster-service.js';
 export type { ClusterServiceProps } from './cluster-service.js';
+export { externalService } from './external-service.js';
+export type { ExternalServicePort, ExternalServiceProps } from './external-service.js';
 export { podDisruptionBudget } from './pod-disruption-budget.js';
 export type { PodDisruptionBudgetProps } from './pod-disruption-budget.js';
 export { INGRESS_PATH_TYPES, tlsIngress } from './ingress.js';
 export type { IngressPath, IngressPathType, TlsIngressProps } from './ingress.js';
 
 // Observability: the OpenTelemetry Collector, the Grafana dashboard built from @sluice/telemetry's catalog.
-export { DEFAULT_COLLECTOR_PORTS, otelCollectorConfig } from './observability/collector-config.js';
-export type { CollectorPorts, OtelCollectorConfig, OtelCollectorConfigProps } from './observability/collector-config.js';
+export { DEFAULT_COLLECTOR_PORTS, METRICS_OTLP_HTTP_EXPORTER, otelCollectorConfig } from './observability/collector-config.js';
+export type { CollectorPorts, MetricsOtlpHttp, OtelCollectorConfig, OtelCollectorConfigProps } from './observability/collector-config.js';
 export { DEFAULT_COLLECTOR_IMAGE, OBSERVABILITY_COMPONENT, collectorConfigYaml, otelCollector } from './observability/collector.js';
 export type { OtelCollectorObjects, OtelCollectorProps } from './observability/collector.js';
 export { observabilityNamespacePolicies } from './observability/policies.js';
-export type { ObservabilityNamespacePoliciesProps } from './observability/policies.js';
+export type { ObservabilityNamespacePoliciesProps, TelemetryEgress } from './observability/policies.js';
 export { DASHBOARD_UID, sluiceDashboard } from './observability/dashboard.js';
 export type { MetricCatalog, SluiceDashboardProps } from './observability/dashboard.js';
 export { GRAFANA_DASHBOARD_LABEL, dashboardJson, grafanaDashboardConfigMap } from './observability/dashboard-config-map.js';

@@ -1,11 +1,21 @@
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import type { EgressEndpoint, EgressPeer, PeerSelector } from './network-policy.js';
 import { allowDnsEgressPolicy, allowEgressPolicy, allowIngressPolicy, defaultDenyPolicy } from './network-policy.js';
-import { withDefaults } from './validate.js';
+import { ManifestError } from './errors.js';
+import { assertDnsLabel, withDefaults } from './validate.js';
 
 /** ingress-nginx's namespace, the most common controller install. */
 export const INGRESS_NGINX: PeerSelector = Object.freeze({
   namespaceLabels: Object.freeze({ 'kubernetes.io/metadata.name': 'ingress-nginx' }),
+});
+
+/** Labels of the deployer's pods (what serviceDeployment sets for the `deployer` service). */
+export const DEPLOYER_POD_LABELS: Readonly<Record<string, string>> = Object.freeze({ 'app.kubernetes.io/name': 'deployer' });
+
+/** Sluice's deployer pods in `sluice-system`: they send the pre-promotion check to a new color's pods. */
+export const SLUICE_DEPLOYER: PeerSelector = Object.freeze({
+  namespaceLabels: Object.freeze({ 'kubernetes.io/metadata.name': 'sluice-system' }),
+  podLabels: DEPLOYER_POD_LABELS,
 });
 
 /** The policies of a namespace that runs untrusted code: test Jobs, build Jobs. */
@@ -56,18 +66,30 @@ export interface ProductionNamespacePoliciesProps {
   readonly ingressController?: PeerSelector;
   /** Container ports the controller may reach. @default every port */
   readonly ports?: readonly number[];
+  /**
+   * The deployer's pods (a namespace and pod labels, never a whole namespace): before switching
+   * traffic they send the pre-promotion check to the new color's pods, on the container port the
+   * Application chose, so they are admitted on every port. @default SLUICE_DEPLOYER
+   */
+  readonly deployer?: PeerSelector;
 }
 
 /**
- * Production pods accept connections only from the ingress controller.
+ * Staging and production pods accept connections only from the ingress
+ * controller and from the deployer's pods (the pre-promotion check).
  * Egress is left to the application team (apps call their own databases and
  * APIs); only ingress is denied by default, which is what keeps test pods out.
  */
 export function productionNamespacePolicies(props: ProductionNamespacePoliciesProps): V1NetworkPolicy[] {
-  const p = withDefaults(props, { ingressController: INGRESS_NGINX });
+  const builder = 'productionNamespacePolicies';
+  const p = withDefaults(props, { ingressController: INGRESS_NGINX, deployer: SLUICE_DEPLOYER });
+  if (Object.keys(p.deployer.podLabels ?? {}).length === 0) {
+    throw new ManifestError('InvalidLabel', builder, 'deployer has no podLabels, which would admit every pod of its namespace; name the deployer pods, e.g. { "app.kubernetes.io/name": "deployer" }');
+  }
   return [
     defaultDenyPolicy({ namespace: p.namespace, name: 'default-deny-ingress', policyTypes: ['Ingress'] }),
     allowIngressPolicy({ namespace: p.namespace, name: 'allow-from-ingress-controller', from: p.ingressController, ports: p.ports }),
+    allowIngressPolicy({ namespace: p.namespace, name: 'allow-pre-promotion-check-from-deployer', from: p.deployer }),
   ];
 }
 
@@ -84,14 +106,23 @@ export interface SystemNamespacePoliciesProps {
   readonly endpoints?: readonly EgressEndpoint[];
   /** In-cluster destinations, e.g. the OTLP collector. @default [] */
   readonly peers?: readonly EgressPeer[];
+  /** Labels of the deployer pods. @default DEPLOYER_POD_LABELS */
+  readonly deployerPodLabels?: Readonly<Record<string, string>>;
+  /**
+   * The staging and production namespaces the deployer rolls out to: its pods, and only they, may
+   * reach every pod there on every port (the pre-promotion check goes to the container port the
+   * Application chose). @default [] (no such egress)
+   */
+  readonly environments?: readonly string[];
   /** @default KUBE_DNS */
   readonly dns?: PeerSelector;
 }
 
 /**
  * sluice-system: deny everything, then let the gateway be reached from the
- * ingress controller only, and let the services reach DNS, the API server,
- * GitLab and the collector. Controllers accept no connections at all.
+ * ingress controller only, let the services reach DNS, the API server,
+ * GitLab and the collector, and let the deployer reach the applications'
+ * pods in its environments. Controllers accept no connections at all.
  */
 export function systemNamespacePolicies(props: SystemNamespacePoliciesProps = {}): V1NetworkPolicy[] {
   const p = withDefaults(props, {
@@ -101,7 +132,14 @@ export function systemNamespacePolicies(props: SystemNamespacePoliciesProps = {}
     gatewayPort: 8080,
     endpoints: [],
     peers: [],
+    deployerPodLabels: DEPLOYER_POD_LABELS,
+    environments: [],
   });
+  const builder = 'systemNamespacePolicies';
+  for (const [i, env] of p.environments.entries()) assertDnsLabel(builder, `environments[${i}]`, env);
+  if (p.environments.length > 0 && Object.keys(p.deployerPodLabels).length === 0) {
+    throw new ManifestError('InvalidLabel', builder, 'deployerPodLabels is empty, which would let every pod of the namespace reach the environments; name the deployer pods');
+  }
   const policies = [
     defaultDenyPolicy({ namespace: p.namespace }),
     allowDnsEgressPolicy({ namespace: p.namespace, dns: p.dns }),
@@ -115,6 +153,16 @@ export function systemNamespacePolicies(props: SystemNamespacePoliciesProps = {}
   ];
   if (p.endpoints.length > 0 || p.peers.length > 0) {
     policies.push(allowEgressPolicy({ namespace: p.namespace, name: 'allow-sluice-egress', endpoints: p.endpoints, peers: p.peers }));
+  }
+  if (p.environments.length > 0) {
+    policies.push(
+      allowEgressPolicy({
+        namespace: p.namespace,
+        name: 'allow-pre-promotion-check-to-environments',
+        podLabels: p.deployerPodLabels,
+        peers: [...new Set(p.environments)].map((env) => ({ peer: { namespaceLabels: { 'kubernetes.io/metadata.name': env } }, ports: 'any' as const })),
+      }),
+    );
   }
   return policies;
 }

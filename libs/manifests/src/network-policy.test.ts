@@ -11,6 +11,7 @@ const otherTestPod: SimPod = { namespace: 'sluice-test', labels: { 'job-name': '
 const buildPod: SimPod = { namespace: 'sluice-build', labels: { 'job-name': 'build-abc' }, ip: '10.244.4.5' };
 const otherBuildPod: SimPod = { namespace: 'sluice-build', labels: { 'job-name': 'build-def' }, ip: '10.244.4.6' };
 const prodPod: SimPod = { namespace: 'production', labels: { app: 'shop', color: 'blue' }, ip: '10.244.2.7' };
+const stagingPod: SimPod = { namespace: 'staging', labels: { app: 'shop', color: 'green' }, ip: '10.244.5.7' };
 const gatewayPod: SimPod = { namespace: 'sluice-system', labels: { 'app.kubernetes.io/name': 'webhook-gateway' }, ip: '10.244.3.2' };
 const deployerPod: SimPod = { namespace: 'sluice-system', labels: { 'app.kubernetes.io/name': 'deployer' }, ip: '10.244.3.3' };
 const dnsPod: SimPod = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, ip: '10.244.0.10' };
@@ -22,7 +23,8 @@ const policies = [
   ...testNamespacePolicies({ namespace: 'sluice-test', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }], clusterCidrs: CLUSTER_CIDRS }),
   ...buildNamespacePolicies({ namespace: 'sluice-build', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }], clusterCidrs: CLUSTER_CIDRS }),
   ...productionNamespacePolicies({ namespace: 'production' }),
-  ...systemNamespacePolicies({ endpoints: [{ cidr: '198.51.100.0/24', ports: [443, 6443] }] }),
+  ...productionNamespacePolicies({ namespace: 'staging' }),
+  ...systemNamespacePolicies({ endpoints: [{ cidr: '198.51.100.0/24', ports: [443, 6443] }], environments: ['staging', 'production'] }),
 ];
 
 describe('the simulator', () => {
@@ -97,10 +99,34 @@ for (const [label, build, pod, otherPod] of isolated) {
 }
 
 describe('production namespace', () => {
-  it('accepts traffic from the ingress controller only', () => {
+  it('accepts traffic from the ingress controller and the deployer only', () => {
     expect(canConnect(policies, ingressPod, prodPod, 8080)).toBe(true);
     expect(canConnect(policies, testPod, prodPod, 8080)).toBe(false);
-    expect(canConnect(policies, deployerPod, prodPod, 8080)).toBe(false);
+    expect(canConnect(policies, buildPod, prodPod, 8080)).toBe(false);
+    expect(canConnect(policies, gatewayPod, prodPod, 8080)).toBe(false);
+    expect(canConnect(policies, stagingPod, prodPod, 8080)).toBe(false);
+  });
+
+  it("lets the deployer's pods, and no other pod of sluice-system, send the pre-promotion check on any port", () => {
+    for (const target of [prodPod, stagingPod]) {
+      for (const port of [80, 3000, 8080, 9999]) expect(canConnect(policies, deployerPod, target, port)).toBe(true);
+      for (const other of [gatewayPod, { ...deployerPod, labels: { 'app.kubernetes.io/name': 'notifier' } }]) expect(canConnect(policies, other, target, 8080)).toBe(false);
+      // A pod labelled like the deployer elsewhere is not the deployer.
+      expect(canConnect(policies, { ...testPod, labels: { 'app.kubernetes.io/name': 'deployer' } }, target, 8080)).toBe(false);
+    }
+  });
+
+  it('needs both sides: the namespace admits the deployer, sluice-system lets it out', () => {
+    const withoutEgress = [...productionNamespacePolicies({ namespace: 'production' }), ...systemNamespacePolicies()];
+    expect(canConnect(withoutEgress, deployerPod, prodPod, 8080)).toBe(false);
+    const withoutIngress = [...policies.filter((p) => p.metadata?.name !== 'allow-pre-promotion-check-from-deployer')];
+    expect(canConnect(withoutIngress, deployerPod, prodPod, 8080)).toBe(false);
+  });
+
+  it('refuses a deployer selector that would admit a whole namespace', () => {
+    expect(() => productionNamespacePolicies({ namespace: 'production', deployer: { namespaceLabels: { 'kubernetes.io/metadata.name': 'sluice-system' } } })).toThrow(/no podLabels/);
+    expect(() => systemNamespacePolicies({ environments: ['production'], deployerPodLabels: {} })).toThrow(/deployerPodLabels is empty/);
+    expect(() => systemNamespacePolicies({ environments: ['Production'] })).toThrow(ManifestError);
   });
 
   it('follows a configured ingress controller selector', () => {
@@ -125,15 +151,22 @@ describe('sluice-system namespace', () => {
     expect(canConnect(policies, deployerPod, apiServer, 6443)).toBe(true);
     expect(canConnect(policies, deployerPod, gitlab, 443)).toBe(false);
     expect(canConnect(policies, deployerPod, testPod, 8080)).toBe(false);
+    expect(canConnect(policies, deployerPod, buildPod, 8080)).toBe(false);
+    expect(canConnect(policies, gatewayPod, testPod, 8080)).toBe(false);
   });
 });
 
 describe('policy invariants', () => {
-  it('never emits a rule without peers or ports (which would mean "everyone" or "every port")', () => {
+  it('never emits a rule without peers (which would mean "everyone"), nor egress to every port but the deployer\'s to its environments', () => {
     for (const policy of policies) {
       for (const rule of policy.spec?.egress ?? []) {
         expect(rule.to?.length).toBeGreaterThan(0);
-        expect(rule.ports?.length).toBeGreaterThan(0);
+        if (policy.metadata?.name === 'allow-pre-promotion-check-to-environments') {
+          expect(policy.spec?.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'deployer' } });
+          for (const peer of rule.to ?? []) expect(['staging', 'production']).toContain(peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']);
+        } else {
+          expect(rule.ports?.length).toBeGreaterThan(0);
+        }
       }
       for (const rule of policy.spec?.ingress ?? []) expect(rule._from?.length).toBeGreaterThan(0);
     }
@@ -155,7 +188,8 @@ describe('policy invariants', () => {
       ...testNamespacePolicies({ namespace: 'sluice-test', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }], clusterCidrs: CLUSTER_CIDRS }),
       ...buildNamespacePolicies({ namespace: 'sluice-build', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }], clusterCidrs: CLUSTER_CIDRS }),
       ...productionNamespacePolicies({ namespace: 'production' }),
-      ...systemNamespacePolicies({ endpoints: [{ cidr: '198.51.100.0/24', ports: [6443, 443] }] }),
+      ...productionNamespacePolicies({ namespace: 'staging' }),
+      ...systemNamespacePolicies({ endpoints: [{ cidr: '198.51.100.0/24', ports: [6443, 443] }], environments: ['staging', 'production'] }),
     ];
     expect(JSON.stringify(again)).toBe(JSON.stringify(policies));
   });

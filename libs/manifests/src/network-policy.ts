@@ -22,7 +22,11 @@ export interface EgressEndpoint {
 /** Pods reached by selector (e.g. an in-cluster OTLP collector) and the ports allowed to them. */
 export interface EgressPeer {
   readonly peer: PeerSelector;
-  readonly ports: readonly number[];
+  /**
+   * At least one port, or `'any'`: every port, only for pods that choose their own ports (the
+   * applications' pods the deployer checks before a switch). An empty list is refused.
+   */
+  readonly ports: readonly number[] | 'any';
 }
 
 /** kube-dns as deployed by kubeadm, kind and most managed clusters. */
@@ -141,7 +145,9 @@ export function allowEgressPolicy(props: AllowEgressProps): V1NetworkPolicy {
     }
     return { ports: portsOf(builder, `endpoints[${i}].ports`, e.ports, e.protocol ?? 'TCP'), to: [{ ipBlock: { cidr: e.cidr } }] };
   });
-  const peerRules = p.peers.map((e, i) => ({ ports: portsOf(builder, `peers[${i}].ports`, e.ports, 'TCP'), to: [peerOf(builder, e.peer)] }));
+  const peerRules = p.peers.map((e, i) =>
+    e.ports === 'any' ? { to: [peerOf(builder, e.peer)] } : { ports: portsOf(builder, `peers[${i}].ports`, e.ports, 'TCP'), to: [peerOf(builder, e.peer)] },
+  );
   const policy = base(builder, p.namespace, p.name, p.podLabels);
   policy.spec = { ...policy.spec, egress: [...endpointRules, ...peerRules], policyTypes: ['Egress'] };
   return policy;

@@ -25,7 +25,7 @@ const samples: [string, object][] = [
   ...testNamespacePolicies({ namespace: 'sluice-test', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }] }).map((p): [string, object] => [`networkPolicy ${p.metadata?.name}`, p]),
   ...buildNamespacePolicies({ namespace: 'sluice-build', endpoints: [{ cidr: '203.0.113.0/24', ports: [443] }] }).map((p): [string, object] => [`build networkPolicy ${p.metadata?.name}`, p]),
   ...productionNamespacePolicies({ namespace: 'production' }).map((p): [string, object] => [`networkPolicy ${p.metadata?.name}`, p]),
-  ...systemNamespacePolicies().map((p): [string, object] => [`networkPolicy ${p.metadata?.name}`, p]),
+  ...systemNamespacePolicies({ environments: ['production'] }).map((p): [string, object] => [`networkPolicy ${p.metadata?.name}`, p]),
   [
     'testJob',
     testJob({

@@ -4,6 +4,7 @@ import {
   buildNamespacePolicies,
   clusterService,
   deliveryCrd,
+  externalService,
   grafanaDashboardConfigMap,
   limitRange,
   namespace,
@@ -22,12 +23,14 @@ import {
   testNamespacePolicies,
   toWire,
   DEFAULT_COLLECTOR_PORTS,
+  DEPLOYER_POD_LABELS,
   type PeerSelector,
   type SecretMount,
   type SluiceService,
+  type TelemetryEgress,
 } from '@sluice/manifests';
 import { gatewayIngresses, runPagesUrl } from './exposure.js';
-import type { InstallProfile } from './profile.js';
+import type { InstallProfile, TelemetryDestination } from './profile.js';
 
 /** A manifest as written to disk: wire field names, plain JSON. */
 export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
@@ -71,6 +74,21 @@ function telemetryEnv(p: InstallProfile): Record<string, string> {
 
 const inNamespace = (name: string): PeerSelector => ({ namespaceLabels: { 'kubernetes.io/metadata.name': name } });
 
+/** The port of a telemetry endpoint: `host:port`, or a URL (its port, else the scheme's default). */
+export function endpointPort(endpoint: string): number {
+  if (endpoint.includes('://')) {
+    const url = new URL(endpoint);
+    return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  }
+  return Number(endpoint.split(':').at(-1));
+}
+
+/** What the collector's egress policy opens for a telemetry destination: its pods or its address range, on the endpoint's port. */
+export function telemetryEgress(d: TelemetryDestination): TelemetryEgress {
+  const ports = [endpointPort(d.endpoint)];
+  return 'cidr' in d.peer ? { cidr: d.peer.cidr, ports } : { peer: { ...inNamespace(d.peer.namespace), podLabels: d.peer.podLabels }, ports };
+}
+
 function envOf(service: SluiceService, p: InstallProfile): Record<string, string> {
   const common = { SLUICE_NAMESPACE: p.namespaces.system, SLUICE_PORT: String(PORTS[service]), ...telemetryEnv(p) };
   switch (service) {
@@ -92,7 +110,12 @@ export function installManifests(p: InstallProfile): Manifest[] {
   const system = ns.system;
   const targets = [...ns.staging, ...ns.production];
   const obs = p.observability;
-  const collector = otelCollector({ name: COLLECTOR, namespace: obs.namespace, image: obs.collectorImage, config: { tempoEndpoint: obs.tempo.endpoint } });
+  const collector = otelCollector({
+    name: COLLECTOR,
+    namespace: obs.namespace,
+    image: obs.collectorImage,
+    config: { tempoEndpoint: obs.tempo.endpoint, ...(obs.metricsOtlpHttp && { metricsOtlpHttp: { endpoint: obs.metricsOtlpHttp.endpoint, encoding: 'json' } }) },
+  });
   const collectorPeer = { peer: { ...inNamespace(obs.namespace), podLabels: { 'app.kubernetes.io/name': COLLECTOR } }, ports: [DEFAULT_COLLECTOR_PORTS.otlpHttp] };
   const objects: object[] = [
     applicationCrd(),
@@ -102,15 +125,18 @@ export function installManifests(p: InstallProfile): Manifest[] {
     namespace({ name: ns.build, podSecurity: 'baseline' }),
     ...[...targets, obs.namespace].map((name) => namespace({ name })),
     ...SLUICE_SERVICES.flatMap((s) => [serviceAccountFor(s, ns), ...roleFor(s, ns), ...roleBindingFor(s, ns)]),
-    ...systemNamespacePolicies({ namespace: system, gatewayPort: PORTS['webhook-gateway'], endpoints: p.systemEgress, peers: [collectorPeer] }),
+    // The deployer's pre-promotion check reaches the applications' pods in every environment, on their own ports.
+    ...systemNamespacePolicies({ namespace: system, gatewayPort: PORTS['webhook-gateway'], endpoints: p.systemEgress, peers: [collectorPeer], environments: targets }),
     ...testNamespacePolicies({ namespace: ns.test, endpoints: p.testEgress, clusterCidrs: p.clusterCidrs }),
     ...buildNamespacePolicies({ namespace: ns.build, endpoints: p.buildEgress, clusterCidrs: p.clusterCidrs }),
-    ...targets.flatMap((target) => productionNamespacePolicies({ namespace: target })),
+    ...targets.flatMap((target) => productionNamespacePolicies({ namespace: target, deployer: { ...inNamespace(system), podLabels: DEPLOYER_POD_LABELS } })),
     ...observabilityNamespacePolicies({
       namespace: obs.namespace,
       otlpFrom: inNamespace(system),
       scrapeFrom: inNamespace(obs.prometheusNamespace),
-      tempo: { peer: { ...inNamespace(obs.tempo.namespace), podLabels: obs.tempo.podLabels }, ports: [Number(obs.tempo.endpoint.split(':').at(-1))] },
+      tempo: telemetryEgress(obs.tempo),
+      ...(obs.metricsOtlpHttp && { metricsReceiver: telemetryEgress(obs.metricsOtlpHttp) }),
+      clusterCidrs: p.clusterCidrs,
     }),
     resourceQuota({ namespace: ns.test }),
     limitRange({ namespace: ns.test }),
@@ -131,6 +157,7 @@ export function installManifests(p: InstallProfile): Manifest[] {
       podDisruptionBudget({ name: s, namespace: system }),
     ]),
     clusterService({ name: 'webhook-gateway', namespace: system, targetPort: PORTS['webhook-gateway'] }),
+    ...p.externalServices.map((s) => externalService(s)),
     ...gatewayIngresses(p),
     collector.configMap,
     collector.deployment,

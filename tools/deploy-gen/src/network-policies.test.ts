@@ -1,5 +1,7 @@
+import type { V1NetworkPolicy } from '@kubernetes/client-node';
+import { canConnect, type SimPod } from '@sluice/manifests/testing';
 import { describe, expect, it } from 'vitest';
-import { installManifests, type Manifest } from './install.js';
+import { endpointPort, installManifests, type Manifest } from './install.js';
 import { BASE, LOCAL, PRODUCTION_EXAMPLE, type InstallProfile } from './profile.js';
 
 interface Peer {
@@ -70,12 +72,66 @@ for (const [label, profile] of [['base', BASE], ['local', LOCAL], ['production-e
       });
     }
 
-    it('admits traffic into production only from the ingress controller', () => {
-      for (const namespace of production) {
-        const sources = policies(profile, namespace).flatMap((p) => (p.spec.ingress ?? []).flatMap((r) => r.from ?? []));
-        expect(sources.length).toBeGreaterThan(0);
-        for (const peer of sources) expect(namespaceOf(peer)).toBe('ingress-nginx');
+    it('admits traffic into staging and production only from the ingress controller and, on any port, the deployer’s pods', () => {
+      for (const namespace of [...staging, ...production]) {
+        const rules = policies(profile, namespace).flatMap((p) => (p.spec.ingress ?? []).map((r) => ({ policy: p.metadata.name, pods: p.spec.podSelector, rule: r })));
+        expect(rules.map((r) => r.policy).sort()).toEqual(['allow-from-ingress-controller', 'allow-pre-promotion-check-from-deployer']);
+        for (const { policy, rule } of rules) {
+          const expected = policy === 'allow-from-ingress-controller'
+            ? [{ namespaceSelector: { matchLabels: { [NS_LABEL]: 'ingress-nginx' } } }]
+            : [{ namespaceSelector: { matchLabels: { [NS_LABEL]: system } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'deployer' } } }];
+          expect(rule.from).toEqual(expected);
+        }
+        expect(rules.find((r) => r.policy === 'allow-pre-promotion-check-from-deployer')).toEqual({ policy: 'allow-pre-promotion-check-from-deployer', pods: {}, rule: { from: expect.any(Array) } });
       }
+    });
+
+    it('lets only the deployer’s pods out of Sluice’s namespace to the staging and production pods, on any port', () => {
+      const targets = new Set([...staging, ...production]);
+      const rules = policies(profile, system).flatMap((p) => (p.spec.egress ?? []).map((r) => ({ pods: p.spec.podSelector, rule: r })));
+      const toTargets = rules.filter(({ rule }) => (rule.to ?? []).some((peer) => targets.has(namespaceOf(peer) ?? '')));
+      expect(toTargets.flatMap(({ rule }) => (rule.to ?? []).map(namespaceOf)).sort()).toEqual([...targets].sort());
+      for (const { pods, rule } of toTargets) {
+        expect(pods).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'deployer' } });
+        expect(rule.ports).toBeUndefined();
+        for (const peer of rule.to ?? []) expect(peer.podSelector).toBeUndefined();
+      }
+      // Every other egress rule of the namespace names its ports.
+      for (const { rule } of rules.filter((r) => !toTargets.includes(r))) expect(rule.ports?.length).toBeGreaterThan(0);
+    });
+
+    describe('simulated', () => {
+      const all = installManifests(profile).filter((m) => m.kind === 'NetworkPolicy') as unknown as V1NetworkPolicy[];
+      const pod = (namespace: string, labels: Record<string, string>, ip: string): SimPod => ({ namespace, labels, ip });
+      const name = (n: string) => ({ 'app.kubernetes.io/name': n });
+      const deployer = pod(system, name('deployer'), '10.241.0.3');
+      const others = (['webhook-gateway', 'test-runner', 'notifier'] as const).map((s, i) => pod(system, name(s), `10.241.0.${10 + i}`));
+      const testPod = pod(test, { 'job-name': 'test-abc' }, '10.241.0.20');
+      const buildPod = pod(build, { 'job-name': 'build-abc' }, '10.241.0.21');
+      const collectorPod = pod(profile.observability.namespace, name('otel-collector'), '10.241.0.22');
+      const ingressPod = pod('ingress-nginx', name('ingress-nginx'), '10.241.0.23');
+      const apps = [...staging, ...production].map((ns, i) => pod(ns, { app: 'shop', color: 'green' }, `10.241.1.${i + 1}`));
+
+      it('lets the deployer send the pre-promotion check to every staging and production pod, on any port', () => {
+        for (const app of apps) for (const port of [80, 3000, 8080, 9999]) expect(canConnect(all, deployer, app, port), `${app.namespace}:${port}`).toBe(true);
+      });
+
+      it('keeps staging and production closed to test and build pods, the other services and the collector', () => {
+        for (const app of apps) {
+          for (const from of [testPod, buildPod, collectorPod, ...others]) expect(canConnect(all, from, app, 8080), `${from.namespace}/${JSON.stringify(from.labels)} → ${app.namespace}`).toBe(false);
+          // Labels alone do not make a pod the deployer.
+          expect(canConnect(all, { ...testPod, labels: name('deployer') }, app, 8080)).toBe(false);
+          expect(canConnect(all, ingressPod, app, 8080)).toBe(true);
+        }
+      });
+
+      it('keeps Sluice’s namespace closed to test and build pods, and the deployer closed to everyone', () => {
+        for (const from of [testPod, buildPod, ...apps]) {
+          expect(canConnect(all, from, deployer, 8082)).toBe(false);
+          for (const to of others) expect(canConnect(all, from, to, 8080)).toBe(false);
+        }
+        expect(canConnect(all, ingressPod, deployer, 8082)).toBe(false);
+      });
     });
 
     it('lets only the gateway in Sluice’s namespace be reached, and only from the ingress controller', () => {
@@ -102,13 +158,15 @@ for (const [label, profile] of [['base', BASE], ['local', LOCAL], ['production-e
       ]);
     });
 
-    it('lets the collector reach only DNS and Tempo’s pods on Tempo’s port', () => {
+    it('lets the collector reach only DNS, Tempo and the metrics receiver (when set), each on its port', () => {
       const egress = policies(profile, obs.namespace).flatMap((p) => p.spec.egress ?? []);
       const notDns = egress.filter((r) => !(r.ports ?? []).some((x) => x.port === 53));
-      expect(notDns).toEqual([
-        { ports: [{ port: Number(obs.tempo.endpoint.split(':')[1]), protocol: 'TCP' }], to: [{ namespaceSelector: { matchLabels: { [NS_LABEL]: obs.tempo.namespace } }, podSelector: { matchLabels: obs.tempo.podLabels } }] },
-      ]);
-      for (const peer of egress.flatMap((r) => r.to ?? [])) expect(peer.ipBlock).toBeUndefined();
+      const expected = [obs.tempo, ...(obs.metricsOtlpHttp ? [obs.metricsOtlpHttp] : [])].map((d) => ({
+        ports: [{ port: endpointPort(d.endpoint), protocol: 'TCP' }],
+        to: ['cidr' in d.peer ? { ipBlock: { cidr: d.peer.cidr } } : { namespaceSelector: { matchLabels: { [NS_LABEL]: d.peer.namespace } }, podSelector: { matchLabels: d.peer.podLabels } }],
+      }));
+      expect(notDns).toEqual(expected);
+      for (const peer of egress.flatMap((r) => r.to ?? [])) if (peer.ipBlock) for (const cidr of profile.clusterCidrs) expect(peer.ipBlock.cidr).not.toBe(cidr);
     });
   });
 }

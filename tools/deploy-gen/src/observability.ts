@@ -26,6 +26,8 @@ const code = (text: string) => `\`${text.replace(/\|/g, '\\|')}\``;
 
 function readme(dashboard: JsonObject, dashboardConfigMap: ConfigMap): string {
   const obs = BASE.observability;
+  const tempo = obs.tempo.peer;
+  if (!('namespace' in tempo)) throw new Error('the base profile must send traces to an in-cluster Tempo: the README describes it');
   const p = DEFAULT_COLLECTOR_PORTS;
   const refs = dashboardReferences(dashboard);
   const metricRows = Object.values(METRICS).map((m) => {
@@ -68,13 +70,14 @@ function readme(dashboard: JsonObject, dashboardConfigMap: ConfigMap): string {
     '  replicas stay separate series (`instance` label).',
     '',
     'Change any of it in `tools/deploy-gen/src/profile.ts` (`observability`: namespace, image, Tempo',
-    'endpoint and pods, Prometheus namespace) and run `npm run deploy:gen`.',
+    'endpoint and where it runs — pods, or an address range outside the cluster —, an optional OTLP/HTTP',
+    'metrics receiver (`metricsOtlpHttp`), Prometheus namespace) and run `npm run deploy:gen`.',
     '',
     '## Wiring it up',
     '',
     `1. **Tempo**: the collector sends to \`${obs.tempo.endpoint}\` over OTLP/gRPC without TLS (an`,
-    `   in-cluster Tempo with its OTLP receiver on; pods labelled ${Object.entries(obs.tempo.podLabels).map(([k, v]) => `\`${k}: ${v}\``).join(', ')}`,
-    `   in \`${obs.tempo.namespace}\`). Elsewhere: set \`observability.tempo\` in the profile.`,
+    `   in-cluster Tempo with its OTLP receiver on; pods labelled ${Object.entries(tempo.podLabels).map(([k, v]) => `\`${k}: ${v}\``).join(', ')}`,
+    `   in \`${tempo.namespace}\`). Elsewhere: set \`observability.tempo\` in the profile.`,
     `2. **Prometheus** scrapes \`${COLLECTOR}.${obs.namespace}:${p.metrics}/metrics\`. The pod carries`,
     '   `prometheus.io/scrape: "true"` and `prometheus.io/port` for annotation-based scrape configs. With the',
     '   Prometheus Operator, add a ServiceMonitor:',

@@ -1,14 +1,51 @@
-import { DEFAULT_COLLECTOR_IMAGE, type EgressEndpoint, type SluiceService } from '@sluice/manifests';
+import { DEFAULT_COLLECTOR_IMAGE, type EgressEndpoint, type ExternalServicePort, type SluiceService } from '@sluice/manifests';
+
+/** Pods in the cluster, by namespace and pod labels. */
+export interface InClusterPeer {
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
+/** An address range outside the cluster (e.g. behind one of the profile's `externalServices`). */
+export interface ExternalPeer {
+  readonly cidr: string;
+}
+
+/**
+ * Where the collector sends one kind of telemetry. `peer` is what its egress NetworkPolicy opens,
+ * on the endpoint's port: NetworkPolicy sees the address a Service forwards to, so a Service in the
+ * endpoint must forward to the same port (as `externalServices` do).
+ */
+export interface TelemetryDestination {
+  readonly endpoint: string;
+  readonly peer: InClusterPeer | ExternalPeer;
+}
 
 /** Where Sluice's telemetry goes: its own collector, Tempo for traces, Prometheus for metrics, Grafana for the dashboard. */
 export interface ObservabilityProfile {
   /** Namespace of the OpenTelemetry Collector and the dashboard ConfigMap (kept apart from Sluice's credentials). */
   readonly namespace: string;
   readonly collectorImage: string;
-  /** Tempo's OTLP/gRPC endpoint (`host:port`), and where its pods run (the collector may reach only them). */
-  readonly tempo: { readonly endpoint: string; readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+  /** Tempo (or another OTLP/gRPC trace receiver): its endpoint `host:port`, and where it runs (the collector may reach only that). */
+  readonly tempo: TelemetryDestination;
+  /**
+   * Also push metrics over OTLP/HTTP (JSON encoding) to this base URL (`http://host:port`), besides the
+   * Prometheus scrape endpoint, which stays. Unset: scrape endpoint only.
+   */
+  readonly metricsOtlpHttp?: TelemetryDestination;
   /** Namespace Prometheus scrapes from (the only one that may reach the collector's metrics port). */
   readonly prometheusNamespace: string;
+}
+
+/**
+ * A selector-less ClusterIP Service an installer points at an address outside the cluster with an
+ * EndpointSlice (label `kubernetes.io/service-name: <name>`, the same port names; each port forwards
+ * to the same port number).
+ */
+export interface ExternalServiceProfile {
+  readonly namespace: string;
+  readonly name: string;
+  readonly ports: readonly ExternalServicePort[];
 }
 
 /**
@@ -58,6 +95,8 @@ export interface InstallProfile {
   readonly systemEgress: readonly EgressEndpoint[];
   /** Pod and service CIDRs; egress endpoints may not overlap them. */
   readonly clusterCidrs: readonly string[];
+  /** Selector-less Services an installer points at addresses outside the cluster (EndpointSlices). */
+  readonly externalServices: readonly ExternalServiceProfile[];
   readonly observability: ObservabilityProfile;
 }
 
@@ -83,43 +122,85 @@ export const BASE: InstallProfile = {
   buildEgress: [],
   systemEgress: [],
   clusterCidrs: [],
+  externalServices: [],
   // Tempo and Prometheus as their Helm charts install them into `monitoring`.
   observability: {
     namespace: 'sluice-observability',
     collectorImage: DEFAULT_COLLECTOR_IMAGE,
-    tempo: { endpoint: 'tempo.monitoring:4317', namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'tempo' } },
+    tempo: { endpoint: 'tempo.monitoring:4317', peer: { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'tempo' } } },
     prometheusNamespace: 'monitoring',
   },
 };
 
 /**
- * Fixed ports of the Git server and the artifact registry (the GitLab stand-in's, as the demo runs them:
- * tools/demo/src/stack/stack.ts, which checks the installed policy opens them) on the host's side of a
- * local node's link, `10.240.<slot>.1`: the address differs per cluster, so fixed ports cannot collide,
- * and the test namespace's egress can name them.
+ * Fixed ports of the Git server, the artifact registry and the GitLab API (the GitLab stand-in's, as the
+ * demo runs them: tools/demo/src/stack/stack.ts, which checks the installed policy opens them) and of the
+ * telemetry receivers, on the host's side of a local node's link, `10.240.<slot>.1`: the address differs
+ * per cluster, so fixed ports cannot collide, and the egress policies can name them.
  */
-const LOCAL_HOST_PORTS = {
+export const LOCAL_HOST_PORTS = {
   git: 8929,
   artifacts: 8930,
+  /** The GitLab stand-in's REST API, which the notifier calls through the Service `gitlab` (LOCAL_EXTERNAL_SERVICES). */
+  gitlabApi: 8931,
+  /** The trace receiver's OTLP/gRPC (Jaeger v2), which the collector sends traces to through the Service `otel-receiver`. */
+  traces: 4317,
+  /** A test receiver of OTLP/HTTP metrics (JSON), which the collector pushes metrics to through the Service `otel-receiver`. */
+  metrics: 4328,
   /** Not a host port: the real node's own OCI registry, on the node's address `10.240.<slot>.2`, where builds push. */
   registry: 5000,
+  /** Not a host port: the node's API server, `10.240.<slot>.2:6443` (the endpoint of the `kubernetes` Service). */
+  apiServer: 6443,
 } as const;
 
+/** A local node's link: the host is `10.240.<slot>.1`, the node `10.240.<slot>.2`. */
+const LOCAL_NODE_LINK = '10.240.0.0/16';
+
 /**
- * The local control plane (`npm run cluster -- up`, tools/local-cluster's real node): images built on
+ * Selector-less Services of the local install whose EndpointSlices the installer of a local cluster
+ * (the demo) points at the host's side of the node link, `10.240.<slot>.1`, on the same ports.
+ */
+export const LOCAL_EXTERNAL_SERVICES = {
+  gitlab: { namespace: BASE.namespaces.system, name: 'gitlab', ports: [{ name: 'http', port: LOCAL_HOST_PORTS.gitlabApi }] },
+  otelReceiver: {
+    namespace: BASE.observability.namespace,
+    name: 'otel-receiver',
+    ports: [
+      { name: 'otlp-grpc', port: LOCAL_HOST_PORTS.traces },
+      { name: 'otlp-http', port: LOCAL_HOST_PORTS.metrics },
+    ],
+  },
+} as const satisfies Record<string, ExternalServiceProfile>;
+
+/** `<name>.<namespace>.svc`: an external Service's name inside the cluster. */
+const svc = (s: ExternalServiceProfile) => `${s.name}.${s.namespace}.svc`;
+
+/**
+ * The local cluster (`npm run cluster -- up`, tools/local-cluster's real node): images built on
  * this machine, one replica each. Test pods may reach the node link (10.240.0.0/16) on the Git and
- * artifact ports only, build pods on the Git and the node registry's ports only; pods are
- * 10.241.<slot>.0/24, Services 10.242.<slot>.0/24.
+ * artifact ports only, build pods on the Git and the node registry's ports only, the services the node's
+ * API server and the GitLab API; the collector sends traces and metrics to receivers on the host. Pods
+ * are 10.241.<slot>.0/24, Services 10.242.<slot>.0/24.
  */
 export const LOCAL: InstallProfile = {
   ...BASE,
   images: each((s) => `sluice/${s}:dev`),
   replicas: each(() => 1),
   host: 'sluice.localtest.me',
-  gitlabUrl: 'http://127.0.0.1:8929',
-  testEgress: [{ cidr: '10.240.0.0/16', ports: [LOCAL_HOST_PORTS.git, LOCAL_HOST_PORTS.artifacts] }],
-  buildEgress: [{ cidr: '10.240.0.0/16', ports: [LOCAL_HOST_PORTS.git, LOCAL_HOST_PORTS.registry] }],
+  gitlabUrl: `http://${svc(LOCAL_EXTERNAL_SERVICES.gitlab)}:${LOCAL_HOST_PORTS.gitlabApi}`,
+  testEgress: [{ cidr: LOCAL_NODE_LINK, ports: [LOCAL_HOST_PORTS.git, LOCAL_HOST_PORTS.artifacts] }],
+  buildEgress: [{ cidr: LOCAL_NODE_LINK, ports: [LOCAL_HOST_PORTS.git, LOCAL_HOST_PORTS.registry] }],
+  systemEgress: [
+    { cidr: LOCAL_NODE_LINK, ports: [LOCAL_HOST_PORTS.apiServer] }, // the node's API server; the node link's addresses
+    { cidr: LOCAL_NODE_LINK, ports: [LOCAL_HOST_PORTS.gitlabApi] }, // the GitLab API stand-in on the host side of the node link
+  ],
   clusterCidrs: ['10.241.0.0/16', '10.242.0.0/16'],
+  externalServices: Object.values(LOCAL_EXTERNAL_SERVICES),
+  observability: {
+    ...BASE.observability,
+    tempo: { endpoint: `${svc(LOCAL_EXTERNAL_SERVICES.otelReceiver)}:${LOCAL_HOST_PORTS.traces}`, peer: { cidr: LOCAL_NODE_LINK } },
+    metricsOtlpHttp: { endpoint: `http://${svc(LOCAL_EXTERNAL_SERVICES.otelReceiver)}:${LOCAL_HOST_PORTS.metrics}`, peer: { cidr: LOCAL_NODE_LINK } },
+  },
 };
 
 /**

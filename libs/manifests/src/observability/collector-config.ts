@@ -29,7 +29,23 @@ export interface OtelCollectorConfigProps {
   readonly bindAddress?: string;
   /** How long a series nobody updates (e.g. of a pod that is gone) stays on the scrape endpoint; services export every minute. @default '5m' */
   readonly metricExpiration?: string;
+  /**
+   * Also push metrics over OTLP/HTTP (exporter `otlphttp/metrics`, next to the `prometheus` exporter,
+   * which stays): to a receiver that takes OTLP rather than scraping. @default none
+   */
+  readonly metricsOtlpHttp?: MetricsOtlpHttp;
 }
+
+/** An OTLP/HTTP metrics receiver the collector pushes to. */
+export interface MetricsOtlpHttp {
+  /** Base URL with scheme and port, e.g. `http://otel-receiver.monitoring.svc:4318`; the exporter appends `/v1/metrics`. */
+  readonly endpoint: string;
+  /** Payload encoding. @default 'proto' */
+  readonly encoding?: 'proto' | 'json';
+}
+
+/** Exporter name of {@link OtelCollectorConfigProps.metricsOtlpHttp}. */
+export const METRICS_OTLP_HTTP_EXPORTER = 'otlphttp/metrics';
 
 /** The ports with defaults applied. */
 export const DEFAULT_COLLECTOR_PORTS: Readonly<Required<CollectorPorts>> = Object.freeze({ otlpGrpc: 4317, otlpHttp: 4318, metrics: 8889, health: 13133 });
@@ -43,8 +59,9 @@ export type OtelCollectorConfig = Readonly<Record<string, unknown>>;
  * OTLP/gRPC, metrics out on a Prometheus scrape endpoint (the `prometheus`
  * exporter: metric names get unit and `_total` suffixes, attribute keys
  * become labels with `_` for `.`, `service.name`/`service.instance.id`
- * become `job`/`instance`), and a `health_check` extension for the probes.
- * Every component is in the collector-contrib distribution.
+ * become `job`/`instance`), optionally metrics also pushed over OTLP/HTTP,
+ * and a `health_check` extension for the probes. Every component is in the
+ * collector-contrib distribution.
  */
 export function otelCollectorConfig(props: OtelCollectorConfigProps = {}): OtelCollectorConfig {
   const builder = 'otelCollectorConfig';
@@ -57,7 +74,9 @@ export function otelCollectorConfig(props: OtelCollectorConfigProps = {}): OtelC
   if (!/^[^\s:/]+:[0-9]{1,5}$/.test(p.tempoEndpoint)) {
     throw new ManifestError('UnknownValue', builder, `tempoEndpoint "${p.tempoEndpoint}" is not host:port; use e.g. "tempo.monitoring:4317" (Tempo's OTLP/gRPC port)`);
   }
+  if (p.metricsOtlpHttp) checkOtlpHttpEndpoint(builder, p.metricsOtlpHttp.endpoint);
   const at = (port: number) => `${p.bindAddress}:${port}`;
+  const metricsOtlpHttp = p.metricsOtlpHttp && { [METRICS_OTLP_HTTP_EXPORTER]: { endpoint: p.metricsOtlpHttp.endpoint, encoding: p.metricsOtlpHttp.encoding ?? 'proto' } };
   return {
     extensions: { health_check: { endpoint: at(ports.health) } },
     receivers: {
@@ -69,15 +88,34 @@ export function otelCollectorConfig(props: OtelCollectorConfigProps = {}): OtelC
       batch: {},
     },
     exporters: {
+      // `otlp`, not `otlp_grpc`: collectors from v0.16x register the OTLP/gRPC exporter as `otlp_grpc` and keep
+      // `otlp` as a deprecated alias, while DEFAULT_COLLECTOR_IMAGE (0.140) knows only `otlp`.
       'otlp/tempo': { endpoint: p.tempoEndpoint, tls: { insecure: p.tempoInsecure } },
       prometheus: { endpoint: at(ports.metrics), metric_expiration: p.metricExpiration },
+      ...metricsOtlpHttp,
     },
     service: {
       extensions: ['health_check'],
       pipelines: {
         traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp/tempo'] },
-        metrics: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['prometheus'] },
+        metrics: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['prometheus', ...(metricsOtlpHttp ? [METRICS_OTLP_HTTP_EXPORTER] : [])] },
       },
     },
   };
+}
+
+function checkOtlpHttpEndpoint(builder: string, endpoint: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ManifestError(
+      'UnknownValue',
+      builder,
+      `metricsOtlpHttp.endpoint "${endpoint}" is not an http(s) URL; use e.g. "http://otel-receiver.monitoring.svc:4318" (the exporter appends /v1/metrics)`,
+    );
+  }
 }

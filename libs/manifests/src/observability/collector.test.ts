@@ -8,7 +8,7 @@ type Config = {
   extensions: Record<string, { endpoint: string }>;
   receivers: { otlp: { protocols: { grpc: { endpoint: string }; http: { endpoint: string } } } };
   processors: Record<string, unknown>;
-  exporters: Record<string, { endpoint: string; tls?: { insecure: boolean } }>;
+  exporters: Record<string, { endpoint: string; tls?: { insecure: boolean }; encoding?: string }>;
   service: { extensions: string[]; pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }> };
 };
 
@@ -44,6 +44,20 @@ describe('otelCollectorConfig', () => {
     expect(() => otelCollectorConfig({ ports: { metrics: 4318 } })).toThrow(ManifestError);
   });
 
+  it('keeps the OTLP/gRPC exporter named `otlp`, which both the default image (0.140) and later collectors accept', () => {
+    expect(Object.keys(config.exporters)).toEqual(['otlp/tempo', 'prometheus']);
+  });
+
+  it('also pushes metrics over OTLP/HTTP when asked, next to the scrape endpoint', () => {
+    const both = otelCollectorConfig({ metricsOtlpHttp: { endpoint: 'http://otel-receiver.o.svc:4328', encoding: 'json' } }) as unknown as Config;
+    expect(both.exporters['otlphttp/metrics']).toEqual({ endpoint: 'http://otel-receiver.o.svc:4328', encoding: 'json' });
+    expect(both.service.pipelines['metrics']?.exporters).toEqual(['prometheus', 'otlphttp/metrics']);
+    expect(both.service.pipelines['traces']).toEqual(config.service.pipelines['traces']);
+    const proto = otelCollectorConfig({ metricsOtlpHttp: { endpoint: 'https://metrics.example.com' } }) as unknown as Config;
+    expect(proto.exporters['otlphttp/metrics']?.encoding).toBe('proto');
+    expect(() => otelCollectorConfig({ metricsOtlpHttp: { endpoint: 'otel-receiver:4328' } })).toThrow(/is not an http\(s\) URL/);
+  });
+
   it('serializes to YAML that reads back as the same configuration', () => {
     expect(parse(collectorConfigYaml(otelCollectorConfig()))).toEqual(otelCollectorConfig());
   });
@@ -60,6 +74,8 @@ describe('otelCollector', () => {
     const mount = container.volumeMounts!.find((m) => m.name === volume.name)!;
     expect(mount.readOnly).toBe(true);
     expect(container.args).toEqual([`--config=${mount.mountPath}/config.yaml`]);
+    // The image's own entrypoint runs: distributions name their binary differently (/otelcol-contrib, /otelcol).
+    expect(container.command).toBeUndefined();
     expect(container.env).toEqual([{ name: 'MY_POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } }]);
   });
 

@@ -88,8 +88,9 @@ export function otelCollector(props: OtelCollectorProps): OtelCollectorObjects {
           automountServiceAccountToken: false,
           containers: [
             {
+              // No `command`: the image's own entrypoint runs (collector-contrib's is /otelcol-contrib, other
+              // distributions name their binary differently), so any collector image takes the same arguments.
               args: [`--config=${CONFIG_DIR}/${CONFIG_FILE}`],
-              command: ['/otelcol-contrib'],
               env: [{ name: 'MY_POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } }],
               image: p.image,
               imagePullPolicy: 'IfNotPresent',

@@ -29,4 +29,22 @@ describe('observabilityNamespacePolicies', () => {
     expect(egress.flatMap((r) => r.ports!.map((p) => p.port))).toEqual([53, 53, 4317]);
     expect(byName['allow-collector-to-tempo']?.egress?.[0]?.to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'tempo' } } }]);
   });
+
+  it('reaches destinations outside the cluster by address range, and a metrics receiver when set', () => {
+    const external = observabilityNamespacePolicies({
+      namespace: 'sluice-observability',
+      otlpFrom: ns('sluice-system'),
+      scrapeFrom: ns('monitoring'),
+      tempo: { cidr: '10.240.0.0/16', ports: [4317] },
+      metricsReceiver: { cidr: '10.240.0.0/16', ports: [4328] },
+      clusterCidrs: ['10.241.0.0/16'],
+    });
+    const egress = Object.fromEntries(external.map((p) => [p.metadata!.name, p.spec!.egress]));
+    expect(egress['allow-collector-to-tempo']).toEqual([{ ports: [{ port: 4317, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '10.240.0.0/16' } }] }]);
+    expect(egress['allow-collector-to-metrics-receiver']).toEqual([{ ports: [{ port: 4328, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '10.240.0.0/16' } }] }]);
+    expect(byName['allow-collector-to-metrics-receiver']).toBeUndefined();
+    expect(() =>
+      observabilityNamespacePolicies({ namespace: 'o', otlpFrom: ns('s'), scrapeFrom: ns('m'), tempo: { cidr: '10.0.0.0/8', ports: [4317] }, clusterCidrs: ['10.241.0.0/16'] }),
+    ).toThrow(/overlaps the cluster range/);
+  });
 });

@@ -3,6 +3,7 @@
  * connection?" under the standard semantics (policies are additive; a pod
  * selected by no policy of a direction is open in that direction). It is
  * deliberately strict where CNIs differ: `ipBlock` also matches pod IPs.
+ * Takes builder output (`_from`) and wire objects (`from`) alike.
  */
 import type { V1LabelSelector, V1NetworkPolicy, V1NetworkPolicyPeer, V1NetworkPolicyPort } from '@kubernetes/client-node';
 import { cidrsOverlap, parseCidr } from '../cidr.js';
@@ -55,7 +56,7 @@ function allowed(policies: readonly V1NetworkPolicy[], direction: 'Ingress' | 'E
   return applicable.some((p) => {
     const rules = direction === 'Egress'
       ? (p.spec?.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }))
-      : (p.spec?.ingress ?? []).map((r) => ({ peers: r._from, ports: r.ports }));
+      : (p.spec?.ingress ?? []).map((r) => ({ peers: r._from ?? (r as { from?: V1NetworkPolicyPeer[] }).from, ports: r.ports }));
     return rules.some(
       (r) => (!r.peers || r.peers.length === 0 || r.peers.some((peer) => peerMatches(peer, self.namespace, other))) && portMatches(r.ports, port, protocol),
     );
