@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 
 /** One request the fake collector received. */
 export interface ReceivedExport {
@@ -53,34 +54,41 @@ export function jsonAttributes(span: { readonly attributes?: JsonAttributes }): 
 }
 
 /**
- * A minimal OTLP/HTTP collector on 127.0.0.1 for tests: records every POST and
- * answers 200 with an empty JSON body, like a collector that accepted all.
+ * A minimal OTLP/HTTP collector for tests (on a free 127.0.0.1 port unless
+ * told where): records every POST and answers 200 with an empty JSON body,
+ * like a collector that accepted all.
  */
 export class OtlpReceiver {
   readonly received: ReceivedExport[] = [];
   private constructor(private readonly server: Server) {}
 
-  static async start(): Promise<OtlpReceiver> {
+  static async start(listen: { readonly host?: string; readonly port?: number } = {}): Promise<OtlpReceiver> {
     const server = createServer();
     const receiver = new OtlpReceiver(server);
     server.on('request', (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
+        const raw = Buffer.concat(chunks);
         receiver.received.push({
           path: req.url ?? '',
           contentType: req.headers['content-type'] ?? '',
-          body: Buffer.concat(chunks),
+          // A collector's OTLP/HTTP exporter gzips by default.
+          body: req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw,
         });
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listen.port ?? 0, listen.host ?? '127.0.0.1', resolve);
+    });
     return receiver;
   }
 
   get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const { address, port } = this.server.address() as AddressInfo;
+    return `http://${address}:${port}`;
   }
 
   /** Requests to one signal path, e.g. `/v1/traces`. */

@@ -1,6 +1,8 @@
-/** The ports one receiver listens on, all on 127.0.0.1. */
+/** The ports one receiver listens on, on 127.0.0.1 but for OTLP/gRPC's own address. */
 export interface ReceiverPorts {
   readonly otlpGrpc: number;
+  /** Where OTLP/gRPC listens (default 127.0.0.1): e.g. the host side of a local node's link, for an in-cluster collector. */
+  readonly otlpGrpcHost?: string;
   readonly otlpHttp: number;
   readonly queryHttp: number;
   readonly queryGrpc: number;
@@ -47,7 +49,7 @@ receivers:
   otlp:
     protocols:
       grpc:
-        endpoint: 127.0.0.1:${ports.otlpGrpc}
+        endpoint: ${ports.otlpGrpcHost ?? '127.0.0.1'}:${ports.otlpGrpc}
       http:
         endpoint: 127.0.0.1:${ports.otlpHttp}
 

@@ -17,6 +17,8 @@ export interface TraceReceiverOptions {
   dir?: string;
   /** Where Jaeger's own output goes. Default: `jaeger.log` in `dir`. */
   logFile?: string;
+  /** A fixed address for the OTLP/gRPC receiver (e.g. where an in-cluster collector exports). Default: a free loopback port. */
+  otlpGrpc?: { readonly host: string; readonly port: number };
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -42,7 +44,8 @@ export async function startTraceReceiver(options: TraceReceiverOptions = {}): Pr
   let lastError: Error | undefined;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     const [otlpGrpc = 0, otlpHttp = 0, queryHttp = 0, queryGrpc = 0] = await freePorts(4);
-    const ports: ReceiverPorts = { otlpGrpc, otlpHttp, queryHttp, queryGrpc };
+    const grpc = options.otlpGrpc ? { otlpGrpc: options.otlpGrpc.port, otlpGrpcHost: options.otlpGrpc.host } : { otlpGrpc };
+    const ports: ReceiverPorts = { ...grpc, otlpHttp, queryHttp, queryGrpc };
     const launched = await launch(binary, dir, logFile, ports);
     try {
       await waitReady(launched, ports, logFile);
@@ -154,7 +157,7 @@ async function ready(ports: ReceiverPorts): Promise<void> {
   if (!otlp.ok) throw new Error(`OTLP/HTTP receiver answered ${otlp.status}`);
   await otlp.body?.cancel();
   await new Promise<void>((resolve, reject) => {
-    const socket = connect(ports.otlpGrpc, '127.0.0.1', () => {
+    const socket = connect(ports.otlpGrpc, ports.otlpGrpcHost ?? '127.0.0.1', () => {
       socket.end();
       resolve();
     });
@@ -233,7 +236,7 @@ function receiver(launched: Launched, ports: ReceiverPorts, cleanup: () => Promi
   let stopping: Promise<void> | undefined;
   return {
     otlpHttpEndpoint: `http://127.0.0.1:${ports.otlpHttp}`,
-    otlpGrpcEndpoint: `127.0.0.1:${ports.otlpGrpc}`,
+    otlpGrpcEndpoint: `${ports.otlpGrpcHost ?? '127.0.0.1'}:${ports.otlpGrpc}`,
     queryUrl,
     getTrace,
     waitForTrace,
