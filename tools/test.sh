@@ -13,6 +13,8 @@ bash tools/scripts/install.sh
 bash tools/local-cluster/install-node-packages.sh >/dev/null
 bash tools/local-cluster/build.sh >/dev/null
 bash tools/local-cluster/build-node.sh >/dev/null
+bash tools/local-cluster/build-builder.sh >/dev/null
+bash tools/local-cluster/build-collector.sh >/dev/null
 bash tools/local-cluster/images.sh >/dev/null
 bash tools/trace-receiver/build.sh >/dev/null
 exec node --import tsx tools/scripts/test-all.ts "$@"

@@ -12,8 +12,15 @@
 #            Debian, CA bundle, dash as /bin/sh (busybox's sh would run its
 #            own tar applet before PATH's), busybox for the rest, user 65532,
 #            HOME=/tmp
-#   pause    /pause   } static binaries from build-node.sh (only once that
-#   coredns  /coredns } script exists)
+#   pause    /pause   } static binaries from build-node.sh
+#   coredns  /coredns }
+#   builder  rootless BuildKit (build-builder.sh: buildkitd, buildctl,
+#            rootlesskit, upstream's buildctl-daemonless.sh as entrypoint),
+#            Debian's runc (RUN steps) and uidmap (setuid newuidmap and
+#            newgidmap: 65536 subordinate ids for the build's user namespace),
+#            busybox, user builder (1000)
+#   otelcol  /otelcol, the OpenTelemetry Collector distribution from
+#            build-collector.sh, user 65532
 #
 # Each image is one layer, made with umoci (all mtimes, the created time and
 # the one history entry fixed at the epoch), pushed with skopeo into a throwaway
@@ -48,15 +55,20 @@ npm_integrity='sha512-x/AIjFIKRllrhcb48dqUNAAZl0ig9+qMuN91RpZo3Cb2+zuibfh+KISl6+
 path_env='PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 nonroot=65532
 
-# pause and coredns come from build-node.sh (cached by its own content hash).
-node_bin=""
-if [[ -f "$here/build-node.sh" ]]; then
-  node_bin="$(bash "$here/build-node.sh" | tail -n1)"
-  [[ -x "$node_bin/pause" && -x "$node_bin/coredns" ]] \
-    || { echo "images.sh: build-node.sh printed '$node_bin', which lacks pause or coredns" >&2; exit 1; }
-fi
+# Binaries from the build scripts, each cached by its own content hash.
+built() { # SCRIPT FILE...: the script's output directory, checked to hold FILE...
+  local dir f
+  dir="$(bash "$here/$1" | tail -n1)"
+  for f in "${@:2}"; do
+    [[ -e "$dir/$f" ]] || { echo "images.sh: $1 printed '$dir', which lacks $f" >&2; exit 1; }
+  done
+  echo "$dir"
+}
+node_bin="$(built build-node.sh pause coredns)"
+builder_bin="$(built build-builder.sh buildkitd buildctl rootlesskit buildctl-daemonless.sh)"
+collector_bin="$(built build-collector.sh otelcol)"
 
-key="$({ cat "$here/images.sh"; echo "build-node=$(basename "${node_bin:-none}")"; } | sha256sum | cut -c1-16)"
+key="$({ cat "$here/images.sh"; for d in "$node_bin" "$builder_bin" "$collector_bin"; do basename "$d"; done; } | sha256sum | cut -c1-16)"
 out="$cache_root/images/$key"
 if [[ -f "$out/images.json" ]]; then echo "$out"; exit 0; fi
 
@@ -97,9 +109,10 @@ fetch_debs() { # resolves node_debs and git_debs and downloads them with busybox
     | grep -vxE 'perl|liberror-perl|git-man|<.*>' | sort -u)) || return 1
   node_debs=($(closure libstdc++6)) || return 1
   git_debs=($(closure "${git_deps[@]}" curl tar) git ca-certificates) || return 1
+  builder_debs=($(closure runc uidmap)) || return 1
   rm -f "$tmp"/debs/*.deb
   (cd "$tmp/debs" && apt-get "${apt_opts[@]}" download busybox-static dash \
-    $(printf '%s\n' "${node_debs[@]}" "${git_debs[@]}" | sort -u)) >&2 || return 1
+    $(printf '%s\n' "${node_debs[@]}" "${git_debs[@]}" "${builder_debs[@]}" | sort -u)) >&2 || return 1
 }
 if ! fetch_debs; then # no or stale package lists
   echo "images.sh: apt-get update, then again" >&2
@@ -227,12 +240,33 @@ got="$(in_root "$root" "$nonroot:$nonroot" /bin/sh -c 'tar --version && curl --v
 oci_image git "$root" --config.entrypoint /usr/bin/git --config.user "$nonroot:$nonroot" \
   --config.env "$path_env" --config.env HOME=/tmp --config.workingdir /tmp
 
-names=(shell node git)
-if [[ -n "$node_bin" ]]; then
-  static_image pause "$node_bin/pause" 65535:65535
-  static_image coredns "$node_bin/coredns" 0:0
-  names+=(pause coredns)
-fi
+# builder: rootless BuildKit. buildkitd runs as root of a user namespace that
+# rootlesskit makes with newuidmap/newgidmap (setuid root, so the pod must allow
+# privilege escalation and keep CAP_SETUID/CAP_SETGID in its bounding set):
+# uid/gid 1000 is 0 inside, 100000–165535 are 1–65536.
+root="$tmp/rootfs/builder"
+builder=1000
+new_rootfs "$root"; extract "$root" "${builder_debs[@]}"; add_busybox "$root"; add_users "$root"
+printf 'builder:x:%s:%s:builder:/home/builder:/bin/sh\n' "$builder" "$builder" >>"$root/etc/passwd"
+printf 'builder:x:%s:\n' "$builder" >>"$root/etc/group"
+printf 'builder:100000:65536\n' | tee "$root/etc/subuid" >"$root/etc/subgid"
+chmod 0644 "$root/etc/subuid" "$root/etc/subgid"
+install -d -m 0755 -o "$builder" -g "$builder" "$root/home/builder"
+install -d "$root/usr/local/bin"
+install -m 0755 "$builder_bin"/{buildkitd,buildctl,rootlesskit,buildctl-daemonless.sh} "$root/usr/local/bin/"
+prune "$root" usr/share/doc usr/share/man usr/share/info usr/share/locale usr/share/lintian usr/share/bug
+[[ -u "$root/usr/bin/newuidmap" && -u "$root/usr/bin/newgidmap" ]] \
+  || { echo "images.sh: builder: newuidmap/newgidmap lost their setuid bit" >&2; exit 1; }
+got="$(in_root "$root" "$builder:$builder" sh -c 'buildkitd --version && buildctl --version && rootlesskit --version && runc --version')"
+[[ "$got" == "buildkitd "*"buildctl "*"rootlesskit "*"runc version"* ]] \
+  || { echo "images.sh: builder: version check printed '$got'" >&2; exit 1; }
+oci_image builder "$root" --config.entrypoint /usr/local/bin/buildctl-daemonless.sh --config.user "$builder:$builder" \
+  --config.env "$path_env" --config.env HOME=/home/builder --config.env USER=builder --config.workingdir /home/builder
+
+static_image pause "$node_bin/pause" 65535:65535
+static_image coredns "$node_bin/coredns" 0:0
+static_image otelcol "$collector_bin/otelcol" 65532:65532
+names=(shell node git builder pause coredns otelcol)
 
 # ---- seed the registry storage: a throwaway docker-registry on a free loopback port
 registry_up() { # PORT: a distribution registry answers /v2/ there

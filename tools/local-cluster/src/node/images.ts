@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The base images every node serves from its own registry. */
-export const IMAGE_NAMES = ['shell', 'node', 'git', 'pause', 'coredns'] as const;
+export const IMAGE_NAMES = ['shell', 'node', 'git', 'builder', 'otelcol', 'pause', 'coredns'] as const;
 export type ImageName = (typeof IMAGE_NAMES)[number];
 
 /** Full image references with digest, e.g. `10.240.0.2:5000/sluice/shell@sha256:…`. */
