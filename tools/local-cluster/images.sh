@@ -16,9 +16,9 @@
 #   coredns  /coredns }
 #   builder  rootless BuildKit (build-builder.sh: buildkitd, buildctl,
 #            rootlesskit, upstream's buildctl-daemonless.sh as entrypoint),
-#            Debian's runc (RUN steps) and uidmap (setuid newuidmap and
-#            newgidmap: 65536 subordinate ids for the build's user namespace),
-#            busybox, user builder (1000)
+#            Debian's runc (RUN steps) and uidmap (newuidmap and newgidmap
+#            with file capabilities instead of setuid: 65536 subordinate ids
+#            for the build's user namespace), busybox, user builder (1000)
 #   otelcol  /otelcol, the OpenTelemetry Collector distribution from
 #            build-collector.sh, user 65532
 #
@@ -73,7 +73,7 @@ out="$cache_root/images/$key"
 if [[ -f "$out/images.json" ]]; then echo "$out"; exit 0; fi
 
 [[ $EUID -eq 0 ]] || { echo "images.sh: must run as root (rootfs ownership, chroot checks)" >&2; exit 1; }
-for tool in apt-get dpkg-deb umoci skopeo docker-registry npm node unshare chroot flock; do
+for tool in apt-get dpkg-deb umoci skopeo docker-registry npm node unshare chroot flock setcap getcap; do
   command -v "$tool" >/dev/null \
     || { echo "images.sh: $tool is required (apt-get install umoci skopeo docker-registry)" >&2; exit 1; }
 done
@@ -241,9 +241,14 @@ oci_image git "$root" --config.entrypoint /usr/bin/git --config.user "$nonroot:$
   --config.env "$path_env" --config.env HOME=/tmp --config.workingdir /tmp
 
 # builder: rootless BuildKit. buildkitd runs as root of a user namespace that
-# rootlesskit makes with newuidmap/newgidmap (setuid root, so the pod must allow
-# privilege escalation and keep CAP_SETUID/CAP_SETGID in its bounding set):
-# uid/gid 1000 is 0 inside, 100000–165535 are 1–65536.
+# rootlesskit makes with newuidmap/newgidmap: uid/gid 1000 is 0 inside,
+# 100000–165535 are 1–65536. They carry the file capabilities cap_setuid /
+# cap_setgid instead of Debian's setuid bit (as BuildKit's own rootless image
+# does): a setuid-root newuidmap opens the new namespace's map as root, who
+# does not own that namespace, and the kernel then wants CAP_SYS_ADMIN; with
+# file capabilities it stays uid 1000, the owner. So the pod must allow
+# privilege escalation (file capabilities count as such) and keep CAP_SETUID
+# and CAP_SETGID in its bounding set, and nothing more.
 root="$tmp/rootfs/builder"
 builder=1000
 new_rootfs "$root"; extract "$root" "${builder_debs[@]}"; add_busybox "$root"; add_users "$root"
@@ -255,8 +260,11 @@ install -d -m 0755 -o "$builder" -g "$builder" "$root/home/builder"
 install -d "$root/usr/local/bin"
 install -m 0755 "$builder_bin"/{buildkitd,buildctl,rootlesskit,buildctl-daemonless.sh} "$root/usr/local/bin/"
 prune "$root" usr/share/doc usr/share/man usr/share/info usr/share/locale usr/share/lintian usr/share/bug
-[[ -u "$root/usr/bin/newuidmap" && -u "$root/usr/bin/newgidmap" ]] \
-  || { echo "images.sh: builder: newuidmap/newgidmap lost their setuid bit" >&2; exit 1; }
+chmod u-s "$root/usr/bin/newuidmap" "$root/usr/bin/newgidmap"
+setcap cap_setuid=ep "$root/usr/bin/newuidmap"
+setcap cap_setgid=ep "$root/usr/bin/newgidmap"
+[[ "$(getcap "$root/usr/bin/newuidmap")" == *cap_setuid=ep && "$(getcap "$root/usr/bin/newgidmap")" == *cap_setgid=ep ]] \
+  || { echo "images.sh: builder: newuidmap/newgidmap have no file capabilities" >&2; exit 1; }
 got="$(in_root "$root" "$builder:$builder" sh -c 'buildkitd --version && buildctl --version && rootlesskit --version && runc --version')"
 [[ "$got" == "buildkitd "*"buildctl "*"rootlesskit "*"runc version"* ]] \
   || { echo "images.sh: builder: version check printed '$got'" >&2; exit 1; }

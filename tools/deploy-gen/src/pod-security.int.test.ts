@@ -80,7 +80,7 @@ describe('Pod Security admission (restricted, enforced)', () => {
 
 describe('Pod Security admission in the build namespace (baseline enforced, restricted warned)', () => {
   const resources = { limits: { cpu: '100m', memory: '64Mi' }, requests: { cpu: '100m', memory: '64Mi' } };
-  /** What rootless BuildKit's step asks for: setuid newuidmap/newgidmap and the Localhost seccomp profile. */
+  /** What rootless BuildKit's step asks for: newuidmap/newgidmap with file capabilities and the Localhost seccomp profile. */
   const builder = (namespace: string, securityContext: object = {}) => ({
     apiVersion: 'v1',
     kind: 'Pod',

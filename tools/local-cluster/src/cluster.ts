@@ -7,7 +7,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureBinaries, ensureImages, ensureNodeBinaries, ensureNodePackages } from './binaries.js';
 import { adminKubeconfig, componentSpecs, type ClusterPorts } from './components.js';
+import { buildImages, type BuildImagesOptions, type ImageBuild } from './node/build-images.js';
 import type { ImageRefs } from './node/images.js';
+import { nodePaths } from './node/configs.js';
+import { installSeccompProfiles } from './node/seccomp.js';
 import { alive } from './node/exec.js';
 import { readRealNodeState, startRealNode, stopRealNode } from './node/launch.js';
 import { NODE_PORTS, type NodeNetwork } from './node/network.js';
@@ -68,6 +71,18 @@ export interface LocalCluster {
   readonly images?: ImageRefs;
   /** Real node: its addresses. */
   readonly network?: NodeNetwork;
+  /**
+   * Builds images with BuildKit on the real node and pushes them to its
+   * registry; resolves each build's name to `<registry>/<repository>@sha256:…`
+   * (node/build-images.ts). The node-agent lane rejects: it has no registry.
+   */
+  buildImages(builds: readonly ImageBuild[], options?: BuildImagesOptions): Promise<Record<string, string>>;
+  /**
+   * Installs seccomp profiles on the real node, as node provisioning would:
+   * `{ 'sluice/builder.json': profile }` is what a pod names with
+   * `localhostProfile: sluice/builder.json` (node/seccomp.ts). The node-agent lane rejects.
+   */
+  installSeccompProfiles(profiles: Readonly<Record<string, unknown>>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -129,6 +144,8 @@ async function launchReal(
     registry: node.registry,
     images: node.images,
     network: node.network,
+    buildImages: (builds, buildOptions) => buildImages(node, builds, buildOptions),
+    installSeccompProfiles: (profiles) => installSeccompProfiles(nodePaths(dir).kubeletRoot, profiles),
     stop: () => stopCluster(dir),
   };
 }
@@ -195,6 +212,8 @@ async function launch(dir: string, binDir: string, options: StartClusterOptions)
     kubeconfigPath,
     ports,
     startMs,
+    buildImages: () => Promise.reject(new Error('buildImages needs a real node (startCluster({ node: "real" })): the node-agent lane has no registry')),
+    installSeccompProfiles: () => Promise.reject(new Error('installSeccompProfiles needs a real node (startCluster({ node: "real" })): the node-agent lane runs no containers')),
     stop: () => stopCluster(dir),
   };
 }

@@ -9,6 +9,14 @@ export {
 } from './cluster.js';
 export { CONTROLLERS, type ClusterPorts } from './components.js';
 export { ensureBinaries, ensureImages, ensureNodeBinaries, ensureNodePackages } from './binaries.js';
+export {
+  buildImages,
+  ensureBuilder,
+  ImageBuildError,
+  type BuildImagesOptions,
+  type BuildNode,
+  type ImageBuild,
+} from './node/build-images.js';
 export { IMAGE_NAMES, type ImageName, type ImageRefs } from './node/images.js';
 export { readRealNodeState, type RealNodeState } from './node/launch.js';
 export { nodeNetwork, type NodeNetwork } from './node/network.js';

@@ -76,8 +76,9 @@ function buildStep(delivery: Delivery, application: Application, settings: Runne
 
 /**
  * What rootless BuildKit needs, and no more (why: deploy/PERMISSIONS.md):
- * its own user namespace with 65536 subordinate ids, mapped by the setuid
- * newuidmap/newgidmap — so privilege escalation stays allowed and CAP_SETUID
+ * its own user namespace with 65536 subordinate ids, mapped by newuidmap and
+ * newgidmap through their file capabilities — so privilege escalation stays
+ * allowed and CAP_SETUID
  * and CAP_SETGID stay in the bounding set (the process itself runs as uid 1000
  * with no effective capabilities) — and a seccomp profile that lets it create
  * user and mount namespaces (`sluice/builder.json`, installed on every node).
