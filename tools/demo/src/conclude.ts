@@ -2,11 +2,12 @@
  * After the last push: what GitLab shows, what is live and what it answers,
  * whether the run pages open, the trace — checked against the story.
  */
-import { checkExpectations, expectedStatuses, type DeliveryFacts } from './expectations.js';
+import { checkExpectations, checkTraffic, expectedStatuses, expectedTrafficSequence, type DeliveryFacts } from './expectations.js';
 import type { DeliveryOutcome, DemoResult } from './result.js';
 import { VERSIONS } from './sample-app/versions.js';
 import { askLiveApp, readLive } from './stack/live-app.js';
 import type { Stack } from './stack/stack.js';
+import type { TrafficReport } from './stack/traffic.js';
 import { collectTrace, type ReceivedSpan } from './stack/trace.js';
 import type { ClusterWatch } from './watch/cluster-watch.js';
 
@@ -22,6 +23,7 @@ export async function conclude(
   outcomes: readonly DeliveryOutcome[],
   problems: string[],
   t: { readonly startupMs: number; readonly deliveriesMs: number; readonly started: number },
+  traffic: TrafficReport | undefined,
 ): Promise<DemoResult> {
   // The notifier posts asynchronously (per-project queues): give it a moment to reach the final states.
   const statusesOf = () =>
@@ -60,6 +62,9 @@ export async function conclude(
     lastGood && { version: lastGood.version, sha: lastGood.sha },
   );
   const allProblems = [...problems, ...checked, ...(await checkRunPages(outcomes))];
+  if (outcomes.length === VERSIONS.length) {
+    allProblems.push(...(traffic ? checkTraffic(traffic, expectedTrafficSequence(VERSIONS)) : ['no steady client ran: v1 never went live']));
+  }
   if (outcomes.length < VERSIONS.length && problems.length === 0) allProblems.push(`only ${outcomes.length} of ${VERSIONS.length} versions were pushed`);
 
   let trace: DemoResult['trace'];
@@ -88,6 +93,7 @@ export async function conclude(
       ...(answer?.pod !== undefined && { pod: answer.pod }),
     },
     timings: { startupMs: t.startupMs, deliveriesMs: t.deliveriesMs, totalMs: Date.now() - t.started },
+    ...(traffic && { traffic }),
     ...(trace && { trace }),
     ...(traceUnavailable !== undefined && { traceUnavailable }),
     endpoints: endpointsOf(s),
@@ -117,7 +123,6 @@ export function endpointsOf(s: Stack | undefined): DemoResult['endpoints'] {
     kubeconfig: s.cluster.cluster.kubeconfigPath,
     gitlabUrl: s.gitlab.url,
     gitlabToken: s.gitlabToken,
-    logsDir: s.services.dir,
     ...(!('unavailable' in s.receiver) && { traceQueryUrl: s.receiver.queryUrl }),
   };
 }

@@ -126,3 +126,33 @@ export function checkExpectations(observed: Observed, lastGood: { readonly versi
 function describeLive(s: LiveState): string {
   return s.revision === undefined ? 'nothing' : `${s.revision.slice(0, 7)} on ${s.color ?? '?'}`;
 }
+
+/**
+ * The versions a steady client should see answering, in order, once the first
+ * version is live: each live version takes over, a rolled-back one answers
+ * during its bake until traffic goes back to the last good one, and a version
+ * whose tests fail never answers.
+ */
+export function expectedTrafficSequence(versions: readonly { readonly id: string; readonly expect: Expectation }[]): string[] {
+  const out: string[] = [];
+  let lastGood: string | undefined;
+  for (const v of versions) {
+    if (v.expect === 'live') {
+      out.push(v.id);
+      lastGood = v.id;
+    } else if (v.expect === 'rolled-back') {
+      out.push(v.id);
+      if (lastGood !== undefined) out.push(lastGood);
+    }
+  }
+  return out;
+}
+
+/** What differed in what the steady client saw: any failed request, or another order of versions than the story's. */
+export function checkTraffic(seen: { readonly sent: number; readonly failed: number; readonly sequence: readonly string[]; readonly failures: readonly { readonly error?: string }[] }, expected: readonly string[]): string[] {
+  const problems: string[] = [];
+  if (seen.sent === 0) problems.push('the steady client sent no request');
+  if (seen.failed > 0) problems.push(`${seen.failed} of ${seen.sent} requests through the Service failed (first: ${seen.failures[0]?.error ?? '?'})`);
+  if (seen.sequence.join(' → ') !== expected.join(' → ')) problems.push(`the Service answered ${seen.sequence.join(' → ') || 'nothing'}, not ${expected.join(' → ')}`);
+  return problems;
+}

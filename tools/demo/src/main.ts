@@ -66,8 +66,8 @@ if (args.keep && result.stop) {
       `  GitLab API     curl -H 'PRIVATE-TOKEN: ${e.gitlabToken ?? '?'}' ${e.gitlabUrl ?? '?'}/api/v4/projects/demo%2Fsample-app/repository/commits/<sha>/statuses`,
       `  KUBECONFIG     export KUBECONFIG=${e.kubeconfig ?? '?'}`,
       '  kubectl        "$(bash tools/local-cluster/build.sh | tail -1)/kubectl" get deliveries,pods -A',
+      '  service logs   "$(bash tools/local-cluster/build.sh | tail -1)/kubectl" logs -n sluice-system deployment/<webhook-gateway|test-runner|deployer|notifier>',
       `  sluice CLI     node --import tsx apps/cli/src/main.ts deliveries   (or: show <delivery>, logs <delivery>, rollback ${'sample-app'})`,
-      `  service logs   ${e.logsDir ?? '?'}`,
       '',
     ].join('\n'),
   );

@@ -1,6 +1,7 @@
 import type { Phase } from '@sluice/delivery';
 import type { LiveState } from './expectations.js';
 import type { Expectation } from './sample-app/versions.js';
+import type { TrafficReport } from './stack/traffic.js';
 import type { ReceivedSpan, TraceReceiver } from './stack/trace.js';
 import type { StageRow } from './view/model.js';
 
@@ -41,6 +42,8 @@ export interface DemoResult {
     readonly deliveriesMs: number;
     readonly totalMs: number;
   };
+  /** What a steady client saw through the sample app's Service from v1 live to the end. */
+  readonly traffic?: TrafficReport;
   /** The trace shown in the summary (v4's, the rolled-back one) and its spans. */
   readonly trace?: { readonly version: string; readonly traceId: string; readonly spans: readonly ReceivedSpan[] };
   /** Why there are no traces, when the receiver could not start. */
@@ -54,11 +57,9 @@ export interface DemoResult {
     readonly gitlabUrl?: string;
     /** The stand-in's API token (a throwaway value of this run). */
     readonly gitlabToken?: string;
-    /** The four services' logs (and their kubeconfigs). */
-    readonly logsDir?: string;
   };
-  /** Whether the services authenticated as their own ServiceAccounts, or fell back to admin. */
-  readonly identity?: 'service-accounts' | 'admin';
+  /** How the services authenticated: as their own ServiceAccounts, in their pods. */
+  readonly identity?: 'service-accounts';
   /** When something differed: the last lines each service logged. */
   readonly diagnostics?: string;
   /** Present when the stack was kept running: the receiver, and how to stop everything. */

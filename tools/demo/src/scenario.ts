@@ -10,11 +10,13 @@ import type { FaultSpec } from '@sluice/gitlab-stand-in';
 import { conclude, emptyResult } from './conclude.js';
 import { deliver, type PushContext } from './deliver.js';
 import type { DeliveryOutcome, DemoResult } from './result.js';
-import { DEFAULT_TIMING, type SampleTiming } from './sample-app/application.js';
+import { DEFAULT_TIMING, SAMPLE_APP, type SampleTiming } from './sample-app/application.js';
 import { createSampleRepo } from './sample-app/repo.js';
 import { VERSIONS, type SampleVersion } from './sample-app/versions.js';
 import { NAMESPACES } from './stack/cluster.js';
-import { startStack, type Stack } from './stack/stack.js';
+import { readLive, sampleServiceUrl } from './stack/live-app.js';
+import { startStack, type Stack, type StackOptions } from './stack/stack.js';
+import { startTraffic, TRAFFIC_RATE, type TrafficClient } from './stack/traffic.js';
 import { Teardown } from './stack/teardown.js';
 import { createLiveView, type OutputMode } from './view/live.js';
 import { rowOf } from './view/model.js';
@@ -43,11 +45,8 @@ export interface DemoOptions {
   readonly minReadySeconds?: number;
   /** Longest wait for one delivery to end. Default 150 s. */
   readonly deliveryTimeoutMs?: number;
-  /**
-   * OTLP/HTTP base URL (e.g. a test's collector) the four services export
-   * their metrics to, as OTLP/JSON every second. Default: no metrics.
-   */
-  readonly metricsEndpoint?: string;
+  /** Starts a receiver of the services' metrics where the collector also exports them (OTLP/JSON); see StackOptions. */
+  readonly startMetricsReceiver?: StackOptions['startMetricsReceiver'];
   /**
    * Failures the GitLab stand-in answers with, armed right before `version`'s
    * webhook is sent (its commit is `sha`): e.g. one 503 to its first commit
@@ -78,6 +77,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const problems: string[] = [];
   let stack: Stack | undefined;
   let watch: ClusterWatch | undefined;
+  let traffic: TrafficClient | undefined;
   let startupMs = 0;
   let deliveriesMs = 0;
   const outcomes: DeliveryOutcome[] = [];
@@ -91,14 +91,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         timing,
         minReadySeconds: options.minReadySeconds ?? 1,
         log: (l) => view.log(l),
-        ...(options.metricsEndpoint !== undefined && { metricsEndpoint: options.metricsEndpoint }),
+        ...(options.startMetricsReceiver && { startMetricsReceiver: options.startMetricsReceiver }),
       },
       teardown,
     );
     startupMs = Date.now() - started;
     view.log(
-      `  services up as ${stack.services.identity === 'service-accounts' ? 'their own ServiceAccounts' : `admin (${stack.services.identityFallback ?? 'TokenRequest unavailable'})`} ` +
-        `(${(startupMs / 1000).toFixed(1)} s); gateway ${stack.services.gatewayUrl}`,
+      `  Sluice's services and collector running as pods (${(startupMs / 1000).toFixed(1)} s after start); gateway ${stack.services.gatewayUrl}`,
     );
     const s = stack;
     // SHA → version, filled as each is pushed, so the live view can name what it shows.
@@ -132,11 +131,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         problems.push(outcome.problem);
         break;
       }
+      // From the first live version on, a steady client asks the app through its Service during every switch.
+      if (!traffic && outcome.result.phase === 'Live') {
+        traffic = startTraffic(await sampleServiceUrl(s.admin));
+        view.log(`  a steady client now asks ${SAMPLE_APP} through its Service, ${TRAFFIC_RATE} requests/s`);
+      }
     }
     deliveriesMs = Date.now() - pushesStarted;
     if (options.signal?.aborted) throw new Error('interrupted');
     view.stop();
-    result = await conclude(s, w, outcomes, problems, { startupMs, deliveriesMs, started });
+    // The last switch (v4's rollback) may be a moment old: let the client see where traffic settled.
+    const live = await readLive(s.admin);
+    const liveVersion = outcomes.find((o) => o.sha === live.revision)?.version;
+    if (traffic && liveVersion) await traffic.settled(liveVersion);
+    result = await conclude(s, w, outcomes, problems, { startupMs, deliveriesMs, started }, await traffic?.stop());
   } catch (error) {
     view.stop();
     const why = options.signal?.aborted ? 'interrupted' : `the demo stopped: ${error instanceof Error ? error.message : String(error)}`;
@@ -144,6 +152,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     result = emptyResult(outcomes, problems, { startupMs, deliveriesMs, totalMs: Date.now() - started }, stack);
   } finally {
     watch?.stop();
+    await traffic?.stop();
   }
   // Before the logs go with the work directory: what the services said last, to see why.
   if (!result.ok && stack) result = { ...result, diagnostics: await stack.services.logTails().catch(() => '') };

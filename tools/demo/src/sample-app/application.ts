@@ -8,9 +8,8 @@ export const SAMPLE_PROJECT = { id: 4242, path: 'demo/sample-app', name: 'Sample
 export const SAMPLE_APP = 'sample-app';
 
 /**
- * Image repository the build is named after, in the node's registry
- * (`host:port`): the archive build uploads `<repository>/<sha>.tar.gz`, and
- * the color Deployments run `<repository>:<sha>`.
+ * Image repository the build pushes to, in the node's registry (`host:port`):
+ * `<repository>:<sha>`, which the color Deployments run by its digest.
  */
 export function sampleImageRepository(registry: string): string {
   return `${registry}/demo/sample-app`;
@@ -43,42 +42,15 @@ export interface SampleTiming {
 /** Defaults of {@link SampleTiming}. */
 export const DEFAULT_TIMING: SampleTiming = { bakeSeconds: 12, scaleDownDelaySeconds: 3, replicas: 2 };
 
-/** Downloads URL (`argv[1]`) to FILE (`argv[2]`) with Node's fetch, failing on anything but 200. */
-const DOWNLOAD = [
-  'const [url, file] = process.argv.slice(1);',
-  'const res = await fetch(url);',
-  'if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}`);',
-  '(await import("node:fs")).writeFileSync(file, Buffer.from(await res.arrayBuffer()));',
-].join('\n');
-
-/**
- * The pod's command. The archive build uploads a tarball, not an image, and
- * the image the pod runs is the node's Node.js 20 image standing in for the
- * Dockerfile's base (see stack/stack.ts), so the pod adds what the
- * Dockerfile would: it downloads the build of its own revision
- * (`$SLUICE_REVISION`, set by the deployer) from the artifact registry with
- * Node's fetch (the image has no curl), unpacks it in its private /tmp and
- * runs it on `$PORT`. The download script is an argument, not script text.
- */
-export function containerCommand(artifactRegistryUrl: string, repository: string): string[] {
-  const script = [
-    'set -eu',
-    'mkdir -p /tmp/app && cd /tmp/app',
-    `node --input-type=module -e "$1" "${artifactRegistryUrl}/${repository}/$SLUICE_REVISION.tar.gz" /tmp/build.tar.gz`,
-    'tar -xzf /tmp/build.tar.gz',
-    'exec node server.mjs',
-  ].join('\n');
-  return ['/bin/sh', '-c', script, 'sample-app', DOWNLOAD];
-}
-
 /** The sample app's Application: `main` goes to production, blue-green, short probes and bake. */
 export function sampleApplication(o: {
   readonly namespace: string;
   readonly targetNamespace: string;
   readonly repositoryUrl: string;
-  readonly artifactRegistryUrl: string;
   /** The build's image repository ({@link sampleImageRepository}). */
   readonly imageRepository: string;
+  /** The Dockerfile's `NODE_IMAGE`: the node's Node.js image, by digest. */
+  readonly baseImage: string;
   /** The image the tests run in: Node.js with npm. */
   readonly testImage: string;
   readonly timing: SampleTiming;
@@ -89,7 +61,7 @@ export function sampleApplication(o: {
     repositoryUrl: o.repositoryUrl,
     rules: [{ refs: 'main', environments: ['production'] }],
     test: { image: o.testImage, install: [INSTALL_COMMAND], commands: [TEST_COMMAND], reportPath: 'junit.xml', timeoutSeconds: 120, resources: small },
-    build: { repository: o.imageRepository, timeoutSeconds: 120, resources: small },
+    build: { repository: o.imageRepository, args: { NODE_IMAGE: o.baseImage }, timeoutSeconds: 120, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } } },
     environments: {
       production: {
         namespace: o.targetNamespace,
@@ -114,11 +86,7 @@ export function sampleApplication(o: {
   return {
     apiVersion: API_GROUP_VERSION,
     kind: 'Application',
-    metadata: {
-      name: SAMPLE_APP,
-      namespace: o.namespace,
-      annotations: { 'sluice.dev/container-command': JSON.stringify(containerCommand(o.artifactRegistryUrl, o.imageRepository)) },
-    },
+    metadata: { name: SAMPLE_APP, namespace: o.namespace },
     spec: spec as unknown as Record<string, unknown>,
   };
 }

@@ -3,7 +3,7 @@ import type { LiveState } from '../expectations.js';
 import { SAMPLE_APP } from '../sample-app/application.js';
 import { NAMESPACES } from './cluster.js';
 
-type ServiceObject = KubeObject & { spec?: { selector?: Record<string, string> } };
+type ServiceObject = KubeObject & { spec?: { selector?: Record<string, string>; clusterIP?: string; ports?: { port?: number }[] } };
 type PodObject = KubeObject & {
   status?: { podIP?: string; conditions?: { type: string; status: string }[] };
 };
@@ -31,4 +31,12 @@ export async function askLiveApp(admin: KubeClient, color: string, port = 8080):
   } catch {
     return { pod };
   }
+}
+
+/** `http://<ClusterIP>:<port>/` of the sample app's Service: how its users reach it (the host routes the service range). */
+export async function sampleServiceUrl(admin: KubeClient): Promise<string> {
+  const service = await admin.get<ServiceObject>({ apiVersion: 'v1', kind: 'Service', namespace: NAMESPACES.production, name: SAMPLE_APP });
+  const ip = service?.spec?.clusterIP;
+  if (!ip || ip === 'None') throw new Error(`Service ${NAMESPACES.production}/${SAMPLE_APP} has no ClusterIP`);
+  return `http://${ip}:${service.spec?.ports?.[0]?.port ?? 80}/`;
 }

@@ -1,34 +1,25 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  startArtifactRegistry,
-  startGitServer,
-  startGitlabStandIn,
-  type ArtifactRegistry,
-  type GitServer,
-  type GitlabStandIn,
-} from '@sluice/gitlab-stand-in';
+import { startGitServer, startGitlabStandIn, type GitServer, type GitlabStandIn } from '@sluice/gitlab-stand-in';
 import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
 import { cidrsOverlap, parseCidr } from '@sluice/manifests';
 import { SAMPLE_PROJECT, sampleApplication, sampleImageRepository, type SampleTiming } from '../sample-app/application.js';
 import type { WebhookSecrets } from '../webhook/sign.js';
-import { installSluice, NAMESPACES, OVERLAY, startDemoCluster, type InstalledCluster } from './cluster.js';
-import { tagImage } from './node-registry.js';
-import { startServices, type Services } from './services.js';
+import { buildServiceImages, installSluice, NAMESPACES, OVERLAY, startDemoCluster, type InstalledCluster } from './cluster.js';
+import { SIGNING_KEY_SECRET } from './install.js';
+import { servicesInCluster, type Services } from './services.js';
 import type { Teardown } from './teardown.js';
 import { startReceiver, type TraceReceiver } from './trace.js';
 
-/** Credentials the Git server accepts (a local stand-in for a GitLab deploy token); the test Job clones with them. */
+/** Credentials the Git server accepts (a local stand-in for a GitLab deploy token); the test and build Jobs clone with them. */
 const GIT_CREDENTIALS = { username: 'sluice-demo', password: 'demo-deploy-token' } as const;
-/** Credentials the artifact registry takes uploads with; the build Job mounts them from the registry Secret. */
-const REGISTRY_CREDENTIALS = { username: 'sluice-builder', password: 'demo-registry-password' } as const;
 /**
- * Where the Git server and the artifact registry listen on the node link's host address (what pods
- * see as the host): the test namespace's egress policy in deploy/overlays/local names these ports
- * (deploy-gen's LOCAL profile), which {@link checkTestEgress} makes sure of.
+ * Where the demo's servers listen on the node link's host address (what pods see as the host). deploy/overlays/local
+ * (deploy-gen's LOCAL profile) opens exactly these: Git for the test and build namespaces (which {@link checkTestEgress}
+ * makes sure of), the GitLab API for the notifier and OTLP for the collector, behind the selector-less Services `gitlab`
+ * and `otel-receiver` whose EndpointSlices the demo points here.
  */
-const HOST_PORTS = { git: 8929, artifacts: 8930 } as const;
-/** The test namespace's NetworkPolicy that opens the Git server and the registry. */
+export const HOST_PORTS = { git: 8929, gitlabApi: 8931, otlpGrpc: 4317, otlpMetrics: 4328 } as const;
+/** The test namespace's NetworkPolicy that opens the Git server. */
 const TEST_EGRESS_POLICY = 'allow-git-and-registry';
 
 /** Everything the demo runs, up and wired. */
@@ -39,7 +30,6 @@ export interface Stack {
   readonly git: GitServer;
   /** The sample app's clone URL on the Git server. */
   readonly repositoryUrl: string;
-  readonly registry: ArtifactRegistry;
   /** The sample app's image repository in the node's registry. */
   readonly imageRepository: string;
   readonly gitlab: GitlabStandIn;
@@ -57,58 +47,70 @@ export interface StackOptions {
   readonly minReadySeconds: number;
   /** Narration. */
   readonly log: (line: string) => void;
-  /** OTLP/HTTP base URL the services export metrics to (OTLP/JSON); unset: no metrics. */
-  readonly metricsEndpoint?: string;
+  /**
+   * Starts an OTLP/HTTP receiver on the given address, where the collector also exports the services' metrics
+   * (OTLP/JSON); unset: nothing listens there and the collector's export fails quietly.
+   */
+  readonly startMetricsReceiver?: (listen: { readonly host: string; readonly port: number }) => Promise<unknown>;
 }
 
 /**
  * Brings everything up, registering each piece's stop with `teardown`: the
- * control plane and its node, then deploy/ installed while the Git server
- * and the artifact registry start on the node link's host address (in
- * parallel with all that: the GitLab stand-in and the trace receiver), the
- * Secrets and the sample app's Application a platform team would add, then
- * the four services.
+ * control plane and its node; then, in parallel, the images of the four
+ * services (BuildKit, from their bundles, on the node's Node.js image), the
+ * Git server, the GitLab stand-in and the trace receiver on the node link's
+ * host address; then deploy/ installed as a platform team would, with those
+ * images by digest, the Secrets and the Application the team would add, and
+ * the services and the collector running as pods.
  */
 export async function startStack(options: StackOptions, teardown: Teardown): Promise<Stack> {
   const { dir, log } = options;
-  await mkdir(join(dir, 'services'), { recursive: true });
   const gitlabToken = 'glpat-demo-notifier-token';
-  const [{ cluster, git, registry, imageRepository }, gitlab, receiver] = await Promise.all([
-    (async () => {
-      const c = await startDemoCluster(teardown);
-      const { hostIp } = c.node.network;
-      log(`  control plane and node up in ${(c.cluster.startMs / 1000).toFixed(1)} s (host ${hostIp}, node ${c.node.network.nodeIp}); installing ${OVERLAY}`);
-      const repository = sampleImageRepository(c.node.registry);
-      const [g, r] = await Promise.all([
-        startGitServer(GIT_CREDENTIALS, { hostname: hostIp, port: HOST_PORTS.git }).then((s) => (teardown.add('git server', () => s.close()), s)),
-        startArtifactRegistry(REGISTRY_CREDENTIALS, {
-          hostname: hostIp,
-          port: HOST_PORTS.artifacts,
-          // The build uploads a tarball; its image is the Node.js base image under the build's name (see containerCommand).
-          afterUpload: async (uploaded, sha) => {
-            if (uploaded !== repository) throw new Error(`no image for ${uploaded}: the demo builds ${repository} only`);
-            await tagImage(c.node.images.node, `${repository}:${sha}`);
-          },
-        }).then((r) => (teardown.add('artifact registry', () => r.close()), r)),
-        installSluice(c.kubectl).then(() => checkTestEgress(c, hostIp)),
-      ]);
-      return { cluster: c, git: g, registry: r, imageRepository: repository };
-    })(),
-    startGitlabStandIn({ token: gitlabToken, projects: [{ id: SAMPLE_PROJECT.id, path: SAMPLE_PROJECT.path, defaultBranch: 'main' }] }).then(
-      (g) => (teardown.add('GitLab stand-in', () => g.close()), g),
-    ),
-    startReceiver(teardown, join(dir, 'trace-receiver')),
+  const installed = await startDemoCluster(teardown);
+  const { hostIp, nodeIp } = installed.node.network;
+  log(`  control plane and node up in ${(installed.cluster.startMs / 1000).toFixed(1)} s (host ${hostIp}, node ${nodeIp}); building Sluice's images`);
+  const imageRepository = sampleImageRepository(installed.node.registry);
+  const [images, git, gitlab, receiver] = await Promise.all([
+    buildServiceImages(installed),
+    startGitServer(GIT_CREDENTIALS, { hostname: hostIp, port: HOST_PORTS.git }).then((s) => (teardown.add('git server', () => s.close()), s)),
+    startGitlabStandIn({
+      token: gitlabToken,
+      hostname: hostIp,
+      port: HOST_PORTS.gitlabApi,
+      projects: [{ id: SAMPLE_PROJECT.id, path: SAMPLE_PROJECT.path, defaultBranch: 'main' }],
+    }).then((g) => (teardown.add('GitLab stand-in', () => g.close()), g)),
+    startReceiver(teardown, join(dir, 'trace-receiver'), { host: hostIp, port: HOST_PORTS.otlpGrpc }),
+    options.startMetricsReceiver?.({ host: hostIp, port: HOST_PORTS.otlpMetrics }),
   ]);
+  log(`  images built in ${(images.ms / 1000).toFixed(1)} s; installing ${OVERLAY} with them`);
+  const gatewayIp = gatewayAddress(installed.node.network.serviceCidr);
+  await installSluice(installed.kubectl, {
+    images: images.refs,
+    registry: installed.node.registry,
+    cloneImage: installed.node.images.git,
+    builderImage: installed.node.images.builder,
+    gatewayIp,
+    minReadySeconds: options.minReadySeconds,
+  });
+  await checkTestEgress(installed, hostIp);
   log(
-    `  Git server ${git.baseUrl}, artifact registry ${registry.url}, GitLab stand-in ${gitlab.url}, ` +
+    `  Git server ${git.baseUrl}, GitLab stand-in ${gitlab.url}, ` +
       ('unavailable' in receiver ? `no trace receiver (${receiver.unavailable})` : `trace receiver ${receiver.queryUrl}`),
   );
 
-  const admin = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: cluster.cluster.kubeconfigPath }), fieldManager: 'sluice-demo' });
+  const admin = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: installed.cluster.kubeconfigPath }), fieldManager: 'sluice-demo' });
   const repositoryUrl = await git.createRepository(SAMPLE_PROJECT.path);
+  const registryAuth = { auths: {} }; // the node's registry takes pushes without credentials
   await Promise.all([
-    admin.apply(secret(NAMESPACES.test, 'sluice-git-credentials', GIT_CREDENTIALS), { force: true }),
-    admin.apply(secret(NAMESPACES.test, 'sluice-registry-credentials', REGISTRY_CREDENTIALS), { force: true }),
+    ...[NAMESPACES.test, NAMESPACES.build].map((ns) => admin.apply(secret(ns, 'sluice-git-credentials', GIT_CREDENTIALS), { force: true })),
+    admin.apply(secret(NAMESPACES.build, 'sluice-registry-credentials', { '.dockerconfigjson': JSON.stringify(registryAuth) }, 'kubernetes.io/dockerconfigjson'), { force: true }),
+    admin.apply(secret(NAMESPACES.system, 'sluice-webhook-token', { token: options.webhook.secretToken }), { force: true }),
+    admin.apply(secret(NAMESPACES.system, SIGNING_KEY_SECRET, { key: options.webhook.signingToken }), { force: true }),
+    admin.apply(secret(NAMESPACES.system, 'sluice-gitlab-token', { token: gitlabToken }), { force: true }),
+    admin.apply(hostEndpoints(NAMESPACES.system, 'gitlab', hostIp, { http: HOST_PORTS.gitlabApi }), { force: true }),
+    admin.apply(hostEndpoints(NAMESPACES.observability, 'otel-receiver', hostIp, { 'otlp-grpc': HOST_PORTS.otlpGrpc, 'otlp-http': HOST_PORTS.otlpMetrics }), {
+      force: true,
+    }),
     // Right after the CRDs are Established, discovery may not list the kind yet: try again briefly.
     retrying(() =>
       admin.apply(
@@ -116,9 +118,9 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
           namespace: NAMESPACES.system,
           targetNamespace: NAMESPACES.production,
           repositoryUrl,
-          artifactRegistryUrl: registry.url,
           imageRepository,
-          testImage: cluster.node.images.node,
+          baseImage: installed.node.images.node,
+          testImage: installed.node.images.node,
           timing: options.timing,
         }),
         { force: true },
@@ -126,31 +128,33 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
     ),
   ]);
 
-  const services = await startServices(
-    {
-      adminKubeconfig: cluster.cluster.kubeconfigPath,
-      dir: join(dir, 'services'),
-      webhookToken: options.webhook.secretToken,
-      signingToken: options.webhook.signingToken,
-      gitlabUrl: gitlab.url,
-      gitlabToken,
-      artifactRegistryUrl: registry.url,
-      cloneImage: cluster.node.images.git,
-      builderImage: cluster.node.images.git,
-      minReadySeconds: options.minReadySeconds,
-      ...(!('unavailable' in receiver) && { otlpEndpoint: receiver.otlpHttpEndpoint }),
-      ...(options.metricsEndpoint !== undefined && { metricsEndpoint: options.metricsEndpoint }),
-    },
-    teardown,
-  );
-  return { cluster, admin, git, repositoryUrl, registry, imageRepository, gitlab, gitlabToken, receiver, services };
+  const services = await servicesInCluster(installed.kubectl, `http://${gatewayIp}`);
+  return { cluster: installed, admin, git, repositoryUrl, imageRepository, gitlab, gitlabToken, receiver, services };
+}
+
+/** The gateway Service's ClusterIP: a fixed address in the cluster's service range (`.80`), so links to the run pages are known before it exists. */
+function gatewayAddress(serviceCidr: string): string {
+  const [base = ''] = serviceCidr.split('/');
+  return `${base.split('.').slice(0, 3).join('.')}.80`;
+}
+
+/** The EndpointSlice that points the selector-less Service `service` (deploy/overlays/local) at this machine. */
+function hostEndpoints(namespace: string, service: string, hostIp: string, ports: Readonly<Record<string, number>>): KubeObject {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: `${service}-host`, namespace, labels: { 'kubernetes.io/service-name': service, 'endpointslice.kubernetes.io/managed-by': 'sluice-demo' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [hostIp], conditions: { ready: true } }],
+    ports: Object.entries(ports).map(([name, port]) => ({ name, port, protocol: 'TCP' })),
+  } as KubeObject;
 }
 
 type PolicyObject = KubeObject & { spec?: { egress?: { to?: { ipBlock?: { cidr?: string } }[]; ports?: { port?: number }[] }[] } };
 
 /**
  * Makes sure the installed test-namespace policy lets test pods reach `hostIp`
- * on {@link HOST_PORTS}: otherwise every clone would time out, far from the cause.
+ * on the Git port: otherwise every clone would time out, far from the cause.
  */
 async function checkTestEgress(installed: InstalledCluster, hostIp: string): Promise<void> {
   const admin = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: installed.cluster.kubeconfigPath }), fieldManager: 'sluice-demo' });
@@ -160,7 +164,7 @@ async function checkTestEgress(installed: InstalledCluster, hostIp: string): Pro
     (policy?.spec?.egress ?? []).some(
       (rule) => (rule.ports ?? []).some((p) => p.port === port) && (rule.to ?? []).some((peer) => peer.ipBlock?.cidr !== undefined && cidrsOverlap(host, parseCidr('demo', 'ipBlock.cidr', peer.ipBlock.cidr))),
     );
-  const closed = Object.values(HOST_PORTS).filter((port) => !open(port));
+  const closed = [HOST_PORTS.git].filter((port) => !open(port));
   if (closed.length > 0) {
     throw new Error(
       `${OVERLAY} does not let test pods reach ${hostIp} on port ${closed.join(', ')} (NetworkPolicy ${NAMESPACES.test}/${TEST_EGRESS_POLICY}): ` +
@@ -180,6 +184,6 @@ async function retrying<T>(work: () => Promise<T>, attempts = 20): Promise<T> {
   }
 }
 
-function secret(namespace: string, name: string, data: Readonly<Record<string, string>>): KubeObject {
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque', stringData: { ...data } };
+function secret(namespace: string, name: string, data: Readonly<Record<string, string>>, type = 'Opaque'): KubeObject {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type, stringData: { ...data } };
 }

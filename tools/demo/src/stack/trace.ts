@@ -9,13 +9,17 @@ import type { Teardown } from './teardown.js';
 export type { ReceivedSpan, TraceReceiver };
 
 /**
- * Starts the receiver and registers its stop with `teardown`; resolves with
+ * Starts the receiver (OTLP/gRPC on `otlpGrpc`, where the collector exports) and registers its stop with `teardown`; resolves with
  * the reason instead when it cannot start (for example the Jaeger binary was
  * not built), so the demo still runs and reports the missing traces.
  */
-export async function startReceiver(teardown: Teardown, dir: string): Promise<TraceReceiver | { readonly unavailable: string }> {
+export async function startReceiver(
+  teardown: Teardown,
+  dir: string,
+  otlpGrpc: { readonly host: string; readonly port: number },
+): Promise<TraceReceiver | { readonly unavailable: string }> {
   try {
-    const receiver = await startTraceReceiver({ dir });
+    const receiver = await startTraceReceiver({ dir, otlpGrpc });
     teardown.add('trace receiver', () => receiver.stop());
     return receiver;
   } catch (error) {

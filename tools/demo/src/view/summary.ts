@@ -48,6 +48,14 @@ export function renderSummary(result: DemoResult, options: SummaryOptions = {}):
       : '  nothing is live',
   );
 
+  if (result.traffic) {
+    const t = result.traffic;
+    lines.push('', paint('bold', `Traffic through the Service (${t.rate} requests/s, a new connection each)`));
+    lines.push(
+      `  ${t.sent} requests, ${t.failed === 0 ? paint('green', 'none failed') : paint('red', `${t.failed} failed`)}; answered by ${t.sequence.join(' → ') || 'nothing'}`,
+    );
+  }
+
   if (result.trace) {
     lines.push('', paint('bold', `Trace of ${result.trace.version}: ${result.trace.traceId}`));
     lines.push(options.waterfall ?? paint('dim', '  (no spans received)'));
