@@ -94,6 +94,8 @@ export async function conclude(
     },
     timings: { startupMs: t.startupMs, deliveriesMs: t.deliveriesMs, totalMs: Date.now() - t.started },
     ...(traffic && { traffic }),
+    switches: watch.switches(),
+    jobRuns: watch.jobRuns(),
     ...(trace && { trace }),
     ...(traceUnavailable !== undefined && { traceUnavailable }),
     endpoints: endpointsOf(s),

@@ -48,13 +48,14 @@ export async function deliver(ctx: PushContext, version: SampleVersion): Promise
   ctx.pushed.set(push.after, version);
   for (const fault of ctx.gitlabFaults?.(version, push.after) ?? []) s.gitlab.inject(fault);
   const title = version.message.split('\n', 1)[0] ?? version.id;
-  const base: DeliveryOutcome = { version: version.id, expect: version.expect, sha: push.after, title, stages: [] };
+  let base: DeliveryOutcome = { version: version.id, expect: version.expect, sha: push.after, title, stages: [] };
   const payload = pushHookPayload(
     push,
     { ...SAMPLE_PROJECT, gitlabUrl: s.gitlab.url, httpUrl: s.repositoryUrl },
     { id: 7, name: DEMO_AUTHOR.name, username: DEMO_AUTHOR.username, email: DEMO_AUTHOR.email },
   );
   view.log(`${elapsedLabel(started)} git push: ${version.id} ${push.after.slice(0, 7)} "${title}" — sending the signed Push Hook`);
+  base = { ...base, webhookSentAt: Date.now() };
   const answer = await sendWebhook(s.services.gatewayUrl, payload, ctx.secrets, { event: 'Push Hook', instance: s.gitlab.url });
   if (answer.status !== 202 || !answer.body.delivery) {
     return { result: base, problem: `${version.id}: the gateway answered ${answer.status} ${JSON.stringify(answer.body)} instead of 202 accepted` };

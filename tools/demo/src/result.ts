@@ -4,6 +4,7 @@ import type { Expectation } from './sample-app/versions.js';
 import type { TrafficReport } from './stack/traffic.js';
 import type { ReceivedSpan, TraceReceiver } from './stack/trace.js';
 import type { StageRow } from './view/model.js';
+import type { JobRun, TrafficSwitch } from './watch/cluster-watch.js';
 
 /** One version's delivery as it ended. */
 export interface DeliveryOutcome {
@@ -12,6 +13,8 @@ export interface DeliveryOutcome {
   readonly sha: string;
   /** The commit title. */
   readonly title: string;
+  /** When the demo sent the push's webhook (ms since the epoch). */
+  readonly webhookSentAt?: number;
   /** The Delivery's name and run page, once the gateway accepted the push. */
   readonly name?: string;
   readonly url?: string;
@@ -44,6 +47,10 @@ export interface DemoResult {
   };
   /** What a steady client saw through the sample app's Service from v1 live to the end. */
   readonly traffic?: TrafficReport;
+  /** Every switch of the sample app's Service (its selector), as the demo's watch saw it. */
+  readonly switches?: readonly TrafficSwitch[];
+  /** The test and build Jobs' pods, as the demo's watch saw them run. */
+  readonly jobRuns?: readonly JobRun[];
   /** The trace shown in the summary (v4's, the rolled-back one) and its spans. */
   readonly trace?: { readonly version: string; readonly traceId: string; readonly spans: readonly ReceivedSpan[] };
   /** Why there are no traces, when the receiver could not start. */

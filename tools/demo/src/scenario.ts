@@ -105,6 +105,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     watch = new ClusterWatch(s.admin, {
       namespace: NAMESPACES.system,
       targetNamespace: NAMESPACES.production,
+      jobNamespaces: [NAMESPACES.test, NAMESPACES.build],
       onChange: () => view.update(rowsOf(watch, versionOf)),
     });
     await watch.synced();

@@ -1,4 +1,4 @@
-import { API_GROUP_VERSION, isTerminal, type Delivery, type Phase } from '@sluice/delivery';
+import { API_GROUP_VERSION, LABEL_KEYS, isTerminal, type Delivery, type Phase } from '@sluice/delivery';
 import { resourcePath, type Informer, type KubeClient, type KubeObject } from '@sluice/kube';
 
 /** A Delivery as the watch holds it (status may be missing until a controller writes one). */
@@ -12,13 +12,37 @@ type Waiter = { readonly test: (d: WatchedDelivery) => boolean; readonly resolve
  * in the target namespace was ever rendered with (so "v3 was never deployed"
  * is a fact, not an assumption).
  */
+/** A test or build Job's pod as the watch saw it: when it ran (a container started) and when it ended. */
+export interface JobRun {
+  readonly delivery: string;
+  readonly stage: string;
+  readonly pod: string;
+  readonly runningAt?: number;
+  readonly endedAt?: number;
+}
+
+/** A Service's selector as it changed: the color and revision that took the traffic, and when the watch saw it. */
+export interface TrafficSwitch {
+  readonly at: number;
+  readonly service: string;
+  readonly color: string;
+  readonly revision: string;
+}
+
 export class ClusterWatch {
   readonly #deliveries: Informer<WatchedDelivery>;
   readonly #deployments: Informer<KubeObject>;
+  readonly #services: Informer<KubeObject>;
   readonly #waiters = new Set<Waiter>();
   readonly #revisions = new Set<string>();
+  readonly #switches: TrafficSwitch[] = [];
+  readonly #jobPods: Informer<KubeObject>[];
+  readonly #runs = new Map<string, JobRun>();
 
-  constructor(client: KubeClient, o: { readonly namespace: string; readonly targetNamespace: string; readonly onChange: () => void }) {
+  constructor(
+    client: KubeClient,
+    o: { readonly namespace: string; readonly targetNamespace: string; readonly jobNamespaces: readonly string[]; readonly onChange: () => void },
+  ) {
     this.#deliveries = client.informer<WatchedDelivery>({
       path: resourcePath({ apiVersion: API_GROUP_VERSION, plural: 'deliveries', namespace: o.namespace }),
       onEvent: (event) => {
@@ -37,11 +61,57 @@ export class ClusterWatch {
         if (revision) this.#revisions.add(revision);
       },
     });
+    this.#jobPods = o.jobNamespaces.map((namespace) =>
+      client.informer<KubeObject>({
+        path: resourcePath({ apiVersion: 'v1', plural: 'pods', namespace }),
+        labelSelector: LABEL_KEYS.delivery,
+        onEvent: (event) => (event.type === 'RESYNC' ? event.objects : event.type === 'DELETED' ? [] : [event.object]).forEach((pod) => this.#observePod(pod)),
+      }),
+    );
+    this.#services = client.informer<KubeObject>({
+      path: resourcePath({ apiVersion: 'v1', plural: 'services', namespace: o.targetNamespace }),
+      labelSelector: 'app.kubernetes.io/managed-by=sluice',
+      onEvent: (event) => {
+        if (event.type === 'RESYNC' || event.type === 'DELETED') return;
+        const service = event.object as KubeObject & { spec?: { selector?: Record<string, string> } };
+        const color = service.spec?.selector?.['color'];
+        const revision = service.metadata.annotations?.['sluice.dev/revision'];
+        const last = this.#switches.findLast((s) => s.service === service.metadata.name);
+        if (color && revision && (last?.color !== color || last.revision !== revision)) {
+          this.#switches.push({ at: Date.now(), service: service.metadata.name ?? '', color, revision });
+        }
+      },
+    });
+  }
+
+  #observePod(pod: KubeObject & { status?: { phase?: string } }): void {
+    const delivery = pod.metadata.labels?.[LABEL_KEYS.delivery];
+    const stage = pod.metadata.labels?.['sluice.dev/stage'];
+    const name = pod.metadata.name;
+    if (!delivery || !stage || !name) return;
+    const run = this.#runs.get(name) ?? { delivery, stage, pod: name };
+    const phase = pod.status?.phase;
+    const now = Date.now();
+    this.#runs.set(name, {
+      ...run,
+      ...(run.runningAt === undefined && (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') && { runningAt: now }),
+      ...(run.endedAt === undefined && (phase === 'Succeeded' || phase === 'Failed') && { endedAt: now }),
+    });
+  }
+
+  /** The test and build Jobs' pods, with when this watch saw them start running and end (ms, unlike the API's seconds). */
+  jobRuns(): readonly JobRun[] {
+    return [...this.#runs.values()];
+  }
+
+  /** Each time a Service's selector (and revision) changed, as this watch saw it: when traffic was switched. */
+  switches(): readonly TrafficSwitch[] {
+    return [...this.#switches];
   }
 
   /** Resolves once both watches have listed. */
   async synced(): Promise<void> {
-    await Promise.all([this.#deliveries.waitForSync(), this.#deployments.waitForSync()]);
+    await Promise.all([this.#deliveries.waitForSync(), this.#deployments.waitForSync(), this.#services.waitForSync(), ...this.#jobPods.map((i) => i.waitForSync())]);
   }
 
   /** Every Delivery seen, oldest push first. */
@@ -84,5 +154,7 @@ export class ClusterWatch {
   stop(): void {
     this.#deliveries.stop();
     this.#deployments.stop();
+    this.#services.stop();
+    this.#jobPods.forEach((i) => i.stop());
   }
 }

@@ -1,0 +1,90 @@
+/**
+ * Probes of what deploy/'s policies allow, from inside the demo's cluster: a
+ * short-lived pod in a namespace of the install that tries connections and
+ * says which were open. Used by the end-to-end test, which must fail when a
+ * NetworkPolicy, Pod Security label or RBAC rule of deploy/ goes missing.
+ */
+import { isKubeError, readPodLog, type KubeClient, type KubeObject, type loadKubeConfig } from '@sluice/kube';
+
+type PodObject = KubeObject & { status?: { phase?: string; podIP?: string } };
+
+/** The restricted-compliant security settings every probe pod runs with. */
+const RESTRICTED = {
+  securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+  container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+} as const;
+
+/** One connection a probe tries: `nc -z` to `host:port`, reported as `open <name>` or `closed <name>`. */
+export interface Target {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Runs `script` (sh) in a one-off pod of `namespace` with the node's git
+ * image (git, busybox's nc) and resolves with its log once it ended. The
+ * Secret `mountSecret`, if given, is mounted read-only at /creds.
+ */
+export async function runProbe(
+  admin: KubeClient,
+  kubeConfig: ReturnType<typeof loadKubeConfig>,
+  o: { readonly namespace: string; readonly name: string; readonly image: string; readonly script: string; readonly mountSecret?: string },
+): Promise<string> {
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: o.name, namespace: o.namespace, labels: { 'app.kubernetes.io/name': 'sluice-e2e-probe' } },
+    spec: {
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      securityContext: RESTRICTED.securityContext,
+      containers: [
+        {
+          name: 'probe',
+          image: o.image,
+          command: ['/bin/sh', '-c', o.script],
+          env: [{ name: 'HOME', value: '/tmp' }],
+          securityContext: RESTRICTED.container,
+          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(o.mountSecret ? [{ name: 'creds', mountPath: '/creds', readOnly: true }] : [])],
+        },
+      ],
+      volumes: [{ name: 'tmp', emptyDir: {} }, ...(o.mountSecret ? [{ name: 'creds', secret: { secretName: o.mountSecret } }] : [])],
+    },
+  } as KubeObject;
+  await admin.create(pod);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const phase = (await admin.get<PodObject>({ apiVersion: 'v1', kind: 'Pod', namespace: o.namespace, name: o.name }))?.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') break;
+    if (Date.now() > deadline) throw new Error(`probe pod ${o.namespace}/${o.name} did not finish within 60 s (phase ${phase ?? '?'})`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return readPodLog(kubeConfig, { namespace: o.namespace, pod: o.name });
+}
+
+/** The probe script: one `nc -z -w 2` per target (a NetworkPolicy drop shows as a timeout, a reject as refused: both closed). */
+export function connectScript(targets: readonly Target[]): string {
+  return targets.map((t) => `if nc -z -w 2 ${t.host} ${t.port}; then echo "open ${t.name}"; else echo "closed ${t.name}"; fi`).join('\n');
+}
+
+/** The IP of a Running pod with `labelSelector` in `namespace`. */
+export async function podIp(admin: KubeClient, namespace: string, labelSelector: string): Promise<string> {
+  const pods = await admin.list<PodObject>({ apiVersion: 'v1', kind: 'Pod', namespace }, { labelSelector });
+  const ip = pods.items.find((p) => p.status?.phase === 'Running' && p.status.podIP)?.status?.podIP;
+  if (!ip) throw new Error(`no Running pod ${labelSelector} in ${namespace}`);
+  return ip;
+}
+
+/** Why the API server refused `pod` in `namespace` (Pod Security admission), or undefined when it was admitted (then deleted). */
+export async function admissionRefusal(admin: KubeClient, namespace: string, name: string, spec: Record<string, unknown>): Promise<string | undefined> {
+  try {
+    await admin.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace }, spec } as KubeObject);
+  } catch (error) {
+    if (isKubeError(error, 'Forbidden')) return (error as Error).message;
+    throw error;
+  }
+  await admin.delete({ apiVersion: 'v1', kind: 'Pod', namespace, name });
+  return undefined;
+}
