@@ -20,20 +20,21 @@ describe('push-to-live figures', () => {
     ],
   };
   const runs = [
-    { delivery: 'main-aaaa', stage: 'test', pod: 't', runningAt: T + 600, endedAt: T + 5_900 },
-    { delivery: 'main-aaaa', stage: 'build', pod: 'b', runningAt: T + 6_700, endedAt: T + 15_000 },
+    { delivery: 'main-aaaa', stage: 'test', pod: 't', createdAt: T + 200, runningAt: T + 600, endedAt: T + 5_900 },
+    { delivery: 'main-aaaa', stage: 'build', pod: 'b', createdAt: T + 6_300, runningAt: T + 6_700, endedAt: T + 15_000 },
   ];
   const switches = [{ at: T + 18_300, service: 'app', color: 'blue', revision: 'a'.repeat(40) }];
 
-  it('splits push → Live into the Jobs, the rollout wait, the bake and what is left: the overhead', () => {
+  it('splits push → Live into the Jobs, the start of their pods, the rollout wait, the bake and what is left: the overhead', () => {
     expect(deliveryFigures(v1, runs, switches)).toEqual({
       version: 'v1',
       totalMs: 30_300,
       testJobMs: 5_300,
       buildJobMs: 8_300,
+      podStartMs: 800,
       rolloutWaitMs: 3_000,
       bakeMs: 12_000,
-      overheadMs: 1_700,
+      overheadMs: 900,
     });
   });
 

@@ -13,23 +13,25 @@ export interface DeliveryFigures {
   readonly version: string;
   /** Webhook sent → the delivery's last stage finished (Live, Failed or RolledBack). */
   readonly totalMs: number;
-  /** The test and build Jobs' pods running (first container started → pod ended), as the watch saw them. */
+  /** The test and build Jobs' pods running (first container — the clone step — started → pod ended), as the watch saw them. */
   readonly testJobMs: number;
   readonly buildJobMs: number;
+  /** Their pods starting (created → first container running: scheduling, sandbox, image pulls): the node's time, not Sluice's. */
+  readonly podStartMs: number;
   /** Deploy stage start → the Service switched to it: render, rollout, readiness, pre-promotion check. */
   readonly rolloutWaitMs: number;
   /** The Service switched → the deploy stage ended: the bake (or the time until an automatic rollback). */
   readonly bakeMs: number;
-  /** What Sluice itself added: total − Job run times − rollout wait − bake (webhook, queueing, Job and pod start, status hand-offs). */
+  /** What Sluice itself added: total − Job run times − pod starts − rollout wait − bake (webhook, queueing, Job creation, status hand-offs between the services). */
   readonly overheadMs: number;
 }
 
 const ms = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso));
 
-/** The time a stage's Job pod ran (the last pod of that stage: a retried clone leaves several). */
-function jobMs(runs: readonly JobRun[], delivery: string | undefined, stage: string): number {
+/** How long a stage's Job pod took to start, and then ran (the last pod of that stage: a retried clone leaves several). */
+function jobMs(runs: readonly JobRun[], delivery: string | undefined, stage: string): { start: number; run: number } {
   const run = runs.filter((r) => r.delivery === delivery && r.stage === stage && r.runningAt !== undefined && r.endedAt !== undefined).at(-1);
-  return run?.runningAt !== undefined && run.endedAt !== undefined ? run.endedAt - run.runningAt : 0;
+  return run?.runningAt !== undefined && run.endedAt !== undefined ? { start: run.runningAt - run.createdAt, run: run.endedAt - run.runningAt } : { start: 0, run: 0 };
 }
 
 /** The figures of one delivery, or undefined when it did not end or its webhook time is unknown. */
@@ -43,10 +45,20 @@ export function deliveryFigures(d: DeliveryOutcome, runs: readonly JobRun[], swi
   const deployEnd = ms(deploy?.finishedAt);
   const rolloutWaitMs = deployStart !== undefined && switched !== undefined ? Math.max(0, switched - deployStart) : deployStart !== undefined && deployEnd !== undefined ? deployEnd - deployStart : 0;
   const bakeMs = switched !== undefined && deployEnd !== undefined ? Math.max(0, deployEnd - switched) : 0;
-  const testJobMs = jobMs(runs, d.name, 'test');
-  const buildJobMs = jobMs(runs, d.name, 'build');
+  const test = jobMs(runs, d.name, 'test');
+  const build = jobMs(runs, d.name, 'build');
+  const podStartMs = test.start + build.start;
   const totalMs = end - d.webhookSentAt;
-  return { version: d.version, totalMs, testJobMs, buildJobMs, rolloutWaitMs, bakeMs, overheadMs: totalMs - testJobMs - buildJobMs - rolloutWaitMs - bakeMs };
+  return {
+    version: d.version,
+    totalMs,
+    testJobMs: test.run,
+    buildJobMs: build.run,
+    podStartMs,
+    rolloutWaitMs,
+    bakeMs,
+    overheadMs: totalMs - test.run - build.run - podStartMs - rolloutWaitMs - bakeMs,
+  };
 }
 
 /** One switch of the Service, and how long requests sent after it still reached the version it replaced. */

@@ -12,14 +12,17 @@ type Waiter = { readonly test: (d: WatchedDelivery) => boolean; readonly resolve
  * in the target namespace was ever rendered with (so "v3 was never deployed"
  * is a fact, not an assumption).
  */
-/** A test or build Job's pod as the watch saw it: when it ran (a container started) and when it ended. */
+/** A test or build Job's pod as the watch saw it: created, its first container (the clone step) running, ended. */
 export interface JobRun {
   readonly delivery: string;
   readonly stage: string;
   readonly pod: string;
+  readonly createdAt: number;
   readonly runningAt?: number;
   readonly endedAt?: number;
 }
+
+type PodStatus = { phase?: string; initContainerStatuses?: { state?: { running?: object; terminated?: object } }[]; containerStatuses?: { state?: { running?: object; terminated?: object } }[] };
 
 /** A Service's selector as it changed: the color and revision that took the traffic, and when the watch saw it. */
 export interface TrafficSwitch {
@@ -84,17 +87,19 @@ export class ClusterWatch {
     });
   }
 
-  #observePod(pod: KubeObject & { status?: { phase?: string } }): void {
+  #observePod(pod: KubeObject & { status?: PodStatus }): void {
     const delivery = pod.metadata.labels?.[LABEL_KEYS.delivery];
     const stage = pod.metadata.labels?.['sluice.dev/stage'];
     const name = pod.metadata.name;
     if (!delivery || !stage || !name) return;
-    const run = this.#runs.get(name) ?? { delivery, stage, pod: name };
-    const phase = pod.status?.phase;
     const now = Date.now();
+    const run = this.#runs.get(name) ?? { delivery, stage, pod: name, createdAt: now };
+    const phase = pod.status?.phase;
+    const containers = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    const started = containers.some((c) => c.state?.running !== undefined || c.state?.terminated !== undefined);
     this.#runs.set(name, {
       ...run,
-      ...(run.runningAt === undefined && (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') && { runningAt: now }),
+      ...(run.runningAt === undefined && started && { runningAt: now }),
       ...(run.endedAt === undefined && (phase === 'Succeeded' || phase === 'Failed') && { endedAt: now }),
     });
   }
