@@ -164,7 +164,8 @@ describe('the demo: push to live on the local control plane', () => {
       const running = (await pods(namespace, name)).filter((p) => p.status?.phase === 'Running');
       expect(running.length, `${namespace}/${name} has a Running pod`).toBeGreaterThan(0);
       for (const pod of running) {
-        expect(pod.spec?.serviceAccountName).toBe(name === 'otel-collector' ? 'otel-collector' : name);
+        // The collector calls no Kubernetes API: it runs without a token, as the namespace's default account.
+        expect(pod.spec?.serviceAccountName).toBe(name === 'otel-collector' ? 'default' : name);
         expect(pod.spec?.containers.map((c) => c.image)).toEqual([expect.stringMatching(new RegExp(`^10\\.240\\.\\d+\\.2:5000/${repository}@sha256:[0-9a-f]{64}$`))]);
       }
     }
@@ -200,10 +201,15 @@ describe('the demo: push to live on the local control plane', () => {
 
 type DeploymentObject = KubeObject & { spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } };
 
-/** What the isolation probes need from the installed cluster: targets, the Git URL and the image with git and nc. */
+/** The environment of a service's container, as installed. */
+async function deploymentEnv(admin: KubeClient, service: string): Promise<Record<string, string | undefined>> {
+  const deployment = await admin.get<DeploymentObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'sluice-system', name: service });
+  return Object.fromEntries((deployment?.spec?.template?.spec?.containers?.[0]?.env ?? []).map((e) => [e.name, e.value]));
+}
+
+/** What the isolation probes need from the installed cluster: targets, the Git URL and the image with git and curl. */
 async function probeInputs(admin: KubeClient) {
-  const runner = await admin.get<DeploymentObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'sluice-system', name: 'test-runner' });
-  const env = Object.fromEntries((runner?.spec?.template?.spec?.containers?.[0]?.env ?? []).map((e) => [e.name, e.value]));
+  const env = await deploymentEnv(admin, 'test-runner');
   const api = await admin.get<KubeObject & { spec?: { clusterIP?: string } }>({ apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'kubernetes' });
   const repositoryUrl = (await admin.get<KubeObject & { spec?: { repositoryUrl?: string } }>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace: 'sluice-system', name: delivery('v1').name }))?.spec?.repositoryUrl ?? '';
   const registry = env['SLUICE_BUILD_PLAIN_HTTP_REGISTRIES'] ?? '';
@@ -248,14 +254,16 @@ describe('what deploy/ forbids and allows, on the real node (each NetworkPolicy 
     expect(log.trim().split('\n').sort()).toEqual([...p.forbidden.map((t) => `closed ${t.name}`), 'open registry', 'clone ok'].sort());
   }, 90_000);
 
-  it('admits no privileged pod where tests or services run, and in the build namespace nothing beyond baseline', async () => {
+  it('admits only restricted pods where tests, services and apps run, and in the build namespace nothing beyond baseline', async () => {
     const admin = clusterAdmin();
     const container = { name: 'c', image: 'irrelevant:1' };
-    const privileged = { containers: [{ ...container, securityContext: { privileged: true } }] };
+    // No securityContext at all: fine for baseline, refused by restricted (privilege escalation, capabilities, root, seccomp).
+    const unhardened = { containers: [container] };
     for (const ns of ['sluice-test', 'sluice-system', 'sluice-production']) {
-      expect(await admissionRefusal(admin, ns, 'e2e-privileged', privileged), ns).toMatch(/violates PodSecurity "restricted/);
+      expect(await admissionRefusal(admin, ns, 'e2e-unhardened', unhardened), ns).toMatch(/violates PodSecurity "restricted/);
     }
-    expect(await admissionRefusal(admin, 'sluice-build', 'e2e-privileged', privileged)).toMatch(/violates PodSecurity "baseline/);
+    const hostNetwork = { hostNetwork: true, containers: [container] };
+    expect(await admissionRefusal(admin, 'sluice-build', 'e2e-host-network', hostNetwork)).toMatch(/violates PodSecurity "baseline/);
     const unconfined = { containers: [{ ...container, securityContext: { seccompProfile: { type: 'Unconfined' } } }] };
     expect(await admissionRefusal(admin, 'sluice-build', 'e2e-unconfined', unconfined)).toMatch(/violates PodSecurity "baseline/);
   });
@@ -311,7 +319,7 @@ describe('one trace per delivery, across the four services (a real Jaeger)', () 
       ...ofDelivery,
       'cicd.pipeline.task.name': 'build',
       'cicd.pipeline.task.run.result': 'success',
-      'k8s.namespace.name': 'sluice-test',
+      'k8s.namespace.name': 'sluice-build',
       'k8s.job.name': `${d.name}-build`,
     });
     // The color the revision was rendered on: the live one after v1, the idle one for v4 (traffic went back).
@@ -328,7 +336,8 @@ describe('one trace per delivery, across the four services (a real Jaeger)', () 
 
   it.each(STORIES)('%s (%s): every GitLab call is a CLIENT span with the HTTP attributes of the request', async (version, story) => {
     const spans = (await traceOf(version, story)).filter((s) => s.name.startsWith('gitlab.'));
-    const gitlab = new URL(result.endpoints.gitlabUrl ?? 'http://unknown');
+    // Where the notifier, in its pod, reaches GitLab (deploy/overlays/local: a Service in front of the stand-in).
+    const gitlab = new URL((await deploymentEnv(clusterAdmin(), 'notifier'))['SLUICE_GITLAB_URL'] ?? 'http://unknown');
     expect(spans.length).toBeGreaterThan(0);
     for (const s of spans) {
       expect(s.kind.toLowerCase(), s.name).toContain('client');

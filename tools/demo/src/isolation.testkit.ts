@@ -14,7 +14,7 @@ const RESTRICTED = {
   container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
 } as const;
 
-/** One connection a probe tries: `nc -z` to `host:port`, reported as `open <name>` or `closed <name>`. */
+/** One connection a probe tries to `host:port`, reported as `open <name>` or `closed <name>`. */
 export interface Target {
   readonly name: string;
   readonly host: string;
@@ -23,7 +23,7 @@ export interface Target {
 
 /**
  * Runs `script` (sh) in a one-off pod of `namespace` with the node's git
- * image (git, busybox's nc) and resolves with its log once it ended. The
+ * image (git, curl) and resolves with its log once it ended. The
  * Secret `mountSecret`, if given, is mounted read-only at /creds.
  */
 export async function runProbe(
@@ -64,9 +64,16 @@ export async function runProbe(
   return readPodLog(kubeConfig, { namespace: o.namespace, pod: o.name });
 }
 
-/** The probe script: one `nc -z -w 2` per target (a NetworkPolicy drop shows as a timeout, a reject as refused: both closed). */
+/**
+ * The probe script: one curl per target with a 2 s connect timeout. curl
+ * exits 7 (refused) or 28 (timed out: a NetworkPolicy drop) when no TCP
+ * connection was made — closed; any other code means one was (whatever the
+ * server then said, e.g. TLS without a client certificate) — open.
+ */
 export function connectScript(targets: readonly Target[]): string {
-  return targets.map((t) => `if nc -z -w 2 ${t.host} ${t.port}; then echo "open ${t.name}"; else echo "closed ${t.name}"; fi`).join('\n');
+  return targets
+    .map((t) => `curl -s -o /dev/null --connect-timeout 2 -m 4 http://${t.host}:${t.port}/; c=$?; if [ "$c" = 7 ] || [ "$c" = 28 ]; then echo "closed ${t.name}"; else echo "open ${t.name}"; fi`)
+    .join('\n');
 }
 
 /** The IP of a Running pod with `labelSelector` in `namespace`. */
