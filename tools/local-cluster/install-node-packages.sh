@@ -2,10 +2,10 @@
 # Installs the Debian packages the real local node runs on, when any is
 # missing: containerd and runc (the container runtime), the CNI plugins,
 # iptables, ipset and conntrack (kube-proxy, kube-router), tini (the node's
-# init), Debian's OCI registry, and umoci, skopeo and busybox-static (the
-# base images). Needs root and apt; prints "ok" on its last line.
+# init), Debian's OCI registry, and umoci, skopeo, busybox-static and
+# libcap2-bin's setcap (the base images). Needs root and apt; prints "ok" on its last line.
 set -euo pipefail
-packages=(containerd runc containernetworking-plugins iptables ipset conntrack tini docker-registry umoci skopeo busybox-static)
+packages=(containerd runc containernetworking-plugins iptables ipset conntrack tini docker-registry umoci skopeo busybox-static libcap2-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
