@@ -38,7 +38,7 @@ import {
   traceIdsOf,
   treeOf,
 } from './trace-assertions.testkit.js';
-import { admissionRefusal, connectScript, podIp, runProbe, type Target } from './isolation.testkit.js';
+import { admissionRefusal, CLONE_SCRIPT, connectScript, deploymentEnv, probeInputs, runProbe } from './isolation.testkit.js';
 import { renderSummary } from './view/summary.js';
 
 let result: DemoResult;
@@ -199,57 +199,30 @@ describe('the demo: push to live on the local control plane', () => {
   });
 });
 
-type DeploymentObject = KubeObject & { spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } };
-
-/** The environment of a service's container, as installed. */
-async function deploymentEnv(admin: KubeClient, service: string): Promise<Record<string, string | undefined>> {
-  const deployment = await admin.get<DeploymentObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'sluice-system', name: service });
-  return Object.fromEntries((deployment?.spec?.template?.spec?.containers?.[0]?.env ?? []).map((e) => [e.name, e.value]));
-}
-
-/** What the isolation probes need from the installed cluster: targets, the Git URL and the image with git and curl. */
-async function probeInputs(admin: KubeClient) {
-  const env = await deploymentEnv(admin, 'test-runner');
-  const api = await admin.get<KubeObject & { spec?: { clusterIP?: string } }>({ apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'kubernetes' });
-  const repositoryUrl = (await admin.get<KubeObject & { spec?: { repositoryUrl?: string } }>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace: 'sluice-system', name: delivery('v1').name }))?.spec?.repositoryUrl ?? '';
-  const registry = env['SLUICE_BUILD_PLAIN_HTTP_REGISTRIES'] ?? '';
-  const forbidden: Target[] = [
-    { name: 'production', host: await podIp(admin, 'sluice-production', `app=${SAMPLE_APP}`), port: 8080 },
-    { name: 'gateway', host: await podIp(admin, 'sluice-system', 'app.kubernetes.io/name=webhook-gateway'), port: 8080 },
-    { name: 'deployer', host: await podIp(admin, 'sluice-system', 'app.kubernetes.io/name=deployer'), port: 8082 },
-    { name: 'collector', host: await podIp(admin, 'sluice-observability', 'app.kubernetes.io/name=otel-collector'), port: 4318 },
-    { name: 'api', host: api?.spec?.clusterIP ?? '', port: 443 },
-  ];
-  return { image: env['SLUICE_CLONE_IMAGE'] ?? '', repositoryUrl, registry, forbidden };
-}
-
-/** Clones like the clone step: credentials from the mounted Secret, never on the command line of anything that logs. */
-const CLONE = `u=$(cat /creds/username); p=$(cat /creds/password); url="$REPO"; if git ls-remote "\${url%%://*}://$u:$p@\${url#*://}" >/dev/null 2>&1; then echo "clone ok"; else echo "clone failed"; fi`;
-
 describe('what deploy/ forbids and allows, on the real node (each NetworkPolicy and Pod Security label is needed here)', () => {
   it('a pod in the test namespace reaches no production pod, no Sluice service, no collector and no Kubernetes API — and clones from Git', async () => {
     const admin = clusterAdmin();
-    const p = await probeInputs(admin);
+    const p = await probeInputs(admin, delivery('v1').name);
     const log = await runProbe(admin, loadKubeConfig({ mode: 'file', path: result.endpoints.kubeconfig ?? '' }), {
       namespace: 'sluice-test',
       name: 'e2e-test-isolation',
       image: p.image,
       mountSecret: 'sluice-git-credentials',
-      script: `${connectScript(p.forbidden)}\nREPO='${p.repositoryUrl}'\n${CLONE}`,
+      script: `${connectScript(p.forbidden)}\nREPO='${p.repositoryUrl}'\n${CLONE_SCRIPT}`,
     });
     expect(log.trim().split('\n').sort()).toEqual([...p.forbidden.map((t) => `closed ${t.name}`), 'clone ok'].sort());
   }, 90_000);
 
   it('a pod in the build namespace reaches Git and the registry, and nothing of the cluster', async () => {
     const admin = clusterAdmin();
-    const p = await probeInputs(admin);
+    const p = await probeInputs(admin, delivery('v1').name);
     const [host = '', port = '5000'] = p.registry.split(':');
     const log = await runProbe(admin, loadKubeConfig({ mode: 'file', path: result.endpoints.kubeconfig ?? '' }), {
       namespace: 'sluice-build',
       name: 'e2e-build-isolation',
       image: p.image,
       mountSecret: 'sluice-git-credentials',
-      script: `${connectScript([...p.forbidden, { name: 'registry', host, port: Number(port) }])}\nREPO='${p.repositoryUrl}'\n${CLONE}`,
+      script: `${connectScript([...p.forbidden, { name: 'registry', host, port: Number(port) }])}\nREPO='${p.repositoryUrl}'\n${CLONE_SCRIPT}`,
     });
     expect(log.trim().split('\n').sort()).toEqual([...p.forbidden.map((t) => `closed ${t.name}`), 'open registry', 'clone ok'].sort());
   }, 90_000);

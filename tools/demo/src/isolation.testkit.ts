@@ -5,6 +5,7 @@
  * NetworkPolicy, Pod Security label or RBAC rule of deploy/ goes missing.
  */
 import { isKubeError, readPodLog, type KubeClient, type KubeObject, type loadKubeConfig } from '@sluice/kube';
+import { SAMPLE_APP } from './sample-app/application.js';
 
 type PodObject = KubeObject & { status?: { phase?: string; podIP?: string } };
 
@@ -95,3 +96,30 @@ export async function admissionRefusal(admin: KubeClient, namespace: string, nam
   await admin.delete({ apiVersion: 'v1', kind: 'Pod', namespace, name });
   return undefined;
 }
+
+type DeploymentObject = KubeObject & { spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } };
+
+/** The environment of a service's container, as installed. */
+export async function deploymentEnv(admin: KubeClient, service: string): Promise<Record<string, string | undefined>> {
+  const deployment = await admin.get<DeploymentObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'sluice-system', name: service });
+  return Object.fromEntries((deployment?.spec?.template?.spec?.containers?.[0]?.env ?? []).map((e) => [e.name, e.value]));
+}
+
+/** What the isolation probes need from the installed cluster: targets, the Git URL and the image with git and curl. */
+export async function probeInputs(admin: KubeClient, deliveryName: string) {
+  const env = await deploymentEnv(admin, 'test-runner');
+  const api = await admin.get<KubeObject & { spec?: { clusterIP?: string } }>({ apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'kubernetes' });
+  const repositoryUrl = (await admin.get<KubeObject & { spec?: { repositoryUrl?: string } }>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace: 'sluice-system', name: deliveryName }))?.spec?.repositoryUrl ?? '';
+  const registry = env['SLUICE_BUILD_PLAIN_HTTP_REGISTRIES'] ?? '';
+  const forbidden: Target[] = [
+    { name: 'production', host: await podIp(admin, 'sluice-production', `app=${SAMPLE_APP}`), port: 8080 },
+    { name: 'gateway', host: await podIp(admin, 'sluice-system', 'app.kubernetes.io/name=webhook-gateway'), port: 8080 },
+    { name: 'deployer', host: await podIp(admin, 'sluice-system', 'app.kubernetes.io/name=deployer'), port: 8082 },
+    { name: 'collector', host: await podIp(admin, 'sluice-observability', 'app.kubernetes.io/name=otel-collector'), port: 4318 },
+    { name: 'api', host: api?.spec?.clusterIP ?? '', port: 443 },
+  ];
+  return { image: env['SLUICE_CLONE_IMAGE'] ?? '', repositoryUrl, registry, forbidden };
+}
+
+/** `git ls-remote` with the clone step's credentials (the mounted Secret, put in the URL; the probe logs only its verdict). */
+export const CLONE_SCRIPT = `u=$(cat /creds/username); p=$(cat /creds/password); url="$REPO"; if git ls-remote "\${url%%://*}://$u:$p@\${url#*://}" >/dev/null 2>&1; then echo "clone ok"; else echo "clone failed"; fi`;
