@@ -38,7 +38,7 @@ import {
   traceIdsOf,
   treeOf,
 } from './trace-assertions.testkit.js';
-import { admissionRefusal, CLONE_SCRIPT, connectScript, deploymentEnv, probeInputs, runProbe } from './isolation.testkit.js';
+import { admissionRefusal, CLONE_SCRIPT, connectScript, deploymentEnv, DNS_SCRIPT, plainNamespace, probeInputs, runProbe } from './isolation.testkit.js';
 import { renderSummary } from './view/summary.js';
 
 let result: DemoResult;
@@ -208,9 +208,9 @@ describe('what deploy/ forbids and allows, on the real node (each NetworkPolicy 
       name: 'e2e-test-isolation',
       image: p.image,
       mountSecret: 'sluice-git-credentials',
-      script: `${connectScript(p.forbidden)}\nREPO='${p.repositoryUrl}'\n${CLONE_SCRIPT}`,
+      script: `${connectScript(p.forbidden)}\n${DNS_SCRIPT}\nREPO='${p.repositoryUrl}'\n${CLONE_SCRIPT}`,
     });
-    expect(log.trim().split('\n').sort()).toEqual([...p.forbidden.map((t) => `closed ${t.name}`), 'clone ok'].sort());
+    expect(log.trim().split('\n').sort()).toEqual([...p.forbidden.map((t) => `closed ${t.name}`), 'dns ok', 'clone ok'].sort());
   }, 90_000);
 
   it('a pod in the build namespace reaches Git and the registry, and nothing of the cluster', async () => {
@@ -222,10 +222,23 @@ describe('what deploy/ forbids and allows, on the real node (each NetworkPolicy 
       name: 'e2e-build-isolation',
       image: p.image,
       mountSecret: 'sluice-git-credentials',
-      script: `${connectScript([...p.forbidden, { name: 'registry', host, port: Number(port) }])}\nREPO='${p.repositoryUrl}'\n${CLONE_SCRIPT}`,
+      script: `${connectScript([...p.forbidden, { name: 'registry', host, port: Number(port) }])}\n${DNS_SCRIPT}\nREPO='${p.repositoryUrl}'\n${CLONE_SCRIPT}`,
     });
-    expect(log.trim().split('\n').sort()).toEqual([...p.forbidden.map((t) => `closed ${t.name}`), 'open registry', 'clone ok'].sort());
+    expect(log.trim().split('\n').sort()).toEqual([...p.forbidden.map((t) => `closed ${t.name}`), 'open registry', 'dns ok', 'clone ok'].sort());
   }, 90_000);
+
+  it('from any other namespace nothing of Sluice, the collector or production answers; from the ingress controller namespace only the gateway', async () => {
+    const admin = clusterAdmin();
+    const kubeConfig = loadKubeConfig({ mode: 'file', path: result.endpoints.kubeconfig ?? '' });
+    const p = await probeInputs(admin, delivery('v1').name);
+    const elsewhere = p.forbidden.filter((t) => t.name !== 'api');
+    await plainNamespace(admin, 'e2e-elsewhere');
+    const outside = await runProbe(admin, kubeConfig, { namespace: 'e2e-elsewhere', name: 'e2e-outside', image: p.image, script: connectScript(elsewhere) });
+    expect(outside.trim().split('\n').sort()).toEqual(elsewhere.map((t) => `closed ${t.name}`).sort());
+    await plainNamespace(admin, 'ingress-nginx');
+    const ingress = await runProbe(admin, kubeConfig, { namespace: 'ingress-nginx', name: 'e2e-ingress', image: p.image, script: connectScript(p.services) });
+    expect(ingress.trim().split('\n').sort()).toEqual(['closed deployer', 'open gateway']);
+  }, 120_000);
 
   it('admits only restricted pods where tests, services and apps run, and in the build namespace nothing beyond baseline', async () => {
     const admin = clusterAdmin();

@@ -111,14 +111,30 @@ export async function probeInputs(admin: KubeClient, deliveryName: string) {
   const api = await admin.get<KubeObject & { spec?: { clusterIP?: string } }>({ apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'kubernetes' });
   const repositoryUrl = (await admin.get<KubeObject & { spec?: { repositoryUrl?: string } }>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace: 'sluice-system', name: deliveryName }))?.spec?.repositoryUrl ?? '';
   const registry = env['SLUICE_BUILD_PLAIN_HTTP_REGISTRIES'] ?? '';
-  const forbidden: Target[] = [
-    { name: 'production', host: await podIp(admin, 'sluice-production', `app=${SAMPLE_APP}`), port: 8080 },
+  const services: Target[] = [
     { name: 'gateway', host: await podIp(admin, 'sluice-system', 'app.kubernetes.io/name=webhook-gateway'), port: 8080 },
     { name: 'deployer', host: await podIp(admin, 'sluice-system', 'app.kubernetes.io/name=deployer'), port: 8082 },
+  ];
+  const forbidden: Target[] = [
+    { name: 'production', host: await podIp(admin, 'sluice-production', `app=${SAMPLE_APP}`), port: 8080 },
+    ...services,
     { name: 'collector', host: await podIp(admin, 'sluice-observability', 'app.kubernetes.io/name=otel-collector'), port: 4318 },
     { name: 'api', host: api?.spec?.clusterIP ?? '', port: 443 },
   ];
-  return { image: env['SLUICE_CLONE_IMAGE'] ?? '', repositoryUrl, registry, forbidden };
+  return { image: env['SLUICE_CLONE_IMAGE'] ?? '', repositoryUrl, registry, forbidden, services };
+}
+
+/** Cluster DNS from the pod (the clone of a Git server by name needs it). */
+export const DNS_SCRIPT = 'if nslookup kubernetes.default.svc.cluster.local >/dev/null 2>&1; then echo "dns ok"; else echo "dns failed"; fi';
+
+/** Creates `name` (if missing), a namespace of no install: no NetworkPolicy, no Pod Security label. */
+export async function plainNamespace(admin: KubeClient, name: string): Promise<void> {
+  await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KubeObject, { force: true });
+  const deadline = Date.now() + 30_000;
+  while (!(await admin.get({ apiVersion: 'v1', kind: 'ServiceAccount', namespace: name, name: 'default' }))) {
+    if (Date.now() > deadline) throw new Error(`namespace ${name} got no default ServiceAccount`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** `git ls-remote` with the clone step's credentials (the mounted Secret, put in the URL; the probe logs only its verdict). */
