@@ -63,7 +63,8 @@ function deployCheck(): number {
   return spawnSync('npm', ['run', '-s', 'deploy:gen', '--', '--check'], { stdio: 'inherit' }).status ?? 1;
 }
 
-let failed = nx(['sync:check']) || deployCheck() || nx(['run-many', '-t', 'lint', 'typecheck', 'typecheck-bench', ...common]);
+// The builds come before the tests: the demo's story installs the apps' images, built from their bundles.
+let failed = nx(['sync:check']) || deployCheck() || nx(['run-many', '-t', 'lint', 'typecheck', 'typecheck-bench', ...common]) || nx(['run-many', '-t', 'build', ...common]);
 if (!failed) {
   const [cluster, real] = await Promise.all([startCluster({ node: 'agent' }), startCluster({ node: 'real' })]);
   console.error(`test-all: shared local clusters ready: node agent in ${cluster.startMs} ms, real node in ${real.startMs} ms`);
@@ -79,7 +80,6 @@ if (!failed) {
       await rm(c.dir, { recursive: true, force: true });
     }
   }
-  failed = nx(['run-many', '-t', 'build', ...common]) || failed;
   const { passed, failed: failedTests, skipped } = await summarize(dirs);
   if (failedTests) failed ||= 1;
   console.log(`${passed} passed, ${failedTests} failed, ${skipped} skipped`);
