@@ -7,8 +7,10 @@
 /** Default namespace of Applications and Deliveries (`SLUICE_NAMESPACE` of every service). */
 export const DEFAULT_NAMESPACE = 'sluice-system';
 
-/** Default namespace of the test and build Jobs (the test runner's `SLUICE_TEST_NAMESPACE`). */
+/** Default namespace of the test Jobs (the test runner's `SLUICE_TEST_NAMESPACE`). */
 export const DEFAULT_TEST_NAMESPACE = 'sluice-test';
+/** Where the test-runner runs build Jobs unless configured otherwise (its SLUICE_BUILD_NAMESPACE). */
+export const DEFAULT_BUILD_NAMESPACE = 'sluice-build';
 
 /** Annotations of the deployer's manual actions (apps/deployer/README.md, "Manual actions"). */
 export const DEPLOYER = {

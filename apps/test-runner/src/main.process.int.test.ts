@@ -61,6 +61,7 @@ describe('test-runner process on the local control plane', () => {
         KUBECONFIG: inject('kubeconfig'),
         SLUICE_NAMESPACE: ns,
         SLUICE_TEST_NAMESPACE: testNs,
+        SLUICE_BUILD_NAMESPACE: testNs,
         SLUICE_GIT_CREDENTIALS_SECRET: 'git',
         SLUICE_REGISTRY_CREDENTIALS_SECRET: 'registry',
         SLUICE_BUILD_MODE: 'archive',

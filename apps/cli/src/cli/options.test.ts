@@ -31,15 +31,17 @@ describe('command options', () => {
     expect(usageMessage(() => showOptions({ output: 'xml' }))).toBe('-o must be json or yaml, got "xml"');
   });
 
-  it('logs: every step unless --container names one; test namespace from the flag, $SLUICE_TEST_NAMESPACE, else sluice-test', () => {
-    expect(logsOptions({}, {})).toEqual({ container: undefined, follow: false, tail: undefined, testNamespace: 'sluice-test' });
-    expect(logsOptions({ container: 'install', follow: true, tail: '5' }, { SLUICE_TEST_NAMESPACE: 'ci' })).toEqual({
+  it('logs: every step unless --container names one; test and build namespaces from the flags, the environment, else the defaults', () => {
+    expect(logsOptions({}, {})).toEqual({ container: undefined, follow: false, tail: undefined, testNamespace: 'sluice-test', buildNamespace: 'sluice-build' });
+    expect(logsOptions({ container: 'install', follow: true, tail: '5' }, { SLUICE_TEST_NAMESPACE: 'ci', SLUICE_BUILD_NAMESPACE: 'ci-build' })).toEqual({
       container: 'install',
       follow: true,
       tail: 5,
       testNamespace: 'ci',
+      buildNamespace: 'ci-build',
     });
     expect(logsOptions({ 'test-namespace': 'tests' }, { SLUICE_TEST_NAMESPACE: 'ci' }).testNamespace).toBe('tests');
+    expect(logsOptions({ 'build-namespace': 'builds' }, { SLUICE_BUILD_NAMESPACE: 'ci-build' }).buildNamespace).toBe('builds');
     expect(usageMessage(() => logsOptions({ container: 'deploy' }, {}))).toBe('--container must be one of clone, install, test, build, got "deploy"');
   });
 

@@ -1,5 +1,5 @@
 import type { EnvironmentName } from '@sluice/delivery';
-import { DEFAULT_TEST_NAMESPACE, type LogContainer } from '../contract.js';
+import { DEFAULT_BUILD_NAMESPACE, DEFAULT_TEST_NAMESPACE, type LogContainer } from '../contract.js';
 import type { DeliveryFilter } from '../decide/select.js';
 import { stringValue, type Values } from './args.js';
 import { checkName, parseContainer, parseCount, parseDuration, parseEnvironment, parseOutput } from './values.js';
@@ -29,6 +29,8 @@ export interface LogsOptions {
   readonly follow: boolean;
   readonly tail: number | undefined;
   readonly testNamespace: string;
+  /** Where the build Jobs run (`--container build`). */
+  readonly buildNamespace: string;
 }
 
 /** `sluice rollback` and `sluice promote` options. */
@@ -63,11 +65,13 @@ export function logsOptions(values: Values, env: Readonly<Record<string, string 
   const container = stringValue(values['container']);
   const tail = stringValue(values['tail']);
   const testNamespace = stringValue(values['test-namespace']) ?? (env['SLUICE_TEST_NAMESPACE'] || DEFAULT_TEST_NAMESPACE);
+  const buildNamespace = stringValue(values['build-namespace']) ?? (env['SLUICE_BUILD_NAMESPACE'] || DEFAULT_BUILD_NAMESPACE);
   return {
     container: container === undefined ? undefined : parseContainer(container),
     follow: values['follow'] === true,
     tail: tail === undefined ? undefined : parseCount(tail, 'tail'),
     testNamespace: checkName(testNamespace, 'test namespace'),
+    buildNamespace: checkName(buildNamespace, 'build namespace'),
   };
 }
 

@@ -70,6 +70,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       follow: { type: 'boolean', short: 'f', help: 'stream the log as it is written; waits for the pod; Ctrl-C to stop' },
       tail: { type: 'string', value: 'N', help: 'only the last N lines' },
       'test-namespace': { type: 'string', value: 'NS', help: 'namespace of the test Jobs (default: $SLUICE_TEST_NAMESPACE, else sluice-test)' },
+      'build-namespace': { type: 'string', value: 'NS', help: 'namespace of the build Jobs (default: $SLUICE_BUILD_NAMESPACE, else sluice-build)' },
     },
     examples: ['sluice logs main-3f2a9c1-0b7e41d2', 'sluice logs main-3f2a9c1-0b7e41d2 --follow', 'sluice logs main-3f2a9c1-0b7e41d2 -c install'],
   },

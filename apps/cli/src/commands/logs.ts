@@ -29,13 +29,14 @@ export const logs: Command = async (ctx) => {
   const name = target(ctx);
   const { delivery } = await getDelivery(cluster.client, ctx.globals.namespace, name);
   const stage: JobStage = options.container === 'build' ? 'build' : 'test';
+  const namespace = stage === 'build' ? options.buildNamespace : options.testNamespace;
   const pods: WatchTarget = {
-    path: resourcePath({ apiVersion: 'v1', plural: 'pods', namespace: options.testNamespace }),
+    path: resourcePath({ apiVersion: 'v1', plural: 'pods', namespace }),
     labelSelector: `${LABEL_KEYS.delivery}=${toLabelValue(name)},${STAGE_LABEL}=${stage}`,
   };
-  let pod = newestPod((await cluster.client.list<Pod>({ apiVersion: 'v1', kind: 'Pod', namespace: options.testNamespace }, pods)).items);
+  let pod = newestPod((await cluster.client.list<Pod>({ apiVersion: 'v1', kind: 'Pod', namespace }, pods)).items);
   if (!pod && options.follow && !isFinalStageState(stageOf(delivery, stage)?.state ?? 'pending')) {
-    ctx.io.err(`waiting for the ${stage} pod of ${name} in ${options.testNamespace}…\n`);
+    ctx.io.err(`waiting for the ${stage} pod of ${name} in ${namespace}…\n`);
     const found = await waitFor<Pod, Pod>(cluster.client, pods, (list) => newestPod(list), { signal: ctx.io.interrupt });
     if (found.kind === 'interrupted') return EXIT.ok;
     if (found.kind === 'error') throw found.error;
@@ -51,7 +52,7 @@ export const logs: Command = async (ctx) => {
 /** Prints the pod's steps (or the one asked for), reading or following each. */
 async function printPod(ctx: CommandContext, cluster: Cluster, first: Pod, options: LogsOptions): Promise<Outcome> {
   const podName = first.metadata.name as string;
-  const namespace = options.testNamespace;
+  const namespace = first.metadata.namespace ?? options.testNamespace;
   if (options.container && !stepOf(first, options.container)) {
     throw failure(`pod ${podName} has no "${options.container}" step; its steps: ${podSteps(first).map((s) => s.name).join(', ')}`);
   }
