@@ -15,6 +15,9 @@ const RESTRICTED = {
   container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
 } as const;
 
+/** How long a probe pod waits before its first connection, for the NetworkPolicy enforcer to catch up with it. */
+const POLICY_SYNC_SECONDS = 3;
+
 /** One connection a probe tries to `host:port`, reported as `open <name>` or `closed <name>`. */
 export interface Target {
   readonly name: string;
@@ -44,7 +47,8 @@ export async function runProbe(
         {
           name: 'probe',
           image: o.image,
-          command: ['/bin/sh', '-c', o.script],
+          // The policy enforcer (kube-router) applies policies to a new pod when it sees the pod: give it that moment.
+          command: ['/bin/sh', '-c', `sleep ${POLICY_SYNC_SECONDS}\n${o.script}`],
           env: [{ name: 'HOME', value: '/tmp' }],
           securityContext: RESTRICTED.container,
           resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
