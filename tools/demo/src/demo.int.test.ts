@@ -38,7 +38,7 @@ import {
   traceIdsOf,
   treeOf,
 } from './trace-assertions.testkit.js';
-import { admissionRefusal, CLONE_SCRIPT, connectScript, deploymentEnv, DNS_SCRIPT, plainNamespace, probeInputs, runProbe } from './isolation.testkit.js';
+import { admissionRefusal, CLONE_SCRIPT, connectScript, deploymentEnv, DNS_SCRIPT, plainNamespace, probeInputs, runProbe, startListener } from './isolation.testkit.js';
 import { renderSummary } from './view/summary.js';
 
 let result: DemoResult;
@@ -227,25 +227,34 @@ describe('what deploy/ forbids and allows, on the real node (each NetworkPolicy 
     expect(log.trim().split('\n').sort()).toEqual([...p.forbidden.map((t) => `closed ${t.name}`), 'open registry', 'dns ok', 'clone ok'].sort());
   }, 90_000);
 
-  it('from any other namespace nothing of Sluice, the collector or production answers; from the ingress controller namespace only the gateway', async () => {
+  it('from any other namespace nothing of Sluice, the collector, production or a test or build pod answers; from the ingress controller namespace only the gateway and production', async () => {
     const admin = clusterAdmin();
     const kubeConfig = loadKubeConfig({ mode: 'file', path: result.endpoints.kubeconfig ?? '' });
     const p = await probeInputs(admin, delivery('v1').name);
-    const elsewhere = p.forbidden.filter((t) => t.name !== 'api');
+    const [testPod, buildPod] = await Promise.all([
+      startListener(admin, { namespace: 'sluice-test', name: 'e2e-listener', image: p.nodeImage }),
+      startListener(admin, { namespace: 'sluice-build', name: 'e2e-listener', image: p.nodeImage }),
+    ]);
+    const elsewhere = [
+      ...p.forbidden.filter((t) => t.name !== 'api'),
+      { name: 'test pod', host: testPod, port: 8080 },
+      { name: 'build pod', host: buildPod, port: 8080 },
+    ];
     await plainNamespace(admin, 'e2e-elsewhere');
     const outside = await runProbe(admin, kubeConfig, { namespace: 'e2e-elsewhere', name: 'e2e-outside', image: p.image, script: connectScript(elsewhere) });
     expect(outside.trim().split('\n').sort()).toEqual(elsewhere.map((t) => `closed ${t.name}`).sort());
     await plainNamespace(admin, 'ingress-nginx');
-    const ingress = await runProbe(admin, kubeConfig, { namespace: 'ingress-nginx', name: 'e2e-ingress', image: p.image, script: connectScript(p.services) });
-    expect(ingress.trim().split('\n').sort()).toEqual(['closed deployer', 'open gateway']);
-  }, 120_000);
+    const production = p.forbidden.filter((t) => t.name === 'production');
+    const ingress = await runProbe(admin, kubeConfig, { namespace: 'ingress-nginx', name: 'e2e-ingress', image: p.image, script: connectScript([...p.services, ...production]) });
+    expect(ingress.trim().split('\n').sort()).toEqual(['closed deployer', 'open gateway', 'open production']);
+  }, 150_000);
 
-  it('admits only restricted pods where tests, services and apps run, and in the build namespace nothing beyond baseline', async () => {
+  it('admits only restricted pods where tests, services, the collector and apps run, and in the build namespace nothing beyond baseline', async () => {
     const admin = clusterAdmin();
     const container = { name: 'c', image: 'irrelevant:1' };
     // No securityContext at all: fine for baseline, refused by restricted (privilege escalation, capabilities, root, seccomp).
     const unhardened = { containers: [container] };
-    for (const ns of ['sluice-test', 'sluice-system', 'sluice-production']) {
+    for (const ns of ['sluice-test', 'sluice-system', 'sluice-production', 'sluice-observability']) {
       expect(await admissionRefusal(admin, ns, 'e2e-unhardened', unhardened), ns).toMatch(/violates PodSecurity "restricted/);
     }
     const hostNetwork = { hostNetwork: true, containers: [container] };

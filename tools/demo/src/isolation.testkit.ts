@@ -70,6 +70,39 @@ export async function runProbe(
 }
 
 /**
+ * A pod in `namespace` that answers HTTP on port 8080 (Node's http server in
+ * the given Node.js image), to probe who may connect to pods there; resolves
+ * with its IP once it runs.
+ */
+export async function startListener(admin: KubeClient, o: { readonly namespace: string; readonly name: string; readonly image: string }): Promise<string> {
+  await admin.create({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: o.name, namespace: o.namespace, labels: { 'app.kubernetes.io/name': 'sluice-e2e-listener' } },
+    spec: {
+      automountServiceAccountToken: false,
+      securityContext: RESTRICTED.securityContext,
+      containers: [
+        {
+          name: 'listen',
+          image: o.image,
+          command: ['node', '-e', "require('node:http').createServer((q, s) => s.end('ok')).listen(8080)"],
+          securityContext: RESTRICTED.container,
+          resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+        },
+      ],
+    },
+  } as KubeObject);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const pod = await admin.get<PodObject>({ apiVersion: 'v1', kind: 'Pod', namespace: o.namespace, name: o.name });
+    if (pod?.status?.phase === 'Running' && pod.status.podIP) return pod.status.podIP;
+    if (Date.now() > deadline) throw new Error(`listener ${o.namespace}/${o.name} did not run within 60 s`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/**
  * The probe script: one curl per target with a 2 s connect timeout. curl
  * exits 7 (refused) or 28 (timed out: a NetworkPolicy drop) when no TCP
  * connection was made — closed; any other code means one was (whatever the
@@ -125,7 +158,8 @@ export async function probeInputs(admin: KubeClient, deliveryName: string) {
     { name: 'collector', host: await podIp(admin, 'sluice-observability', 'app.kubernetes.io/name=otel-collector'), port: 4318 },
     { name: 'api', host: api?.spec?.clusterIP ?? '', port: 443 },
   ];
-  return { image: env['SLUICE_CLONE_IMAGE'] ?? '', repositoryUrl, registry, forbidden, services };
+  const application = await admin.get<KubeObject & { spec?: { test?: { image?: string } } }>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Application', namespace: 'sluice-system', name: SAMPLE_APP });
+  return { image: env['SLUICE_CLONE_IMAGE'] ?? '', nodeImage: application?.spec?.test?.image ?? '', repositoryUrl, registry, forbidden, services };
 }
 
 /** Cluster DNS from the pod (the clone of a Git server by name needs it). */
