@@ -50,6 +50,22 @@ describe('decideJobOutcome', () => {
     expect(outcome).toMatchObject({ kind: 'failed', reason: 'TestsFailed', exitCode: 2, testSummary: { failed: 1, passed: 2, firstFailures: ['a.b & c'] } });
   });
 
+  it('a Succeeded pod is success already, before the Job controller writes Complete', () => {
+    const p = pod([done('clone', 0, 0, 1), done('install', 0, 1, 3)], [done('test', 0, 3, 7, { message: 'test passed: 1 command(s)\n' })], 'Succeeded');
+    expect(decideJobOutcome('test', job([]), [p], [], T0, limits)).toMatchObject({ kind: 'succeeded', message: 'test passed: 1 command(s)' });
+    const running = pod([done('clone', 0, 0, 1)], [{ name: 'test', state: { running: { startedAt: at(3) } } }], 'Running');
+    expect(decideJobOutcome('test', job([]), [running], [], T0, limits)).toMatchObject({ kind: 'running' });
+  });
+
+  it('a pod failed in its test step is TestsFailed already, before the Job fails; a failed clone waits for the Job (it is retried)', () => {
+    const tests = pod([done('clone', 0, 0, 1), done('install', 0, 1, 3)], [done('test', 1, 3, 7)], 'Failed');
+    expect(decideJobOutcome('test', job([]), [tests], [], T0, limits)).toMatchObject({ kind: 'failed', reason: 'TestsFailed', exitCode: 1 });
+    const clone = pod([done('clone', 128, 0, 1)], [], 'Failed');
+    expect(decideJobOutcome('test', job([]), [clone], [], T0, limits)).toMatchObject({ kind: 'running' });
+    const disrupted = pod([done('clone', 0, 0, 1), done('install', 0, 1, 3)], [done('test', 137, 3, 7)], 'Failed', [{ type: 'DisruptionTarget', status: 'True' }]);
+    expect(decideJobOutcome('test', job([]), [disrupted], [], T0, limits)).toMatchObject({ kind: 'running' });
+  });
+
   it('a Complete build records the pushed image by digest; one that reports no digest is BuildFailed', () => {
     const complete = job([{ type: 'Complete', status: 'True' }]);
     const digest = `sha256:${'0f'.repeat(32)}`;

@@ -89,6 +89,20 @@ function failedContainer(pod: PodFacts): ContainerFacts | undefined {
   });
 }
 
+/** The steps whose failure fails the Job at once (its podFailurePolicy's FailJob rules); a failed clone is retried. */
+const FAIL_JOB_STEPS: Readonly<Record<JobKind, readonly string[]>> = {
+  test: [TEST_JOB_CONTAINERS.install, TEST_JOB_CONTAINERS.test],
+  build: [BUILD_CONTAINER],
+};
+
+/** True when `pod` failed in a step the podFailurePolicy fails the Job for (and not because it was disrupted: that is retried). */
+function failsJob(kind: JobKind, pod: PodFacts): boolean {
+  if (pod.status?.phase !== 'Failed') return false;
+  if (pod.status.conditions?.some((c) => c.type === 'DisruptionTarget' && c.status === 'True')) return false;
+  const container = failedContainer(pod);
+  return container !== undefined && FAIL_JOB_STEPS[kind].includes(container.name);
+}
+
 /** Which failure reason a failed container means, by its name (never by its exit code alone). */
 export function reasonForContainer(kind: JobKind, container: ContainerFacts): FailureReason {
   if (container.state?.terminated?.reason === 'OOMKilled') return 'OOMKilled';
@@ -152,7 +166,8 @@ function podBlocker(pod: PodFacts, limits: OutcomeLimits): Blocker | undefined {
 
 /**
  * What the facts say about the runner's Job of `kind`: still running
- * (possibly blocked, with the time waiting turns into failure), succeeded,
+ * (possibly blocked, with the time waiting turns into failure), succeeded
+ * (the Job's `Complete` condition, or already its pod's `Succeeded` phase),
  * or failed with a reason decided from facts — the Job's `DeadlineExceeded`
  * condition (`TestTimeout`), which container terminated non-zero
  * (`CloneFailed`, `DependencyInstallFailed`, `TestsFailed`, `BuildFailed`),
@@ -171,8 +186,11 @@ export function decideJobOutcome(
 ): JobOutcome {
   const ordered = newestFirst(pods);
   const mainName = kind === 'test' ? TEST_JOB_CONTAINERS.test : BUILD_CONTAINER;
-  if (hasCondition(job, 'Complete')) {
-    const pod = ordered.find((p) => p.status?.phase === 'Succeeded') ?? ordered[0];
+  // A Succeeded pod completes the Job (one completion, never-restarting pods): decided at once, not after the
+  // Job controller's next sync, which batches pod updates for up to a second before it writes `Complete`.
+  const succeeded = ordered.find((p) => p.status?.phase === 'Succeeded');
+  if (hasCondition(job, 'Complete') || succeeded) {
+    const pod = succeeded ?? ordered[0];
     const main = pod ? statusesOf(pod).find((c) => c.name === mainName) : undefined;
     const report = parseStepReport(main?.state?.terminated?.message);
     const image = kind === 'build' ? parseBuiltImage(main?.state?.terminated?.message) : undefined;
@@ -197,7 +215,8 @@ export function decideJobOutcome(
       ...(pod?.metadata.name !== undefined && { logFrom: { pod: pod.metadata.name, container: mainName } }),
     };
   }
-  const failed = hasCondition(job, 'Failed');
+  // Like success, a failure the Job's podFailurePolicy makes final is decided from the pod, not after the Job's next sync.
+  const failed = hasCondition(job, 'Failed') ?? (ordered.some((p) => failsJob(kind, p)) ? { type: 'Failed', status: 'True', reason: 'PodFailurePolicy' } : undefined);
   if (failed) {
     if (failed.reason === 'DeadlineExceeded') {
       const pod = ordered[0];
