@@ -16,7 +16,7 @@ export interface JobCondition {
 export interface JobFacts {
   readonly metadata: { readonly name?: string; readonly namespace?: string; readonly uid?: string; readonly creationTimestamp?: string; readonly deletionTimestamp?: string; readonly labels?: Record<string, string> };
   readonly spec?: { readonly activeDeadlineSeconds?: number };
-  readonly status?: { readonly conditions?: readonly JobCondition[]; readonly active?: number; readonly failed?: number; readonly succeeded?: number };
+  readonly status?: { readonly conditions?: readonly JobCondition[]; readonly active?: number; readonly failed?: number; readonly succeeded?: number; readonly startTime?: string };
 }
 
 /** A container's terminated state. */

@@ -64,6 +64,10 @@ describe('decideJobOutcome', () => {
     expect(decideJobOutcome('test', job([]), [clone], [], T0, limits)).toMatchObject({ kind: 'running' });
     const disrupted = pod([done('clone', 0, 0, 1), done('install', 0, 1, 3)], [done('test', 137, 3, 7)], 'Failed', [{ type: 'DisruptionTarget', status: 'True' }]);
     expect(decideJobOutcome('test', job([]), [disrupted], [], T0, limits)).toMatchObject({ kind: 'running' });
+    // Killed at the Job's deadline (900 s from its start): the Job's DeadlineExceeded decides (TestTimeout), not the exit code.
+    const killed = pod([done('clone', 0, 0, 1), done('install', 0, 1, 3)], [done('test', 137, 3, 900)], 'Failed');
+    expect(decideJobOutcome('test', job([]), [killed], [], T0, limits)).toMatchObject({ kind: 'running' });
+    expect(decideJobOutcome('test', job([{ type: 'Failed', status: 'True', reason: 'DeadlineExceeded' }]), [killed], [], T0, limits)).toMatchObject({ kind: 'failed', reason: 'TestTimeout' });
   });
 
   it('a Complete build records the pushed image by digest; one that reports no digest is BuildFailed', () => {

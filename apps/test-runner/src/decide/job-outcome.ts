@@ -95,12 +95,23 @@ const FAIL_JOB_STEPS: Readonly<Record<JobKind, readonly string[]>> = {
   build: [BUILD_CONTAINER],
 };
 
-/** True when `pod` failed in a step the podFailurePolicy fails the Job for (and not because it was disrupted: that is retried). */
-function failsJob(kind: JobKind, pod: PodFacts): boolean {
+/**
+ * True when `pod` failed in a step the podFailurePolicy fails the Job for —
+ * not because it was disrupted (that is retried), and not about when the
+ * Job's deadline ran out (its pod is killed then: the Job's own
+ * `DeadlineExceeded` decides, which is `TestTimeout`, not a failed step).
+ */
+function failsJob(kind: JobKind, job: JobFacts, pod: PodFacts): boolean {
   if (pod.status?.phase !== 'Failed') return false;
   if (pod.status.conditions?.some((c) => c.type === 'DisruptionTarget' && c.status === 'True')) return false;
   const container = failedContainer(pod);
-  return container !== undefined && FAIL_JOB_STEPS[kind].includes(container.name);
+  if (container === undefined || !FAIL_JOB_STEPS[kind].includes(container.name)) return false;
+  const finished = timeOf(container.state?.terminated?.finishedAt);
+  const started = timeOf(job.status?.startTime ?? job.metadata.creationTimestamp);
+  const deadline = job.spec?.activeDeadlineSeconds;
+  if (finished === undefined) return false;
+  // Timestamps have whole seconds: a step that ended within a second or two of the deadline may have been killed by it.
+  return deadline === undefined || started === undefined || finished < started + (deadline - 2) * 1000;
 }
 
 /** Which failure reason a failed container means, by its name (never by its exit code alone). */
@@ -216,7 +227,7 @@ export function decideJobOutcome(
     };
   }
   // Like success, a failure the Job's podFailurePolicy makes final is decided from the pod, not after the Job's next sync.
-  const failed = hasCondition(job, 'Failed') ?? (ordered.some((p) => failsJob(kind, p)) ? { type: 'Failed', status: 'True', reason: 'PodFailurePolicy' } : undefined);
+  const failed = hasCondition(job, 'Failed') ?? (ordered.some((p) => failsJob(kind, job, p)) ? { type: 'Failed', status: 'True', reason: 'PodFailurePolicy' } : undefined);
   if (failed) {
     if (failed.reason === 'DeadlineExceeded') {
       const pod = ordered[0];
