@@ -32,7 +32,7 @@ export const TEST_COMMAND =
 
 /** Time settings that keep the four deliveries inside the demo's three minutes. */
 export interface SampleTiming {
-  /** How long a new color must stay healthy after the switch; v4 fails inside it (about 4 s after the pre-promotion check, its first real request). */
+  /** How long a new color must stay healthy after the switch; v4 fails inside it (4.5 to 9 s after the pre-promotion check, its first real request). */
   readonly bakeSeconds: number;
   /** How long the previous color keeps running after a healthy bake (instant rollback meanwhile). */
   readonly scaleDownDelaySeconds: number;

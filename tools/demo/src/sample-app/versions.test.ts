@@ -46,7 +46,7 @@ describe('the sample app', () => {
     }
   });
 
-  it('v4 stays healthy under kubelet probes alone, and turns unhealthy about 4 s after its first real request', async () => {
+  it('v4 stays healthy under kubelet probes alone, and turns unhealthy 4.5 to 9 s after its first real request (by its host name)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-demo-sample-v4-'));
     dirs.push(dir);
     const app = join(dir, 'app.mjs');
@@ -72,7 +72,7 @@ describe('the sample app', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', timeout: 30_000 });
     const { probed, unhealthyAfter } = JSON.parse(r.stdout.trim()) as { probed: number[]; unhealthyAfter?: number };
     expect(new Set(probed)).toEqual(new Set([200]));
-    expect(unhealthyAfter).toBeGreaterThan(3_000);
-    expect(unhealthyAfter).toBeLessThan(8_000);
+    expect(unhealthyAfter).toBeGreaterThan(4_000);
+    expect(unhealthyAfter).toBeLessThan(10_000);
   }, 30_000);
 });

@@ -20,7 +20,7 @@ export interface SampleVersion {
  * The story, in push order. v4 starts warming a cache that never evicts with
  * its first request that is not a kubelet probe — the deployer's
  * pre-promotion check, right before the switch — and reports itself unhealthy
- * about 4 s later (sample-app/v4/app.mjs): inside the bake, whatever the
+ * 4.5 to 9 s later, by pod (sample-app/v4/app.mjs): inside the bake, whatever the
  * machine's load, so it is rolled back rather than refused at the rollout.
  */
 export const VERSIONS: readonly SampleVersion[] = [
