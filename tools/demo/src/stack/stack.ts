@@ -132,10 +132,14 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
   return { cluster: installed, admin, git, repositoryUrl, imageRepository, gitlab, gitlabToken, receiver, services };
 }
 
-/** The gateway Service's ClusterIP: a fixed address in the cluster's service range (`.80`), so links to the run pages are known before it exists. */
+/**
+ * The gateway Service's ClusterIP, fixed so links to the run pages are known before it exists: `.8` of the cluster's
+ * service range, in the low band Kubernetes leaves to static addresses (dynamic ones come from above it; `.1` is the
+ * API server's, `.10` the DNS Service's).
+ */
 function gatewayAddress(serviceCidr: string): string {
   const [base = ''] = serviceCidr.split('/');
-  return `${base.split('.').slice(0, 3).join('.')}.80`;
+  return `${base.split('.').slice(0, 3).join('.')}.8`;
 }
 
 /** The EndpointSlice that points the selector-less Service `service` (deploy/overlays/local) at this machine. */
