@@ -33,6 +33,11 @@ export function ensureNodeBinaries(): Promise<string> {
   return runBuildScript('build-node.sh', 'the node binaries');
 }
 
+/** The directory holding buildkitd, buildctl and rootlesskit, built from Go modules first when needed (see build-builder.sh). */
+export function ensureBuilder(): Promise<string> {
+  return runBuildScript('build-builder.sh', 'the image builder');
+}
+
 /** The directory holding the base images: `images.json` and a registry storage tree to seed a node's registry (see images.sh). */
 export function ensureImages(): Promise<string> {
   return runBuildScript('images.sh', 'the base images');

@@ -8,10 +8,9 @@ export {
   type ClusterState,
 } from './cluster.js';
 export { CONTROLLERS, type ClusterPorts } from './components.js';
-export { ensureBinaries, ensureImages, ensureNodeBinaries, ensureNodePackages } from './binaries.js';
+export { ensureBinaries, ensureBuilder, ensureImages, ensureNodeBinaries, ensureNodePackages } from './binaries.js';
 export {
   buildImages,
-  ensureBuilder,
   ImageBuildError,
   type BuildImagesOptions,
   type BuildNode,

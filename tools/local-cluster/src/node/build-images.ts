@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ensureBuilder } from '../binaries.js';
 import { alive } from './exec.js';
 import type { NodeNetwork } from './network.js';
 import { readOwner } from './slots.js';
@@ -131,22 +131,6 @@ export async function buildImages(
     clearTimeout(timer);
     await builder.stop();
   }
-}
-
-/** The directory holding buildkitd and buildctl, building them from Go modules first when needed (build-builder.sh). */
-export function ensureBuilder(): Promise<string> {
-  const script = fileURLToPath(new URL('../../build-builder.sh', import.meta.url));
-  return new Promise((resolvePath, reject) => {
-    const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const path = out.trim().split('\n').at(-1);
-      if (code === 0 && path) resolvePath(path);
-      else reject(new Error(`building the image builder failed (build-builder.sh exited ${code})`));
-    });
-  });
 }
 
 interface PreparedBuild {
