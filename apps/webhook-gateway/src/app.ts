@@ -2,11 +2,11 @@ import { healthRoutes, type Readiness } from '@sluice/service';
 import { Hono } from 'hono';
 import { requestId, type RequestIdVariables } from 'hono/request-id';
 import { runPageRoutes, type RunPageRoutesOptions } from './pages/routes.js';
-import { webhookHandler, type WebhookHandlerOptions } from './webhook/route.js';
+import { webhookRoutes, type WebhookRouteOptions } from './webhook/route.js';
 
 /** Options of {@link createGatewayApp}. */
 export interface GatewayAppOptions {
-  readonly webhook: WebhookHandlerOptions;
+  readonly webhook: WebhookRouteOptions;
   /** Behind `/readyz`. */
   readonly readiness: Readiness;
   /** The run pages (`/`, `/deliveries`, `/deliveries/:name`); left out when not given. */
@@ -23,7 +23,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
   const app = new Hono<{ Variables: RequestIdVariables }>();
   app.use(requestId({ limitLength: 128 }));
   app.route('/', healthRoutes({ readiness: options.readiness }));
-  app.post('/webhooks/gitlab', webhookHandler(options.webhook));
+  app.route('/', webhookRoutes(options.webhook));
   if (options.runPages) app.route('/', runPageRoutes(options.runPages));
   return app;
 }
