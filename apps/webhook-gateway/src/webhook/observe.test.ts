@@ -2,7 +2,7 @@ import { createLogger } from '@sluice/service';
 import { memoryTelemetry, type MemoryTelemetry } from '@sluice/telemetry/testing';
 import { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reject, type AnswerVariables } from './answer.js';
 import { createWebhookObserver, observeWebhook, type ArrivalVariables } from './observe.js';
 import { endVerification, webhookSpans, type SpanVariables } from './spans.js';
@@ -72,7 +72,10 @@ describe('observeWebhook', () => {
 
   it('counts a step that threw as an error and ends its spans failed', async () => {
     const { send } = app();
+    // Hono's default error handler prints the error; keep the test output clean.
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect((await send('throw')).status).toBe(500);
+    printed.mockRestore();
     expect(await telemetry.metric('sluice.webhook.requests')).toEqual([expect.objectContaining({ attributes: { 'sluice.webhook.outcome': 'error' } })]);
     expect(telemetry.spansNamed('POST /webhooks/gitlab')[0]).toMatchObject({ status: 'error', attributes: expect.objectContaining({ 'error.type': 'InternalError', 'http.response.status_code': 500 }) });
   });

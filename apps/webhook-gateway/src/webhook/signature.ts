@@ -18,9 +18,9 @@ export interface WebhookSignatureOptions {
  * When signing tokens are configured, the Standard Webhooks signature over
  * the raw body (`c.var.body`, from `cappedBody`) and its timestamp window →
  * 401 `bad_signature` / `stale_timestamp`; then the `webhook-id` must not
- * have been seen within the window → 409 `replay`. An id is claimed only for
- * a webhook that gets acknowledged: when a later step answers `error`
- * (nothing recorded), the id is released so GitLab may send it again.
+ * have been seen within the window → 409 `replay`. The id stays claimed
+ * unless a later step answers `error` (nothing was recorded): then it is
+ * released, so GitLab may send the same message again.
  */
 export function webhookSignature(options: WebhookSignatureOptions) {
   const { authenticator, replay, toleranceSeconds } = options;
