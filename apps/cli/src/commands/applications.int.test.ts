@@ -1,6 +1,6 @@
 import type { Condition } from '@sluice/delivery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationObject, openFixture, runCli, type Fixture } from '../testing/cli.testkit.js';
+import { applicationObject, createDelivery, openFixture, runCli, sha, type Fixture } from '../testing/cli.testkit.js';
 
 let f: Fixture;
 
@@ -15,6 +15,8 @@ beforeAll(async () => {
   for (const name of ['shop', 'shop-copy', 'blog']) await f.client.create(applicationObject({ namespace: f.namespace, name, targetNamespace: 'shop' }));
   await setReady('shop', { status: 'True', reason: 'Accepted', message: 'pushes of project 7 (team/shop) are delivered by this Application' });
   await setReady('shop-copy', { status: 'False', reason: 'DuplicateProject', message: 'project 7 (team/shop) is also configured by Application shop, which receives its pushes' });
+  await createDelivery(f.client, f.namespace, { name: 'copy-main', application: 'shop-copy', sha: sha('e5'), receivedAt: '2030-01-01T10:00:00.000Z' });
+  await createDelivery(f.client, f.namespace, { name: 'shop-main', application: 'shop', sha: sha('f6'), receivedAt: '2030-01-01T10:00:00.000Z' });
 });
 afterAll(async () => {
   await f?.close();
@@ -39,5 +41,14 @@ describe('sluice applications', () => {
     expect(apps.map((a) => a.metadata.name)).toEqual(['blog', 'shop', 'shop-copy']);
     expect(apps[2]?.status?.conditions[0]).toMatchObject({ type: 'Ready', status: 'False', reason: 'DuplicateProject' });
     expect(apps[0]?.metadata.managedFields).toBeUndefined();
+  });
+});
+
+describe('sluice show', () => {
+  it("says next to the app when the delivery's Application is not Ready, and why", async () => {
+    const r = await runCli(['show', 'copy-main', ...f.flags]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^App\s+shop-copy \(Ready False, DuplicateProject: project 7 \(team\/shop\) is also configured by Application shop/m);
+    expect((await runCli(['show', 'shop-main', ...f.flags])).out).toMatch(/^App\s+shop$/m);
   });
 });
