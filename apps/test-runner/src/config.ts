@@ -33,7 +33,7 @@ export const testRunnerEnv = z.object({
   SLUICE_LOG_TAIL_LINES: integer({ min: 1, max: 1000 }).default(50),
   /** `buildkit`: rootless BuildKit pushes `<repository>:<sha>` and reports its digest; `archive`: the node-agent lane's stand-in (a tarball of the build context uploaded to SLUICE_ARTIFACT_REGISTRY_URL). */
   SLUICE_BUILD_MODE: oneOf(['buildkit', 'archive']).default('buildkit'),
-  /** Default builder image; an Application may override it with the annotation `sluice.dev/builder-image`. */
+  /** Default builder image; an Application may override it with `spec.build.builderImage`. */
   SLUICE_BUILDER_IMAGE: string().optional(),
   /** Secret in the build namespace with the registry credentials (buildkit: `.dockerconfigjson`; archive: `username`, `password`). */
   SLUICE_REGISTRY_CREDENTIALS_SECRET: string().default('sluice-registry-credentials'),

@@ -44,6 +44,7 @@ describe('Application spec defaults', () => {
       scaleDownDelaySeconds: 30,
       rolloutTimeoutSeconds: 600,
       rollback: { auto: true },
+      promotion: 'automatic',
       health: { readiness: { path: '/healthz', periodSeconds: 10, failureThreshold: 3 }, prePromotionPath: '/healthz' },
     });
   });
@@ -86,6 +87,10 @@ describe('Application spec rejections', () => {
     ['a Dockerfile outside the repository', { build: { repository: 'registry.example.com/shop/web', dockerfile: '../Dockerfile' } }, 'build.dockerfile: must be a path relative to the repository root, without "..", spaces or backslashes'],
     ['an unknown environment', { rules: [{ refs: 'main', environments: ['qa'] }] }, 'rules[0].environments[0]: Invalid option: expected one of "staging"|"production"'],
     ['no rules', { rules: [] }, 'rules: Too small: expected array to have >=1 items'],
+    ['a container command that is not a list', { command: 'node server.js' }, 'command: Invalid input: expected array, received string'],
+    ['an empty container command', { command: [] }, 'command: Too small: expected array to have >=1 items'],
+    ['a builder image with a space', { build: { repository: 'registry.example.com/shop/web', builderImage: 'moby/buildkit latest' } }, expect.stringMatching(/^build\.builderImage: /)],
+    ['an unknown promotion', { environments: { production: { namespace: 'shop', deploymentName: 'web', serviceName: 'web', promotion: 'later' } } }, 'environments.production.promotion: Invalid option: expected one of "automatic"|"manual"'],
   ])('rejects %s', (_, override, message) => {
     expect(problems({ ...minimalSpec(), ...override })).toEqual([message]);
   });

@@ -69,6 +69,9 @@ export const BuildSpecSchema = z.object({
     .describe('Dockerfile build arguments (ARG values, e.g. the base image); never secrets: they end up in the image history. Default: none.'),
   timeoutSeconds: z.int().min(60).max(86_400).default(1800).describe('Build deadline. Default: 1800.'),
   resources: resourcesSchema({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } }),
+  builderImage: ImageReferenceSchema.optional().describe(
+    "Image the build Job runs (BuildKit, or the archiver in archive mode). Default: the test-runner's configured builder image (SLUICE_BUILDER_IMAGE).",
+  ),
 });
 /** How the image is built, defaults applied. */
 export type BuildSpec = z.infer<typeof BuildSpecSchema>;
@@ -99,6 +102,11 @@ export const HealthSpecSchema = z
 /** Health checks, defaults applied. */
 export type HealthSpec = z.infer<typeof HealthSpecSchema>;
 
+/** Who lets a new revision take traffic in an environment: the deployer on its own, or a person (`sluice promote`). */
+export const PromotionSchema = z.enum(['automatic', 'manual']);
+/** How an environment is promoted. */
+export type Promotion = z.infer<typeof PromotionSchema>;
+
 /** Where and how one environment runs the application (blue-green: `<deploymentName>-blue` / `-green`). */
 export const EnvironmentTargetSchema = z.object({
   namespace: DnsLabelSchema.describe('Namespace the Deployments and Service live in.'),
@@ -115,6 +123,9 @@ export const EnvironmentTargetSchema = z.object({
   rollback: z
     .object({ auto: z.boolean().default(true).describe('Roll back automatically when verification fails. Default: true.') })
     .prefault({}),
+  promotion: PromotionSchema.default('automatic').describe(
+    '"manual": a verified new revision waits for `sluice promote` before traffic switches to it. Default: "automatic".',
+  ),
   resources: resourcesSchema({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } }),
 });
 /** One environment's target, defaults applied. */
@@ -127,6 +138,12 @@ export const ApplicationSpecSchema = z.object({
   rules: z.array(DeliveryRuleSchema).min(1).max(100).describe('Which refs deliver to which environments; first match wins.'),
   test: TestSpecSchema,
   build: BuildSpecSchema,
+  command: z
+    .array(z.string().min(1).max(8192))
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("Command (entrypoint and arguments) of the deployed container, the same in every environment. Default: the image's own."),
   environments: z.object({
     staging: EnvironmentTargetSchema.optional().describe('Optional; deployed and verified before production.'),
     production: EnvironmentTargetSchema,

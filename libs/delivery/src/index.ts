@@ -72,6 +72,7 @@ export {
   EnvironmentNameSchema,
   EnvironmentTargetSchema,
   HealthSpecSchema,
+  PromotionSchema,
   TestSpecSchema,
   imageFor,
 } from './application.js';
@@ -85,8 +86,18 @@ export type {
   EnvironmentName,
   EnvironmentTarget,
   HealthSpec,
+  Promotion,
   TestSpec,
 } from './application.js';
+export {
+  APPLICATION_REASONS,
+  READY_CONDITION,
+  applicationConditions,
+  currentConditions,
+  removedAnnotationProblems,
+  sameConditions,
+} from './application-conditions.js';
+export type { ApplicationReason, RawApplication } from './application-conditions.js';
 
 export { environmentsFor, matchRule, matchesRefPattern } from './rules.js';
 export type { DeliveryRules, RefTarget } from './rules.js';

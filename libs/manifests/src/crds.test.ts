@@ -11,7 +11,7 @@ function wireSchema(crd: V1CustomResourceDefinition): Record<string, unknown> {
 }
 
 describe.each([
-  ['applications', applicationCrd, 'Application', ['sluiceapp'], ['Project', 'Staging', 'Production', 'Age']],
+  ['applications', applicationCrd, 'Application', ['sluiceapp'], ['Project', 'Staging', 'Production', 'Ready', 'Reason', 'Message', 'Age']],
   ['deliveries', deliveryCrd, 'Delivery', ['dlv'], ['Application', 'Ref', 'SHA', 'Phase', 'Reason', 'Message', 'Age']],
 ] as const)('%s.sluice.dev', (plural, build, kind, shortNames, columns) => {
   const crd = build();

@@ -110,6 +110,10 @@ export function applicationCrd(): V1CustomResourceDefinition {
       // JSONPath cannot list map keys, so each environment gets a column showing its target namespace.
       { description: 'Staging namespace, if configured', jsonPath: '.spec.environments.staging.namespace', name: 'Staging', type: 'string' },
       { description: 'Production namespace', jsonPath: '.spec.environments.production.namespace', name: 'Production', type: 'string' },
+      // Written by the deployer: False when the Application is invalid, still carries a removed annotation, or loses its project to another.
+      { description: 'Whether the Application is in effect', jsonPath: '.status.conditions[?(@.type=="Ready")].status', name: 'Ready', type: 'string' },
+      { description: 'Why (CamelCase)', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', name: 'Reason', type: 'string' },
+      { description: 'What to fix', jsonPath: '.status.conditions[?(@.type=="Ready")].message', name: 'Message', priority: 1, type: 'string' },
       AGE,
     ],
   });

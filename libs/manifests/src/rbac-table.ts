@@ -80,6 +80,7 @@ const rows: Permission[] = [
 
   // deployer: blue-green rollout, verification, rollback.
   { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: 'informer: targets, health checks, rollback policy; consume the manual-rollback annotation', verbs: ['list', 'watch', 'patch'] },
+  { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications/status', reason: 'write the Ready condition (merge patch): invalid, duplicate or outdated Applications become visible', verbs: ['patch'] },
   { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries', reason: 'informer: Deliveries ready to deploy; re-read on a status conflict; create a rollback Delivery; consume the manual-promotion annotation', verbs: ['get', 'list', 'watch', 'create', 'patch'] },
   { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'record deploy stages and rollbacks', verbs: ['update'] },
   { service: 'deployer', namespace: 'sluice-system', apiGroup: 'coordination.k8s.io', resource: 'leases', reason: 'one rollout per environment at a time (create, take, renew, release)', verbs: ['get', 'create', 'patch'] },

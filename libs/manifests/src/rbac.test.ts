@@ -25,6 +25,7 @@ const EXPECTED = [
   'test-runner build core/pods/log: get',
   'test-runner build core/events: list,watch',
   'deployer sluice-system sluice.dev/applications: list,watch,patch',
+  'deployer sluice-system sluice.dev/applications/status: patch',
   'deployer sluice-system sluice.dev/deliveries: get,list,watch,create,patch',
   'deployer sluice-system sluice.dev/deliveries/status: update',
   'deployer sluice-system coordination.k8s.io/leases: get,create,patch',

@@ -45,7 +45,7 @@ describe('parseCommandLine', () => {
   });
 
   it('refuses, in one line naming the problem, unknown commands and options, missing values and arguments', () => {
-    expect(usageError(['deploy'])).toBe(`unknown command "deploy"; commands: deliveries, show, logs, rollback, promote (see 'sluice --help')`);
+    expect(usageError(['deploy'])).toBe(`unknown command "deploy"; commands: deliveries, show, logs, rollback, promote, applications (see 'sluice --help')`);
     expect(usageError(['deliveries', '--bogus'])).toBe(`deliveries: unknown option --bogus (see 'sluice deliveries --help')`);
     expect(usageError(['show', 'd1', '--watch'])).toBe(`show: unknown option --watch (see 'sluice show --help')`);
     expect(usageError(['deliveries', '--app'])).toBe(`deliveries: option --app needs a value (see 'sluice deliveries --help')`);

@@ -1,5 +1,6 @@
 import type { Cluster } from '../cluster/connect.js';
 import { connect } from '../cluster/connect.js';
+import { applications } from '../commands/applications.js';
 import { deliveries } from '../commands/deliveries.js';
 import { logs } from '../commands/logs.js';
 import { promote } from '../commands/promote.js';
@@ -13,7 +14,7 @@ import { commandHelp, generalHelp } from './help.js';
 import type { Io } from './io.js';
 import type { CommandName } from './spec.js';
 
-const COMMANDS: Readonly<Record<CommandName, Command>> = { deliveries, show, logs, rollback, promote };
+const COMMANDS: Readonly<Record<CommandName, Command>> = { deliveries, show, logs, rollback, promote, applications };
 
 /**
  * Runs one command line and returns the exit code; never throws. Expected

@@ -20,7 +20,7 @@ export interface CommandSpec {
 }
 
 /** The commands. */
-export const COMMAND_NAMES = ['deliveries', 'show', 'logs', 'rollback', 'promote'] as const;
+export const COMMAND_NAMES = ['deliveries', 'show', 'logs', 'rollback', 'promote', 'applications'] as const;
 /** One of {@link COMMAND_NAMES}. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -93,6 +93,15 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       ...WAIT_OPTIONS,
     },
     examples: ['sluice promote main-3f2a9c1-0b7e41d2', 'sluice promote main-3f2a9c1-0b7e41d2 --env production'],
+  },
+  applications: {
+    name: 'applications',
+    summary: 'list applications with their project and whether they are Ready (and why not)',
+    args: [],
+    options: {
+      output: { type: 'string', short: 'o', value: 'json', help: 'print the Application objects as JSON instead of a table' },
+    },
+    examples: ['sluice applications', 'sluice applications -o json'],
   },
 };
 

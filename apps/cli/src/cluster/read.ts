@@ -51,6 +51,16 @@ export async function getApplication(client: KubeClient, namespace: string, name
   return parsed.value;
 }
 
+/** Application `name` as stored, valid or not; `undefined` when it is gone or may not be read. */
+export async function findRawApplication(client: KubeClient, namespace: string, name: string): Promise<KubeObject | undefined> {
+  try {
+    return await client.get<KubeObject>({ apiVersion: API_GROUP_VERSION, kind: 'Application', namespace, name });
+  } catch (err) {
+    if (isKubeError(err, 'Forbidden')) return undefined;
+    throw err;
+  }
+}
+
 /** The annotations of an environment's Service, where the deployer records what is live and what a rollback returns to. */
 export async function readService(client: KubeClient, namespace: string, name: string): Promise<ServiceFacts> {
   try {

@@ -1,6 +1,7 @@
 import { EXIT } from '../cli/errors.js';
 import { showOptions } from '../cli/options.js';
-import { getDelivery } from '../cluster/read.js';
+import { findRawApplication, getDelivery } from '../cluster/read.js';
+import { readyOf } from '../format/applications.js';
 import { forOutput, toJson, toYaml } from '../format/objects.js';
 import { renderShow } from '../format/show.js';
 import { stylesOf, target, type Command } from './context.js';
@@ -13,7 +14,9 @@ export const show: Command = async (ctx) => {
   else if (options.output === 'yaml') ctx.io.out(toYaml(forOutput(raw)));
   else {
     const publicUrl = ctx.io.env['SLUICE_PUBLIC_URL'] || undefined;
-    ctx.io.out(renderShow(delivery, { now: ctx.io.now(), styles: stylesOf(ctx), ...(publicUrl && { publicUrl }) }));
+    const application = await findRawApplication(ctx.cluster().client, ctx.globals.namespace, delivery.spec.application);
+    const applicationReady = application && readyOf(application);
+    ctx.io.out(renderShow(delivery, { now: ctx.io.now(), styles: stylesOf(ctx), ...(publicUrl && { publicUrl }), ...(applicationReady && { applicationReady }) }));
   }
   return EXIT.ok;
 };

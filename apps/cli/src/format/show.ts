@@ -15,6 +15,8 @@ export interface ShowContext {
   readonly styles: Styles;
   /** `SLUICE_PUBLIC_URL`: base of the run pages. */
   readonly publicUrl?: string;
+  /** The Application's Ready condition, when it could be read; shown next to the app only when it is not True. */
+  readonly applicationReady?: { readonly status: string; readonly reason: string; readonly message: string };
 }
 
 /** `<url>/deliveries/<name>`, the run page the commit statuses link to. */
@@ -24,6 +26,13 @@ export function runPageUrl(publicUrl: string | undefined, name: string): string 
 
 function field(label: string, value: string | undefined): string[] {
   return value ? [`${label.padEnd(11)} ${value}`] : [];
+}
+
+function appText(application: string, ctx: ShowContext): string {
+  const ready = ctx.applicationReady;
+  if (ready === undefined || ready.status === 'True') return application;
+  const why = [ready.reason, ready.message].filter(Boolean).join(': ');
+  return `${application} ${ctx.styles.bad(`(Ready ${ready.status}${why ? `, ${why}` : ''})`)}`;
 }
 
 function pusher(d: Delivery): string {
@@ -96,7 +105,7 @@ export function renderShow(delivery: Delivery, ctx: ShowContext): string {
   const lines = [
     ...field('Delivery', s.bold(d.metadata.name)),
     ...field('Namespace', d.metadata.namespace),
-    ...field('App', d.spec.application),
+    ...field('App', appText(d.spec.application, ctx)),
     ...field('Project', `${d.spec.project.path} (id ${d.spec.project.id})`),
     ...field('Ref', `${refText(d)} (${d.spec.refType.replace('_', ' ')})`),
     ...field('Commit', d.spec.checkoutSha),

@@ -2,6 +2,7 @@ import type { KubeClient } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import type { Telemetry } from '@sluice/telemetry';
 import type { LeaseObject } from '../decide/lease.js';
+import { startApplicationStatus } from './application-status.js';
 import { Caches } from './caches.js';
 import { WorkQueue } from '@sluice/kube';
 import { reconcileEnvironment, type DeployerObserver } from './reconcile.js';
@@ -47,6 +48,8 @@ export function createDeployer(options: DeployerOptions): Deployer {
     },
     onError: (what, err) => logger.warn({ what, err }, 'watch interrupted; resuming'),
   });
+  // Application status (Ready condition) is written apart from the rollout loop.
+  const applicationStatus = startApplicationStatus({ client, namespace: settings.namespace, logger });
   const queue = new WorkQueue({
     workers: settings.workers,
     handle: (key) =>
@@ -56,6 +59,7 @@ export function createDeployer(options: DeployerOptions): Deployer {
   return {
     start: async () => {
       await caches.synced();
+      await applicationStatus.start();
       queue.start();
       for (const key of caches.allKeys()) queue.add(key);
       started = true;
@@ -65,6 +69,7 @@ export function createDeployer(options: DeployerOptions): Deployer {
     stop: () => {
       queue.stop();
       caches.stop();
+      applicationStatus.stop();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { resourcePath, type KubeObject } from '@sluice/kube';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ANNOTATIONS, promotionAnnotation, promotionApprovedAnnotation, WAITING_FOR_PROMOTION } from '../decide/annotations.js';
+import { ANNOTATIONS, promotionApprovedAnnotation, WAITING_FOR_PROMOTION } from '../decide/annotations.js';
 import type { PodObject, ServiceObject } from '../decide/facts.js';
 import { readyBehind } from '../decide/pods.js';
 import { applicationObject, createHandedOffDelivery, deliveriesPath, sha, waitForObject, waitForPhase } from '../testing/deployer.testkit.js';
@@ -78,7 +78,7 @@ describe('manual rollback and promotion on the local cluster', () => {
   it('manual promotion: the delivery waits with ready new pods and traffic unchanged, a newer push supersedes it, promote makes it Live', async () => {
     await h.client.create(applicationObject({ namespace: h.namespace, name: 'gate', targetNamespace: h.namespace }));
     await deliverLive('gate', 'gate-1', sha('good', 60));
-    await annotate('Application', 'gate', { [promotionAnnotation('production')]: 'manual' });
+    await h.client.mergePatch({ apiVersion: GROUP, kind: 'Application', namespace: h.namespace, name: 'gate' }, { spec: { environments: { production: { promotion: 'manual' } } } });
 
     const waitingFor = (name: string) =>
       waitForObject(h.client, deliveriesPath(h.namespace), (d) => {

@@ -27,12 +27,6 @@ export const ANNOTATIONS = {
   /** Deployment: ISO time after which it is scaled to 0 unless live; empty: not scheduled. */
   scaleDownAt: 'sluice.dev/scale-down-at',
   /**
-   * Application: JSON array, the container command. The Application schema has
-   * no command yet (images carry one); the local node agent ignores images, so
-   * the command must come from somewhere. See the lib change in the README.
-   */
-  command: 'sluice.dev/container-command',
-  /**
    * Application: a manual action, `rollback` (production) or `rollback:<environment>`:
    * back to the previous good revision (instant switch while its color runs,
    * else a redeploy). Delivery: `promote` (manual promotion). Consumed (removed) when taken.
@@ -49,11 +43,6 @@ export const ANNOTATIONS = {
   /** Delivery: created by a manual rollback that redeploys the previous good revision into this environment. */
   rollback: 'sluice.dev/rollback',
 } as const;
-
-/** Application: `manual` makes `environment` wait for a `promote` action before the switch (default: automatic). */
-export function promotionAnnotation(environment: string): string {
-  return `sluice.dev/promotion.${environment}`;
-}
 
 /** Delivery: when the `promote` action for `environment` was taken (written as the action is consumed). */
 export function promotionApprovedAnnotation(environment: string): string {

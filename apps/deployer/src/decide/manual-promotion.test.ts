@@ -1,6 +1,6 @@
 import { DeliverySchema } from '@sluice/delivery';
 import { describe, expect, it } from 'vitest';
-import { ANNOTATIONS, promotionAnnotation, promotionApprovedAnnotation, WAITING_FOR_PROMOTION } from './annotations.js';
+import { ANNOTATIONS, promotionApprovedAnnotation, WAITING_FOR_PROMOTION } from './annotations.js';
 import type { ParsedDelivery } from './facts.js';
 import { NEW, NOW, OLD, application, available, delivery, deployment, facts, options, pod, service } from './fixtures.testkit.js';
 import { environmentQueue } from './queue.js';
@@ -8,7 +8,10 @@ import { rollbackDelivery } from './rollback.js';
 import { decideStep, previousOnSwitch } from './step.js';
 
 const running = { state: 'running' as const, startedAt: new Date(NOW - 5_000).toISOString() };
-const manualApp = { ...application, metadata: { ...application.metadata, annotations: { ...application.metadata.annotations, [promotionAnnotation('production')]: 'manual' } } };
+const manualApp = {
+  ...application,
+  spec: { ...application.spec, environments: { ...application.spec.environments, production: { ...application.spec.environments.production, promotion: 'manual' as const } } },
+};
 const ready = () =>
   facts({
     service: service('blue', { [ANNOTATIONS.revision]: OLD, [ANNOTATIONS.verifiedRevision]: OLD }),

@@ -17,19 +17,6 @@ export interface RenderInput {
   readonly minReadySeconds: number;
 }
 
-/** The container command from the Application's `sluice.dev/container-command` annotation (a JSON array of strings), if any. */
-export function containerCommand(application: Application): string[] | undefined {
-  const raw = application.metadata.annotations?.[ANNOTATIONS.command];
-  if (raw === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((s) => typeof s === 'string')) return parsed as string[];
-  } catch {
-    // fall through: an unusable annotation is ignored, the image's own command runs
-  }
-  return undefined;
-}
-
 /**
  * The idle color's Deployment for `sha`, running the image by the digest its
  * build recorded: the policy builder's blue/green
@@ -73,7 +60,7 @@ export function renderDeployment(input: RenderInput): DeploymentObject {
     [ANNOTATIONS.delivery]: input.delivery,
     [ANNOTATIONS.scaleDownAt]: '',
   };
-  const command = containerCommand(input.application);
+  const command = input.application.spec.command;
   if (command) {
     const spec = deployment.spec as { template: { spec: { containers: { command?: string[] }[] } } };
     for (const c of spec.template.spec.containers) c.command = command;

@@ -1,6 +1,6 @@
 import { findStage, shortSha, type FailureReason } from '@sluice/delivery';
 import { APP_LABEL, COLOR_LABEL, otherColor, type Color } from '@sluice/manifests';
-import { ANNOTATIONS, parseRejected, promotionAnnotation, promotionApprovedAnnotation, WAITING_FOR_PROMOTION, withRejected } from './annotations.js';
+import { ANNOTATIONS, parseRejected, promotionApprovedAnnotation, WAITING_FOR_PROMOTION, withRejected } from './annotations.js';
 import { bakeHealth } from './bake.js';
 import type { DeploymentObject, EnvironmentFacts, ParsedDelivery } from './facts.js';
 import { podsOf, readyBehind, totalRestarts } from './pods.js';
@@ -207,9 +207,9 @@ export function decideStep(delivery: ParsedDelivery, facts: EnvironmentFacts, op
   };
 }
 
-/** True when the Application asks for manual promotion in this environment (`sluice.dev/promotion.<env>: manual`). */
+/** True when the Application asks for manual promotion in this environment (`spec.environments.<env>.promotion: manual`). */
 export function manualPromotion(facts: EnvironmentFacts): boolean {
-  return facts.application.metadata.annotations?.[promotionAnnotation(facts.environment)] === 'manual';
+  return facts.application.spec.environments[facts.environment]?.promotion === 'manual';
 }
 
 /** True for a Delivery a manual rollback created to redeploy the previous good revision in `environment`. */

@@ -6,7 +6,6 @@
  */
 import { API_GROUP_VERSION, initialStatus, type ApplicationSpecInput, type DeliveryStatus, type EnvironmentName } from '@sluice/delivery';
 import { resourcePath, type KubeClient, type KubeObject } from '@sluice/kube';
-import { ANNOTATIONS } from '../decide/annotations.js';
 
 /**
  * The sample app: an HTTP server on `$HOST:$PORT` (the pod's own loopback
@@ -69,12 +68,13 @@ export function applicationObject(o: SampleAppOptions): KubeObject {
     rules: [{ refs: 'main', environments: o.staging ? ['staging', 'production'] : ['production'] }],
     test: { image: 'node:20', commands: ['npm test'] },
     build: { repository: 'registry.example.com/team/sample' },
+    command: ['node', '-e', SAMPLE_APP],
     environments: { ...(o.staging && { staging: target('staging') }), production: target('production') },
   };
   return {
     apiVersion: API_GROUP_VERSION,
     kind: 'Application',
-    metadata: { name: o.name, namespace: o.namespace, annotations: { [ANNOTATIONS.command]: JSON.stringify(['node', '-e', SAMPLE_APP]) } },
+    metadata: { name: o.name, namespace: o.namespace },
     spec: spec as unknown as Record<string, unknown>,
   };
 }

@@ -5,7 +5,6 @@ import { createLogger } from '@sluice/service';
 import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
 import { memoryTelemetry, type FinishedSpan } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BUILDER_IMAGE_ANNOTATION } from '../jobs/build-job.js';
 import { startArtifactRegistry, type ArtifactRegistry } from '../testing/artifact-registry.testkit.js';
 import { startGitServer, type GitServer } from '../testing/git-server.testkit.js';
 import {
@@ -47,8 +46,7 @@ describe('test runner on the local control plane', () => {
     [git, registry, ns, testNs] = await Promise.all([startGitServer(), startArtifactRegistry(), createNamespace(client, 'sluice'), createNamespace(client, 'sluice-test')]);
     repo = await git.createRepository('sample', [SAMPLE_COMMITS.passing, SAMPLE_COMMITS.failing, SAMPLE_COMMITS.brokenInstall, SAMPLE_COMMITS.slow]);
     await createRunnerSecrets(client, testNs);
-    const app = sampleApplication(ns, 'sample', repo.url);
-    app.metadata.annotations = { [BUILDER_IMAGE_ANNOTATION]: 'local/archiver:1' };
+    const app = sampleApplication(ns, 'sample', repo.url, { build: { repository: 'registry.local/team/sample', builderImage: 'local/archiver:1' } });
     await createSoon(client, app);
     const settings: RunnerSettings = {
       namespace: ns,

@@ -2,7 +2,7 @@
 export interface BuildSettings {
   /** `buildkit`: rootless BuildKit pushes the image; `archive`: the local build uploads a tarball of the build context. */
   readonly mode: 'buildkit' | 'archive';
-  /** Default builder image; an Application's `sluice.dev/builder-image` annotation overrides it. */
+  /** Default builder image; an Application's `spec.build.builderImage` overrides it. */
   readonly builderImage: string;
   /** Secret in the build namespace holding the registry credentials, mounted read-only into the build step only. */
   readonly registryCredentialsSecret: string;

@@ -8,8 +8,6 @@ import type { Container, Job } from './types.js';
 
 /** Container name of the build step. */
 export const BUILD_CONTAINER = 'build';
-/** Application annotation overriding the builder image for that Application. */
-export const BUILDER_IMAGE_ANNOTATION = 'sluice.dev/builder-image';
 /** Where the registry credentials Secret is mounted, read-only, in the build step only. */
 export const REGISTRY_CREDENTIALS_DIR = '/var/run/sluice/registry-credentials';
 
@@ -26,7 +24,7 @@ export function artifactUrl(baseUrl: string, repository: string, sha: string): s
 }
 
 function builderImage(application: Application, build: BuildSettings): string {
-  return application.metadata.annotations?.[BUILDER_IMAGE_ANNOTATION] ?? build.builderImage;
+  return application.spec.build.builderImage ?? build.builderImage;
 }
 
 function buildStep(delivery: Delivery, application: Application, settings: RunnerSettings, base: Container): Container {
