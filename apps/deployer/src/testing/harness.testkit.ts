@@ -1,5 +1,5 @@
 /** Shared set-up of the deployer's integration tests: a namespace, the CRDs and an in-process deployer. */
-import { kubeClientFromFile, type KubeObject } from '@sluice/kube';
+import { kubeClientFromFile, type KubeClient, type KubeObject } from '@sluice/kube';
 import { createLogger } from '@sluice/service';
 import type { Telemetry } from '@sluice/telemetry';
 import { createDeployer, type Deployer } from '../controller/controller.js';
