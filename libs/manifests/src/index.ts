@@ -53,7 +53,7 @@ export { GIT_CREDENTIALS_DIR, TERMINATION_MESSAGE_PATH, TEST_JOB_CONTAINERS, WOR
 export { JUNIT_AWK } from './junit-scripts.js';
 export { BUILD_JOB_CONTAINERS, REGISTRY_CREDENTIALS_DIR, buildJob, buildJobBuilder } from './build-job.js';
 export type { BuildJobProps, BuildOutput } from './build-job.js';
-export { APP_LABEL, COLORS, COLOR_LABEL, ENVIRONMENT_LABEL, colorDeployment, otherColor } from './color-deployment.js';
+export { APP_LABEL, COLORS, COLOR_LABEL, ENVIRONMENT_LABEL, colorDeployment, colorDeploymentBuilder, otherColor } from './color-deployment.js';
 export type { Color, ColorDeploymentProps, HttpProbe } from './color-deployment.js';
 export { activeService } from './active-service.js';
 export type { ActiveServiceProps } from './active-service.js';
@@ -66,7 +66,7 @@ export { toWire } from './wire.js';
 export type { Wire } from './wire.js';
 
 // Sluice's own services.
-export { serviceDeployment } from './service-deployment.js';
+export { serviceDeployment, serviceDeploymentBuilder } from './service-deployment.js';
 export type { SecretMount, ServiceDeploymentProps } from './service-deployment.js';
 export { clusterService } from './cluster-service.js';
 export type { ClusterServiceProps } from './cluster-service.js';
