@@ -5,7 +5,7 @@
  */
 import type { V1Container, V1EnvVar, V1PodFailurePolicyRule, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { ManifestError } from './errors.js';
-import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from './pod-security.js';
+import { DEFAULT_RUN_AS_USER, hardenedContainerSecurityContext, hardenedPodSecurityContext } from './pod-security.js';
 import type { ComputeResources } from './resources.js';
 import { checkedResources, parseQuantity } from './resources.js';
 import { CLONE_SCRIPT, GIT_CREDENTIALS_DIR, REPO_URL_ENV, SHA_ENV, TERMINATION_MESSAGE_PATH, TEST_JOB_CONTAINERS } from './test-job-scripts.js';
@@ -16,6 +16,17 @@ const SHA = /^[0-9a-f]{40}$/;
 const HOME = '/home/sluice';
 /** Volume names of the hardened Jobs. */
 export const JOB_VOLUMES = Object.freeze({ workspace: 'workspace', tmp: 'tmp', home: 'home', credentials: 'git-credentials' } as const);
+
+/** Defaults the test and build Jobs share. */
+export const CHECKOUT_JOB_DEFAULTS = {
+  labels: {},
+  cloneResources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+  activeDeadlineSeconds: 1800,
+  ttlSecondsAfterFinished: 3600,
+  backoffLimit: 2,
+  runAsUser: DEFAULT_RUN_AS_USER,
+  workspaceSizeLimit: '4Gi',
+} as const;
 
 /** What every hardened Job needs to check out one commit and run. */
 export interface CheckoutJobProps extends WorkloadMeta {

@@ -1,8 +1,7 @@
 import type { V1Container, V1EnvVar, V1Job } from '@kubernetes/client-node';
 import { ManifestError } from './errors.js';
-import { assertCheckoutJob, checkoutJob, stepContainer } from './job-parts.js';
+import { CHECKOUT_JOB_DEFAULTS, assertCheckoutJob, checkoutJob, stepContainer } from './job-parts.js';
 import { JUNIT_AWK, TEST_WRAPPER_SCRIPT } from './junit-scripts.js';
-import { DEFAULT_RUN_AS_USER } from './pod-security.js';
 import type { ComputeResources } from './resources.js';
 import { STEP_SCRIPT, TEST_JOB_CONTAINERS as C, WORKDIR } from './test-job-scripts.js';
 import { MANAGED_BY, assertImage, mergeLabels, withDefaults } from './validate.js';
@@ -52,17 +51,6 @@ export interface TestJobProps {
   /** Size cap of the shared workspace volume. @default '4Gi' */
   readonly workspaceSizeLimit?: string;
 }
-
-/** Defaults the test and build Jobs share. */
-export const CHECKOUT_JOB_DEFAULTS = {
-  labels: {},
-  cloneResources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-  activeDeadlineSeconds: 1800,
-  ttlSecondsAfterFinished: 3600,
-  backoffLimit: 2,
-  runAsUser: DEFAULT_RUN_AS_USER,
-  workspaceSizeLimit: '4Gi',
-} as const;
 
 const DEFAULTS = {
   ...CHECKOUT_JOB_DEFAULTS,
