@@ -1,4 +1,4 @@
-import { KubeClient, kubeConfigFromEnv, loadKubeConfig } from '@sluice/kube';
+import { kubeClientFromEnv } from '@sluice/kube';
 import { createLogger, healthRoutes, launch, Readiness, runService } from '@sluice/service';
 import { startTelemetry } from '@sluice/telemetry';
 import pkg from '../package.json' with { type: 'json' };
@@ -14,8 +14,7 @@ void launch(SERVICE, async () => {
   const telemetry = startTelemetry({ serviceName: SERVICE, serviceVersion: pkg.version, env: process.env, logger });
   logger.info({ version: pkg.version, exporting: telemetry.exporting }, 'telemetry configured');
 
-  const kubeConfig = loadKubeConfig(kubeConfigFromEnv(process.env));
-  const client = new KubeClient({ kubeConfig, fieldManager: 'sluice-deployer' });
+  const client = kubeClientFromEnv(process.env, { fieldManager: 'sluice-deployer' });
   const deployer = createDeployer({ client, settings, logger, telemetry });
 
   // Ready once the caches hold the cluster's state: deciding from a partial view could re-deploy or skip a step.

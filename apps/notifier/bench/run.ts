@@ -21,7 +21,7 @@
  */
 import { loadavg } from 'node:os';
 import { GitlabClient } from '@sluice/gitlab';
-import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import { kubeClientFromFile, type KubeClient, type KubeObject } from '@sluice/kube';
 import { createLogger } from '@sluice/service';
 import { NotifierController } from '../src/controller/controller.js';
 import { installCrds, waitUntil } from '../src/testing/crds.testkit.js';
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const shared = process.env['SLUICE_KUBECONFIG'];
   const cluster = shared ? undefined : await startCluster({ node: 'agent', nodeAgent: false });
   const kubeconfig = shared ?? (cluster?.kubeconfigPath as string);
-  const kube = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: kubeconfig }), fieldManager: 'notifier-bench' });
+  const kube = kubeClientFromFile(kubeconfig, { fieldManager: 'notifier-bench' });
   const gitlab = await startGitlabStandIn({ token: TOKEN, projects: PROJECTS });
   const outcomes: Record<string, number> = {};
   let controller: NotifierController | undefined;

@@ -1,4 +1,4 @@
-import { KubeClient, kubeConfigFromEnv, loadKubeConfig } from '@sluice/kube';
+import { kubeClientFromEnv } from '@sluice/kube';
 import { createLogger, healthRoutes, launch, Readiness, runService } from '@sluice/service';
 import { startTelemetry } from '@sluice/telemetry';
 import pkg from '../package.json' with { type: 'json' };
@@ -17,7 +17,7 @@ void launch(SERVICE, async () => {
   logger.info({ version: pkg.version, exporting: telemetry.exporting }, 'telemetry configured');
 
   const notifierTelemetry = new NotifierTelemetry(telemetry);
-  const kube = new KubeClient({ kubeConfig: loadKubeConfig(kubeConfigFromEnv(process.env)), fieldManager: `sluice-${SERVICE}` });
+  const kube = kubeClientFromEnv(process.env, { fieldManager: `sluice-${SERVICE}` });
   const gitlab = await createGitlabClient({
     url: config.SLUICE_GITLAB_URL,
     token,

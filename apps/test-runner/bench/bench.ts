@@ -13,7 +13,8 @@
  *    (see request-counter.ts) to show they grow linearly in N.
  */
 import type { Delivery } from '@sluice/delivery';
-import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import { KubeClient, kubeClientFromFile, type KubeObject } from '@sluice/kube';
+import { loadKubeConfig } from '@sluice/kube/testing';
 import { createLogger } from '@sluice/service';
 import { TestRunnerController } from '../src/controller/controller.js';
 import type { RunnerSettings } from '../src/controller/settings.js';
@@ -33,7 +34,7 @@ const deadline = setTimeout(() => {
 }, DEADLINE_MS);
 
 const cluster = await benchCluster();
-const admin = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: cluster.kubeconfigPath }), fieldManager: 'bench' });
+const admin = kubeClientFromFile(cluster.kubeconfigPath, { fieldManager: 'bench' });
 const git = await startGitServer();
 const repo = await git.createRepository('bench', [{ 'test.sh': 'true\n' }]);
 const sha = repo.shas[0] as string;
@@ -67,7 +68,7 @@ function runner(env: Env, counter: RequestCounter, maxConcurrentJobs: number): T
     logTailLines: 20,
     build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', plainHttpRegistries: [], artifactRegistryUrl: 'http://127.0.0.1:9' },
   };
-  return new TestRunnerController({ client: new KubeClient({ kubeConfig, fieldManager: 'sluice-test-runner' }), kubeConfig, settings, logger });
+  return new TestRunnerController({ client: new KubeClient({ kubeConfig, fieldManager: 'sluice-test-runner' }), settings, logger });
 }
 
 function percentile(values: number[], p: number): number {

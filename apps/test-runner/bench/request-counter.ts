@@ -6,7 +6,7 @@
  * `apiserver_request_total`, which also counts the node agent and the
  * controller manager.
  */
-import type { loadKubeConfig } from '@sluice/kube';
+import type { loadKubeConfig } from '@sluice/kube/testing';
 
 type KubeConfig = ReturnType<typeof loadKubeConfig>;
 

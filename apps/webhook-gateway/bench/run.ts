@@ -49,7 +49,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { signWebhookPayload } from '@sluice/gitlab';
-import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import { kubeClientFromFile, type KubeClient, type KubeObject } from '@sluice/kube';
 import { OtlpReceiver } from '@sluice/telemetry/testing';
 import { roleBindingFor, roleFor, serviceAccountFor, serviceAccountName, toWire } from '@sluice/manifests';
 import { applicationObject, fakeSha, pushPayload } from '../src/fixtures/index.js';
@@ -99,7 +99,7 @@ const cpuNotes: string[] = [];
 async function main(): Promise<void> {
   const kubeconfig = process.env['SLUICE_KUBECONFIG'] ?? startCluster();
   const kubectl = join(execFileSync('bash', ['tools/local-cluster/build.sh'], { cwd: repoDir, encoding: 'utf8' }).trim().split('\n').pop() as string, 'kubectl');
-  const admin = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: kubeconfig }), fieldManager: 'gateway-bench' });
+  const admin = kubeClientFromFile(kubeconfig, { fieldManager: 'gateway-bench' });
   await installCrds(admin);
   const controllersWatching = controllerManagerWatchesDeliveries(kubectl, kubeconfig);
   controllersWatching.catch(() => undefined); // awaited below, once the gateway runs
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     await settle();
     log('baseline: the same Delivery creates straight to the apiserver (no gateway), 200/s');
     // What the apiserver alone gives at 200/s on this machine: the floor under the gateway's latency.
-    const direct = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: identity }), fieldManager: 'gateway-bench-direct' });
+    const direct = kubeClientFromFile(identity, { fieldManager: 'gateway-bench-direct' });
     const [template] = (await admin.list<KubeObject>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace })).items;
     if (template === undefined) throw new Error('no Delivery to copy for the baseline');
     const { labels, annotations } = template.metadata;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { API_GROUP_VERSION, deliveryName, type DeliveryStatus } from '@sluice/delivery';
-import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import { createKubeClient, type KubeObject } from '@sluice/kube';
 import { createLogger } from '@sluice/service';
 import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
 import { memoryTelemetry, type MemoryTelemetry } from '@sluice/telemetry/testing';
@@ -160,7 +160,7 @@ describe('webhook gateway on a real cluster', () => {
       checks: { kubernetes: 'ok', applications: 'ok', deliveries: 'ok' },
     });
     const unreachable = createGateway({
-      client: new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'explicit', server: 'http://127.0.0.1:1' }), fieldManager: 'gw' }),
+      client: createKubeClient({ mode: 'explicit', server: 'http://127.0.0.1:1' }, { fieldManager: 'gw' }),
       namespace,
       secrets: { secretTokens: [TOKEN], signingTokens: [] },
       telemetry,

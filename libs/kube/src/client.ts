@@ -7,6 +7,8 @@ import { listAllPages } from './list.js';
 import type { ListPage } from './list.js';
 import type { InformerOptions } from './informer.js';
 import { objectKey, resourcePath } from './paths.js';
+import { readPodLog, streamPodLog } from './pod-log.js';
+import type { PodLogOptions, PodLogStream } from './pod-log.js';
 import { updateStatusWithRetry } from './status.js';
 import type { UpdateStatusOptions, UpdateStatusResult } from './status.js';
 import { KubeTransport } from './transport.js';
@@ -16,7 +18,7 @@ import { apiWatchSource } from './watch-source.js';
 
 /** Options for {@link KubeClient}. */
 export interface KubeClientOptions {
-  /** Built by `loadKubeConfig`. */
+  /** Built by `loadKubeConfig`; apps use `kubeClientFromEnv` instead of building one. */
   readonly kubeConfig: KubeConfig;
   /**
    * Recorded in `managedFields` for every write this client makes, one per
@@ -77,10 +79,13 @@ export class KubeClient {
   private readonly transport: KubeTransport;
   private readonly discovery: Discovery;
   private readonly fieldManager: string;
+  private readonly kubeConfig: KubeConfig;
 
+  /** Apps build theirs with `kubeClientFromEnv`; tests with `kubeClientFromFile`. */
   constructor(options: KubeClientOptions) {
     if (!options.fieldManager) throw new TypeError('KubeClient needs a fieldManager, e.g. the app name "sluice-deployer"');
     this.fieldManager = options.fieldManager;
+    this.kubeConfig = options.kubeConfig;
     this.transport = new KubeTransport(options.kubeConfig, options.requestTimeoutMs);
     this.discovery = new Discovery(this.transport);
   }
@@ -224,6 +229,25 @@ export class KubeClient {
    */
   informer<T extends KubeObject>(options: InformerOptions<T>): Informer<T> {
     return new Informer<T>(apiWatchSource(this.transport), options);
+  }
+
+  /**
+   * Reads a container's log (`pods/{name}/log`), authenticated like every
+   * other call. Throws a `KubeError`: `NotFound` (no such pod or container),
+   * `Invalid` (the container has not started yet), `Unavailable`, … `timeoutMs`
+   * defaults to 30 s.
+   */
+  readPodLog(options: PodLogOptions & { readonly timeoutMs?: number }): Promise<string> {
+    return readPodLog(this.kubeConfig, options);
+  }
+
+  /**
+   * Follows a container's log: `onData` gets the text as the container writes
+   * it. Resolves once the server accepted the request (a missing pod rejects
+   * here, as in {@link readPodLog}); stop it with the returned stream's `stop()`.
+   */
+  streamPodLog(options: PodLogOptions, onData: (text: string) => void): Promise<PodLogStream> {
+    return streamPodLog(this.kubeConfig, options, onData);
   }
 
   private async patch<T extends KubeObject>(ref: ObjectRef, patch: unknown, contentType: string, options: PatchOptions): Promise<T> {

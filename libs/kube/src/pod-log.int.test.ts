@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient } from './client.js';
 import { adminClient, createNamespace, rejectionOf, waitForObject } from './kube.testkit.js';
-import { loadKubeConfig } from './kubeconfig.js';
 import { resourcePath } from './paths.js';
-import { readPodLog, streamPodLog } from './pod-log.js';
 import type { KubeObject } from './types.js';
 
 interface ContainerStatus {
@@ -19,7 +17,6 @@ interface Pod extends KubeObject {
 }
 
 const client: KubeClient = adminClient('kube-pod-log-test');
-const kubeConfig = loadKubeConfig({ mode: 'file', path: inject('kubeconfig') });
 let ns: string;
 
 beforeAll(async () => {
@@ -48,14 +45,14 @@ async function startPod(name: string, script: string): Promise<void> {
 const podsPath = () => resourcePath({ apiVersion: 'v1', plural: 'pods', namespace: ns });
 const mainState = (p: Pod) => p.status?.containerStatuses?.find((c) => c.name === 'main')?.state;
 
-describe('readPodLog', () => {
+describe('KubeClient.readPodLog', () => {
   it('returns what a container printed, per container, and only the last lines when asked', async () => {
     await startPod('printer', 'for i in 1 2 3 4 5; do echo line $i; done');
     await waitForObject<Pod>(client, podsPath(), (p) => p.metadata.name === 'printer' && !!mainState(p)?.terminated);
 
-    expect(await readPodLog(kubeConfig, { namespace: ns, pod: 'printer', container: 'main' })).toBe('line 1\nline 2\nline 3\nline 4\nline 5\n');
-    expect(await readPodLog(kubeConfig, { namespace: ns, pod: 'printer', container: 'first' })).toBe('from init\n');
-    expect(await readPodLog(kubeConfig, { namespace: ns, pod: 'printer', container: 'main', tailLines: 2 })).toBe('line 4\nline 5\n');
+    expect(await client.readPodLog({ namespace: ns, pod: 'printer', container: 'main' })).toBe('line 1\nline 2\nline 3\nline 4\nline 5\n');
+    expect(await client.readPodLog({ namespace: ns, pod: 'printer', container: 'first' })).toBe('from init\n');
+    expect(await client.readPodLog({ namespace: ns, pod: 'printer', container: 'main', tailLines: 2 })).toBe('line 4\nline 5\n');
   });
 
   it('fails with Invalid while the container has not started yet', async () => {
@@ -71,24 +68,24 @@ describe('readPodLog', () => {
       },
     });
     await waitForObject<Pod>(client, podsPath(), (p) => p.metadata.name === 'slow-init' && !!p.status?.initContainerStatuses?.[0]?.state?.running);
-    const err = await rejectionOf(readPodLog(kubeConfig, { namespace: ns, pod: 'slow-init', container: 'main' }));
+    const err = await rejectionOf(client.readPodLog({ namespace: ns, pod: 'slow-init', container: 'main' }));
     expect(err.code).toBe('Invalid');
     expect(err.message).toContain('waiting to start');
   });
 
   it('fails with NotFound for a pod that does not exist', async () => {
-    const err = await rejectionOf(readPodLog(kubeConfig, { namespace: ns, pod: 'no-such-pod', container: 'main' }));
+    const err = await rejectionOf(client.readPodLog({ namespace: ns, pod: 'no-such-pod', container: 'main' }));
     expect(err.code).toBe('NotFound');
     expect(err.message).toContain('no-such-pod');
   });
 });
 
-describe('streamPodLog', () => {
+describe('KubeClient.streamPodLog', () => {
   it('delivers lines while the container runs and ends when it exits', async () => {
     await startPod('ticker', 'for i in 1 2 3; do echo tick $i; sleep 0.3; done');
     await waitForObject<Pod>(client, podsPath(), (p) => p.metadata.name === 'ticker' && !!(mainState(p)?.running ?? mainState(p)?.terminated));
     let text = '';
-    const stream = await streamPodLog(kubeConfig, { namespace: ns, pod: 'ticker', container: 'main' }, (chunk) => (text += chunk));
+    const stream = await client.streamPodLog({ namespace: ns, pod: 'ticker', container: 'main' }, (chunk) => (text += chunk));
     await stream.done;
     expect(text).toBe('tick 1\ntick 2\ntick 3\n');
   });
@@ -97,7 +94,7 @@ describe('streamPodLog', () => {
     await startPod('forever', 'echo started; exec sleep 600');
     await waitForObject<Pod>(client, podsPath(), (p) => p.metadata.name === 'forever' && !!mainState(p)?.running);
     let text = '';
-    const stream = await streamPodLog(kubeConfig, { namespace: ns, pod: 'forever', container: 'main' }, (chunk) => (text += chunk));
+    const stream = await client.streamPodLog({ namespace: ns, pod: 'forever', container: 'main' }, (chunk) => (text += chunk));
     while (!text.includes('started')) await new Promise((r) => setTimeout(r, 50));
     stream.stop();
     await stream.done;
@@ -105,7 +102,7 @@ describe('streamPodLog', () => {
   });
 
   it('rejects before streaming when the pod does not exist', async () => {
-    const err = await rejectionOf(streamPodLog(kubeConfig, { namespace: ns, pod: 'missing', container: 'main' }, () => undefined));
+    const err = await rejectionOf(client.streamPodLog({ namespace: ns, pod: 'missing', container: 'main' }, () => undefined));
     expect(err.code).toBe('NotFound');
   });
 });

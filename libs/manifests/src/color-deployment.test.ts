@@ -73,3 +73,17 @@ describe('colorDeployment', () => {
     expect(otherColor('green')).toBe('blue');
   });
 });
+
+describe('colorDeployment extensions', () => {
+  it('puts annotations on the Deployment only, and a command in place of the image entrypoint', () => {
+    const x = colorDeployment({ ...PROPS, annotations: { 'sluice.dev/revision': 'abc' }, command: ['node', 'server.js'] });
+    expect(x.metadata.annotations).toEqual({ 'sluice.dev/revision': 'abc' });
+    expect(x.spec?.template.metadata?.annotations).toBeUndefined();
+    expect(x.spec?.template.spec?.containers[0]?.command).toEqual(['node', 'server.js']);
+    expect(container?.command).toBeUndefined();
+  });
+
+  it('refuses an empty command instead of starting a pod that cannot run', () => {
+    expect(() => colorDeployment({ ...PROPS, command: [] })).toThrow(/command is empty/);
+  });
+});

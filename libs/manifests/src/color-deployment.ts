@@ -14,6 +14,8 @@ import {
   mergeLabels,
   withDefaults,
 } from './validate.js';
+import type { Wire } from './wire.js';
+import { DeploymentBuilder } from './workload.js';
 
 /** The two slots of a blue/green rollout. */
 export type Color = 'blue' | 'green';
@@ -75,6 +77,10 @@ export interface ColorDeploymentProps {
   readonly env?: readonly { readonly name: string; readonly value: string }[];
   /** Extra labels for the Deployment and its pods (e.g. the revision). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations on the Deployment (not its pods). @default {} */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** The container's command, replacing the image's entrypoint. @default the image's */
+  readonly command?: readonly string[];
   /** Non-root UID (and GID, fsGroup) of the app. @default 10001 */
   readonly runAsUser?: number;
 }
@@ -87,6 +93,7 @@ const DEFAULTS = {
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
   env: [],
   labels: {},
+  annotations: {},
   runAsUser: DEFAULT_RUN_AS_USER,
 } as const;
 
@@ -113,11 +120,12 @@ function probe(builder: string, field: string, p: HttpProbe, containerPort: numb
 }
 
 /**
- * One color of a blue/green pair: a Deployment labelled `app` + `color`
- * that surges one new pod at a time and never drops below the desired
- * count, with the same pod hardening as test Jobs.
+ * One color of a blue/green pair, as a builder to extend before `build()`:
+ * a Deployment labelled `app` + `color` that surges one new pod at a time
+ * and never drops below the desired count, with the same pod hardening as
+ * test Jobs.
  */
-export function colorDeployment(props: ColorDeploymentProps): V1Deployment {
+export function colorDeploymentBuilder(props: ColorDeploymentProps): DeploymentBuilder {
   const builder = 'colorDeployment';
   const p = withDefaults(props, DEFAULTS);
   assertDnsLabel(builder, 'app', p.app);
@@ -138,42 +146,41 @@ export function colorDeployment(props: ColorDeploymentProps): V1Deployment {
   for (const e of p.env) {
     if (!ENV_NAME.test(e.name)) throw new ManifestError('InvalidName', builder, `env name "${e.name}" is not a valid variable name; use letters, digits and "_"`);
   }
+  if (p.command !== undefined && (p.command.length === 0 || p.command.some((c) => c === ''))) {
+    throw new ManifestError('InvalidCommand', builder, 'command is empty or holds an empty string; give the program and its arguments, or leave it out');
+  }
 
   const selector = { [APP_LABEL]: p.app, [COLOR_LABEL]: p.color };
   const labels = mergeLabels(builder, p.labels, { ...MANAGED_BY, ...selector, [ENVIRONMENT_LABEL]: p.environment });
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { labels, name, namespace: p.namespace },
-    spec: {
+  const deployment = new DeploymentBuilder(
+    builder,
+    { name, namespace: p.namespace, labels },
+    {
       minReadySeconds: p.minReadySeconds,
       progressDeadlineSeconds: p.progressDeadlineSeconds,
       replicas: p.replicas,
       revisionHistoryLimit: 3,
       selector: { matchLabels: selector },
       strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: 'RollingUpdate' },
-      template: {
-        metadata: { labels },
-        spec: {
-          automountServiceAccountToken: false,
-          containers: [
-            {
-              env: [...p.env].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((e) => ({ name: e.name, value: e.value })),
-              image: p.image,
-              ...(p.livenessProbe ? { livenessProbe: probe(builder, 'livenessProbe', p.livenessProbe, p.containerPort) } : {}),
-              name: p.app,
-              ports: [{ containerPort: p.containerPort, name: 'http', protocol: 'TCP' }],
-              readinessProbe: probe(builder, 'readinessProbe', p.readinessProbe, p.containerPort),
-              resources: checkedResources(builder, p.resources),
-              securityContext: hardenedContainerSecurityContext(),
-              volumeMounts: [{ mountPath: '/tmp', name: 'tmp' }],
-            },
-          ],
-          enableServiceLinks: false,
-          securityContext: hardenedPodSecurityContext(p.runAsUser),
-          volumes: [{ emptyDir: { sizeLimit: '256Mi' }, name: 'tmp' }],
-        },
-      },
     },
-  };
+    { automountServiceAccountToken: false, enableServiceLinks: false, securityContext: hardenedPodSecurityContext(p.runAsUser) },
+  ).addAnnotations(p.annotations);
+  deployment.pod.addVolume({ emptyDir: { sizeLimit: '256Mi' }, name: 'tmp' }).addContainer({
+    ...(p.command !== undefined && { command: [...p.command] }),
+    env: [...p.env].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((e) => ({ name: e.name, value: e.value })),
+    image: p.image,
+    ...(p.livenessProbe ? { livenessProbe: probe(builder, 'livenessProbe', p.livenessProbe, p.containerPort) } : {}),
+    name: p.app,
+    ports: [{ containerPort: p.containerPort, name: 'http', protocol: 'TCP' }],
+    readinessProbe: probe(builder, 'readinessProbe', p.readinessProbe, p.containerPort),
+    resources: checkedResources(builder, p.resources),
+    securityContext: hardenedContainerSecurityContext(),
+    volumeMounts: [{ mountPath: '/tmp', name: 'tmp' }],
+  });
+  return deployment;
+}
+
+/** The Deployment of {@link colorDeploymentBuilder}, in wire form. */
+export function colorDeployment(props: ColorDeploymentProps): Wire<V1Deployment> {
+  return colorDeploymentBuilder(props).build();
 }

@@ -4,10 +4,12 @@
  * (same input, same output, stable key order), no I/O. Invalid input throws
  * a {@link ManifestError} whose message says how to fix it.
  *
- * Objects use client-node's TypeScript field names (`_from`, `_default`,
- * `_enum`, `x_kubernetes_*`); send them through client-node (typed APIs,
- * `KubernetesObjectApi`, `dumpYaml`), which maps them to wire names. Do not
- * `JSON.stringify` them straight to the API server.
+ * Workloads (test and build Jobs, color and service Deployments) come from
+ * builders that can be extended (`pod.addContainer`, `addVolume`, `addEnv`,
+ * `addLabels`, `addAnnotations`, …) and return the {@link Wire} form once,
+ * ready for `@sluice/kube` or a YAML file. The other builders return
+ * client-node models, some with TypeScript-only field names (`_from`,
+ * `_default`, `_enum`, `x_kubernetes_*`): pass those through {@link toWire}.
  */
 export { ManifestError } from './errors.js';
 export { cidrsOverlap, parseCidr } from './cidr.js';
@@ -41,10 +43,17 @@ export { DEFAULT_RUN_AS_USER, hardenedContainerSecurityContext, hardenedPodSecur
 export { BUILDER_SECCOMP_PROFILE_PATH, builderSeccompProfile } from './builder-seccomp.js';
 export type { SeccompProfile } from './builder-seccomp.js';
 export type { ComputeResources, CpuMemory } from './resources.js';
-export { testJob } from './test-job.js';
+export { DeploymentBuilder, JobBuilder } from './workload.js';
+export type { WorkloadMeta } from './workload.js';
+export { PodTemplateBuilder } from './pod-template.js';
+export type { PodSettings } from './pod-template.js';
+export { testJob, testJobBuilder } from './test-job.js';
 export type { TestJobProps } from './test-job.js';
 export { GIT_CREDENTIALS_DIR, TERMINATION_MESSAGE_PATH, TEST_JOB_CONTAINERS, WORKDIR } from './test-job-scripts.js';
-export { APP_LABEL, COLORS, COLOR_LABEL, ENVIRONMENT_LABEL, colorDeployment, otherColor } from './color-deployment.js';
+export { JUNIT_AWK } from './junit-scripts.js';
+export { BUILD_JOB_CONTAINERS, REGISTRY_CREDENTIALS_DIR, buildJob, buildJobBuilder } from './build-job.js';
+export type { BuildJobProps, BuildOutput } from './build-job.js';
+export { APP_LABEL, COLORS, COLOR_LABEL, ENVIRONMENT_LABEL, colorDeployment, colorDeploymentBuilder, otherColor } from './color-deployment.js';
 export type { Color, ColorDeploymentProps, HttpProbe } from './color-deployment.js';
 export { activeService } from './active-service.js';
 export type { ActiveServiceProps } from './active-service.js';
@@ -54,9 +63,10 @@ export { applicationCrd, deliveryCrd } from './crds.js';
 export { toStructuralSchema } from './structural-schema.js';
 export type { WireSchema } from './structural-schema.js';
 export { toWire } from './wire.js';
+export type { Wire } from './wire.js';
 
 // Sluice's own services.
-export { serviceDeployment } from './service-deployment.js';
+export { serviceDeployment, serviceDeploymentBuilder } from './service-deployment.js';
 export type { SecretMount, ServiceDeploymentProps } from './service-deployment.js';
 export { clusterService } from './cluster-service.js';
 export type { ClusterServiceProps } from './cluster-service.js';

@@ -1,9 +1,11 @@
-import type { V1Deployment, V1EnvVar, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { V1Deployment, V1EnvVar, V1VolumeMount } from '@kubernetes/client-node';
 import { ManifestError } from './errors.js';
 import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from './pod-security.js';
 import type { ComputeResources } from './resources.js';
 import { checkedResources } from './resources.js';
 import { MANAGED_BY, assertDnsLabel, assertDnsSubdomain, assertImage, assertInteger, assertPort, mergeLabels, sortedRecord, withDefaults } from './validate.js';
+import type { Wire } from './wire.js';
+import { DeploymentBuilder } from './workload.js';
 
 /** One Secret mounted read-only as files. */
 export interface SecretMount {
@@ -47,12 +49,13 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const FIELD_PATHS = new Set(['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.podIP']);
 
 /**
- * A Sluice service: non-root, read-only root filesystem (a small `/tmp`
- * emptyDir for Node), every capability dropped, liveness on `/healthz`,
- * readiness on `/readyz`, Secrets as read-only files, the ServiceAccount
- * token mounted because this pod talks to the API server.
+ * A Sluice service, as a builder to extend before `build()`: non-root,
+ * read-only root filesystem (a small `/tmp` emptyDir for Node), every
+ * capability dropped, liveness on `/healthz`, readiness on `/readyz`,
+ * Secrets as read-only files, the ServiceAccount token mounted because this
+ * pod talks to the API server.
  */
-export function serviceDeployment(props: ServiceDeploymentProps): V1Deployment {
+export function serviceDeploymentBuilder(props: ServiceDeploymentProps): DeploymentBuilder {
   const builder = 'serviceDeployment';
   const p = withDefaults(props, { replicas: 2, env: {}, fieldEnv: {}, secrets: [], resources: DEFAULT_RESOURCES, labels: {} });
   assertDnsLabel(builder, 'name', p.name);
@@ -82,10 +85,6 @@ export function serviceDeployment(props: ServiceDeploymentProps): V1Deployment {
     ...Object.entries(sortedRecord(p.fieldEnv)).map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } })),
     ...Object.entries(sortedRecord(p.env)).map(([name, value]) => ({ name, value })),
   ];
-  const volumes: V1Volume[] = [
-    ...p.secrets.map((s, i) => ({ name: `secret-${i}`, secret: { defaultMode: SECRET_FILE_MODE, secretName: s.secretName } })),
-    { emptyDir: { medium: 'Memory', sizeLimit: '16Mi' }, name: 'tmp' },
-  ];
   const volumeMounts: V1VolumeMount[] = [
     ...p.secrets.map((s, i) => ({ mountPath: s.mountPath, name: `secret-${i}`, readOnly: true })),
     { mountPath: '/tmp', name: 'tmp' },
@@ -96,41 +95,41 @@ export function serviceDeployment(props: ServiceDeploymentProps): V1Deployment {
     periodSeconds,
     timeoutSeconds: 2,
   });
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { labels, name: p.name, namespace: p.namespace },
-    spec: {
+  const deployment = new DeploymentBuilder(
+    builder,
+    { name: p.name, namespace: p.namespace, labels },
+    {
       replicas: p.replicas,
       revisionHistoryLimit: 5,
       selector: { matchLabels: selector },
       strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: 'RollingUpdate' },
-      template: {
-        metadata: { labels },
-        spec: {
-          automountServiceAccountToken: true,
-          containers: [
-            {
-              env,
-              image: p.image,
-              imagePullPolicy: 'IfNotPresent',
-              livenessProbe: probe('/healthz', 10, 3),
-              name: p.name,
-              ports: [{ containerPort: p.port, name: 'http', protocol: 'TCP' }],
-              readinessProbe: probe('/readyz', 5, 2),
-              resources: checkedResources(builder, p.resources),
-              securityContext: hardenedContainerSecurityContext(),
-              startupProbe: probe('/healthz', 2, 30),
-              volumeMounts,
-            },
-          ],
-          enableServiceLinks: false,
-          securityContext: hardenedPodSecurityContext(),
-          serviceAccountName: p.serviceAccountName,
-          terminationGracePeriodSeconds: 30,
-          volumes,
-        },
-      },
     },
-  };
+    {
+      automountServiceAccountToken: true,
+      enableServiceLinks: false,
+      securityContext: hardenedPodSecurityContext(),
+      serviceAccountName: p.serviceAccountName,
+      terminationGracePeriodSeconds: 30,
+    },
+  );
+  p.secrets.forEach((s, i) => deployment.pod.addVolume({ name: `secret-${i}`, secret: { defaultMode: SECRET_FILE_MODE, secretName: s.secretName } }));
+  deployment.pod.addVolume({ emptyDir: { medium: 'Memory', sizeLimit: '16Mi' }, name: 'tmp' }).addContainer({
+    env,
+    image: p.image,
+    imagePullPolicy: 'IfNotPresent',
+    livenessProbe: probe('/healthz', 10, 3),
+    name: p.name,
+    ports: [{ containerPort: p.port, name: 'http', protocol: 'TCP' }],
+    readinessProbe: probe('/readyz', 5, 2),
+    resources: checkedResources(builder, p.resources),
+    securityContext: hardenedContainerSecurityContext(),
+    startupProbe: probe('/healthz', 2, 30),
+    volumeMounts,
+  });
+  return deployment;
+}
+
+/** The Deployment of {@link serviceDeploymentBuilder}, in wire form. */
+export function serviceDeployment(props: ServiceDeploymentProps): Wire<V1Deployment> {
+  return serviceDeploymentBuilder(props).build();
 }

@@ -3,6 +3,7 @@ import type { V1Container } from '@kubernetes/client-node';
 import { ManifestError } from './errors.js';
 import type { TestJobProps } from './test-job.js';
 import { testJob } from './test-job.js';
+import { JUNIT_AWK, TEST_WRAPPER_SCRIPT } from './junit-scripts.js';
 import { CLONE_SCRIPT, STEP_SCRIPT, TEST_JOB_CONTAINERS } from './test-job-scripts.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -195,5 +196,24 @@ describe('testJob input validation', () => {
   it('is deterministic', () => {
     expect(testJob(PROPS)).toEqual(job);
     expect(JSON.stringify(testJob({ ...PROPS }))).toBe(JSON.stringify(job));
+  });
+});
+
+describe('testJob JUnit summary', () => {
+  const withReport = testJob({ ...PROPS, junitReportPath: 'reports/junit.xml' });
+  const test = withReport.spec?.template.spec?.containers.find((c) => c.name === TEST_JOB_CONTAINERS.test);
+  const env = Object.fromEntries((test?.env ?? []).map((e) => [e.name, e.value]));
+
+  it('wraps the test step so the report summary follows its result, with the commands still passed as arguments', () => {
+    expect(test?.command?.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(test?.command?.[2]).toBe(TEST_WRAPPER_SCRIPT);
+    expect(test?.command?.slice(3)).toEqual(['test', 'npm test', 'npm run lint']);
+    expect(env).toMatchObject({ SLUICE_STEP_SCRIPT: STEP_SCRIPT, SLUICE_JUNIT_AWK: JUNIT_AWK, SLUICE_JUNIT_REPORT: 'reports/junit.xml' });
+  });
+
+  it('leaves the install step and the security settings as they are', () => {
+    const install = withReport.spec?.template.spec?.initContainers?.find((c) => c.name === TEST_JOB_CONTAINERS.install);
+    expect(install?.command).toEqual(['/bin/sh', '-c', STEP_SCRIPT, 'install', 'npm ci']);
+    expect(test?.securityContext).toEqual(byName('test')?.securityContext);
   });
 });

@@ -15,7 +15,7 @@
  * 503 (the notifier retries), so the GitLab error metric and span are real
  * too; a forged webhook at the end supplies the rejection counter.
  */
-import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import { kubeClientFromFile, type KubeClient, type KubeObject } from '@sluice/kube';
 import { dashboardQueries, dashboardReferences, sluiceDashboard } from '@sluice/manifests';
 import { OtlpReceiver, type JsonMetricPoint } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,7 +66,7 @@ type PodObject = KubeObject & { spec?: { serviceAccountName?: string; containers
 function clusterAdmin(): KubeClient {
   const path = result.endpoints.kubeconfig;
   if (!path) throw new Error('the demo reported no kubeconfig');
-  return new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path }), fieldManager: 'sluice-demo-test' });
+  return kubeClientFromFile(path, { fieldManager: 'sluice-demo-test' });
 }
 
 /** The delivery of `version`, which must have been accepted and traced. */
@@ -203,7 +203,7 @@ describe('what deploy/ forbids and allows, on the real node (each NetworkPolicy 
   it('a pod in the test namespace reaches no production pod, no Sluice service, no collector and no Kubernetes API — and clones from Git', async () => {
     const admin = clusterAdmin();
     const p = await probeInputs(admin, delivery('v1').name);
-    const log = await runProbe(admin, loadKubeConfig({ mode: 'file', path: result.endpoints.kubeconfig ?? '' }), {
+    const log = await runProbe(admin, kubeClientFromFile(result.endpoints.kubeconfig ?? '', { fieldManager: 'sluice-demo-test' }), {
       namespace: 'sluice-test',
       name: 'e2e-test-isolation',
       image: p.image,
@@ -217,7 +217,7 @@ describe('what deploy/ forbids and allows, on the real node (each NetworkPolicy 
     const admin = clusterAdmin();
     const p = await probeInputs(admin, delivery('v1').name);
     const [host = '', port = '5000'] = p.registry.split(':');
-    const log = await runProbe(admin, loadKubeConfig({ mode: 'file', path: result.endpoints.kubeconfig ?? '' }), {
+    const log = await runProbe(admin, kubeClientFromFile(result.endpoints.kubeconfig ?? '', { fieldManager: 'sluice-demo-test' }), {
       namespace: 'sluice-build',
       name: 'e2e-build-isolation',
       image: p.image,
@@ -229,7 +229,7 @@ describe('what deploy/ forbids and allows, on the real node (each NetworkPolicy 
 
   it('from any other namespace nothing of Sluice, the collector, production or a test or build pod answers; from the ingress controller namespace only the gateway and production', async () => {
     const admin = clusterAdmin();
-    const kubeConfig = loadKubeConfig({ mode: 'file', path: result.endpoints.kubeconfig ?? '' });
+    const logs = kubeClientFromFile(result.endpoints.kubeconfig ?? '', { fieldManager: 'sluice-demo-test' });
     const p = await probeInputs(admin, delivery('v1').name);
     const [testPod, buildPod] = await Promise.all([
       startListener(admin, { namespace: 'sluice-test', name: 'e2e-listener', image: p.nodeImage }),
@@ -241,11 +241,11 @@ describe('what deploy/ forbids and allows, on the real node (each NetworkPolicy 
       { name: 'build pod', host: buildPod, port: 8080 },
     ];
     await plainNamespace(admin, 'e2e-elsewhere');
-    const outside = await runProbe(admin, kubeConfig, { namespace: 'e2e-elsewhere', name: 'e2e-outside', image: p.image, script: connectScript(elsewhere) });
+    const outside = await runProbe(admin, logs, { namespace: 'e2e-elsewhere', name: 'e2e-outside', image: p.image, script: connectScript(elsewhere) });
     expect(outside.trim().split('\n').sort()).toEqual(elsewhere.map((t) => `closed ${t.name}`).sort());
     await plainNamespace(admin, 'ingress-nginx');
     const production = p.forbidden.filter((t) => t.name === 'production');
-    const ingress = await runProbe(admin, kubeConfig, { namespace: 'ingress-nginx', name: 'e2e-ingress', image: p.image, script: connectScript([...p.services, ...production]) });
+    const ingress = await runProbe(admin, logs, { namespace: 'ingress-nginx', name: 'e2e-ingress', image: p.image, script: connectScript([...p.services, ...production]) });
     expect(ingress.trim().split('\n').sort()).toEqual(['closed deployer', 'open gateway', 'open production']);
   }, 150_000);
 

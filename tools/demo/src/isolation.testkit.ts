@@ -4,7 +4,7 @@
  * says which were open. Used by the end-to-end test, which must fail when a
  * NetworkPolicy, Pod Security label or RBAC rule of deploy/ goes missing.
  */
-import { isKubeError, readPodLog, type KubeClient, type KubeObject, type loadKubeConfig } from '@sluice/kube';
+import { isKubeError, type KubeClient, type KubeObject } from '@sluice/kube';
 import { SAMPLE_APP } from './sample-app/application.js';
 
 type PodObject = KubeObject & { status?: { phase?: string; podIP?: string } };
@@ -32,7 +32,7 @@ export interface Target {
  */
 export async function runProbe(
   admin: KubeClient,
-  kubeConfig: ReturnType<typeof loadKubeConfig>,
+  logs: KubeClient,
   o: { readonly namespace: string; readonly name: string; readonly image: string; readonly script: string; readonly mountSecret?: string },
 ): Promise<string> {
   const pod = {
@@ -66,7 +66,7 @@ export async function runProbe(
     if (Date.now() > deadline) throw new Error(`probe pod ${o.namespace}/${o.name} did not finish within 60 s (phase ${phase ?? '?'})`);
     await new Promise((r) => setTimeout(r, 300));
   }
-  return readPodLog(kubeConfig, { namespace: o.namespace, pod: o.name });
+  return logs.readPodLog({ namespace: o.namespace, pod: o.name });
 }
 
 /**

@@ -142,6 +142,9 @@ export function installManifests(p: InstallProfile): Manifest[] {
     limitRange({ namespace: ns.test }),
     resourceQuota({ namespace: ns.build, name: 'sluice-build-quota' }),
     limitRange({ namespace: ns.build, name: 'sluice-build-limits' }),
+  ];
+  // The services' Deployments come in wire form from their builder; the other builders' models go through toWire.
+  const services: Manifest[] = [
     ...SLUICE_SERVICES.flatMap((s) => [
       serviceDeployment({
         name: s,
@@ -154,8 +157,10 @@ export function installManifests(p: InstallProfile): Manifest[] {
         fieldEnv: FIELD_ENV,
         secrets: SERVICE_SECRETS[s],
       }),
-      podDisruptionBudget({ name: s, namespace: system }),
+      wire(podDisruptionBudget({ name: s, namespace: system })),
     ]),
+  ];
+  const after: object[] = [
     clusterService({ name: 'webhook-gateway', namespace: system, targetPort: PORTS['webhook-gateway'] }),
     ...p.externalServices.map((s) => externalService(s)),
     ...gatewayIngresses(p),
@@ -164,7 +169,12 @@ export function installManifests(p: InstallProfile): Manifest[] {
     collector.service,
     grafanaDashboardConfigMap({ namespace: obs.namespace, dashboard: sluiceDashboard() }),
   ];
-  return objects.map((o) => toWire(o as { apiVersion: string; kind: string }) as Manifest);
+  return [...objects.map(wire), ...services, ...after.map(wire)];
+}
+
+/** A client-node model in wire form, as written to disk. */
+function wire(model: object): Manifest {
+  return toWire(model as { apiVersion: string; kind: string }) as Manifest;
 }
 
 /** `kind/namespace/name`: the identity kustomize and the apiserver use. */

@@ -1,4 +1,4 @@
-import { BUILDER_SECCOMP_PROFILE_PATH, testJob, toWire } from '@sluice/manifests';
+import { BUILDER_SECCOMP_PROFILE_PATH, buildJob, testJob } from '@sluice/manifests';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { installManifests, type Manifest } from './install.js';
 import { kubectl } from './kubectl.testkit.js';
@@ -50,20 +50,18 @@ describe('Pod Security admission (restricted, enforced)', () => {
   });
 
   it("admits the test Job's pod", () => {
-    const job = toWire(
-      testJob({
-        name: 'test-shop-0123456',
-        namespace: ns.test,
-        image: 'node:20-alpine',
-        installCommands: ['npm ci'],
-        testCommands: ['npm test'],
-        repositoryUrl: 'https://gitlab.example.com/team/shop.git',
-        sha: '0123456789abcdef0123456789abcdef01234567',
-        gitCredentialsSecret: 'sluice-git-credentials',
-        cloneImage: 'alpine/git:v2.49.1',
-      }),
-    ) as { spec: { template: { metadata?: object; spec: object } } };
-    const r = dryRunPod({ apiVersion: 'v1', kind: 'Pod', metadata: { ...job.spec.template.metadata, name: 'test-pod', namespace: ns.test }, spec: job.spec.template.spec });
+    const job = testJob({
+      name: 'test-shop-0123456',
+      namespace: ns.test,
+      image: 'node:20-alpine',
+      installCommands: ['npm ci'],
+      testCommands: ['npm test'],
+      repositoryUrl: 'https://gitlab.example.com/team/shop.git',
+      sha: '0123456789abcdef0123456789abcdef01234567',
+      gitCredentialsSecret: 'sluice-git-credentials',
+      cloneImage: 'alpine/git:v2.49.1',
+    });
+    const r = dryRunPod({ apiVersion: 'v1', kind: 'Pod', metadata: { ...job.spec?.template.metadata, name: 'test-pod', namespace: ns.test }, spec: job.spec?.template.spec });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
@@ -102,6 +100,29 @@ describe('Pod Security admission in the build namespace (baseline enforced, rest
         },
       ],
     },
+  });
+
+  it("admits the BuildKit build Job's pod, with restricted's warning, and refuses it in the test namespace", () => {
+    const job = buildJob({
+      name: 'shop-main-0123456-build',
+      namespace: ns.build,
+      builderImage: 'moby/buildkit:rootless',
+      image: 'registry.example.com/team/shop:0123456789abcdef0123456789abcdef01234567',
+      context: '.',
+      dockerfile: 'Dockerfile',
+      output: { mode: 'buildkit', args: {}, plainHttpRegistries: [] },
+      registryCredentialsSecret: 'sluice-registry-credentials',
+      resources,
+      repositoryUrl: 'https://gitlab.example.com/team/shop.git',
+      sha: '0123456789abcdef0123456789abcdef01234567',
+      gitCredentialsSecret: 'sluice-git-credentials',
+      cloneImage: 'alpine/git:v2.49.1',
+    });
+    const pod = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { ...job.spec?.template.metadata, name: 'build-pod', namespace }, spec: job.spec?.template.spec });
+    const r = dryRunPod(pod(ns.build));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/would violate PodSecurity "restricted:latest"/);
+    expect(dryRunPod(pod(ns.test)).stderr).toMatch(/violates PodSecurity "restricted:latest"/);
   });
 
   it("admits the build step's security context, with restricted's warning", () => {

@@ -1,12 +1,11 @@
-import { KubeClient, kubeConfigFromEnv, loadKubeConfig } from '@sluice/kube';
+import { createKubeClient, kubeConfigFromEnv, type KubeClient } from '@sluice/kube';
 import type { GlobalOptions } from '../cli/args.js';
 import { failure } from '../cli/errors.js';
 
 /** The clients a command needs. */
 export interface Cluster {
+  /** Every call, log reads included. */
   readonly client: KubeClient;
-  /** For the log calls, which take the KubeConfig itself. */
-  readonly kubeConfig: ReturnType<typeof loadKubeConfig>;
 }
 
 /** Field manager of the CLI's writes, so `managedFields` shows a person did it through the CLI. */
@@ -19,8 +18,7 @@ export const FIELD_MANAGER = 'sluice-cli';
 export function connect(globals: GlobalOptions, env: Readonly<Record<string, string | undefined>>): Cluster {
   try {
     const options = globals.kubeconfig !== undefined ? { mode: 'file' as const, path: globals.kubeconfig } : kubeConfigFromEnv(env);
-    const kubeConfig = loadKubeConfig(options);
-    return { kubeConfig, client: new KubeClient({ kubeConfig, fieldManager: FIELD_MANAGER, requestTimeoutMs: 15_000 }) };
+    return { client: createKubeClient(options, { fieldManager: FIELD_MANAGER, requestTimeoutMs: 15_000 }) };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw failure(`cannot load Kubernetes credentials: ${message.split('\n')[0]}`, err);

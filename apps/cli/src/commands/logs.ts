@@ -1,5 +1,5 @@
 import { LABEL_KEYS, findStage, isFinalStageState, toLabelValue, type Delivery, type Stage } from '@sluice/delivery';
-import { isKubeError, readPodLog, resourcePath, streamPodLog, type PodLogOptions } from '@sluice/kube';
+import { isKubeError, resourcePath, type PodLogOptions } from '@sluice/kube';
 import { EXIT, failure, type ExitCode } from '../cli/errors.js';
 import { logsOptions, type LogsOptions } from '../cli/options.js';
 import type { Cluster } from '../cluster/connect.js';
@@ -82,7 +82,7 @@ async function printPod(ctx: CommandContext, cluster: Cluster, first: Pod, optio
     printed++;
     const log = { namespace, pod: podName, container: step, ...(options.tail !== undefined && { tailLines: options.tail }) };
     try {
-      if (!options.follow) ctx.io.out(printable(await readPodLog(cluster.kubeConfig, log)));
+      if (!options.follow) ctx.io.out(printable(await cluster.client.readPodLog(log)));
       else if ((await follow(ctx, cluster, log)) === 'interrupted') return 'interrupted';
     } catch (err) {
       if (isKubeError(err, 'NotFound')) return 'gone';
@@ -95,7 +95,7 @@ async function printPod(ctx: CommandContext, cluster: Cluster, first: Pod, optio
 
 /** Streams one step's log until it ends or Ctrl-C. */
 function follow(ctx: CommandContext, cluster: Cluster, log: PodLogOptions): Promise<Outcome> {
-  return followUntilInterrupted(() => streamPodLog(cluster.kubeConfig, log, (text) => ctx.io.out(printable(text))), ctx.io.interrupt);
+  return followUntilInterrupted(() => cluster.client.streamPodLog(log, (text) => ctx.io.out(printable(text))), ctx.io.interrupt);
 }
 
 /** The log tail the test runner recorded on the stage, when the pod itself is gone. */

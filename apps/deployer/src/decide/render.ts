@@ -23,8 +23,8 @@ export interface RenderInput {
  * Deployment (maxUnavailable 0, maxSurge 1, revisionHistoryLimit 3, probes
  * from the Application) with the revision as a pod label and as
  * `SLUICE_REVISION`, and an empty scale-down schedule (rendering cancels a
- * pending scale-down). The builder's object uses no client-node-only field
- * names, so it goes to the API as JSON as it is.
+ * pending scale-down). The builder returns the wire form, so it goes to
+ * the API as it is.
  */
 export function renderDeployment(input: RenderInput): DeploymentObject {
   const { target } = input;
@@ -35,6 +35,7 @@ export function renderDeployment(input: RenderInput): DeploymentObject {
     periodSeconds: p.periodSeconds,
     failureThreshold: p.failureThreshold,
   });
+  const command = input.application.spec.command;
   const deployment = colorDeployment({
     app: target.deploymentName,
     namespace: target.namespace,
@@ -54,16 +55,12 @@ export function renderDeployment(input: RenderInput): DeploymentObject {
       { name: 'PORT', value: String(target.containerPort) },
     ],
     labels: { [REVISION_LABEL]: input.sha },
-  }) as unknown as DeploymentObject;
-  deployment.metadata.annotations = {
-    [ANNOTATIONS.revision]: input.sha,
-    [ANNOTATIONS.delivery]: input.delivery,
-    [ANNOTATIONS.scaleDownAt]: '',
-  };
-  const command = input.application.spec.command;
-  if (command) {
-    const spec = deployment.spec as { template: { spec: { containers: { command?: string[] }[] } } };
-    for (const c of spec.template.spec.containers) c.command = command;
-  }
-  return deployment;
+    annotations: {
+      [ANNOTATIONS.revision]: input.sha,
+      [ANNOTATIONS.delivery]: input.delivery,
+      [ANNOTATIONS.scaleDownAt]: '',
+    },
+    ...(command && { command }),
+  });
+  return deployment as DeploymentObject;
 }

@@ -1,5 +1,5 @@
 /** Shared set-up of the deployer's integration tests: a namespace, the CRDs and an in-process deployer. */
-import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import { kubeClientFromFile, type KubeClient, type KubeObject } from '@sluice/kube';
 import { createLogger } from '@sluice/service';
 import type { Telemetry } from '@sluice/telemetry';
 import { createDeployer, type Deployer } from '../controller/controller.js';
@@ -42,8 +42,7 @@ export async function openHarness(
     readonly telemetry?: Pick<Telemetry, 'tracer' | 'meter'>;
   } = {},
 ): Promise<Harness> {
-  const kubeConfig = loadKubeConfig({ mode: 'file', path: kubeconfigPath });
-  const client = new KubeClient({ kubeConfig, fieldManager: 'deployer-test' });
+  const client = kubeClientFromFile(kubeconfigPath, { fieldManager: 'deployer-test' });
   await installCrds(client);
   const ns = await client.create<KubeObject>({ apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: `${prefix}-` } });
   const namespace = ns.metadata.name as string;
@@ -51,7 +50,7 @@ export async function openHarness(
   let deployer: Deployer | undefined;
   if (options.start !== false) {
     deployer = createDeployer({
-      client: new KubeClient({ kubeConfig, fieldManager: 'sluice-deployer' }),
+      client: kubeClientFromFile(kubeconfigPath, { fieldManager: 'sluice-deployer' }),
       settings,
       logger: createLogger({ service: 'deployer', level: (process.env['SLUICE_TEST_LOG_LEVEL'] as 'info' | undefined) ?? 'silent' }),
       ...(options.observer && { observer: options.observer }),

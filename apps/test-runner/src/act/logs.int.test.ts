@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
-import { loadKubeConfig, resourcePath, type KubeObject } from '@sluice/kube';
+import { KubeClient, createKubeClient, resourcePath, type KubeObject } from '@sluice/kube';
+import { loadKubeConfig } from '@sluice/kube/testing';
 import { adminClient, createNamespace, deleteNamespace, waitForObject } from '@sluice/local-cluster/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readLogTail } from './logs.js';
@@ -8,7 +9,6 @@ type Pod = KubeObject & { status?: { containerStatuses?: { name: string; state?:
 
 const kubeconfig = inject('kubeconfig');
 const client = adminClient(kubeconfig, 'test-runner-logs-test');
-const kubeConfig = loadKubeConfig({ mode: 'file', path: kubeconfig });
 let ns = '';
 
 beforeAll(async () => {
@@ -40,14 +40,14 @@ async function closedPort(): Promise<number> {
 
 describe('readLogTail', () => {
   it('keeps only the last lines of the container log, within the byte limit', async () => {
-    expect(await readLogTail(kubeConfig, { namespace: ns, pod: 'tests', container: 'test', tailLines: 3, limitBytes: 1024 })).toBe('line 8\nline 9\nline 10\n');
-    expect(await readLogTail(kubeConfig, { namespace: ns, pod: 'tests', container: 'test', tailLines: 3, limitBytes: 4 })).toBe('line');
+    expect(await readLogTail(client, { namespace: ns, pod: 'tests', container: 'test', tailLines: 3, limitBytes: 1024 })).toBe('line 8\nline 9\nline 10\n');
+    expect(await readLogTail(client, { namespace: ns, pod: 'tests', container: 'test', tailLines: 3, limitBytes: 4 })).toBe('line');
   });
 
   it('gives no tail, instead of failing the stage, when the log cannot be read', async () => {
-    expect(await readLogTail(kubeConfig, { namespace: ns, pod: 'gone', container: 'test', tailLines: 3, limitBytes: 1024 })).toBeUndefined();
-    expect(await readLogTail(kubeConfig, { namespace: ns, pod: 'tests', container: 'nope', tailLines: 3, limitBytes: 1024 })).toBeUndefined();
-    const unreachable = loadKubeConfig({ mode: 'explicit', server: `http://127.0.0.1:${await closedPort()}` });
+    expect(await readLogTail(client, { namespace: ns, pod: 'gone', container: 'test', tailLines: 3, limitBytes: 1024 })).toBeUndefined();
+    expect(await readLogTail(client, { namespace: ns, pod: 'tests', container: 'nope', tailLines: 3, limitBytes: 1024 })).toBeUndefined();
+    const unreachable = createKubeClient({ mode: 'explicit', server: `http://127.0.0.1:${await closedPort()}` }, { fieldManager: 'test-runner-logs-test' });
     expect(await readLogTail(unreachable, { namespace: ns, pod: 'tests', container: 'test', tailLines: 3, limitBytes: 1024 })).toBeUndefined();
     // Credentials from an exec plugin that fails: no tail, not an error out of the reconcile.
     const noCredentials = loadKubeConfig({ mode: 'file', path: kubeconfig });
@@ -58,6 +58,6 @@ describe('readLogTail', () => {
       contexts: [{ name: 'broken', cluster: cluster?.name, user: 'broken' }],
       currentContext: 'broken',
     });
-    expect(await readLogTail(noCredentials, { namespace: ns, pod: 'tests', container: 'test', tailLines: 3, limitBytes: 1024 })).toBeUndefined();
+    expect(await readLogTail(new KubeClient({ kubeConfig: noCredentials, fieldManager: 'test-runner-logs-test' }), { namespace: ns, pod: 'tests', container: 'test', tailLines: 3, limitBytes: 1024 })).toBeUndefined();
   });
 });

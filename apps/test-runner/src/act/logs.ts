@@ -1,6 +1,4 @@
-import { readPodLog, type loadKubeConfig } from '@sluice/kube';
-
-type KubeConfig = ReturnType<typeof loadKubeConfig>;
+import type { KubeClient } from '@sluice/kube';
 
 /** Where to read a log tail from, and how much. */
 export interface LogTailRequest {
@@ -21,9 +19,9 @@ const LOG_TIMEOUT_MS = 10_000;
  * is `undefined`, never a failed stage — the reason comes from facts, not
  * from the log.
  */
-export async function readLogTail(kubeConfig: KubeConfig, req: LogTailRequest): Promise<string | undefined> {
+export async function readLogTail(client: KubeClient, req: LogTailRequest): Promise<string | undefined> {
   try {
-    return await readPodLog(kubeConfig, { ...req, timeoutMs: LOG_TIMEOUT_MS });
+    return await client.readPodLog({ ...req, timeoutMs: LOG_TIMEOUT_MS });
   } catch {
     return undefined;
   }

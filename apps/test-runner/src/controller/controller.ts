@@ -1,6 +1,6 @@
 import type { Delivery } from '@sluice/delivery';
 import { API_GROUP_VERSION, APPLICATION_RESOURCE, DELIVERY_RESOURCE, LABEL_KEYS, isTerminal } from '@sluice/delivery';
-import type { Informer, InformerEvent, KubeClient, KubeObject, loadKubeConfig } from '@sluice/kube';
+import type { Informer, InformerEvent, KubeClient, KubeObject } from '@sluice/kube';
 import { resourcePath } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import type { Telemetry } from '@sluice/telemetry';
@@ -18,7 +18,6 @@ import { ClusterView, mergedCache } from './view.js';
 /** Options of {@link TestRunnerController}. */
 export interface TestRunnerControllerOptions {
   readonly client: KubeClient;
-  readonly kubeConfig: ReturnType<typeof loadKubeConfig>;
   readonly settings: RunnerSettings;
   readonly logger: Logger;
   /** Spans and metrics (see `telemetry/`); none when absent. */
@@ -82,7 +81,6 @@ export class TestRunnerController {
     );
     const ctx: ReconcileContext = {
       client,
-      kubeConfig: options.kubeConfig,
       settings,
       view: this.view,
       logger,

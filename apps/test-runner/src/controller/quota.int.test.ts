@@ -6,7 +6,6 @@ import { startGitServer, type GitServer } from '../testing/git-server.testkit.js
 import {
   SAMPLE_COMMITS,
   adminClient,
-  adminKubeConfig,
   createNamespace,
   createRunnerSecrets,
   createSoon,
@@ -64,7 +63,7 @@ describe('test Jobs refused by a ResourceQuota', () => {
       logTailLines: 20,
       build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', plainHttpRegistries: [], artifactRegistryUrl: 'http://127.0.0.1:9' },
     };
-    const controller = new TestRunnerController({ client, kubeConfig: adminKubeConfig(), settings, logger: createLogger({ service: 'test-runner', level: 'warn' }) });
+    const controller = new TestRunnerController({ client, settings, logger: createLogger({ service: 'test-runner', level: 'warn' }) });
     controllers.push(controller);
     await controller.start();
   }

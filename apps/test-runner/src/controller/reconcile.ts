@@ -1,6 +1,6 @@
 import type { Delivery } from '@sluice/delivery';
 import { MAX_LOG_TAIL_LENGTH } from '@sluice/delivery';
-import type { KubeClient, KubeObject, loadKubeConfig } from '@sluice/kube';
+import type { KubeClient, KubeObject } from '@sluice/kube';
 import { isKubeError } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import { deliveryLogger } from '@sluice/service';
@@ -21,7 +21,6 @@ import type { ClusterView } from './view.js';
 /** What one reconcile needs; wired by the controller. */
 export interface ReconcileContext {
   readonly client: KubeClient;
-  readonly kubeConfig: ReturnType<typeof loadKubeConfig>;
   readonly settings: RunnerSettings;
   readonly view: ClusterView;
   readonly logger: Logger;
@@ -122,7 +121,7 @@ async function act(ctx: ReconcileContext, raw: KubeObject, delivery: Delivery, s
     case 'finishStage': {
       const { outcome } = step;
       const logTail = outcome.logFrom
-        ? await readLogTail(ctx.kubeConfig, {
+        ? await readLogTail(ctx.client, {
             namespace: jobNamespace(ctx.settings, step.job),
             pod: outcome.logFrom.pod,
             container: outcome.logFrom.container,

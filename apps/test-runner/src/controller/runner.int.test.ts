@@ -10,7 +10,6 @@ import { startGitServer, type GitServer } from '../testing/git-server.testkit.js
 import {
   SAMPLE_COMMITS,
   adminClient,
-  adminKubeConfig,
   createNamespace,
   createRunnerSecrets,
   createSoon,
@@ -64,7 +63,6 @@ describe('test runner on the local control plane', () => {
     };
     controller = new TestRunnerController({
       client,
-      kubeConfig: adminKubeConfig(),
       settings,
       logger: createLogger({ service: 'test-runner', level: process.env['TEST_LOG_LEVEL'] === 'info' ? 'info' : 'warn' }),
       telemetry,

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JUNIT_AWK } from '../jobs/scripts.js';
+import { JUNIT_AWK } from '@sluice/manifests';
 import { parseBuiltImage, parseStepReport } from './termination.js';
 
 describe('JUnit summary (awk in the pod, parse in the runner)', () => {

@@ -5,7 +5,7 @@
 import type { ApplicationSpecInput, DeliverySpec } from '@sluice/delivery';
 import { API_GROUP_VERSION, deliveryName } from '@sluice/delivery';
 import type { KubeClient, KubeObject } from '@sluice/kube';
-import { KubeClient as Client, isKubeError, loadKubeConfig, resourcePath } from '@sluice/kube';
+import { isKubeError, kubeClientFromFile, resourcePath } from '@sluice/kube';
 import { inject } from 'vitest';
 import { GIT_PASSWORD, GIT_USER } from './git-server.testkit.js';
 import { REGISTRY_PASSWORD, REGISTRY_USER } from './artifact-registry.testkit.js';
@@ -16,14 +16,9 @@ declare module 'vitest' {
   }
 }
 
-/** The admin KubeConfig of the test cluster. */
-export function adminKubeConfig() {
-  return loadKubeConfig({ mode: 'file', path: inject('kubeconfig') });
-}
-
 /** A client with the admin credentials of the test cluster. */
 export function adminClient(fieldManager = 'test-runner-int-test'): KubeClient {
-  return new Client({ kubeConfig: adminKubeConfig(), fieldManager });
+  return kubeClientFromFile(inject('kubeconfig'), { fieldManager });
 }
 
 /** Resolves with the first object at `path` matching `predicate` (an informer: no polling). */

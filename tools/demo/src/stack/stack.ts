@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { startGitServer, startGitlabStandIn, type GitServer, type GitlabStandIn } from '@sluice/gitlab-stand-in';
-import { KubeClient, loadKubeConfig, type KubeObject } from '@sluice/kube';
+import { kubeClientFromFile, type KubeClient, type KubeObject } from '@sluice/kube';
 import { cidrsOverlap, parseCidr } from '@sluice/manifests';
 import { SAMPLE_PROJECT, sampleApplication, sampleImageRepository, type SampleTiming } from '../sample-app/application.js';
 import type { WebhookSecrets } from '../webhook/sign.js';
@@ -98,7 +98,7 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
       ('unavailable' in receiver ? `no trace receiver (${receiver.unavailable})` : `trace receiver ${receiver.queryUrl}`),
   );
 
-  const admin = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: installed.cluster.kubeconfigPath }), fieldManager: 'sluice-demo' });
+  const admin = kubeClientFromFile(installed.cluster.kubeconfigPath, { fieldManager: 'sluice-demo' });
   const repositoryUrl = await git.createRepository(SAMPLE_PROJECT.path);
   const registryAuth = { auths: {} }; // the node's registry takes pushes without credentials
   await Promise.all([
@@ -161,7 +161,7 @@ type PolicyObject = KubeObject & { spec?: { egress?: { to?: { ipBlock?: { cidr?:
  * on the Git port: otherwise every clone would time out, far from the cause.
  */
 async function checkTestEgress(installed: InstalledCluster, hostIp: string): Promise<void> {
-  const admin = new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: installed.cluster.kubeconfigPath }), fieldManager: 'sluice-demo' });
+  const admin = kubeClientFromFile(installed.cluster.kubeconfigPath, { fieldManager: 'sluice-demo' });
   const policy = await admin.get<PolicyObject>({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: NAMESPACES.test, name: TEST_EGRESS_POLICY });
   const host = parseCidr('demo', 'host address', `${hostIp}/32`);
   const open = (port: number) =>

@@ -1,12 +1,12 @@
 /** Test helpers on `@sluice/kube`, shared by every app's integration tests. */
-import { KubeClient, loadKubeConfig, resourcePath, type KubeObject } from '@sluice/kube';
+import { kubeClientFromFile, resourcePath, type KubeClient, type KubeObject } from '@sluice/kube';
 import { applicationCrd, deliveryCrd, toWire } from '@sluice/manifests';
 
 type WithConditions = KubeObject & { status?: { conditions?: { type: string; status: string }[] } };
 
 /** A client with the test cluster's admin credentials (the path the global setup provides). */
 export function adminClient(kubeconfigPath: string, fieldManager: string): KubeClient {
-  return new KubeClient({ kubeConfig: loadKubeConfig({ mode: 'file', path: kubeconfigPath }), fieldManager });
+  return kubeClientFromFile(kubeconfigPath, { fieldManager });
 }
 
 /**
