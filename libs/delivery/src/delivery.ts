@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { EnvironmentNameSchema } from './application.js';
+import { ENVIRONMENT_NAMES, EnvironmentNameSchema } from './application.js';
 import { GitRefNameSchema, RefTypeSchema, ShaSchema } from './git.js';
 import { DnsLabelSchema } from './kube-names.js';
 import { DigestReferenceSchema, ProjectSchema, RepositoryUrlSchema } from './fields.js';
@@ -58,6 +58,13 @@ export const DeliverySpecSchema = z.object({
   mergeRequest: MergeRequestSchema.optional(),
   projectUrl: z.string().max(2048).optional().describe("The GitLab project's web page (the webhook's project.web_url), for links."),
   commit: CommitSchema.optional(),
+  environments: z
+    .array(EnvironmentNameSchema)
+    .max(ENVIRONMENT_NAMES.length)
+    .optional()
+    .describe(
+      "Environments this delivery deploys to, staging before production, as the Application's rules decided at intake. Empty: test only. Read it with plannedEnvironments (older Deliveries carry it in an annotation).",
+    ),
 });
 /** A Delivery spec. */
 export type DeliverySpec = z.infer<typeof DeliverySpecSchema>;
@@ -107,6 +114,11 @@ export const TestSummarySchema = z.object({
 /** Test counts. */
 export type TestSummary = z.infer<typeof TestSummarySchema>;
 
+/** Where a deploy stage stands at a manual promotion gate. */
+export const PromotionStateSchema = z.enum(['waiting', 'approved']);
+/** Where a deploy stage stands at a manual promotion gate. */
+export type PromotionState = z.infer<typeof PromotionStateSchema>;
+
 /** One stage of a delivery. A stage is identified by its name and, for `deploy`, its environment. */
 export const StageSchema = z.object({
   name: StageNameSchema,
@@ -120,6 +132,10 @@ export const StageSchema = z.object({
   exitCode: z.int().optional(),
   logTail: z.string().max(MAX_LOG_TAIL_LENGTH).optional(),
   testSummary: TestSummarySchema.optional(),
+  promotion: PromotionStateSchema.optional().describe(
+    'Deploy stages at a manual promotion gate: waiting for a promote action, or approved (the switch may go ahead).',
+  ),
+  approvedAt: TimestampSchema.optional().describe('When the promotion of this deploy stage was approved.'),
 });
 /** One stage of a delivery. */
 export type Stage = z.infer<typeof StageSchema>;
@@ -135,19 +151,10 @@ export const PostedStatusSchema = z.object({
   description: z.string().max(255).optional(),
   targetUrl: z.string().max(2048).optional(),
   postedAt: TimestampSchema,
+  deploymentId: z.int().min(1).optional().describe('GitLab deployment id, for records of a deployment.'),
 });
 /** What was last posted under one status name. */
 export type PostedStatus = z.infer<typeof PostedStatusSchema>;
-
-/** W3C trace context of the delivery's trace, so every service adds spans to one trace per commit. */
-export const TraceContextSchema = z.object({
-  traceparent: z
-    .string()
-    .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, { error: 'must be a W3C traceparent' }),
-  tracestate: z.string().max(512).optional(),
-});
-/** W3C trace context. */
-export type TraceContext = z.infer<typeof TraceContextSchema>;
 
 /** What the controllers have done with a delivery. */
 export const DeliveryStatusSchema = z.object({
@@ -159,7 +166,6 @@ export const DeliveryStatusSchema = z.object({
     .record(z.string().max(255), PostedStatusSchema)
     .default({})
     .describe('Last state posted to GitLab, keyed by commit status name.'),
-  traceContext: TraceContextSchema.optional(),
   image: DigestReferenceSchema.optional().describe('The image the build stage pushed, by digest; what every environment deploys.'),
   supersededBy: DnsLabelSchema.optional().describe('The newer Delivery that superseded this one.'),
   observedGeneration: z.int().min(0).optional(),

@@ -118,8 +118,8 @@ export {
   StageNameSchema,
   StageSchema,
   StageStateSchema,
+  PromotionStateSchema,
   TestSummarySchema,
-  TraceContextSchema,
 } from './delivery.js';
 export type {
   Commit,
@@ -134,8 +134,8 @@ export type {
   Stage,
   StageName,
   StageState,
+  PromotionState,
   TestSummary,
-  TraceContext,
 } from './delivery.js';
 
 export { DeliveryModelError } from './problems.js';
@@ -155,9 +155,23 @@ export {
   finishStage,
   isFinalStageState,
   stageLabel,
+  stageName,
   startStage,
 } from './stages.js';
 export type { StageError, StageKey, StageOutcome, StageResult } from './stages.js';
 
-export { LABEL_KEYS, MAX_DELIVERY_NAME_LENGTH, deliveryLabels, deliveryName } from './naming.js';
+export { endEarly } from './end-early.js';
+export type { EarlyEnd } from './end-early.js';
+export { WAITING_FOR_PROMOTION, approvePromotion, awaitPromotion, waitingForPromotion } from './promotion.js';
+
+export { MAX_DELIVERY_NAME_LENGTH, deliveryLabels, deliveryName } from './naming.js';
 export type { DeliveryLabelsInput, DeliveryNameInput } from './naming.js';
+
+// The contract every Sluice service shares on the cluster: keys, defaults, URLs, the plan.
+export { ANNOTATIONS, PROMOTE_ACTION, promotionAnnotation, promotionApprovedAnnotation, rollbackAction } from './contract/annotations.js';
+export { ENVIRONMENT_LABEL, IDEMPOTENCY_LABEL, LABEL_KEYS, REVISION_LABEL, STAGE_LABEL } from './contract/labels.js';
+export { DEFAULT_BUILD_NAMESPACE, DEFAULT_NAMESPACE, DEFAULT_TEST_NAMESPACE } from './contract/namespaces.js';
+export { plannedEnvironments, shownStages } from './contract/planned.js';
+export type { PlannedDelivery } from './contract/planned.js';
+export { MAX_REJECTED, parseRejected, withRejected } from './contract/rejected.js';
+export { runPagePath, runPageUrl } from './contract/run-page.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LABEL_KEYS, MAX_DELIVERY_NAME_LENGTH, deliveryLabels, deliveryName } from './naming.js';
+import { LABEL_KEYS } from './contract/labels.js';
+import { MAX_DELIVERY_NAME_LENGTH, deliveryLabels, deliveryName } from './naming.js';
 
 const SHA = '3f2a9c1d4e5b6a7980716253443526170899aabb';
 const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;

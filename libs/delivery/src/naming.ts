@@ -1,3 +1,4 @@
+import { LABEL_KEYS } from './contract/labels.js';
 import { hashParts, slugify, toLabelValue } from './kube-names.js';
 
 /**
@@ -41,14 +42,6 @@ export function deliveryName(input: DeliveryNameInput): string {
   return [slug, sha, hash].filter((part) => part !== '').join('-');
 }
 
-/** Label keys Sluice puts on Deliveries and everything created for them. */
-export const LABEL_KEYS = {
-  application: 'sluice.dev/application',
-  delivery: 'sluice.dev/delivery',
-  sha: 'sluice.dev/sha',
-  project: 'sluice.dev/project',
-  ref: 'sluice.dev/ref',
-} as const;
 
 /** Inputs for {@link deliveryLabels}. */
 export interface DeliveryLabelsInput {

@@ -58,7 +58,12 @@ export function findStage(status: DeliveryStatus, key: StageKey): Stage | undefi
   return status.stages.find((stage) => isStage(stage, key));
 }
 
-/** `test`, `build`, `deploy/production` — for messages and logs. */
+/** `test`, `build`, `deploy:production`: a stage's name as the CLI shows it and GitLab status names end. */
+export function stageName(stage: Pick<Stage, 'name' | 'environment'>): string {
+  return stage.environment === undefined ? stage.name : `${stage.name}:${stage.environment}`;
+}
+
+/** `test`, `build`, `deploy/production` — for run pages, messages and logs. */
 export function stageLabel(key: StageKey): string {
   return key.environment === undefined ? key.name : `${key.name}/${key.environment}`;
 }

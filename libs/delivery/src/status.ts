@@ -1,5 +1,5 @@
 import type { EnvironmentName } from './application.js';
-import type { DeliveryStatus, Phase, Stage, TraceContext } from './delivery.js';
+import type { DeliveryStatus, Phase, Stage } from './delivery.js';
 import { transition } from './phase.js';
 import type { TransitionError } from './phase.js';
 import type { FailureReason } from './reasons.js';
@@ -26,10 +26,8 @@ export function plannedStages(plan: DeliveryPlan): Stage[] {
 }
 
 /** The first status of a delivery: Pending, with every planned stage pending. */
-export function initialStatus(plan: DeliveryPlan, traceContext?: TraceContext): DeliveryStatus {
-  const status: DeliveryStatus = { phase: 'Pending', stages: plannedStages(plan), posted: {} };
-  if (traceContext !== undefined) status.traceContext = traceContext;
-  return status;
+export function initialStatus(plan: DeliveryPlan): DeliveryStatus {
+  return { phase: 'Pending', stages: plannedStages(plan), posted: {} };
 }
 
 /** Outcome of {@link advancePhase}. */
