@@ -15,7 +15,7 @@ let namespace: string;
 let gateway: Gateway;
 let telemetry: MemoryTelemetry;
 
-type StoredDelivery = KubeObject & { spec: { checkoutSha: string; ref: string }; status?: DeliveryStatus };
+type StoredDelivery = KubeObject & { spec: { checkoutSha: string; ref: string; environments?: string[] }; status?: DeliveryStatus };
 
 function send(body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return Promise.resolve(
@@ -90,7 +90,7 @@ describe('webhook gateway on a real cluster', () => {
     const stored = await get(delivery);
     expect(stored?.spec.checkoutSha).toBe(sha);
     expect(stored?.metadata.annotations?.[TRACEPARENT_ANNOTATION]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
-    expect(stored?.metadata.annotations?.['sluice.dev/environments']).toBe('staging,production');
+    expect(stored?.spec.environments).toEqual(['staging', 'production']);
     // Status belongs to the controllers; until one writes it, the Delivery is Pending.
     expect(stored?.status).toBeUndefined();
   });

@@ -1,5 +1,4 @@
-import type { TraceContext } from '@sluice/delivery';
-import { contextWithSpan, injectTraceContext, markError, TRACEPARENT_ANNOTATION, TRACESTATE_ANNOTATION, type Span } from '@sluice/telemetry';
+import { contextWithSpan, injectTraceContext, markError, type Span } from '@sluice/telemetry';
 
 export type { Span };
 
@@ -7,10 +6,7 @@ export type { Span };
 export interface RecordedTrace {
   /** `sluice.dev/traceparent` (and `tracestate`) annotations; empty when nothing is traced. */
   readonly annotations: Readonly<Record<string, string>>;
-  readonly traceContext: TraceContext | undefined;
 }
-
-const NONE: RecordedTrace = { annotations: {}, traceContext: undefined };
 
 /**
  * The trace context of `span` (the webhook's SERVER span), in the form the
@@ -18,11 +14,7 @@ const NONE: RecordedTrace = { annotations: {}, traceContext: undefined };
  * trace (one trace per commit). Empty when tracing is off.
  */
 export function recordTrace(span: Span): RecordedTrace {
-  const annotations = injectTraceContext(contextWithSpan(span));
-  const parent = annotations[TRACEPARENT_ANNOTATION];
-  if (parent === undefined) return NONE;
-  const state = annotations[TRACESTATE_ANNOTATION];
-  return { annotations, traceContext: { traceparent: parent, ...(state && { tracestate: state.slice(0, 512) }) } };
+  return { annotations: injectTraceContext(contextWithSpan(span)) };
 }
 
 /** Ends `span` as failed with `errorType` (a webhook rejection reason, `InternalError`, or `kube.<code>`). */

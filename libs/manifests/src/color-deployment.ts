@@ -1,4 +1,5 @@
 import type { V1Deployment, V1Probe } from '@kubernetes/client-node';
+import { ENVIRONMENT_LABEL } from '@sluice/delivery';
 import { ManifestError } from './errors.js';
 import { DEFAULT_RUN_AS_USER, hardenedContainerSecurityContext, hardenedPodSecurityContext } from './pod-security.js';
 import type { ComputeResources } from './resources.js';
@@ -31,7 +32,8 @@ export function otherColor(color: Color): Color {
 /** Label keys the blue/green selector uses; owned by the builders. */
 export const APP_LABEL = 'app';
 export const COLOR_LABEL = 'color';
-export const ENVIRONMENT_LABEL = 'sluice.dev/environment';
+/** The environment label (`sluice.dev/environment`), defined with every Sluice key in `@sluice/delivery`. */
+export { ENVIRONMENT_LABEL };
 
 /** An HTTP GET probe against the app container. */
 export interface HttpProbe {

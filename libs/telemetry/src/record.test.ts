@@ -60,11 +60,4 @@ describe('recordSpan', () => {
     recordSpan(telemetry.tracer, { name: 'deploy production', startMs: 1_000_000, endMs: 2_000_000 }, deliveryContext({ metadata: {} }));
     expect(telemetry.spansNamed('deploy production')[0]?.parentSpanId).toBeUndefined();
   });
-
-  it('falls back to the trace context in status when the annotation is missing', () => {
-    telemetry = memoryTelemetry();
-    const ctx = deliveryContext({ metadata: {}, status: { traceContext: { traceparent: `00-${TRACE}-${WEBHOOK_SPAN}-01` } } });
-    recordSpan(telemetry.tracer, { name: 'queue.wait', startMs: 1_000_000, endMs: 2_000_000 }, ctx);
-    expect(telemetry.spansNamed('queue.wait')[0]).toMatchObject({ traceId: TRACE, parentSpanId: WEBHOOK_SPAN });
-  });
 });

@@ -58,15 +58,13 @@ describe('traceIdOf', () => {
   const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
   const OTHER = '0af7651916cd43dd8448eb211c80319c';
   const parent = (traceId: string) => `00-${traceId}-00f067aa0ba902b7-01`;
-  const delivery = (o: { annotation?: string; status?: string }): TraceCarrier => ({
+  const delivery = (o: { annotation?: string }): TraceCarrier => ({
     metadata: { ...(o.annotation !== undefined && { annotations: { [TRACEPARENT_ANNOTATION]: o.annotation } }) },
-    ...(o.status !== undefined && { status: { traceContext: { traceparent: o.status } } }),
   });
 
-  it('reads the trace id the controllers recorded in status, else the one on the annotation', () => {
-    expect(traceIdOf(delivery({ status: parent(OTHER), annotation: parent(ID) }))).toBe(OTHER);
+  it('reads the trace id on the annotation the gateway writes', () => {
     expect(traceIdOf(delivery({ annotation: parent(ID) }))).toBe(ID);
-    expect(traceIdOf(delivery({ status: 'garbage', annotation: parent(ID) }))).toBe(ID);
+    expect(traceIdOf(delivery({ annotation: parent(OTHER) }))).toBe(OTHER);
     expect(traceIdOf(delivery({}))).toBeUndefined();
   });
 
@@ -80,7 +78,7 @@ describe('traceIdOf', () => {
     ['a short trace id', parent(ID.slice(1))],
     ['surrounding text', ` ${parent(ID)}`],
   ])('shows no trace for %s', (_, traceparent) => {
-    expect(traceIdOf(delivery({ annotation: traceparent, status: traceparent }))).toBeUndefined();
+    expect(traceIdOf(delivery({ annotation: traceparent }))).toBeUndefined();
   });
 
   it('accepts the extra fields a later version may append', () => {

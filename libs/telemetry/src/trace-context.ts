@@ -1,10 +1,11 @@
 import { defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { ANNOTATIONS } from '@sluice/delivery';
 
-/** Annotation on a Delivery holding the W3C `traceparent` of its trace. */
-export const TRACEPARENT_ANNOTATION = 'sluice.dev/traceparent';
-/** Annotation on a Delivery holding the W3C `tracestate`, when there is one. */
-export const TRACESTATE_ANNOTATION = 'sluice.dev/tracestate';
+/** Annotation on a Delivery holding the W3C `traceparent` of its trace (defined in `@sluice/delivery`). */
+export const TRACEPARENT_ANNOTATION = ANNOTATIONS.traceparent;
+/** Annotation on a Delivery holding the W3C `tracestate`, when there is one (defined in `@sluice/delivery`). */
+export const TRACESTATE_ANNOTATION = ANNOTATIONS.tracestate;
 
 /** Annotations as Kubernetes object metadata holds them. */
 export type Annotations = Readonly<Record<string, string | undefined>>;
@@ -41,23 +42,19 @@ export function extractTraceContext(annotations: Annotations | undefined, base: 
   return propagator.extract(base, carrier, defaultTextMapGetter);
 }
 
-/** Where a Delivery keeps its trace context: annotations (written by the gateway) and, optionally, status. */
+/** Where a Delivery keeps its trace context: the annotations the gateway writes. */
 export interface TraceCarrier {
   readonly metadata: { readonly annotations?: Annotations | undefined };
-  readonly status?: { readonly traceContext?: { readonly traceparent: string; readonly tracestate?: string | undefined } | undefined } | undefined;
 }
 
 /**
  * The context to start a Delivery's spans in: its trace, under the span the
- * gateway recorded for the webhook, read from the Delivery's annotations
- * (or `status.traceContext`). Without either, the root context: the spans
- * then start a trace of their own instead of failing.
+ * gateway recorded for the webhook, read from the Delivery's annotations.
+ * Without them, the root context: the spans then start a trace of their own
+ * instead of failing.
  */
 export function deliveryContext(delivery: TraceCarrier): Context {
-  if (delivery.metadata.annotations?.[TRACEPARENT_ANNOTATION]) return extractTraceContext(delivery.metadata.annotations);
-  const recorded = delivery.status?.traceContext;
-  if (!recorded) return ROOT_CONTEXT;
-  return extractTraceContext({ [TRACEPARENT_ANNOTATION]: recorded.traceparent, [TRACESTATE_ANNOTATION]: recorded.tracestate });
+  return extractTraceContext(delivery.metadata.annotations);
 }
 
 // W3C Trace Context, `traceparent`: version-traceid-parentid-flags, lower-case hex.
@@ -75,11 +72,10 @@ function traceIdOfTraceparent(traceparent: string | undefined): string | undefin
 
 /**
  * The id of a Delivery's trace (one per commit), for people to look it up:
- * from a valid `status.traceContext.traceparent`, else from the gateway's
- * {@link TRACEPARENT_ANNOTATION}; `undefined` when neither holds a valid W3C
- * `traceparent`. The one parser of it that every reader (the run pages, the
- * CLI, the demo) shares.
+ * from the gateway's {@link TRACEPARENT_ANNOTATION}; `undefined` when it is
+ * missing or not a valid W3C `traceparent`. The one parser of it that every
+ * reader (the run pages, the CLI, the demo) shares.
  */
 export function traceIdOf(delivery: TraceCarrier): string | undefined {
-  return traceIdOfTraceparent(delivery.status?.traceContext?.traceparent) ?? traceIdOfTraceparent(delivery.metadata.annotations?.[TRACEPARENT_ANNOTATION]);
+  return traceIdOfTraceparent(delivery.metadata.annotations?.[TRACEPARENT_ANNOTATION]);
 }

@@ -1,4 +1,4 @@
-import { API_GROUP_VERSION } from '@sluice/delivery';
+import { API_GROUP_VERSION, type EarlyEnd } from '@sluice/delivery';
 import { isKubeError, type KubeClient, type KubeObject, type ObjectRef } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import type { IgnoreReason } from './event.js';
@@ -76,11 +76,7 @@ async function supersedeOlder(deps: ActDeps, namespace: string, name: string, su
 }
 
 /** Ends one Delivery early through the status subresource, retrying on conflicts. False when it had already ended or is gone. */
-async function endEarly(
-  deps: Pick<ActDeps, 'client' | 'onEnded'>,
-  ref: ObjectRef,
-  end: { readonly phase: 'Superseded' | 'Canceled'; readonly message: string; readonly supersededBy?: string; readonly now: Date },
-): Promise<boolean> {
+async function endEarly(deps: Pick<ActDeps, 'client' | 'onEnded'>, ref: ObjectRef, end: EarlyEnd): Promise<boolean> {
   try {
     const result = await deps.client.updateStatus(ref, (current) => endedStatus(current['status'], end));
     if (result.changed) deps.onEnded?.(result.object);

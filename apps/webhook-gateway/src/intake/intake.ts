@@ -1,9 +1,10 @@
+import { ANNOTATIONS } from '@sluice/delivery';
 import type { ApplicationLookup } from '../applications.js';
 import type { DeliveryIndex } from '../deliveries.js';
 import type { RecordedTrace } from '../trace.js';
 import type { IntakeOutcome } from './act.js';
 import { toIntakeEvent } from './event.js';
-import { planIntake, REQUEST_ID_ANNOTATION, type IntakePlan } from './plan.js';
+import { planIntake, type IntakePlan } from './plan.js';
 
 /** An authenticated webhook, parsed as JSON. */
 export interface WebhookInput {
@@ -43,7 +44,7 @@ export function createIntake(options: IntakeOptions): Intake {
       namespace: options.namespace,
       idempotencyKey: input.idempotencyKey,
       receivedAt: now(),
-      annotations: { ...input.trace.annotations, [REQUEST_ID_ANNOTATION]: input.requestId },
+      annotations: { ...input.trace.annotations, [ANNOTATIONS.requestId]: input.requestId },
     });
     return options.apply(plan);
   };

@@ -1,9 +1,9 @@
-import { deliveryName, parseDelivery, type Delivery, type Phase } from '@sluice/delivery';
+import { ANNOTATIONS, deliveryName, IDEMPOTENCY_LABEL, parseDelivery, type Delivery, type Phase } from '@sluice/delivery';
 import { describe, expect, it } from 'vitest';
 import { DeliveryStore, summaryOf } from '../deliveries.js';
 import { application, fakeSha, FIXTURE_PROJECT, loadFixture, pushPayload, type FixtureName } from '../fixtures/index.js';
 import { toIntakeEvent, type DeliverEvent, type RefDeletedEvent } from './event.js';
-import { endedStatus, IDEMPOTENCY_LABEL, planIntake, REQUEST_ID_ANNOTATION, type IntakePlan, type PlanInput } from './plan.js';
+import { endedStatus, planIntake, type IntakePlan, type PlanInput } from './plan.js';
 
 const NS = 'sluice-system';
 const T0 = new Date('2026-04-02T08:00:00.000Z');
@@ -28,7 +28,7 @@ function plan(event: DeliverEvent | RefDeletedEvent, overrides: Partial<PlanInpu
     namespace: NS,
     idempotencyKey: 'f1c7e0c2-5d7a-4c51-9a8e-1f0a2b3c4d5e',
     receivedAt: T0,
-    annotations: { 'sluice.dev/traceparent': TRACE.traceparent, [REQUEST_ID_ANNOTATION]: 'req-1' },
+    annotations: { 'sluice.dev/traceparent': TRACE.traceparent, [ANNOTATIONS.requestId]: 'req-1' },
     ...overrides,
   });
 }
@@ -61,7 +61,7 @@ describe('planIntake: new Deliveries', () => {
         'sluice.dev/ref': 'trunk',
         [IDEMPOTENCY_LABEL]: 'f1c7e0c2-5d7a-4c51-9a8e-1f0a2b3c4d5e',
       },
-      annotations: { 'sluice.dev/traceparent': TRACE.traceparent, [REQUEST_ID_ANNOTATION]: 'req-1' },
+      annotations: { 'sluice.dev/traceparent': TRACE.traceparent, [ANNOTATIONS.requestId]: 'req-1' },
     });
     expect(result.delivery.spec).toEqual({
       application: 'inventory',
@@ -81,9 +81,11 @@ describe('planIntake: new Deliveries', () => {
         authorName: 'Lin Haruki',
         url: `https://gitlab.example.test/platform/inventory-svc/-/commit/${json['checkout_sha'] as string}`,
       },
+      environments: ['staging', 'production'],
     });
     expect(result.environments).toEqual(['staging', 'production']);
-    expect(result.delivery.metadata.annotations['sluice.dev/environments']).toBe('staging,production');
+    // Decided once, in the spec; the old comma annotation is no longer written.
+    expect(result.delivery.metadata.annotations).not.toHaveProperty('sluice.dev/environments');
     // No status: the status subresource would drop it on create, and status belongs to the controllers.
     expect(result.delivery).not.toHaveProperty('status');
     expect(result.supersede).toEqual([]);

@@ -1,10 +1,10 @@
 import {
   API_GROUP_VERSION,
   DeliveryStatusSchema,
-  advancePhase,
-  closeOpenStages,
+  IDEMPOTENCY_LABEL,
   deliveryLabels,
   deliveryName,
+  endEarly,
   environmentsFor,
   matchRule,
   parseDeliverySpec,
@@ -12,18 +12,11 @@ import {
   type Application,
   type DeliverySpec,
   type DeliveryStatus,
+  type EarlyEnd,
   type EnvironmentName,
-  type FailureReason,
 } from '@sluice/delivery';
 import type { DeliveryIndex } from '../deliveries.js';
 import type { DeliverEvent, IgnoreReason, RefDeletedEvent } from './event.js';
-
-/** Label holding the webhook's `Idempotency-Key` (made label-safe), for `kubectl get -l`. */
-export const IDEMPOTENCY_LABEL = 'sluice.dev/idempotency-key';
-/** Annotation holding the gateway request id that created the Delivery, to find its log lines. */
-export const REQUEST_ID_ANNOTATION = 'sluice.dev/request-id';
-/** Annotation holding the environments the Application's rules routed this push to at intake (comma-separated; empty: test only). */
-export const ENVIRONMENTS_ANNOTATION = 'sluice.dev/environments';
 
 /** A Delivery as the gateway creates it: spec and metadata only; status belongs to the controllers. */
 export interface NewDelivery {
@@ -46,7 +39,7 @@ export type IntakePlan =
   | {
       readonly action: 'create';
       readonly delivery: NewDelivery;
-      /** Where the rules deliver it, staging before production; also recorded as an annotation. */
+      /** Where the rules deliver it, staging before production; also recorded as `spec.environments`. */
       readonly environments: readonly EnvironmentName[];
       /** Older unfinished Deliveries of the same branch, tag or merge request, to mark Superseded once this one exists. */
       readonly supersede: readonly string[];
@@ -109,6 +102,7 @@ export function planIntake(input: PlanInput): IntakePlan {
     return { action: 'duplicate', delivery: name, detail: 'a Delivery exists for this project, ref and commit' };
   }
 
+  const environments = environmentsFor(app.spec, event);
   const spec = parseDeliverySpec({
     application: app.metadata.name,
     project: event.project,
@@ -125,6 +119,8 @@ export function planIntake(input: PlanInput): IntakePlan {
     ...(event.mergeRequest && { mergeRequest: event.mergeRequest }),
     ...(event.projectUrl !== undefined && { projectUrl: event.projectUrl }),
     ...(event.commit && { commit: event.commit }),
+    // Decided once, here; every reader goes through plannedEnvironments.
+    environments,
   });
   if (!spec.ok) return { action: 'reject', reason: 'malformed', detail: spec.error.problems.slice(0, 5).join('; ') };
 
@@ -136,7 +132,6 @@ export function planIntake(input: PlanInput): IntakePlan {
     .map((d) => d.name)
     .sort();
 
-  const environments = environmentsFor(app.spec, event);
   return {
     action: 'create',
     delivery: {
@@ -149,7 +144,7 @@ export function planIntake(input: PlanInput): IntakePlan {
           ...deliveryLabels({ application: app.metadata.name, delivery: name, sha: event.checkoutSha, project: event.project.id, ref: event.ref }),
           [IDEMPOTENCY_LABEL]: toLabelValue(spec.value.idempotencyKey),
         },
-        annotations: { ...input.annotations, [ENVIRONMENTS_ANNOTATION]: environments.join(',') },
+        annotations: { ...input.annotations },
       },
       spec: spec.value,
     },
@@ -168,19 +163,12 @@ function planCancel(event: RefDeletedEvent, deliveries: DeliveryIndex, namespace
 }
 
 /**
- * The status a Delivery gets when it ends early (Superseded or Canceled),
- * or `undefined` when there is nothing to write: it already ended (the
- * phase machine refuses to leave a final phase), or its status cannot be read.
- * Pure, so it can be re-applied after a write conflict.
+ * The status a Delivery gets when it ends early (Superseded or Canceled, see
+ * `endEarly`), or `undefined` when there is nothing to write: it already
+ * ended, or its status cannot be read. Pure, so it can be re-applied after a
+ * write conflict.
  */
-export function endedStatus(
-  current: unknown,
-  end: { readonly phase: 'Superseded' | 'Canceled'; readonly message: string; readonly supersededBy?: string; readonly now: Date },
-): DeliveryStatus | undefined {
+export function endedStatus(current: unknown, end: EarlyEnd): DeliveryStatus | undefined {
   const parsed = DeliveryStatusSchema.safeParse(current ?? {});
-  if (!parsed.success) return undefined;
-  const reason: FailureReason = end.phase;
-  const next = advancePhase(parsed.data, end.phase, { reason, message: end.message, ...(end.supersededBy && { supersededBy: end.supersededBy }) });
-  if (!next.ok) return undefined;
-  return closeOpenStages(next.status, { state: 'canceled', reason, message: end.message, now: end.now });
+  return parsed.success ? endEarly(parsed.data, end) : undefined;
 }

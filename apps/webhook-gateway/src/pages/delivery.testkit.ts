@@ -2,7 +2,7 @@
  * Deliveries for the run-page tests, shaped as the gateway creates them
  * (spec, labels, annotations) for the fixture project. Test-only.
  */
-import { API_GROUP_VERSION, deliveryName, parseDelivery, type Delivery, type DeliverySpec, type DeliveryStatus } from '@sluice/delivery';
+import { API_GROUP_VERSION, deliveryName, parseDelivery, type Delivery, type DeliverySpec, type DeliveryStatus, type EnvironmentName } from '@sluice/delivery';
 import { fakeSha, FIXTURE_PROJECT } from '../fixtures/index.js';
 
 /** What a test may set; everything else has a plausible value. */
@@ -12,7 +12,7 @@ export interface DeliveryInput {
   readonly application?: string;
   readonly receivedAt?: string;
   readonly title?: string;
-  readonly environments?: readonly string[];
+  readonly environments?: readonly EnvironmentName[];
   readonly traceparent?: string;
   readonly spec?: Partial<DeliverySpec>;
   readonly status?: Partial<DeliveryStatus>;
@@ -41,6 +41,7 @@ export function deliveryObject(namespace: string, input: DeliveryInput = {}) {
     receivedAt: input.receivedAt ?? '2026-04-02T08:00:00.000Z',
     projectUrl,
     commit: { title: input.title ?? 'Adjust reservation timeout', authorName: 'Lin Haruki', url: `${projectUrl}/-/commit/${sha}` },
+    environments: [...(input.environments ?? ['staging', 'production'])],
     ...input.spec,
   };
   return {
@@ -50,7 +51,6 @@ export function deliveryObject(namespace: string, input: DeliveryInput = {}) {
       name,
       namespace,
       annotations: {
-        'sluice.dev/environments': (input.environments ?? ['staging', 'production']).join(','),
         'sluice.dev/traceparent': input.traceparent ?? `00-${TRACE_ID}-b7ad6b7169203331-01`,
       },
     },

@@ -1,6 +1,6 @@
-import { isTerminal, MAX_REF_NAME_LENGTH, shortSha, stageLabel, type Delivery, type Phase } from '@sluice/delivery';
+import { isTerminal, MAX_REF_NAME_LENGTH, runPagePath, shortSha, shownStages, stageLabel, type Delivery, type Phase } from '@sluice/delivery';
 import { formatDuration, formatUtc } from './format.js';
-import { elapsedMs, listHref, phaseTone, REFRESH_SECONDS, runPageHref, shownStages, stageTone, type PageContext, type StageModel, type Tone } from './model.js';
+import { elapsedMs, listHref, phaseTone, REFRESH_SECONDS, stageTone, type PageContext, type StageModel, type Tone } from './model.js';
 
 /** Deliveries per page of the list. */
 export const PAGE_SIZE = 50;
@@ -82,7 +82,7 @@ function rowOf(delivery: Delivery, context: PageContext): ListRow {
   const elapsed = elapsedMs(delivery, context.now);
   return {
     name: metadata.name,
-    href: runPageHref(context.basePath, metadata.name),
+    href: runPagePath(context.basePath, metadata.name),
     application: spec.application,
     applicationHref: listHref(context.basePath, { application: spec.application }),
     ref: spec.ref,

@@ -145,9 +145,7 @@ describe('run page model', () => {
     expect(pane?.queries[0]).toMatchObject({ query: TRACE_ID, queryType: 'traceql', datasource: { type: 'tempo', uid: 'tempo-main' } });
   });
 
-  it('prefers the trace the controllers recorded in status, and shows none for an invalid traceparent', () => {
-    const other = '4bf92f3577b34da6a3ce929d0e0e4736';
-    expect(runPageModel(delivery({ status: { traceContext: { traceparent: `00-${other}-00f067aa0ba902b7-01` } } }), CONTEXT).traceId).toBe(other);
+  it('shows no trace for an invalid traceparent', () => {
     expect(runPageModel(delivery({ traceparent: 'not-a-traceparent' }), CONTEXT)).not.toHaveProperty('traceId');
     expect(runPageModel(delivery({ traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` }), CONTEXT)).not.toHaveProperty('traceId');
   });

@@ -1,8 +1,8 @@
 import {
-  ENVIRONMENT_NAMES,
   isTerminal,
-  plannedStages,
+  runPagePath,
   shortSha,
+  shownStages,
   stageLabel,
   type Delivery,
   type Phase,
@@ -10,7 +10,6 @@ import {
   type StageState,
 } from '@sluice/delivery';
 import { traceIdOf } from '@sluice/telemetry';
-import { ENVIRONMENTS_ANNOTATION } from '../intake/plan.js';
 import { between, formatDuration, formatUtc } from './format.js';
 import { gitlabLinks, grafanaTraceUrl, type GrafanaOptions } from './links.js';
 
@@ -125,11 +124,6 @@ export function stageTone(state: StageState): Tone {
   return STAGE_TONE[state];
 }
 
-/** `/deliveries/<name>` under the base path. */
-export function runPageHref(basePath: string, name: string): string {
-  return `${basePath}/deliveries/${encodeURIComponent(name)}`;
-}
-
 /** `/deliveries` under the base path, filtered when `filter` names an application or a branch. */
 export function listHref(basePath: string, filter: { readonly application?: string; readonly branch?: string; readonly page?: number } = {}): string {
   const query = new URLSearchParams();
@@ -138,30 +132,6 @@ export function listHref(basePath: string, filter: { readonly application?: stri
   if (filter.page !== undefined && filter.page > 1) query.set('page', String(filter.page));
   const search = query.toString();
   return `${basePath}/deliveries${search === '' ? '' : `?${search}`}`;
-}
-
-/**
- * The stages to show: the status's own, or, before a controller wrote one,
- * the plan the gateway recorded (all pending). Once the Delivery ended, a
- * stage left pending or running can no longer move and shows as canceled
- * with the Delivery's reason, as GitLab is told.
- */
-export function shownStages(delivery: Delivery): Stage[] {
-  const status = delivery.status;
-  const stages = status && status.stages.length > 0 ? status.stages : plannedStages({ environments: plannedEnvironments(delivery) });
-  if (!status || !isTerminal(status.phase)) return stages;
-  return stages.map((stage): Stage => {
-    if (stage.state !== 'pending' && stage.state !== 'running') return stage;
-    const closed: Stage = { ...stage, state: 'canceled', message: stage.message ?? status.message ?? `delivery ended ${status.phase}` };
-    const reason = stage.reason ?? status.reason;
-    if (reason !== undefined) closed.reason = reason;
-    return closed;
-  });
-}
-
-function plannedEnvironments(delivery: Delivery) {
-  const listed = new Set((delivery.metadata.annotations?.[ENVIRONMENTS_ANNOTATION] ?? '').split(',').map((part) => part.trim()));
-  return ENVIRONMENT_NAMES.filter((name) => listed.has(name));
 }
 
 /**
@@ -234,7 +204,7 @@ export function runPageModel(delivery: Delivery, context: PageContext): RunPageM
     final,
     ...(status?.reason !== undefined && { reason: status.reason }),
     ...(status?.message !== undefined && { message: status.message }),
-    ...(status?.supersededBy !== undefined && { supersededBy: { name: status.supersededBy, href: runPageHref(context.basePath, status.supersededBy) } }),
+    ...(status?.supersededBy !== undefined && { supersededBy: { name: status.supersededBy, href: runPagePath(context.basePath, status.supersededBy) } }),
     receivedAt: formatUtc(spec.receivedAt),
     ...(elapsed !== undefined && { elapsed: formatDuration(elapsed) }),
     ...(traceId !== undefined && { traceId }),
