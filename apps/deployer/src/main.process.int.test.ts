@@ -1,8 +1,8 @@
+import { ANNOTATIONS } from '@sluice/delivery';
 import { fileURLToPath } from 'node:url';
 import { resourcePath, type KubeObject } from '@sluice/kube';
 import { freePort, startServiceProcess, type ServiceProcess } from '@sluice/service/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ANNOTATIONS } from './decide/annotations.js';
 import type { ServiceObject } from './decide/facts.js';
 import { applicationObject, createHandedOffDelivery, sha, waitForObject, waitForPhase } from './testing/deployer.testkit.js';
 import { openHarness, type Harness } from './testing/harness.testkit.js';

@@ -1,6 +1,5 @@
-import { API_GROUP_VERSION } from '@sluice/delivery';
+import { ANNOTATIONS, API_GROUP_VERSION } from '@sluice/delivery';
 import { isKubeError, type KubeClient } from '@sluice/kube';
-import { ANNOTATIONS } from '../decide/annotations.js';
 
 /**
  * Removes the Application's `sluice.dev/action` annotation, conditional on the

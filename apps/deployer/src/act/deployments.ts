@@ -1,5 +1,5 @@
+import { ANNOTATIONS } from '@sluice/delivery';
 import type { KubeClient, KubeObject } from '@sluice/kube';
-import { ANNOTATIONS } from '../decide/annotations.js';
 import type { DeploymentObject } from '../decide/facts.js';
 
 function ref(namespace: string, name: string) {

@@ -1,5 +1,5 @@
+import { ANNOTATIONS } from '@sluice/delivery';
 import { isKubeError, type KubeClient, type KubeObject } from '@sluice/kube';
-import { ANNOTATIONS } from '../decide/annotations.js';
 import { microTime, type LeaseObject } from '../decide/lease.js';
 
 function ref(namespace: string, name: string) {

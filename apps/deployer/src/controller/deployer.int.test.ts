@@ -1,7 +1,7 @@
+import { ANNOTATIONS } from '@sluice/delivery';
 import { resourcePath, type KubeObject } from '@sluice/kube';
 import { memoryTelemetry, type FinishedSpan } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { ANNOTATIONS } from '../decide/annotations.js';
 import type { PodObject, ServiceObject } from '../decide/facts.js';
 import { readyBehind } from '../decide/pods.js';
 import { applicationObject, createHandedOffDelivery, sha, waitForObject, waitForPhase } from '../testing/deployer.testkit.js';

@@ -1,6 +1,6 @@
+import { ANNOTATIONS, promotionApprovedAnnotation, WAITING_FOR_PROMOTION } from '@sluice/delivery';
 import { resourcePath, type KubeObject } from '@sluice/kube';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ANNOTATIONS, promotionApprovedAnnotation, WAITING_FOR_PROMOTION } from '../decide/annotations.js';
 import type { PodObject, ServiceObject } from '../decide/facts.js';
 import { readyBehind } from '../decide/pods.js';
 import { applicationObject, createHandedOffDelivery, deliveriesPath, sha, waitForObject, waitForPhase } from '../testing/deployer.testkit.js';

@@ -1,4 +1,4 @@
-import { shortSha, type EnvironmentName } from '@sluice/delivery';
+import { ANNOTATIONS, shortSha, type EnvironmentName } from '@sluice/delivery';
 import type { KubeClient } from '@sluice/kube';
 import { COLOR_LABEL, type Color } from '@sluice/manifests';
 import type { Logger } from '@sluice/service';
@@ -137,7 +137,7 @@ async function holdLease(deps: ReconcileDeps, key: string, appName: string, envi
   }
   const now = Date.now();
   let decision = lease ? leaseDecision(lease, settings.identity, now, settings.leaseDurationMs) : undefined;
-  if (decision?.kind === 'held' && lease?.metadata.annotations?.['sluice.dev/delivery'] === delivery) return decision;
+  if (decision?.kind === 'held' && lease?.metadata.annotations?.[ANNOTATIONS.delivery] === delivery) return decision;
   lease = await readLease(client, ns, name);
   decision = leaseDecision(lease, settings.identity, now, settings.leaseDurationMs);
   if (decision.kind === 'blocked') {

@@ -1,8 +1,7 @@
 /** Plain-data fixtures for the pure decide tests. */
-import { ApplicationSchema, DeliverySchema, type DeliveryStatus, type EnvironmentName } from '@sluice/delivery';
+import { ANNOTATIONS, ApplicationSchema, DeliverySchema, REVISION_LABEL, type DeliveryStatus, type EnvironmentName } from '@sluice/delivery';
 import type { Color } from '@sluice/manifests';
 import { applicationObject, sha } from '../testing/deployer.testkit.js';
-import { ANNOTATIONS, REVISION_LABEL } from './annotations.js';
 import type { DeploymentObject, EnvironmentFacts, ParsedDelivery, PodObject, ServiceObject } from './facts.js';
 
 export const NOW = Date.parse('2026-01-01T12:00:00.000Z');

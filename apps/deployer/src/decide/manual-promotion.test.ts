@@ -1,6 +1,5 @@
-import { DeliverySchema } from '@sluice/delivery';
+import { ANNOTATIONS, DeliverySchema, promotionApprovedAnnotation, WAITING_FOR_PROMOTION } from '@sluice/delivery';
 import { describe, expect, it } from 'vitest';
-import { ANNOTATIONS, promotionApprovedAnnotation, WAITING_FOR_PROMOTION } from './annotations.js';
 import type { ParsedDelivery } from './facts.js';
 import { NEW, NOW, OLD, application, available, delivery, deployment, facts, options, pod, service } from './fixtures.testkit.js';
 import { environmentQueue } from './queue.js';
@@ -32,19 +31,28 @@ describe('manual promotion', () => {
     expect(step).toMatchObject({ kind: 'status', why: WAITING_FOR_PROMOTION });
     if (step.kind !== 'status') return;
     const waiting = step.change(d.status, new Date(NOW));
-    expect(waiting?.stages.find((s) => s.name === 'deploy')).toMatchObject({ state: 'running', message: WAITING_FOR_PROMOTION });
-    expect(decideStep(delivery(NEW, { ...running, message: WAITING_FOR_PROMOTION }, 'Deploying'), f, passed)).toMatchObject({ kind: 'wait' });
-    expect(decideStep(withAnnotations(d, { [ANNOTATIONS.action]: 'promote' }), f, passed)).toEqual({
+    expect(waiting?.stages.find((s) => s.name === 'deploy')).toMatchObject({ state: 'running', promotion: 'waiting', message: WAITING_FOR_PROMOTION });
+    const waitingDelivery = delivery(NEW, { ...running, promotion: 'waiting', message: WAITING_FOR_PROMOTION }, 'Deploying');
+    expect(decideStep(waitingDelivery, f, passed)).toMatchObject({ kind: 'wait' });
+    // A stage that only says so (written before the field existed) gets the field.
+    expect(decideStep(delivery(NEW, { ...running, message: WAITING_FOR_PROMOTION }, 'Deploying'), f, passed)).toMatchObject({ kind: 'status', why: WAITING_FOR_PROMOTION });
+    expect(decideStep(withAnnotations(waitingDelivery, { [ANNOTATIONS.action]: 'promote' }), f, passed)).toEqual({
       kind: 'approve',
       annotations: { [ANNOTATIONS.action]: null, [promotionApprovedAnnotation('production')]: new Date(NOW).toISOString() },
     });
-    expect(decideStep(withAnnotations(d, { [promotionApprovedAnnotation('production')]: 'x' }), f, passed)).toMatchObject({ kind: 'switch', color: 'green' });
+    // The consumed action's record becomes the stage's state, and only the state lets the switch go.
+    const at = '2026-01-01T11:59:00.000Z';
+    const recorded = decideStep(withAnnotations(waitingDelivery, { [promotionApprovedAnnotation('production')]: at }), f, passed);
+    expect(recorded).toMatchObject({ kind: 'status', why: 'promotion approved' });
+    const approved = recorded.kind === 'status' ? recorded.change(waitingDelivery.status, new Date(NOW)) : undefined;
+    expect(approved?.stages.find((s) => s.name === 'deploy')).toMatchObject({ promotion: 'approved', approvedAt: at });
+    expect(decideStep({ ...waitingDelivery, status: approved ?? waitingDelivery.status }, f, passed)).toMatchObject({ kind: 'switch', color: 'green' });
     // Automatic (default): straight to the switch.
     expect(decideStep(d, ready(), passed)).toMatchObject({ kind: 'switch' });
   });
 
   it('a newer push supersedes a delivery waiting (unapproved) for promotion, but never one that was approved', () => {
-    const waiting = delivery(OLD, { ...running, message: WAITING_FOR_PROMOTION }, 'Deploying');
+    const waiting = delivery(OLD, { ...running, promotion: 'waiting', message: WAITING_FOR_PROMOTION }, 'Deploying');
     const newer = DeliverySchema.parse({ ...delivery(NEW), spec: { ...delivery(NEW).spec, receivedAt: '2026-01-01T11:30:00.000Z' } }) as ParsedDelivery;
     const q = environmentQueue([waiting, newer], 'production');
     expect(q.current?.spec.checkoutSha).toBe(NEW);

@@ -1,7 +1,6 @@
 import type { EnvironmentName } from '@sluice/delivery';
-import { shortSha } from '@sluice/delivery';
+import { ANNOTATIONS, shortSha } from '@sluice/delivery';
 import { APP_LABEL, COLOR_LABEL, type Color } from '@sluice/manifests';
-import { ANNOTATIONS } from './annotations.js';
 import type { EnvironmentFacts } from './facts.js';
 import { readyBehind } from './pods.js';
 

@@ -1,5 +1,5 @@
+import { REVISION_LABEL } from '@sluice/delivery';
 import { APP_LABEL, COLOR_LABEL, type Color } from '@sluice/manifests';
-import { REVISION_LABEL } from './annotations.js';
 import type { PodObject } from './facts.js';
 
 /** True when the pod's `Ready` condition is `True` and it is not being deleted. */

@@ -1,5 +1,4 @@
-import { isTerminal, type EnvironmentName, type Stage } from '@sluice/delivery';
-import { promotionApprovedAnnotation, WAITING_FOR_PROMOTION } from './annotations.js';
+import { isTerminal, promotionApprovedAnnotation, type EnvironmentName, type Stage } from '@sluice/delivery';
 import type { ParsedDelivery } from './facts.js';
 
 /** Deliveries waiting for (or holding) one environment, and which one goes. */
@@ -31,10 +30,14 @@ export function isAtEnvironment(delivery: ParsedDelivery, environment: Environme
   return stages.slice(0, index).every((s) => s.state === 'succeeded');
 }
 
-/** True while the delivery's rollout is ready but waits, unapproved, for a manual promotion (nothing switched yet). */
+/**
+ * True while the delivery's rollout is ready but waits, unapproved, for a
+ * manual promotion (nothing switched yet). An approval already recorded on the
+ * Delivery, before the stage's field caught up, counts as approved.
+ */
 export function awaitingPromotion(delivery: ParsedDelivery, environment: EnvironmentName): boolean {
   return (
-    deployStage(delivery.status.stages, environment)?.message === WAITING_FOR_PROMOTION &&
+    deployStage(delivery.status.stages, environment)?.promotion === 'waiting' &&
     delivery.metadata.annotations?.[promotionApprovedAnnotation(environment)] === undefined
   );
 }

@@ -1,7 +1,9 @@
-import { type Application, type EnvironmentName, type EnvironmentTarget } from '@sluice/delivery';
+import { ANNOTATIONS, REVISION_LABEL, type Application, type EnvironmentName, type EnvironmentTarget } from '@sluice/delivery';
 import { colorDeployment, type Color } from '@sluice/manifests';
-import { ANNOTATIONS, REVISION_ENV, REVISION_LABEL } from './annotations.js';
 import type { DeploymentObject } from './facts.js';
+
+/** Environment variable holding the SHA inside the app container. */
+export const REVISION_ENV = 'SLUICE_REVISION';
 
 /** What one color's Deployment is rendered from. */
 export interface RenderInput {

@@ -1,5 +1,4 @@
-import { API_GROUP_VERSION, initialStatus, shortSha, type Application, type DeliveryStatus, type EnvironmentName } from '@sluice/delivery';
-import { ANNOTATIONS } from './annotations.js';
+import { ANNOTATIONS, API_GROUP_VERSION, initialStatus, shortSha, type Application, type DeliveryStatus, type EnvironmentName } from '@sluice/delivery';
 import type { ParsedDelivery } from './facts.js';
 
 /** A rollback Delivery: the object to create and the status that hands it to the deployer. */
@@ -29,7 +28,7 @@ export function rollbackDelivery(input: {
   const name = `${appName.slice(0, 30)}-rollback-${shortSha(revision).slice(0, 8)}-${input.now.toString(36)}`.toLowerCase();
   const receivedAt = input.receivedAt || previous?.spec.receivedAt || new Date(input.now).toISOString();
   const spec: Record<string, unknown> = previous
-    ? { ...previous.spec, checkoutSha: revision, after: revision, receivedAt, idempotencyKey: `rollback-${name}` }
+    ? { ...previous.spec, checkoutSha: revision, after: revision, receivedAt, idempotencyKey: `rollback-${name}`, environments: [environment] }
     : {
         application: appName,
         project: application.spec.project,
@@ -42,6 +41,7 @@ export function rollbackDelivery(input: {
         pusher: { name: 'sluice rollback' },
         idempotencyKey: `rollback-${name}`,
         receivedAt,
+        environments: [environment],
       };
   const at = new Date(input.now).toISOString();
   const status = initialStatus({ environments: [environment] });
@@ -57,7 +57,7 @@ export function rollbackDelivery(input: {
       metadata: {
         name,
         namespace: application.metadata.namespace ?? '',
-        annotations: { [ANNOTATIONS.rollback]: environment, 'sluice.dev/environments': environment },
+        annotations: { [ANNOTATIONS.rollback]: environment },
       },
       spec,
     },

@@ -1,5 +1,5 @@
+import { ANNOTATIONS } from '@sluice/delivery';
 import { COLORS, type Color } from '@sluice/manifests';
-import { ANNOTATIONS } from './annotations.js';
 import type { DeploymentObject } from './facts.js';
 
 /** Colors to scale to 0 now, and when to look again for the ones not due yet. */

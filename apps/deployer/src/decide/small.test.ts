@@ -1,5 +1,5 @@
+import { ANNOTATIONS, MAX_REJECTED, parseRejected, withRejected } from '@sluice/delivery';
 import { describe, expect, it } from 'vitest';
-import { ANNOTATIONS, MAX_REJECTED, parseRejected, withRejected } from './annotations.js';
 import { NEW, NOW, OLD, delivery, deployment, pod } from './fixtures.testkit.js';
 import { sha } from '../testing/deployer.testkit.js';
 import { leaseDecision } from './lease.js';

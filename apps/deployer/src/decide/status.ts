@@ -1,6 +1,9 @@
 import {
   advancePhase,
+  approvePromotion,
+  awaitPromotion,
   closeOpenStages,
+  endEarly,
   finishStage,
   startStage,
   type DeliveryStatus,
@@ -63,12 +66,19 @@ export function failDeploy(environment: EnvironmentName, phase: 'Failed' | 'Roll
   };
 }
 
-/** The delivery will not be deployed because `by` (a newer Delivery, or the live revision) wins. */
+/** The delivery will not be deployed because `by` (a newer Delivery, or the live revision) wins; one that already ended stays as it is. */
 export function supersede(message: string, by?: string): StatusChange {
-  return (status, now) => {
-    const closed = closeOpenStages(status, { state: 'canceled', reason: 'Superseded', message, now });
-    return changed(status, moveTo(closed, 'Superseded', { reason: 'Superseded', message, ...(by !== undefined && { supersededBy: by }) }));
-  };
+  return (status, now) => endEarly(status, { phase: 'Superseded', message, supersededBy: by, now });
+}
+
+/** The environment's deploy stage waits at its manual promotion gate (`promotion: waiting`, message for people). */
+export function waitForPromotion(environment: EnvironmentName): StatusChange {
+  return (status) => awaitPromotion(status, environment);
+}
+
+/** The promotion recorded on the Delivery at `approvedAt` becomes the stage's state: the switch may go ahead. */
+export function promotionApproved(environment: EnvironmentName, approvedAt: string): StatusChange {
+  return (status) => approvePromotion(status, environment, approvedAt);
 }
 
 /** Sets the message of the environment's running deploy stage (no change when it says that already). */

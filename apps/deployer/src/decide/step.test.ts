@@ -1,5 +1,5 @@
+import { ANNOTATIONS } from '@sluice/delivery';
 import { describe, expect, it } from 'vitest';
-import { ANNOTATIONS } from './annotations.js';
 import { NEW, NOW, OLD, available, delivery, deployment, facts, options, pod, service } from './fixtures.testkit.js';
 import { decideStep } from './step.js';
 

@@ -1,12 +1,31 @@
-import { findStage, shortSha, type FailureReason } from '@sluice/delivery';
+import {
+  ANNOTATIONS,
+  findStage,
+  parseRejected,
+  PROMOTE_ACTION,
+  promotionApprovedAnnotation,
+  shortSha,
+  WAITING_FOR_PROMOTION,
+  withRejected,
+  type FailureReason,
+} from '@sluice/delivery';
 import { APP_LABEL, COLOR_LABEL, otherColor, type Color } from '@sluice/manifests';
-import { ANNOTATIONS, parseRejected, promotionApprovedAnnotation, WAITING_FOR_PROMOTION, withRejected } from './annotations.js';
 import { bakeHealth } from './bake.js';
 import type { DeploymentObject, EnvironmentFacts, ParsedDelivery } from './facts.js';
 import { podsOf, readyBehind, totalRestarts } from './pods.js';
 import { renderDeployment } from './render.js';
 import { rolloutState } from './rollout.js';
-import { failDeploy, finishDeploy, stageMessage, startDeploy, startVerifying, supersede, type StatusChange } from './status.js';
+import {
+  failDeploy,
+  finishDeploy,
+  promotionApproved,
+  stageMessage,
+  startDeploy,
+  startVerifying,
+  supersede,
+  waitForPromotion,
+  type StatusChange,
+} from './status.js';
 
 /** The next thing to do for one delivery in one environment. Each is idempotent. */
 export type Step =
@@ -52,8 +71,17 @@ export interface DecideOptions {
   readonly prePromotionPassed?: boolean;
 }
 
+/** The deploy stage's message once a manually promoted revision took traffic. */
+const PROMOTED_BAKING = 'promoted; baking';
+
 function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/** `value` as an ISO time when it is one (a hand-edited annotation may not be), else `fallbackMs`. */
+function isoOr(value: string, fallbackMs: number): string {
+  const ms = Date.parse(value);
+  return iso(Number.isNaN(ms) ? fallbackMs : ms);
 }
 
 function specReplicas(d: DeploymentObject | undefined): number {
@@ -99,7 +127,9 @@ export function decideStep(delivery: ParsedDelivery, facts: EnvironmentFacts, op
 
   // Traffic is on this revision: bake.
   if (live !== undefined && ann[ANNOTATIONS.revision] === sha) {
-    if (stage.message === WAITING_FOR_PROMOTION) return { kind: 'status', why: 'promoted', change: stageMessage(environment, 'promoted; baking') };
+    if (stage.promotion === 'approved' && stage.message === WAITING_FOR_PROMOTION) {
+      return { kind: 'status', why: 'promoted', change: stageMessage(environment, PROMOTED_BAKING) };
+    }
     if (last && delivery.status.phase === 'Deploying') return { kind: 'status', why: 'traffic switched', change: startVerifying() };
     const deployment = deployments[live];
     const replicas = specReplicas(deployment);
@@ -185,11 +215,14 @@ export function decideStep(delivery: ParsedDelivery, facts: EnvironmentFacts, op
     const urls = ready.filter((p) => p.status?.podIP).map((p) => `http://${p.status?.podIP}:${port}${target.health.prePromotionPath}`);
     return { kind: 'precheck', urls };
   }
-  if (manualPromotion(facts) && !isRollbackDelivery(delivery, environment) && delivery.metadata.annotations?.[promotionApprovedAnnotation(environment)] === undefined) {
-    if (delivery.metadata.annotations?.[ANNOTATIONS.action] === 'promote') {
+  if (manualPromotion(facts) && !isRollbackDelivery(delivery, environment) && stage.promotion !== 'approved') {
+    // Consuming the action records the approval on the Delivery (one conditional write); the stage's field follows.
+    const approvedAt = delivery.metadata.annotations?.[promotionApprovedAnnotation(environment)];
+    if (approvedAt !== undefined) return { kind: 'status', why: 'promotion approved', change: promotionApproved(environment, isoOr(approvedAt, now)) };
+    if (delivery.metadata.annotations?.[ANNOTATIONS.action] === PROMOTE_ACTION) {
       return { kind: 'approve', annotations: { [ANNOTATIONS.action]: null, [promotionApprovedAnnotation(environment)]: iso(now) } };
     }
-    if (stage.message !== WAITING_FOR_PROMOTION) return { kind: 'status', why: WAITING_FOR_PROMOTION, change: stageMessage(environment, WAITING_FOR_PROMOTION) };
+    if (stage.promotion !== 'waiting') return { kind: 'status', why: WAITING_FOR_PROMOTION, change: waitForPromotion(environment) };
     return { kind: 'wait', why: WAITING_FOR_PROMOTION };
   }
   return {

@@ -1,8 +1,8 @@
+import { ANNOTATIONS } from '@sluice/delivery';
 import type { DeliveryStatus } from '@sluice/delivery';
 import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
 import { memoryTelemetry, type MemoryTelemetry } from '@sluice/telemetry/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ANNOTATIONS } from '../decide/annotations.js';
 import type { ParsedDelivery, PodObject } from '../decide/facts.js';
 import { NEW, OLD, delivery, deployment, facts, pod, service } from '../decide/fixtures.testkit.js';
 import { DeployerTelemetry } from './observer.js';

@@ -4,10 +4,9 @@
  * Service (`sluice.dev/promoted-at`), the new pods' Ready times, and, when
  * this process did them itself, the exact switch and rollback times. Pure.
  */
-import { findStage, type DeliveryStatus, type EnvironmentName, type Phase } from '@sluice/delivery';
+import { ANNOTATIONS, findStage, parseRejected, REVISION_LABEL, type DeliveryStatus, type EnvironmentName, type Phase } from '@sluice/delivery';
 import { COLOR_LABEL, type Color } from '@sluice/manifests';
 import { ATTR, deploymentAttributes, epochMs, stageErrorType, stageSpan, type SpanError, type SpanRecord } from '@sluice/telemetry';
-import { ANNOTATIONS, parseRejected, REVISION_LABEL } from '../decide/annotations.js';
 import type { EnvironmentFacts, ParsedDelivery, PodObject } from '../decide/facts.js';
 
 /** A step this process timed itself (epoch milliseconds). */

@@ -4,7 +4,7 @@
  * Deliveries at the test-runner's hand-off point, and watches. No vitest
  * here, so the benchmark uses it too.
  */
-import { API_GROUP_VERSION, initialStatus, type ApplicationSpecInput, type DeliveryStatus, type EnvironmentName } from '@sluice/delivery';
+import { ANNOTATIONS, API_GROUP_VERSION, initialStatus, type ApplicationSpecInput, type DeliveryStatus, type EnvironmentName } from '@sluice/delivery';
 import { resourcePath, type KubeClient, type KubeObject } from '@sluice/kube';
 
 /**
@@ -91,13 +91,14 @@ export async function createHandedOffDelivery(
   await client.create<KubeObject>({
     apiVersion: API_GROUP_VERSION,
     kind: 'Delivery',
-    metadata: { name: o.name, namespace: o.namespace, annotations: { 'sluice.dev/environments': o.environments.join(',') } },
+    metadata: { name: o.name, namespace: o.namespace },
     spec: {
       application: o.application,
       project: { id: 42, path: 'team/sample' },
       repositoryUrl: 'https://gitlab.example.com/team/sample.git',
       ref: 'main',
       refType: 'branch',
+      environments: [...o.environments],
       before: '0'.repeat(40),
       after: o.commit,
       checkoutSha: o.commit,

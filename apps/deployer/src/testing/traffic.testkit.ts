@@ -1,5 +1,5 @@
+import { ANNOTATIONS } from '@sluice/delivery';
 import { resourcePath, type KubeClient, type KubeObject } from '@sluice/kube';
-import { ANNOTATIONS } from '../decide/annotations.js';
 import type { PodObject, ServiceObject } from '../decide/facts.js';
 import { readyBehind } from '../decide/pods.js';
 
