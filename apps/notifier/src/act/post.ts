@@ -56,7 +56,8 @@ export async function act(client: GitlabClient, call: Call, target: Target, now:
             })
           : await client.updateDeployment(target.projectId, call.deploymentId, call.status);
       if (outcome.kind !== 'ok') return failure(outcome);
-      return recorded({ state: call.status, description: deploymentDescription(outcome.value.id), postedAt: now().toISOString() }, 'posted');
+      const id = outcome.value.id;
+      return recorded({ state: call.status, description: deploymentDescription(id), deploymentId: id, postedAt: now().toISOString() }, 'posted');
     }
     case 'note': {
       const outcome =

@@ -4,10 +4,10 @@
  * notifier decides exactly what the one before it decided.
  */
 import {
-  ENVIRONMENT_NAMES,
-  isTerminal,
-  plannedStages,
+  runPageUrl,
   shortSha,
+  shownStages,
+  stageName,
   type Delivery,
   type EnvironmentName,
   type GitLabStatusState,
@@ -15,9 +15,6 @@ import {
   type StageState,
 } from '@sluice/delivery';
 import { truncateText, type DeploymentStatus, type EnvironmentTier } from '@sluice/gitlab';
-
-/** Annotation the gateway writes with the environments a push was routed to (comma-separated; empty: test only). */
-export const ENVIRONMENTS_ANNOTATION = 'sluice.dev/environments';
 
 /** Options of {@link desiredFor}. */
 export interface DesiredOptions {
@@ -78,7 +75,7 @@ const GITLAB_STATE: Readonly<Record<StageState, GitLabStatusState>> = {
 
 /** `sluice/test`, `sluice/build`, `sluice/deploy:production`. */
 export function statusName(prefix: string, stage: Pick<Stage, 'name' | 'environment'>): string {
-  return stage.environment === undefined ? `${prefix}/${stage.name}` : `${prefix}/${stage.name}:${stage.environment}`;
+  return `${prefix}/${stageName(stage)}`;
 }
 
 /** `posted` key of an environment's GitLab deployment. */
@@ -102,38 +99,9 @@ export function noteKey(prefix: string): string {
   return `${prefix}/rollback-note`;
 }
 
-/** The run page of a Delivery, if a public URL is configured. */
-export function runPageUrl(publicUrl: string | undefined, name: string): string | undefined {
-  return publicUrl === undefined ? undefined : `${publicUrl}/deliveries/${encodeURIComponent(name)}`;
-}
-
-/**
- * The stages to report: the status's own, or — before any controller wrote
- * a status — the plan the gateway recorded in its annotation, all pending.
- * When the Delivery ended (Failed, Superseded, …) a stage left open can no
- * longer move, so it is reported canceled with the Delivery's reason.
- */
-export function reportedStages(delivery: Delivery): Stage[] {
-  const status = delivery.status;
-  const stages = status && status.stages.length > 0 ? status.stages : plannedStages({ environments: annotatedEnvironments(delivery) });
-  if (!status || !isTerminal(status.phase)) return stages;
-  return stages.map((stage): Stage => {
-    if (stage.state !== 'pending' && stage.state !== 'running') return stage;
-    const closed: Stage = { ...stage, state: 'canceled', message: status.message ?? `delivery ended ${status.phase}` };
-    if (status.reason !== undefined) closed.reason = status.reason;
-    return closed;
-  });
-}
-
-function annotatedEnvironments(delivery: Delivery): EnvironmentName[] {
-  const raw = delivery.metadata.annotations?.[ENVIRONMENTS_ANNOTATION] ?? '';
-  const listed = new Set(raw.split(',').map((part) => part.trim()));
-  return ENVIRONMENT_NAMES.filter((name) => listed.has(name));
-}
-
 /** Decides every status, deployment and note GitLab should show for `delivery`. */
 export function desiredFor(delivery: Delivery, options: DesiredOptions): Desired {
-  const stages = reportedStages(delivery);
+  const stages = shownStages(delivery);
   const targetUrl = runPageUrl(options.publicUrl, delivery.metadata.name);
   const statuses = stages.map((stage): DesiredStatus => {
     const status: DesiredStatus = { name: statusName(options.prefix, stage), state: GITLAB_STATE[stage.state], description: describeStage(stage) };

@@ -47,15 +47,18 @@ describe('planCalls', () => {
     ]);
     const tiered = { e: { state: 'success' as const, description: 'tier production', postedAt: at } };
     expect(planCalls(want('running'), tiered, open)).toEqual([{ kind: 'deployment', key: 'k', environment: 'production', status: 'running' }]);
-    const running = { ...tiered, k: { state: 'running' as const, description: 'deployment #42', postedAt: at } };
+    const running = { ...tiered, k: { state: 'running' as const, description: 'deployment #42', deploymentId: 42, postedAt: at } };
     expect(planCalls(want('success'), running, open)).toEqual([{ kind: 'deployment', key: 'k', environment: 'production', status: 'success', deploymentId: 42 }]);
     expect(planCalls(want('success'), { k: { ...running.k, state: 'success' } }, open)).toEqual([]);
     expect(deploymentIdOf({ state: 'running', description: 'something else', postedAt: at })).toBeUndefined();
+    // The id is a field of the record; records written before the field name it in their description.
+    expect(deploymentIdOf({ state: 'running', description: 'shown to people', deploymentId: 9, postedAt: at })).toBe(9);
+    expect(deploymentIdOf({ state: 'running', description: 'deployment #42', postedAt: at })).toBe(42);
   });
 
   it('does not set the tier of an environment whose deployment was already created, nor repeat a refused tier', () => {
     const want: Desired = { statuses: [], deployments: [{ key: 'k', environment: 'staging', status: 'success', environmentKey: 'e', tier: 'staging' }] };
-    const running = { k: { state: 'running' as const, description: 'deployment #7', postedAt: at } };
+    const running = { k: { state: 'running' as const, description: 'deployment #7', deploymentId: 7, postedAt: at } };
     expect(planCalls(want, running, open)).toMatchObject([{ kind: 'deployment', deploymentId: 7 }]);
     expect(planCalls(want, {}, { ...open, refused: (key) => key === 'e' })).toMatchObject([{ kind: 'deployment', key: 'k' }]);
   });

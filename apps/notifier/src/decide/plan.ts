@@ -82,18 +82,17 @@ export function environmentDescription(tier: EnvironmentTier): string {
   return `tier ${tier}`;
 }
 
-const DEPLOYMENT_REF = /^deployment #(\d+)$/;
-
-/**
- * `status.posted` entries hold a state and a description only, so a
- * deployment's record names its GitLab id in the description.
- */
+/** The `status.posted` description of a deployment, for people reading the Delivery; the id itself is the record's `deploymentId`. */
 export function deploymentDescription(id: number): string {
   return `deployment #${id}`;
 }
 
-/** The GitLab deployment id a record names, if any. */
+// Records written before `deploymentId` existed named the id only in their description.
+const LEGACY_DEPLOYMENT_REF = /^deployment #(\d+)$/;
+
+/** The GitLab deployment id a record holds, if any (from the description only for records older than the field). */
 export function deploymentIdOf(record: PostedStatus): number | undefined {
-  const match = DEPLOYMENT_REF.exec(record.description ?? '');
+  if (record.deploymentId !== undefined) return record.deploymentId;
+  const match = LEGACY_DEPLOYMENT_REF.exec(record.description ?? '');
   return match ? Number(match[1]) : undefined;
 }

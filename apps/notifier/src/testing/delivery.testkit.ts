@@ -1,10 +1,9 @@
 /**
  * Delivery objects for the notifier's tests and benchmark, shaped as the
- * gateway creates them (no status; planned environments in an annotation).
+ * gateway creates them (no status; planned environments in the spec).
  */
 import { createHash } from 'node:crypto';
 import { API_GROUP_VERSION, type Delivery, type EnvironmentName, type MergeRequest } from '@sluice/delivery';
-import { ENVIRONMENTS_ANNOTATION } from '../decide/desired.js';
 
 /** A deterministic 40-hex SHA for `seed`. */
 export function fakeSha(seed: string | number): string {
@@ -28,11 +27,7 @@ export function deliveryObject(input: DeliveryInput): Delivery {
   return {
     apiVersion: API_GROUP_VERSION,
     kind: 'Delivery',
-    metadata: {
-      name: input.name,
-      namespace: input.namespace,
-      annotations: { [ENVIRONMENTS_ANNOTATION]: (input.environments ?? ['staging', 'production']).join(',') },
-    },
+    metadata: { name: input.name, namespace: input.namespace },
     spec: {
       application: 'inventory',
       project,
@@ -45,6 +40,7 @@ export function deliveryObject(input: DeliveryInput): Delivery {
       pusher: { name: 'Ada', username: 'ada' },
       idempotencyKey: `key-${input.name}`,
       receivedAt: '2025-01-31T12:00:00.000Z',
+      environments: [...(input.environments ?? ['staging', 'production'])],
       ...(input.mergeRequest !== undefined ? { mergeRequest: input.mergeRequest } : {}),
     },
   };
