@@ -1,5 +1,5 @@
-import type { Application, Delivery, DeliveryStatus, StageName } from '@sluice/delivery';
-import { advancePhase, closeOpenStages, environmentsFor, findStage, finishStage, isTerminal, plannedStages, startStage } from '@sluice/delivery';
+import type { Delivery, DeliveryStatus, StageName } from '@sluice/delivery';
+import { advancePhase, closeOpenStages, findStage, finishStage, isTerminal, plannedEnvironments, plannedStages, startStage } from '@sluice/delivery';
 import type { JobKind } from '../jobs/names.js';
 import type { JobOutcome } from './job-outcome.js';
 import { formatDurations } from './job-outcome.js';
@@ -13,14 +13,14 @@ export function currentStatus(delivery: Delivery): DeliveryStatus {
 }
 
 /**
- * The stages a Delivery needs when nobody planned them yet (the gateway
- * normally does): test, build when the ref deploys somewhere, deploys per
- * the Application's rules. Statuses that already have stages are kept.
+ * The stages a Delivery needs when no controller wrote them yet: test, build
+ * when it deploys somewhere, one deploy per environment the gateway planned
+ * (`plannedEnvironments`, decided once at intake). Statuses that already have
+ * stages are kept.
  */
-export function withPlannedStages(status: DeliveryStatus, delivery: Delivery, application: Application): DeliveryStatus {
+export function withPlannedStages(status: DeliveryStatus, delivery: Delivery): DeliveryStatus {
   if (status.stages.length > 0) return status;
-  const environments = environmentsFor(application.spec, { ref: delivery.spec.ref, refType: delivery.spec.refType });
-  return { ...status, stages: plannedStages({ environments }) };
+  return { ...status, stages: plannedStages({ environments: plannedEnvironments(delivery) }) };
 }
 
 /** Marks `kind`'s stage running (Job name recorded) and moves the phase to Testing or Building. */

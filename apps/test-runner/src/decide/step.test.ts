@@ -12,7 +12,7 @@ const application = {
 function snapshot(status: Partial<DeliveryStatus> | undefined, extra: Partial<Snapshot> = {}): Snapshot {
   const delivery = {
     metadata: { name: 'main-abc' },
-    spec: { application: 'app', ref: 'main', refType: 'branch', checkoutSha: 'a'.repeat(40), receivedAt: '2026-01-01T00:00:00Z' },
+    spec: { application: 'app', ref: 'main', refType: 'branch', checkoutSha: 'a'.repeat(40), receivedAt: '2026-01-01T00:00:00Z', environments: ['production'] },
     ...(status && { status: { phase: 'Pending', stages: [], posted: {}, ...status } }),
   } as unknown as Delivery;
   return {
@@ -31,7 +31,7 @@ function snapshot(status: Partial<DeliveryStatus> | undefined, extra: Partial<Sn
 const runningJob: JobFacts = { metadata: { name: 'main-abc-test' }, status: { active: 1 } };
 
 describe('decideStep', () => {
-  it('plans test, build and deploy stages from the Application when nobody did', () => {
+  it('plans test, build and deploy stages from the environments the gateway planned when nobody did', () => {
     const step = decideStep(snapshot(undefined, { admitted: false }));
     expect(step).toMatchObject({ kind: 'writeStatus', why: 'plan stages', status: { phase: 'Pending' } });
     expect(step.kind === 'writeStatus' && step.status.stages.map((s) => s.name)).toEqual(['test', 'build', 'deploy']);

@@ -103,7 +103,7 @@ export function decideStep(snapshot: Snapshot): Step {
   if (snapshot.application.kind === 'missing') return { kind: 'wait', why: `Application ${delivery.spec.application} not found` };
   if (snapshot.application.kind === 'invalid') return { kind: 'wait', why: `Application ${delivery.spec.application} is invalid: ${snapshot.application.problems}` };
   // Planning and starting share one write when a slot is free: one round trip less before the Job exists.
-  const planned = withPlannedStages(status, delivery, snapshot.application.value);
+  const planned = withPlannedStages(status, delivery);
   const plan: Step = { kind: 'writeStatus', status: planned, why: 'plan stages' };
 
   const now = new Date(snapshot.nowMs);

@@ -1,11 +1,11 @@
 import type { Delivery } from '@sluice/delivery';
-import { LABEL_KEYS, deliveryLabels } from '@sluice/delivery';
+import { LABEL_KEYS, STAGE_LABEL, deliveryLabels } from '@sluice/delivery';
 
 /** The two Jobs a Delivery can have. */
 export type JobKind = 'test' | 'build';
 
-/** Label on every Job (and pod) the runner makes, saying which of the Delivery's Jobs it is. */
-export const STAGE_LABEL = 'sluice.dev/stage';
+/** Label on every Job (and pod) the runner makes, saying which of the Delivery's Jobs it is (defined in `@sluice/delivery`). */
+export { STAGE_LABEL };
 
 /**
  * The Job name for `kind` of Delivery `deliveryName`. Deterministic, so a

@@ -2,7 +2,7 @@
  * Helpers for the test-runner's integration tests, which run against the
  * real local control plane (`inject('kubeconfig')`). Not part of the app.
  */
-import type { ApplicationSpecInput, DeliverySpec } from '@sluice/delivery';
+import type { ApplicationSpecInput, DeliverySpec, EnvironmentName } from '@sluice/delivery';
 import { API_GROUP_VERSION, deliveryName } from '@sluice/delivery';
 import type { KubeClient, KubeObject } from '@sluice/kube';
 import { isKubeError, kubeClientFromFile, resourcePath } from '@sluice/kube';
@@ -117,7 +117,15 @@ export function sampleApplication(namespace: string, name: string, repositoryUrl
 export function sampleDelivery(
   namespace: string,
   application: string,
-  input: { readonly repositoryUrl: string; readonly sha: string; readonly ref: string; readonly receivedAt?: Date; readonly projectId?: number },
+  input: {
+    readonly repositoryUrl: string;
+    readonly sha: string;
+    readonly ref: string;
+    readonly receivedAt?: Date;
+    readonly projectId?: number;
+    /** What the gateway planned; default: what {@link sampleApplication}'s default rules give (`main` → production). */
+    readonly environments?: EnvironmentName[];
+  },
 ): KubeObject & { spec: DeliverySpec } {
   const spec: DeliverySpec = {
     application,
@@ -131,6 +139,7 @@ export function sampleDelivery(
     pusher: { name: 'Tester' },
     idempotencyKey: `key-${input.sha.slice(0, 12)}-${input.ref}`,
     receivedAt: (input.receivedAt ?? new Date()).toISOString(),
+    environments: input.environments ?? (input.ref === 'main' ? ['production'] : []),
   };
   const name = deliveryName({ project: spec.project.id, ref: `refs/heads/${input.ref}`, sha: input.sha });
   return { apiVersion: API_GROUP_VERSION, kind: 'Delivery', metadata: { name, namespace }, spec };
