@@ -1,5 +1,5 @@
+import { DEFAULT_NAMESPACE } from '@sluice/delivery';
 import { parseArgs } from 'node:util';
-import { DEFAULT_NAMESPACE } from '../contract.js';
 import { usage } from './errors.js';
 import { COMMANDS, COMMAND_NAMES, GLOBAL_OPTIONS, isCommandName, type CommandName, type OptionSpec } from './spec.js';
 import { checkName } from './values.js';

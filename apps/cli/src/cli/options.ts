@@ -1,5 +1,6 @@
+import { DEFAULT_BUILD_NAMESPACE, DEFAULT_TEST_NAMESPACE } from '@sluice/delivery';
 import type { EnvironmentName } from '@sluice/delivery';
-import { DEFAULT_BUILD_NAMESPACE, DEFAULT_TEST_NAMESPACE, type LogContainer } from '../contract.js';
+import type { LogContainer } from './values.js';
 import type { DeliveryFilter } from '../decide/select.js';
 import { stringValue, type Values } from './args.js';
 import { checkName, parseContainer, parseCount, parseDuration, parseEnvironment, parseOutput } from './values.js';

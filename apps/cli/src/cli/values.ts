@@ -1,6 +1,10 @@
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@sluice/delivery';
-import { LOG_CONTAINERS, type LogContainer } from '../contract.js';
 import { usage } from './errors.js';
+
+/** Containers of the test Job (libs/manifests `TEST_JOB_CONTAINERS`) and of the build Job (`build`), for `sluice logs --container`. */
+export const LOG_CONTAINERS = ['clone', 'install', 'test', 'build'] as const;
+/** One of {@link LOG_CONTAINERS}. */
+export type LogContainer = (typeof LOG_CONTAINERS)[number];
 
 // A DNS-1123 subdomain: what Kubernetes accepts as an object or namespace name.
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;

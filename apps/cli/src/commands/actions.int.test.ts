@@ -18,7 +18,7 @@ function service(name: string, annotations: Record<string, string>): KubeObject 
   };
 }
 
-/** Production waits at a manual gate (the deployer's stage message), staging done. */
+/** Production waits at a manual gate (the deploy stage's promotion field and message), staging done. */
 function waitingInProduction(s: DeliveryStatus): DeliveryStatus {
   const now = new Date().toISOString();
   return {
@@ -26,7 +26,7 @@ function waitingInProduction(s: DeliveryStatus): DeliveryStatus {
     phase: 'Deploying',
     stages: s.stages.map((st) =>
       st.name === 'deploy' && st.environment === 'production'
-        ? { ...st, state: 'running', startedAt: now, message: 'waiting for promotion' }
+        ? { ...st, state: 'running', startedAt: now, promotion: 'waiting', message: 'waiting for promotion' }
         : { ...st, state: 'succeeded', startedAt: now, finishedAt: now },
     ),
   };

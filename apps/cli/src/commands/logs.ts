@@ -1,4 +1,4 @@
-import { LABEL_KEYS, findStage, isFinalStageState, toLabelValue, type Delivery, type Stage } from '@sluice/delivery';
+import { findStage, isFinalStageState, LABEL_KEYS, STAGE_LABEL, toLabelValue, type Delivery, type Stage } from '@sluice/delivery';
 import { isKubeError, resourcePath, type PodLogOptions } from '@sluice/kube';
 import { EXIT, failure, type ExitCode } from '../cli/errors.js';
 import { logsOptions, type LogsOptions } from '../cli/options.js';
@@ -6,7 +6,6 @@ import type { Cluster } from '../cluster/connect.js';
 import { followUntilInterrupted } from '../cluster/follow.js';
 import { getDelivery } from '../cluster/read.js';
 import { waitFor, type WatchTarget } from '../cluster/watch.js';
-import { STAGE_LABEL } from '../contract.js';
 import { newestPod, podFinished, podSteps, stepOf, type Pod } from '../decide/pods.js';
 import { printable } from '../format/printable.js';
 import { target, type CommandContext, type Command } from './context.js';

@@ -1,11 +1,10 @@
-import { isTerminal, type EnvironmentName } from '@sluice/delivery';
+import { ANNOTATIONS, isTerminal, PROMOTE_ACTION, promotionApprovedAnnotation, type EnvironmentName } from '@sluice/delivery';
 import type { KubeClient, KubeObject } from '@sluice/kube';
 import { EXIT, failure } from '../cli/errors.js';
 import { actionOptions } from '../cli/options.js';
 import { annotate } from '../cluster/annotate.js';
 import { deliveriesPath, getDelivery, readDelivery } from '../cluster/read.js';
 import { waitFor } from '../cluster/watch.js';
-import { DEPLOYER, PROMOTE_ACTION, promotionApprovedAnnotation } from '../contract.js';
 import { planPromote, type PromotePlan } from '../decide/promote.js';
 import { timestamp } from '../format/time.js';
 import { target, type Command, type CommandContext } from './context.js';
@@ -30,7 +29,7 @@ export const promote: Command = async (ctx) => {
     return EXIT.ok;
   }
   const environment = plan.environment;
-  ctx.io.out(`promotion of ${name} in ${environment} requested: ${DEPLOYER.action}=${PROMOTE_ACTION}\n`);
+  ctx.io.out(`promotion of ${name} in ${environment} requested: ${ANNOTATIONS.action}=${PROMOTE_ACTION}\n`);
   if (options.waitMs === undefined) return EXIT.ok;
 
   const approved = promotionApprovedAnnotation(environment);
@@ -66,7 +65,7 @@ async function request(ctx: CommandContext, client: KubeClient, name: string, en
     if (plan.kind === 'refuse') throw failure(`cannot promote: ${plan.why}`);
     if (plan.kind === 'approved' || plan.alreadyRequested) return plan;
     const ref = { kind: 'Delivery' as const, namespace, name, resourceVersion: raw.metadata.resourceVersion };
-    if (await annotate(client, ref, DEPLOYER.action, PROMOTE_ACTION)) return plan;
+    if (await annotate(client, ref, ANNOTATIONS.action, PROMOTE_ACTION)) return plan;
   }
   throw failure(`delivery ${name} kept changing while the promotion was being requested; try again`);
 }

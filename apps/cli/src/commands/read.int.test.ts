@@ -1,4 +1,4 @@
-import { finishStage, startStage, type DeliveryStatus } from '@sluice/delivery';
+import { ANNOTATIONS, finishStage, startStage, type DeliveryStatus } from '@sluice/delivery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDelivery, openFixture, runCli, setStatus, sha, startCli, type Fixture } from '../testing/cli.testkit.js';
 
@@ -20,7 +20,7 @@ function liveStatus(s: DeliveryStatus): DeliveryStatus {
   status = ok(finishStage(status, { name: 'build' }, { state: 'succeeded' }, at(3)));
   status = ok(startStage(status, { name: 'deploy', environment: 'production' }, { now: at(3) }));
   status = ok(finishStage(status, { name: 'deploy', environment: 'production' }, { state: 'succeeded' }, at(5)));
-  return { ...status, phase: 'Live', traceContext: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } };
+  return { ...status, phase: 'Live' };
 }
 
 /** A delivery whose tests failed. */
@@ -45,6 +45,7 @@ beforeAll(async () => {
     sha: sha('a1'),
     receivedAt: iso(0),
     commit: { title: 'Add the cart page', authorName: 'Grace Hopper' },
+    annotations: { [ANNOTATIONS.traceparent]: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
     status: liveStatus,
   });
   await createDelivery(f.client, f.namespace, { name: 'shop-failed', application: 'shop', sha: sha('b2'), receivedAt: iso(10), status: failedStatus });

@@ -1,11 +1,10 @@
-import { API_GROUP_VERSION, shortSha, type Application, type EnvironmentName } from '@sluice/delivery';
+import { ANNOTATIONS, API_GROUP_VERSION, shortSha, type Application, type EnvironmentName } from '@sluice/delivery';
 import type { KubeClient, KubeObject } from '@sluice/kube';
 import { EXIT, failure, type ExitCode } from '../cli/errors.js';
 import { actionOptions } from '../cli/options.js';
 import { annotate } from '../cluster/annotate.js';
 import { applicationsPath, deliveriesPath, getApplication, readService } from '../cluster/read.js';
 import { waitFor } from '../cluster/watch.js';
-import { DEPLOYER } from '../contract.js';
 import { parseRollbackRecord } from '../decide/outcome.js';
 import { planRollback, type RollbackPlan } from '../decide/rollback.js';
 import { printable } from '../format/printable.js';
@@ -29,10 +28,10 @@ export const rollback: Command = async (ctx) => {
   const rollbacksBefore = await rollbackDeliveries(client, ctx.globals.namespace);
   const { app, plan } = await request(ctx, client, name, environment);
   const change = plan.from && plan.to ? ` (${shortSha(plan.from)} → ${shortSha(plan.to)})` : '';
-  ctx.io.out(`rollback of ${name} in ${environment} requested${change}: ${DEPLOYER.action}=${plan.action}\n`);
+  ctx.io.out(`rollback of ${name} in ${environment} requested${change}: ${ANNOTATIONS.action}=${plan.action}\n`);
   if (options.waitMs === undefined) return EXIT.ok;
 
-  const before = app.metadata.annotations?.[DEPLOYER.lastAction];
+  const before = app.metadata.annotations?.[ANNOTATIONS.lastAction];
   const where = `Application ${name}`;
   const result = await waitFor<KubeObject, string | null>(
     client,
@@ -40,7 +39,7 @@ export const rollback: Command = async (ctx) => {
     ([current]) => {
       if (!current) return null;
       const ann = current.metadata.annotations ?? {};
-      return ann[DEPLOYER.action] === undefined ? (ann[DEPLOYER.lastAction] ?? '') : undefined;
+      return ann[ANNOTATIONS.action] === undefined ? (ann[ANNOTATIONS.lastAction] ?? '') : undefined;
     },
     { timeoutMs: options.waitMs, signal: ctx.io.interrupt },
   );
@@ -60,7 +59,7 @@ async function request(ctx: CommandContext, client: KubeClient, name: string, en
     const plan = planRollback(app, environment, env ? await readService(client, env.namespace, env.serviceName) : { kind: 'absent' });
     if (plan.kind === 'refuse') throw failure(`cannot roll back: ${plan.why}`);
     const ref = { kind: 'Application' as const, namespace, name, resourceVersion: app.metadata.resourceVersion };
-    if (plan.alreadyRequested || (await annotate(client, ref, DEPLOYER.action, plan.action))) return { app, plan };
+    if (plan.alreadyRequested || (await annotate(client, ref, ANNOTATIONS.action, plan.action))) return { app, plan };
   }
   throw failure(`application ${name} kept changing while the rollback was being requested; try again`);
 }
@@ -103,10 +102,10 @@ async function report(
 /** Rollback Deliveries that exist already, so the one this rollback creates can be told apart. */
 async function rollbackDeliveries(client: KubeClient, namespace: string): Promise<Set<string>> {
   const { items } = await client.list<KubeObject>({ apiVersion: API_GROUP_VERSION, kind: 'Delivery', namespace });
-  return new Set(items.filter((d) => d.metadata.annotations?.[DEPLOYER.rollback] !== undefined).map((d) => d.metadata.name ?? ''));
+  return new Set(items.filter((d) => d.metadata.annotations?.[ANNOTATIONS.rollback] !== undefined).map((d) => d.metadata.name ?? ''));
 }
 
 function isRollbackDelivery(d: KubeObject, app: string, environment: string, sha: string): boolean {
   const spec = (d['spec'] ?? {}) as { application?: string; checkoutSha?: string };
-  return d.metadata.annotations?.[DEPLOYER.rollback] === environment && spec.application === app && spec.checkoutSha === sha;
+  return d.metadata.annotations?.[ANNOTATIONS.rollback] === environment && spec.application === app && spec.checkoutSha === sha;
 }

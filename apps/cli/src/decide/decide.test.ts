@@ -27,7 +27,7 @@ describe('selectDeliveries', () => {
 
 describe('planPromote', () => {
   const waiting = (annotations?: Record<string, string>) =>
-    delivery({ annotations, status: { phase: 'Deploying', stages: [stage('deploy', 'succeeded', { environment: 'staging' }), stage('deploy', 'running', { environment: 'production', message: 'waiting for promotion' })] } });
+    delivery({ annotations, status: { phase: 'Deploying', stages: [stage('deploy', 'succeeded', { environment: 'staging' }), stage('deploy', 'running', { environment: 'production', promotion: 'waiting', message: 'waiting for promotion' })] } });
 
   it('promotes a delivery waiting at a manual gate, in the environment it waits in', () => {
     expect(planPromote(waiting(), undefined)).toEqual({ kind: 'promote', environment: 'production', alreadyRequested: false });

@@ -1,5 +1,4 @@
-import { shortSha, type Application, type EnvironmentName } from '@sluice/delivery';
-import { DEPLOYER, rollbackAction } from '../contract.js';
+import { ANNOTATIONS, rollbackAction, shortSha, type Application, type EnvironmentName } from '@sluice/delivery';
 
 /** What the CLI could read of the environment's Service (the deployer's record of what is live). */
 export type ServiceFacts =
@@ -34,7 +33,7 @@ export function planRollback(app: Application, environment: EnvironmentName, ser
   const target = app.spec.environments[environment];
   if (!target) return { kind: 'refuse', why: `application ${name} has no ${environment} environment` };
   const action = rollbackAction(environment);
-  const pending = app.metadata.annotations?.[DEPLOYER.action];
+  const pending = app.metadata.annotations?.[ANNOTATIONS.action];
   const same = pending === action || (environment === 'production' && pending === 'rollback');
   if (pending !== undefined && pending !== '' && !same) {
     return { kind: 'refuse', why: `application ${name} already has a pending action "${pending}"; wait for the deployer to take it` };
@@ -43,8 +42,8 @@ export function planRollback(app: Application, environment: EnvironmentName, ser
     return { kind: 'refuse', why: `nothing is live in ${environment} yet (no Service ${target.namespace}/${target.serviceName}); there is nothing to roll back` };
   }
   if (service.kind === 'unknown') return { kind: 'rollback', action, alreadyRequested: same };
-  const live = service.annotations[DEPLOYER.revision] ?? '';
-  const previous = service.annotations[DEPLOYER.previousRevision] ?? '';
+  const live = service.annotations[ANNOTATIONS.revision] ?? '';
+  const previous = service.annotations[ANNOTATIONS.previousRevision] ?? '';
   if (previous === '') return { kind: 'refuse', why: `${name} has no previous good revision in ${environment} to return to` };
   if (previous === live) return { kind: 'refuse', why: `the previous good revision ${shortSha(previous)} is already live in ${environment}` };
   return { kind: 'rollback', action, alreadyRequested: same, from: live, to: previous };

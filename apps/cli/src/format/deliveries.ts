@@ -1,6 +1,5 @@
-import { shortSha, type Delivery } from '@sluice/delivery';
+import { shortSha, waitingForPromotion, type Delivery } from '@sluice/delivery';
 import type { Styles } from './color.js';
-import { waitingForPromotion } from '../decide/promote.js';
 import { printableDeep } from './printable.js';
 import { compactStages, phaseStyle } from './stages.js';
 import type { Cell } from './table.js';

@@ -68,7 +68,7 @@ describe('delivery rows', () => {
   });
 
   it('says AwaitingPromotion for a delivery waiting at a manual gate, and shows a merge request by its number', () => {
-    const waiting = delivery({ status: { phase: 'Deploying', stages: [stage('deploy', 'running', { environment: 'production', message: 'waiting for promotion' })] } });
+    const waiting = delivery({ status: { phase: 'Deploying', stages: [stage('deploy', 'running', { environment: 'production', promotion: 'waiting', message: 'waiting for promotion' })] } });
     expect(deliveryRow(waiting, NOW, plain)[5]?.text).toBe('AwaitingPromotion');
     const mr = { ...delivery({ ref: 'feature/login' }), spec: { ...delivery({ ref: 'feature/login' }).spec, refType: 'merge_request' as const, mergeRequest: { iid: 12, sourceBranch: 'feature/login', targetBranch: 'main' } } };
     expect(refText(mr)).toBe('feature/login !12');

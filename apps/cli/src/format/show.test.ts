@@ -1,7 +1,8 @@
+import { runPageUrl } from '@sluice/delivery';
 import { describe, expect, it } from 'vitest';
 import { delivery, stage } from '../testing/model.testkit.js';
 import { styles } from './color.js';
-import { renderShow, runPageUrl } from './show.js';
+import { renderShow } from './show.js';
 
 const NOW = new Date('2030-01-01T10:10:00.000Z');
 const ctx = { now: NOW, styles: styles(false) };
@@ -54,7 +55,7 @@ describe('renderShow', () => {
   });
 
   it('tells how to promote a delivery waiting at a manual gate, and which environments were promoted', () => {
-    const waiting = delivery({ status: { phase: 'Deploying', stages: [stage('deploy', 'running', { environment: 'production', message: 'waiting for promotion' })] } });
+    const waiting = delivery({ status: { phase: 'Deploying', stages: [stage('deploy', 'running', { environment: 'production', promotion: 'waiting', message: 'waiting for promotion' })] } });
     expect(renderShow(waiting, ctx)).toContain('Note        waiting for promotion in production: sluice promote main-3f2a9c1-0b7e41d2');
     const approved = delivery({ annotations: { 'sluice.dev/promotion-approved.staging': '2030-01-01T10:03:00.000Z' } });
     expect(renderShow(approved, ctx)).toContain('Note        promoted in staging at 2030-01-01T10:03:00Z');
@@ -69,10 +70,9 @@ describe('renderShow', () => {
 });
 
 describe('renderShow: trace', () => {
-  it("shows the trace id from the status, else from the gateway's traceparent annotation, and none for an invalid one", () => {
+  it("shows the trace id from the gateway's traceparent annotation, and none for an invalid one", () => {
     const parent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const trace = (d: Parameters<typeof renderShow>[0]) => /^Trace +(.*)$/m.exec(renderShow(d, ctx))?.[1];
-    expect(trace(delivery({ status: { traceContext: { traceparent: parent } } }))).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(trace(delivery({ annotations: { 'sluice.dev/traceparent': parent } }))).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(trace(delivery({ annotations: { 'sluice.dev/traceparent': 'garbage' } }))).toBeUndefined();
     expect(trace(delivery({ annotations: { 'sluice.dev/traceparent': `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` } }))).toBeUndefined();

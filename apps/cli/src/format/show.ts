@@ -1,11 +1,18 @@
-import type { Delivery, Stage } from '@sluice/delivery';
+import {
+  ANNOTATIONS,
+  PROMOTE_ACTION,
+  promotionApprovedAnnotation,
+  runPageUrl,
+  stageName,
+  waitingForPromotion,
+  type Delivery,
+  type Stage,
+} from '@sluice/delivery';
 import { traceIdOf } from '@sluice/telemetry';
-import { DEPLOYER, PROMOTE_ACTION, promotionApprovedAnnotation } from '../contract.js';
 import type { Styles } from './color.js';
 import { refText } from './deliveries.js';
 import { printableDeep } from './printable.js';
-import { waitingForPromotion } from '../decide/promote.js';
-import { phaseStyle, stageName, stageSymbol, stateStyle } from './stages.js';
+import { phaseStyle, stageSymbol, stateStyle } from './stages.js';
 import { renderTable } from './table.js';
 import { age, elapsed, formatDuration, timestamp } from './time.js';
 
@@ -17,11 +24,6 @@ export interface ShowContext {
   readonly publicUrl?: string;
   /** The Application's Ready condition, when it could be read; shown next to the app only when it is not True. */
   readonly applicationReady?: { readonly status: string; readonly reason: string; readonly message: string };
-}
-
-/** `<url>/deliveries/<name>`, the run page the commit statuses link to. */
-export function runPageUrl(publicUrl: string | undefined, name: string): string | undefined {
-  return publicUrl ? `${publicUrl.replace(/\/+$/, '')}/deliveries/${encodeURIComponent(name)}` : undefined;
 }
 
 function field(label: string, value: string | undefined): string[] {
@@ -80,7 +82,7 @@ function stageDetails(stage: Stage): string[] {
 function notes(d: Delivery): string[] {
   const ann = d.metadata.annotations ?? {};
   const out: string[] = [];
-  const rollbackOf = ann[DEPLOYER.rollback];
+  const rollbackOf = ann[ANNOTATIONS.rollback];
   if (rollbackOf) out.push(`manual rollback Delivery for ${rollbackOf}`);
   if (d.status?.supersededBy) out.push(`superseded by ${d.status.supersededBy}`);
   for (const env of ['staging', 'production']) {
@@ -88,7 +90,7 @@ function notes(d: Delivery): string[] {
     if (at) out.push(`promoted in ${env} at ${timestamp(at)}`);
   }
   const waiting = waitingForPromotion(d.status?.stages ?? []);
-  if (ann[DEPLOYER.action] === PROMOTE_ACTION) out.push('promotion requested; the deployer has not taken it yet');
+  if (ann[ANNOTATIONS.action] === PROMOTE_ACTION) out.push('promotion requested; the deployer has not taken it yet');
   else if (waiting) out.push(`waiting for promotion in ${waiting.environment ?? '?'}: sluice promote ${d.metadata.name}`);
   return out;
 }

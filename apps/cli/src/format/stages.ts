@@ -1,4 +1,4 @@
-import type { Phase, Stage, StageState } from '@sluice/delivery';
+import { stageName, type Phase, type Stage, type StageState } from '@sluice/delivery';
 import type { Style, Styles } from './color.js';
 
 const SYMBOL: Readonly<Record<StageState, string>> = {
@@ -9,11 +9,6 @@ const SYMBOL: Readonly<Record<StageState, string>> = {
   skipped: '–',
   canceled: '⊘',
 };
-
-/** `test`, `build`, `deploy:production`. */
-export function stageName(stage: Pick<Stage, 'name' | 'environment'>): string {
-  return stage.environment === undefined ? stage.name : `${stage.name}:${stage.environment}`;
-}
 
 /** The symbol of a stage state: ✓ succeeded, ✗ failed, … running, · pending, – skipped, ⊘ canceled. */
 export function stageSymbol(state: StageState): string {

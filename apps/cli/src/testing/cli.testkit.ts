@@ -164,6 +164,7 @@ export async function createDelivery(client: KubeClient, namespace: string, d: D
       idempotencyKey: `key-${d.name}`,
       receivedAt: d.receivedAt,
       ...(d.commit && { commit: d.commit }),
+      environments: [...(d.environments ?? ['production'])],
     },
   });
   if (d.status) await setStatus(client, namespace, d.name, d.status(initialStatus({ environments: d.environments ?? ['production'] })));
