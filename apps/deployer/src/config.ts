@@ -1,4 +1,5 @@
 import { boolean, duration, filePath, integer, list, parseConfig, string, type Env } from '@sluice/config';
+import { DEFAULT_NAMESPACE } from '@sluice/delivery';
 import { serviceEnv } from '@sluice/service';
 import { hostname } from 'node:os';
 import * as z from 'zod';
@@ -10,7 +11,7 @@ export const deployerEnv = z.object({
   /** Kubeconfig for running outside a cluster; in-cluster credentials otherwise. */
   KUBECONFIG: filePath().optional(),
   /** Namespace of Applications, Deliveries and the per-environment Leases. */
-  SLUICE_NAMESPACE: string().default('sluice-system'),
+  SLUICE_NAMESPACE: string().default(DEFAULT_NAMESPACE),
   /** Namespaces holding the blue/green targets; unset: every namespace (label-selected, needs cluster-wide list/watch). */
   SLUICE_TARGET_NAMESPACES: list().optional(),
   /** Holder identity written to the Leases. Default: the host (pod) name, so a restarted pod resumes its own rollouts at once. */

@@ -1,4 +1,4 @@
-import { DnsLabelSchema } from '@sluice/delivery';
+import { DEFAULT_NAMESPACE, DnsLabelSchema } from '@sluice/delivery';
 import { duration, filePath, integer, parseConfig, readSecretFile, string, url, type Env } from '@sluice/config';
 import { serviceEnv } from '@sluice/service';
 import * as z from 'zod';
@@ -21,7 +21,7 @@ export const notifierEnv = z.object({
   /** Longest pause between retries of a project after 429/5xx/timeouts (unless GitLab's Retry-After asks for more). Default 5 m. */
   SLUICE_GITLAB_MAX_BACKOFF: duration({ unit: 'ms', min: 100, max: 3_600_000 }).default(300_000),
   /** Namespace holding Deliveries. */
-  SLUICE_NAMESPACE: string().pipe(DnsLabelSchema).default('sluice-system'),
+  SLUICE_NAMESPACE: string().pipe(DnsLabelSchema).default(DEFAULT_NAMESPACE),
   /** Commit status name prefix: `<prefix>/test`, `<prefix>/deploy:production`. */
   SLUICE_STATUS_PREFIX: string()
     .pipe(z.string().max(64).regex(/^[\w.-]+$/, { error: 'must be letters, digits, ".", "-" or "_"' }))

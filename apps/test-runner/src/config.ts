@@ -1,4 +1,5 @@
 import { duration, filePath, integer, list, oneOf, parseConfig, string, url, type Env } from '@sluice/config';
+import { DEFAULT_BUILD_NAMESPACE, DEFAULT_NAMESPACE, DEFAULT_TEST_NAMESPACE } from '@sluice/delivery';
 import { serviceEnv } from '@sluice/service';
 import * as z from 'zod';
 import type { RunnerSettings } from './controller/settings.js';
@@ -10,11 +11,11 @@ export const testRunnerEnv = z.object({
   /** Kubeconfig for running outside a cluster; in-cluster credentials otherwise. */
   KUBECONFIG: filePath().optional(),
   /** Namespace of Applications and Deliveries. */
-  SLUICE_NAMESPACE: string().default('sluice-system'),
+  SLUICE_NAMESPACE: string().default(DEFAULT_NAMESPACE),
   /** Namespace the test Jobs run in. */
-  SLUICE_TEST_NAMESPACE: string().default('sluice-test'),
+  SLUICE_TEST_NAMESPACE: string().default(DEFAULT_TEST_NAMESPACE),
   /** Namespace the build Jobs run in. */
-  SLUICE_BUILD_NAMESPACE: string().default('sluice-build'),
+  SLUICE_BUILD_NAMESPACE: string().default(DEFAULT_BUILD_NAMESPACE),
   /** Deliveries with a Job running at once; the rest wait, oldest push first. */
   SLUICE_MAX_CONCURRENT_JOBS: integer({ min: 1, max: 1000 }).default(5),
   /** Secret (keys `username`, `password`) in the test namespace mounted into the clone step. */

@@ -1,5 +1,5 @@
 import { duration, filePath, integer, list, parseConfig, readSecretFile, string, url, type Env } from '@sluice/config';
-import { DnsLabelSchema } from '@sluice/delivery';
+import { DEFAULT_NAMESPACE, DnsLabelSchema } from '@sluice/delivery';
 import { serviceEnv } from '@sluice/service';
 import * as z from 'zod';
 import type { GrafanaOptions } from './pages/links.js';
@@ -16,7 +16,7 @@ export const gatewayEnv = z.object({
   /** Namespace holding Applications and Deliveries. */
   SLUICE_NAMESPACE: string()
     .pipe(DnsLabelSchema)
-    .default('sluice-system'),
+    .default(DEFAULT_NAMESPACE),
   /** Base URL people open run pages at; the 202 body links `<url>/deliveries/<name>`. Default `http://localhost:<port>`. */
   SLUICE_PUBLIC_URL: url().optional(),
   /** Largest webhook body read; reading stops there (GitLab push payloads list at most 20 commits). */
