@@ -1,4 +1,4 @@
-import { ANNOTATIONS, rollbackAction, shortSha, type Application, type EnvironmentName } from '@sluice/delivery';
+import { ANNOTATIONS, rollbackAction, rollbackTarget, shortSha, type Application, type EnvironmentName } from '@sluice/delivery';
 
 /** What the CLI could read of the environment's Service (the deployer's record of what is live). */
 export type ServiceFacts =
@@ -34,7 +34,7 @@ export function planRollback(app: Application, environment: EnvironmentName, ser
   if (!target) return { kind: 'refuse', why: `application ${name} has no ${environment} environment` };
   const action = rollbackAction(environment);
   const pending = app.metadata.annotations?.[ANNOTATIONS.action];
-  const same = pending === action || (environment === 'production' && pending === 'rollback');
+  const same = rollbackTarget(pending) === environment;
   if (pending !== undefined && pending !== '' && !same) {
     return { kind: 'refuse', why: `application ${name} already has a pending action "${pending}"; wait for the deployer to take it` };
   }

@@ -1,5 +1,4 @@
-import type { EnvironmentName } from '@sluice/delivery';
-import { ANNOTATIONS, shortSha } from '@sluice/delivery';
+import { ANNOTATIONS, rollbackTarget, shortSha } from '@sluice/delivery';
 import { APP_LABEL, COLOR_LABEL, type Color } from '@sluice/manifests';
 import type { EnvironmentFacts } from './facts.js';
 import { readyBehind } from './pods.js';
@@ -26,13 +25,6 @@ export type ManualStep =
       readonly receivedAt: string;
       readonly record: string;
     };
-
-/** The environment a `sluice.dev/action` value names for `rollback`, if it is a rollback. */
-export function rollbackTarget(value: string | undefined): EnvironmentName | undefined {
-  if (value === 'rollback') return 'production';
-  if (value === 'rollback:production' || value === 'rollback:staging') return value.slice('rollback:'.length) as EnvironmentName;
-  return undefined;
-}
 
 /**
  * A manual rollback to the previous good revision (the Service's

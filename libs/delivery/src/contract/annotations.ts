@@ -1,3 +1,5 @@
+import type { EnvironmentName } from '../application.js';
+
 /**
  * Every annotation key Sluice reads or writes, by the object that carries it.
  * The one definition: apps import these, never restate the strings.
@@ -79,6 +81,14 @@ export function promotionApprovedAnnotation(environment: string): string {
 export const PROMOTE_ACTION = 'promote';
 
 /** The {@link ANNOTATIONS.action} value asking for a rollback of `environment` (on an Application). */
-export function rollbackAction(environment: string): string {
+export function rollbackAction(environment: EnvironmentName): string {
   return `rollback:${environment}`;
+}
+
+/** The environment an {@link ANNOTATIONS.action} value asks to roll back (plain `rollback`: production), if it is a rollback. */
+export function rollbackTarget(value: string | undefined): EnvironmentName | undefined {
+  if (value === 'rollback') return 'production';
+  if (value === rollbackAction('production')) return 'production';
+  if (value === rollbackAction('staging')) return 'staging';
+  return undefined;
 }

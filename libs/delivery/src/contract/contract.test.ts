@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Delivery, DeliveryStatus } from '../delivery.js';
+import { rollbackAction, rollbackTarget } from './annotations.js';
 import { plannedEnvironments, shownStages } from './planned.js';
 import { runPageUrl } from './run-page.js';
 import { withRejected } from './rejected.js';
@@ -47,5 +48,14 @@ describe('withRejected', () => {
   it('remembers a rejected revision once, newest last, bounded', () => {
     expect(withRejected('a b', 'a')).toBe('b a');
     expect(withRejected(Array.from({ length: 60 }, (_, i) => `s${i}`).join(' '), 'new').split(' ')).toHaveLength(50);
+  });
+});
+
+describe('rollback action', () => {
+  it('names the environment to roll back; a plain rollback means production', () => {
+    expect(rollbackTarget(rollbackAction('staging'))).toBe('staging');
+    expect(rollbackTarget('rollback')).toBe('production');
+    expect(rollbackTarget('promote')).toBeUndefined();
+    expect(rollbackTarget('rollback:qa')).toBeUndefined();
   });
 });
