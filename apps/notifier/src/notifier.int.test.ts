@@ -70,7 +70,7 @@ async function create(name: string, sha: string, extra: Partial<Parameters<typeo
   return new StatusDriver(kube, ns, name);
 }
 
-async function posted(name: string): Promise<Record<string, { state: string; description?: string }>> {
+async function posted(name: string): Promise<Record<string, { state: string; description?: string; deploymentId?: number }>> {
   const delivery = await kube.get<Delivery>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace: ns, name });
   return delivery?.status?.posted ?? {};
 }
@@ -133,6 +133,9 @@ describe('notifier', () => {
       ['staging', 'success'],
       ['production', 'success'],
     ]);
+    // The GitLab deployment id is a field of the record, so updates go to the deployment created first.
+    const records = await posted('full');
+    expect(['staging', 'production'].map((env) => records[`sluice/deployment:${env}`]?.deploymentId)).toEqual(deployments.map((x) => x.id));
     expect(gitlab.notes()).toEqual([]);
     // Each environment's tier was set once, before its first deployment, and recorded.
     expect(gitlab.environments({ projectId: PROJECT.id }).map((e) => [e.name, e.tier])).toEqual([
