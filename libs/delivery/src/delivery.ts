@@ -61,6 +61,9 @@ export const DeliverySpecSchema = z.object({
   environments: z
     .array(EnvironmentNameSchema)
     .max(ENVIRONMENT_NAMES.length)
+    .refine((list) => list.every((name, i) => i === 0 || ENVIRONMENT_NAMES.indexOf(name) > ENVIRONMENT_NAMES.indexOf(list[i - 1] ?? name)), {
+      error: 'must list each environment once, staging before production',
+    })
     .optional()
     .describe(
       "Environments this delivery deploys to, staging before production, as the Application's rules decided at intake. Empty: test only. Read it with plannedEnvironments (older Deliveries carry it in an annotation).",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Delivery, DeliveryStatus } from '../delivery.js';
+import { DeliverySpecSchema, type Delivery, type DeliveryStatus } from '../delivery.js';
 import { rollbackAction, rollbackTarget } from './annotations.js';
 import { plannedEnvironments, shownStages } from './planned.js';
 import { runPageUrl } from './run-page.js';
@@ -57,5 +57,13 @@ describe('rollback action', () => {
     expect(rollbackTarget('rollback')).toBe('production');
     expect(rollbackTarget('promote')).toBeUndefined();
     expect(rollbackTarget('rollback:qa')).toBeUndefined();
+  });
+});
+
+describe('spec.environments', () => {
+  it('accepts each environment once, staging before production, and refuses anything else', () => {
+    const ok = (environments: unknown) => DeliverySpecSchema.shape.environments.safeParse(environments).success;
+    expect([ok([]), ok(['production']), ok(['staging', 'production'])]).toEqual([true, true, true]);
+    expect([ok(['production', 'staging']), ok(['staging', 'staging']), ok(['qa'])]).toEqual([false, false, false]);
   });
 });
