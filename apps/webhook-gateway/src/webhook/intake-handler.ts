@@ -1,3 +1,4 @@
+import { runPagePath } from '@sluice/delivery';
 import { getHeader, GITLAB_HEADERS } from '@sluice/gitlab';
 import { isKubeError } from '@sluice/kube';
 import { deliveryLogger, type Logger } from '@sluice/service';
@@ -34,7 +35,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function intakeHandler(options: IntakeHandlerOptions): (c: Context<{ Variables: Verified }>) => Promise<Response> {
   const { intake, tracer, logger } = options;
-  const runPage = (name: string) => `${options.publicUrl}/deliveries/${encodeURIComponent(name)}`;
+  const runPage = (name: string) => runPagePath(options.publicUrl, name);
 
   return async (c) => {
     endVerification(c);
