@@ -174,4 +174,4 @@ export { DEFAULT_BUILD_NAMESPACE, DEFAULT_NAMESPACE, DEFAULT_TEST_NAMESPACE } fr
 export { plannedEnvironments, shownStages } from './contract/planned.js';
 export type { PlannedDelivery } from './contract/planned.js';
 export { MAX_REJECTED, parseRejected, withRejected } from './contract/rejected.js';
-export { runPagePath, runPageUrl } from './contract/run-page.js';
+export { RUN_PAGES_PATH, runPagePath, runPageUrl } from './contract/run-page.js';

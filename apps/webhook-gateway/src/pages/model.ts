@@ -1,5 +1,6 @@
 import {
   isTerminal,
+  RUN_PAGES_PATH,
   runPagePath,
   shortSha,
   shownStages,
@@ -131,7 +132,7 @@ export function listHref(basePath: string, filter: { readonly application?: stri
   if (filter.branch) query.set('branch', filter.branch);
   if (filter.page !== undefined && filter.page > 1) query.set('page', String(filter.page));
   const search = query.toString();
-  return `${basePath}/deliveries${search === '' ? '' : `?${search}`}`;
+  return `${basePath}${RUN_PAGES_PATH}${search === '' ? '' : `?${search}`}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isDnsLabel } from '@sluice/delivery';
+import { isDnsLabel, RUN_PAGES_PATH } from '@sluice/delivery';
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import type { JSX } from 'hono/jsx/jsx-runtime';
@@ -68,19 +68,19 @@ export function runPageRoutes(options: RunPageRoutesOptions): Hono {
 
   app.get('/', (c) => c.redirect(listHref(basePath), 302));
 
-  app.get('/deliveries', (c) => {
+  app.get(RUN_PAGES_PATH, (c) => {
     const query = parseListQuery({ application: c.req.query('application'), branch: c.req.query('branch'), page: c.req.query('page') });
     return render(c, 200, ListPage({ model: listPageModel(options.source.all(), query, context()) }));
   });
 
-  app.get('/deliveries/:name', (c) => {
+  app.get(`${RUN_PAGES_PATH}/:name`, (c) => {
     const name = c.req.param('name');
     const delivery = isDnsLabel(name) ? options.source.get(name) : undefined;
     if (delivery === undefined) return render(c, 404, NotFoundPage({ name: isDnsLabel(name) ? name : undefined, listHref: listHref(basePath) }));
     return render(c, 200, RunPage({ model: runPageModel(delivery, context()) }));
   });
 
-  app.on(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], ['/deliveries', '/deliveries/:name'], (c) => {
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], [RUN_PAGES_PATH, `${RUN_PAGES_PATH}/:name`], (c) => {
     c.header('Allow', 'GET, HEAD');
     return c.text('run pages are read-only\n', 405);
   });
