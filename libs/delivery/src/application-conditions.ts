@@ -1,4 +1,5 @@
 import { ENVIRONMENT_NAMES } from './application.js';
+import { REMOVED_ANNOTATIONS, removedPromotionAnnotation } from './contract/annotations.js';
 import type { Application } from './application.js';
 import type { Condition } from './resource-meta.js';
 import { parseApplication } from './validate-application.js';
@@ -33,10 +34,10 @@ export interface RawApplication {
 export function removedAnnotationProblems(annotations: Readonly<Record<string, string>> | undefined): string[] {
   const problems: string[] = [];
   for (const [key, value] of Object.entries(annotations ?? {})) {
-    if (key === 'sluice.dev/container-command') problems.push(`annotation ${key} is no longer read; set spec.command (a list of strings) instead`);
-    else if (key === 'sluice.dev/builder-image') problems.push(`annotation ${key} is no longer read; set spec.build.builderImage instead`);
+    if (key === REMOVED_ANNOTATIONS.command) problems.push(`annotation ${key} is no longer read; set spec.command (a list of strings) instead`);
+    else if (key === REMOVED_ANNOTATIONS.builderImage) problems.push(`annotation ${key} is no longer read; set spec.build.builderImage instead`);
     else {
-      const environment = ENVIRONMENT_NAMES.find((e) => key === `sluice.dev/promotion.${e}`);
+      const environment = ENVIRONMENT_NAMES.find((e) => key === removedPromotionAnnotation(e));
       if (environment !== undefined) {
         problems.push(`annotation ${key} is no longer read; set spec.environments.${environment}.promotion: ${value === 'manual' ? 'manual' : 'automatic'} instead`);
       }

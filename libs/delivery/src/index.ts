@@ -168,7 +168,15 @@ export { MAX_DELIVERY_NAME_LENGTH, deliveryLabels, deliveryName } from './naming
 export type { DeliveryLabelsInput, DeliveryNameInput } from './naming.js';
 
 // The contract every Sluice service shares on the cluster: keys, defaults, URLs, the plan.
-export { ANNOTATIONS, PROMOTE_ACTION, promotionAnnotation, promotionApprovedAnnotation, rollbackAction, rollbackTarget } from './contract/annotations.js';
+export {
+  ANNOTATIONS,
+  PROMOTE_ACTION,
+  REMOVED_ANNOTATIONS,
+  promotionApprovedAnnotation,
+  removedPromotionAnnotation,
+  rollbackAction,
+  rollbackTarget,
+} from './contract/annotations.js';
 export { ENVIRONMENT_LABEL, IDEMPOTENCY_LABEL, LABEL_KEYS, REVISION_LABEL, STAGE_LABEL } from './contract/labels.js';
 export { DEFAULT_BUILD_NAMESPACE, DEFAULT_NAMESPACE, DEFAULT_TEST_NAMESPACE } from './contract/namespaces.js';
 export { plannedEnvironments, shownStages } from './contract/planned.js';

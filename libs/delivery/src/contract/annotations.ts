@@ -27,12 +27,6 @@ export const ANNOTATIONS = {
   action: 'sluice.dev/action',
   /** Application and Service: the outcome of the last manual action, e.g. `rollback@<ISO time> → <sha> (switch)`. */
   lastAction: 'sluice.dev/last-action',
-  /**
-   * Application: JSON array, the container command. The Application schema has
-   * no command yet (images carry one); the local node agent ignores images, so
-   * the command must come from somewhere.
-   */
-  command: 'sluice.dev/container-command',
 
   // --- Service (the deployer's state: the Service is the truth for an environment) ---
   /** Service: live SHA. Deployment: the SHA it was rendered for. */
@@ -63,8 +57,18 @@ export const ANNOTATIONS = {
   scaleDownAt: 'sluice.dev/scale-down-at',
 } as const;
 
-/** Application: `manual` makes `environment` wait for a `promote` action before the switch (default: automatic). */
-export function promotionAnnotation(environment: string): string {
+/**
+ * Application annotations that used to change behaviour and are no longer
+ * read: validated spec fields replaced them (`spec.command`,
+ * `spec.build.builderImage`); an Application still carrying one is not Ready.
+ */
+export const REMOVED_ANNOTATIONS = {
+  command: 'sluice.dev/container-command',
+  builderImage: 'sluice.dev/builder-image',
+} as const;
+
+/** Application, no longer read: the manual promotion gate of `environment`, now `spec.environments.<env>.promotion`. */
+export function removedPromotionAnnotation(environment: EnvironmentName): string {
   return `sluice.dev/promotion.${environment}`;
 }
 
