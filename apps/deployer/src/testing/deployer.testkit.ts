@@ -4,7 +4,7 @@
  * Deliveries at the test-runner's hand-off point, and watches. No vitest
  * here, so the benchmark uses it too.
  */
-import { ANNOTATIONS, API_GROUP_VERSION, initialStatus, type ApplicationSpecInput, type DeliveryStatus, type EnvironmentName } from '@sluice/delivery';
+import { API_GROUP_VERSION, initialStatus, type ApplicationSpecInput, type DeliveryStatus, type EnvironmentName } from '@sluice/delivery';
 import { resourcePath, type KubeClient, type KubeObject } from '@sluice/kube';
 
 /**
