@@ -144,7 +144,7 @@ export function planIntake(input: PlanInput): IntakePlan {
           ...deliveryLabels({ application: app.metadata.name, delivery: name, sha: event.checkoutSha, project: event.project.id, ref: event.ref }),
           [IDEMPOTENCY_LABEL]: toLabelValue(spec.value.idempotencyKey),
         },
-        annotations: { ...input.annotations },
+        annotations: input.annotations,
       },
       spec: spec.value,
     },
