@@ -1,6 +1,6 @@
 import { boolean, duration, filePath, integer, list, parseConfig, string, type Env } from '@sluice/config';
-import { DEFAULT_NAMESPACE } from '@sluice/delivery';
 import { serviceEnv } from '@sluice/service';
+import { DEFAULT_NAMESPACE } from '@sluice/delivery';
 import { hostname } from 'node:os';
 import * as z from 'zod';
 import type { DeployerSettings } from './controller/settings.js';

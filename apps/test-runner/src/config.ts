@@ -1,6 +1,6 @@
 import { duration, filePath, integer, list, oneOf, parseConfig, string, url, type Env } from '@sluice/config';
-import { DEFAULT_BUILD_NAMESPACE, DEFAULT_NAMESPACE, DEFAULT_TEST_NAMESPACE } from '@sluice/delivery';
 import { serviceEnv } from '@sluice/service';
+import { DEFAULT_BUILD_NAMESPACE, DEFAULT_NAMESPACE, DEFAULT_TEST_NAMESPACE } from '@sluice/delivery';
 import * as z from 'zod';
 import type { RunnerSettings } from './controller/settings.js';
 import { TestRunnerError } from './errors.js';
