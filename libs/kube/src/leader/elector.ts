@@ -108,8 +108,9 @@ export class LeaderElector {
     this.renewedAtMs = undefined;
     this.role = 'released';
     this.rejectWaiters('released');
-    await this.tickInFlight?.catch(() => undefined);
     if (!wasLeader) return;
+    // A renewal in flight must not overwrite the release; a hung one must not hold shutdown.
+    await Promise.race([this.tickInFlight?.catch(() => undefined), new Promise((r) => setTimeout(r, this.options.timing.retryPeriodMs).unref?.())]);
     try {
       const lease = await readLease(this.options.client, this.options.lease);
       if (lease?.spec?.holderIdentity !== this.options.identity) return;
