@@ -1,4 +1,5 @@
 import { duration, filePath, integer, list, oneOf, parseConfig, string, url, type Env } from '@sluice/config';
+import { leaderEnv } from '@sluice/kube';
 import { serviceEnv } from '@sluice/service';
 import * as z from 'zod';
 import type { RunnerSettings } from './controller/settings.js';
@@ -7,6 +8,8 @@ import { TestRunnerError } from './errors.js';
 /** The test-runner's environment. Every variable is optional; see README's configuration reference. */
 export const testRunnerEnv = z.object({
   ...serviceEnv({ defaultPort: 8081 }),
+  /** Leader election among the test-runner's replicas (SLUICE_LEADER_*; see README). */
+  ...leaderEnv(),
   /** Kubeconfig for running outside a cluster; in-cluster credentials otherwise. */
   KUBECONFIG: filePath().optional(),
   /** Namespace of Applications and Deliveries. */
