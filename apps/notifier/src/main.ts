@@ -1,6 +1,7 @@
-import { KubeClient, kubeConfigFromEnv, loadKubeConfig } from '@sluice/kube';
-import { createLogger, healthRoutes, launch, Readiness, runService } from '@sluice/service';
+import { electorFromSettings, KubeClient, kubeConfigFromEnv, leaderSettingsFromConfig, loadKubeConfig } from '@sluice/kube';
+import { createLogger, healthRoutes, launch, Readiness, runService, type RunningService } from '@sluice/service';
 import { startTelemetry } from '@sluice/telemetry';
+import { hostname } from 'node:os';
 import pkg from '../package.json' with { type: 'json' };
 import { parseNotifierConfig, publicBaseUrl, readGitlabToken } from './config.js';
 import { NotifierController } from './controller/controller.js';
@@ -11,13 +12,17 @@ const SERVICE = 'notifier';
 
 void launch(SERVICE, async () => {
   const config = parseNotifierConfig(process.env);
+  const leader = leaderSettingsFromConfig(config, { hostname: hostname(), pid: process.pid });
   const token = await readGitlabToken(config);
   const logger = createLogger({ service: SERVICE, level: config.SLUICE_LOG_LEVEL });
   const telemetry = startTelemetry({ serviceName: SERVICE, serviceVersion: pkg.version, env: process.env, logger });
   logger.info({ version: pkg.version, exporting: telemetry.exporting }, 'telemetry configured');
 
   const notifierTelemetry = new NotifierTelemetry(telemetry);
-  const kube = new KubeClient({ kubeConfig: loadKubeConfig(kubeConfigFromEnv(process.env)), fieldManager: `sluice-${SERVICE}` });
+  const kubeConfig = loadKubeConfig(kubeConfigFromEnv(process.env));
+  const kube = new KubeClient({ kubeConfig, fieldManager: `sluice-${SERVICE}` });
+  const electionClient = new KubeClient({ kubeConfig, fieldManager: `sluice-${SERVICE}`, requestTimeoutMs: leader.timing.renewDeadlineMs / 2 });
+  const elector = electorFromSettings(leader, { client: electionClient, service: SERVICE, namespace: config.SLUICE_NAMESPACE, logger });
   const gitlab = await createGitlabClient({
     url: config.SLUICE_GITLAB_URL,
     token,
@@ -26,6 +31,8 @@ void launch(SERVICE, async () => {
     ...(config.SLUICE_GITLAB_CA_FILE !== undefined ? { caFile: config.SLUICE_GITLAB_CA_FILE } : {}),
   });
   const publicUrl = publicBaseUrl(config);
+  let service: RunningService | undefined;
+  let lostLeadership = false;
   const controller = new NotifierController({
     kube,
     gitlab,
@@ -35,26 +42,35 @@ void launch(SERVICE, async () => {
     backoff: { maxMs: config.SLUICE_GITLAB_MAX_BACKOFF },
     logger,
     telemetry: notifierTelemetry,
+    ...(elector && { elector }),
+    // Exit non-zero so Kubernetes restarts this replica as a fresh standby.
+    onLostLeadership: (reason) => {
+      lostLeadership = true;
+      void service?.stop(`lost leadership (${reason})`);
+    },
   });
   logger.info(
     { namespace: config.SLUICE_NAMESPACE, gitlab: config.SLUICE_GITLAB_URL, prefix: config.SLUICE_STATUS_PREFIX, privateCa: config.SLUICE_GITLAB_CA_FILE !== undefined },
     'notifier configured',
   );
 
+  // Ready once the Delivery informer has its first listing, or while standby.
   const readiness = new Readiness({ deliveries: () => controller.hasSynced() });
   const app = healthRoutes({ readiness });
-  void controller.start().catch((error: unknown) => logger.error({ err: error }, 'Delivery informer stopped before it synced'));
+  app.get('/leaderz', (c) => c.json(controller.status()));
 
-  await runService({
+  service = await runService({
     logger,
     host: config.SLUICE_HOST,
     port: config.SLUICE_PORT,
     app,
     readiness,
     shutdownTimeoutMs: config.SLUICE_SHUTDOWN_TIMEOUT,
+    exit: (code) => process.exit(lostLeadership ? 1 : code),
     onShutdown: [
       { name: 'controller', run: () => controller.stop() },
       { name: 'telemetry', run: () => telemetry.shutdown() },
     ],
   });
+  await controller.start().catch((error: unknown) => logger.error({ err: error }, 'Delivery informer stopped before it synced'));
 });

@@ -41,6 +41,8 @@ export interface ControllerContext {
   /** The fenced client: writes throw `KubeError('Fenced')` once this replica may no longer write. */
   readonly client: KubeClient;
   readonly queue: Enqueue;
+  /** The same fence for writes that do not go through Kubernetes (GitLab calls): false once this replica may no longer write. */
+  readonly mayWrite: () => boolean;
 }
 
 /** Options of {@link ControllerRuntime}. */
@@ -122,7 +124,8 @@ export class ControllerRuntime {
       }
     }
     if (this.stopping) return;
-    const controller = this.options.setup({ client: this.client, queue: { add: (k) => this.queue.add(k), addAt: (k, at) => this.queue.addAt(k, at) } });
+    const queue = { add: (k: string) => this.queue.add(k), addAt: (k: string, at: number) => this.queue.addAt(k, at) };
+    const controller = this.options.setup({ client: this.client, queue, mayWrite: () => (elector ? elector.mayWrite() : true) });
     this.controller = controller;
     await Promise.all(controller.informers.map((i) => i.waitForSync()));
     if (this.stopping) return;
