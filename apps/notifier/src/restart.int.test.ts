@@ -47,6 +47,8 @@ async function startNotifier(tokenFile: string): Promise<ServiceProcess> {
       SLUICE_GITLAB_URL: gitlab.url,
       SLUICE_GITLAB_TOKEN_FILE: tokenFile,
       SLUICE_PUBLIC_URL: 'https://sluice.example.test',
+      // The same pod restarted (a container restart keeps the pod name): its leader Lease is its own at once.
+      POD_NAME: 'notifier-0',
       HOME: tmpdir(),
     },
   });

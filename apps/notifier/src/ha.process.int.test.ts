@@ -1,0 +1,145 @@
+/**
+ * Two notifier replicas as processes: the active one is killed with SIGKILL
+ * while a GitLab call is in flight; the standby takes the leader Lease within
+ * lease duration + 2 s and finishes: GitLab ends with every status final, one
+ * row per name in order, one deployment per environment.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startGitlabStandIn, type GitlabStandIn } from '@sluice/gitlab-stand-in';
+import type { KubeClient } from '@sluice/kube';
+import { waitForLeaseHolder } from '@sluice/kube/testing';
+import { freePort, startServiceProcess, type ServiceProcess } from '@sluice/service/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { adminClient, createNamespace, deleteNamespace, deliveryObject, fakeSha, installCrds, StatusDriver, waitUntil, type Delivery } from './testing/cluster.testkit.js';
+
+const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
+const TOKEN = 'glpat-ha-secret-token';
+const PROJECT = { id: 4343, path: 'platform/ha' };
+const NAMES = ['sluice/test', 'sluice/build', 'sluice/deploy:production'];
+const LEASE_DURATION_MS = 4_000;
+
+let kube: KubeClient;
+let ns: string;
+let gitlab: GitlabStandIn;
+const replicas = new Map<string, ServiceProcess>();
+
+beforeAll(async () => {
+  kube = adminClient();
+  await installCrds(kube);
+  ns = await createNamespace(kube, 'notifier-ha');
+  gitlab = await startGitlabStandIn({ token: TOKEN, projects: [PROJECT] });
+});
+
+afterAll(async () => {
+  for (const p of replicas.values()) p.kill();
+  await gitlab?.close();
+  if (ns) await deleteNamespace(kube, ns);
+});
+
+async function startReplica(pod: string, tokenFile: string): Promise<void> {
+  const service = await startServiceProcess({
+    entry,
+    env: {
+      SLUICE_PORT: String(await freePort()),
+      SLUICE_HOST: '127.0.0.1',
+      KUBECONFIG: inject('kubeconfig'),
+      SLUICE_NAMESPACE: ns,
+      SLUICE_GITLAB_URL: gitlab.url,
+      SLUICE_GITLAB_TOKEN_FILE: tokenFile,
+      SLUICE_PUBLIC_URL: 'https://sluice.example.test',
+      POD_NAME: pod,
+      SLUICE_LEADER_LEASE_DURATION: `${LEASE_DURATION_MS}ms`,
+      SLUICE_LEADER_RENEW_DEADLINE: '3s',
+      SLUICE_LEADER_RETRY_PERIOD: '1s',
+      HOME: tmpdir(),
+    },
+  });
+  replicas.set(pod, service);
+}
+
+/** Polls the stand-in every 10 ms (its requests are in memory) until `condition` holds. */
+async function whenGitlab(condition: () => boolean, what: string, timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('notifier, two replicas', () => {
+  it('SIGKILL of the active replica mid-stream: the standby leads within lease duration + 2 s; no duplicates, nothing missing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'notifier-ha-'));
+    await writeFile(join(dir, 'token'), `${TOKEN}\n`);
+    // Slow GitLab: every status POST waits 150 ms, so the kill lands while one is in flight.
+    gitlab.inject({ delayMs: 150, method: 'POST', path: '/statuses/', times: 1000 });
+
+    await Promise.all(['notifier-a', 'notifier-b'].map((pod) => startReplica(pod, join(dir, 'token'))));
+    const { holder: active } = await waitForLeaseHolder(kube, { namespace: ns, service: 'notifier' }, () => true);
+    const standby = active === 'notifier-a' ? 'notifier-b' : 'notifier-a';
+    for (const pod of [active, standby]) await waitUntil(async () => (await replicas.get(pod)!.get('/readyz')).status === 200, `${pod} ready`);
+    expect(await (await replicas.get(standby)!.get('/leaderz')).json()).toMatchObject({ role: 'standby', holder: active });
+
+    const shas = [1, 2, 3].map((i) => fakeSha(`ha-${i}`));
+    const drivers = await Promise.all(
+      shas.map(async (sha, i) => {
+        const name = `ha-${i + 1}`;
+        await kube.create(deliveryObject({ name, namespace: ns, sha, project: PROJECT, environments: ['production'] }));
+        return new StatusDriver(kube, ns, name);
+      }),
+    );
+    await Promise.all(
+      drivers.map(async (d) => {
+        await d.init(['production']);
+        await d.start({ name: 'test' }, 'Testing');
+        await d.succeed({ name: 'test' });
+        await d.start({ name: 'build' }, 'Building');
+        await d.succeed({ name: 'build' });
+        await d.start({ name: 'deploy', environment: 'production' }, 'Deploying');
+        await d.succeed({ name: 'deploy', environment: 'production' }, 'Live');
+      }),
+    );
+
+    const statusPosts = () => gitlab.requests({ method: 'POST', path: '/statuses/' });
+    await whenGitlab(() => {
+      const last = gitlab.requests().at(-1);
+      return statusPosts().length >= 4 && last?.method === 'POST' && last.status === 0 && (last.body as { state?: string }).state === 'success';
+    }, 'a final status in flight');
+    const killedAt = Date.now();
+    const killed = await replicas.get(active)!.stop('SIGKILL');
+    expect(killed.signal).toBe('SIGKILL');
+    const { seenAtMs } = await waitForLeaseHolder(kube, { namespace: ns, service: 'notifier' }, (holder) => holder === standby, 20_000);
+    expect(seenAtMs - killedAt).toBeLessThanOrEqual(LEASE_DURATION_MS + 2_000);
+
+    await waitUntil(
+      async () => {
+        const deliveries = await Promise.all(drivers.map((_, i) => kube.get<Delivery>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace: ns, name: `ha-${i + 1}` })));
+        return deliveries.every((d) => NAMES.every((n) => d?.status?.posted[n]?.state === 'success') && d?.status?.posted['sluice/deployment:production']?.state === 'success');
+      },
+      'every Delivery fully posted after the takeover',
+      45_000,
+    );
+
+    for (const sha of shas) {
+      const rows = gitlab.statuses({ sha });
+      // Nothing missing, nothing twice: one row per name (a re-posted final state would add a second).
+      expect(rows.map((r) => r.name).sort()).toEqual([...NAMES].sort());
+      expect(rows.every((r) => r.status === 'success' && !r.retried)).toBe(true);
+      expect(gitlab.deployments().filter((x) => x.sha === sha).map((x) => x.status)).toEqual(['success']);
+      // In order per name: each status went pending/running before success, never back.
+      for (const name of NAMES) {
+        const states = gitlab
+          .requests({ method: 'POST', path: '/statuses/' })
+          .filter((r) => r.path.includes(sha) && (r.body as { name?: string }).name === name && r.status !== 0)
+          .map((r) => (r.body as { state: string }).state);
+        expect(states.at(-1)).toBe('success');
+        expect(states.indexOf('success')).toBe(states.length - 1);
+      }
+    }
+    const exit = await replicas.get(standby)!.stop('SIGTERM');
+    expect(exit.code).toBe(0);
+    expect(exit.stdout).not.toContain(TOKEN);
+  }, 150_000);
+});
