@@ -67,6 +67,8 @@ describe('test-runner process on the local control plane', () => {
         SLUICE_BUILD_MODE: 'archive',
         SLUICE_ARTIFACT_REGISTRY_URL: registry.url,
         SLUICE_JOB_BACKOFF_LIMIT: '0',
+        // A restarted container keeps its pod name, so its leader Lease is its own at once.
+        POD_NAME: 'test-runner-0',
       },
     });
     processes.push(service);

@@ -1,0 +1,105 @@
+import { fileURLToPath } from 'node:url';
+import type { Delivery } from '@sluice/delivery';
+import type { KubeClient, KubeObject } from '@sluice/kube';
+import { waitForLeaseHolder } from '@sluice/kube/testing';
+import { freePort, startServiceProcess, type ServiceProcess } from '@sluice/service/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startArtifactRegistry, type ArtifactRegistry } from './testing/artifact-registry.testkit.js';
+import { startGitServer, type GitServer } from './testing/git-server.testkit.js';
+import {
+  SAMPLE_COMMITS,
+  adminClient,
+  createNamespace,
+  createRunnerSecrets,
+  createSoon,
+  deliveriesPath,
+  installCrds,
+  jobsPath,
+  sampleApplication,
+  sampleDelivery,
+  waitFor,
+} from './testing/runner.testkit.js';
+
+const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
+const LEASE_DURATION_MS = 4_000;
+type D = KubeObject & Delivery;
+
+/** Two runner replicas as real processes (`main.ts`); the active one is killed with SIGKILL mid-Job. */
+describe('test-runner, two replicas', () => {
+  let client: KubeClient;
+  let git: GitServer;
+  let registry: ArtifactRegistry;
+  let ns: string;
+  let testNs: string;
+  let repo: { url: string; shas: string[] };
+  const replicas = new Map<string, ServiceProcess>();
+
+  beforeAll(async () => {
+    client = adminClient();
+    await installCrds(client);
+    [git, registry, ns, testNs] = await Promise.all([startGitServer(), startArtifactRegistry(), createNamespace(client, 'sluice-ha'), createNamespace(client, 'sluice-test-ha')]);
+    repo = await git.createRepository('sample', [SAMPLE_COMMITS.passing, SAMPLE_COMMITS.slowPass]);
+    await createRunnerSecrets(client, testNs);
+    await createSoon(client, sampleApplication(ns, 'sample', repo.url));
+  });
+
+  afterAll(async () => {
+    replicas.forEach((p) => p.kill());
+    await Promise.all([git?.close(), registry?.close()]);
+    if (ns) await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns });
+    if (testNs) await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: testNs });
+  });
+
+  async function startReplica(pod: string): Promise<void> {
+    const service = await startServiceProcess({
+      entry,
+      env: {
+        SLUICE_PORT: String(await freePort()),
+        SLUICE_HOST: '127.0.0.1',
+        KUBECONFIG: inject('kubeconfig'),
+        SLUICE_NAMESPACE: ns,
+        SLUICE_TEST_NAMESPACE: testNs,
+        SLUICE_BUILD_NAMESPACE: testNs,
+        SLUICE_GIT_CREDENTIALS_SECRET: 'git',
+        SLUICE_REGISTRY_CREDENTIALS_SECRET: 'registry',
+        SLUICE_BUILD_MODE: 'archive',
+        SLUICE_ARTIFACT_REGISTRY_URL: registry.url,
+        SLUICE_JOB_BACKOFF_LIMIT: '0',
+        POD_NAME: pod,
+        SLUICE_LEADER_LEASE_DURATION: `${LEASE_DURATION_MS}ms`,
+        SLUICE_LEADER_RENEW_DEADLINE: '3s',
+        SLUICE_LEADER_RETRY_PERIOD: '1s',
+      },
+    });
+    replicas.set(pod, service);
+  }
+
+  it('SIGKILL of the active replica mid-Job: the standby leads within lease duration + 2 s; one Job, and the Delivery finishes as it would have', async () => {
+    await Promise.all(['test-runner-a', 'test-runner-b'].map((pod) => startReplica(pod)));
+    const { holder: active } = await waitForLeaseHolder(client, { namespace: ns, service: 'test-runner' }, () => true);
+    const standby = active === 'test-runner-a' ? 'test-runner-b' : 'test-runner-a';
+    expect((await replicas.get(standby)!.get('/readyz')).status).toBe(200);
+    expect(await (await replicas.get(standby)!.get('/leaderz')).json()).toMatchObject({ role: 'standby', synced: false });
+
+    const d = sampleDelivery(ns, 'sample', { repositoryUrl: repo.url, sha: repo.shas[1] as string, ref: 'main' });
+    await createSoon(client, d);
+    const name = d.metadata.name as string;
+    const jobName = `${name}-test`;
+    const job = await waitFor(client, jobsPath(testNs), (j) => j.metadata.name === jobName);
+    await waitFor(client, `/api/v1/namespaces/${testNs}/pods`, (p) => p.metadata.labels?.['job-name'] === jobName && (p as { status?: { phase?: string } }).status?.phase === 'Running');
+    const killedAt = Date.now();
+    replicas.get(active)!.kill();
+    const { seenAtMs } = await waitForLeaseHolder(client, { namespace: ns, service: 'test-runner' }, (holder) => holder === standby, 20_000);
+    expect(seenAtMs - killedAt).toBeLessThanOrEqual(LEASE_DURATION_MS + 2_000);
+
+    const done = await waitFor<D>(client, deliveriesPath(ns), (x) => x.metadata.name === name && (x.status?.stages.find((s) => s.name === 'build')?.state === 'succeeded' || x.status?.phase === 'Failed'), 80_000);
+    const jobs = await client.list<KubeObject>({ apiVersion: 'batch/v1', kind: 'Job', namespace: testNs }, { labelSelector: `sluice.dev/delivery=${name}` });
+    expect(jobs.items.map((j) => j.metadata.name).sort()).toEqual([`${name}-build`, jobName]);
+    // The test Job that ran across the takeover is the one the first leader made.
+    expect(jobs.items.find((j) => j.metadata.name === jobName)?.metadata.uid).toBe(job.metadata.uid);
+    expect(done.status?.stages.find((s) => s.name === 'test')).toMatchObject({ state: 'succeeded', testSummary: { total: 1, passed: 1 } });
+    expect(done.status?.phase).toBe('Building');
+    expect(registry.get('registry.local/team/sample', repo.shas[1] as string)).toBeDefined();
+    expect((await replicas.get(standby)!.stop('SIGTERM')).code).toBe(0);
+  }, 150_000);
+});
