@@ -27,6 +27,13 @@ afterAll(async () => {
 });
 
 /** One replica, as a pod of the Deployment would run it: its own pod name, a short leader Lease. */
+/** The running replica named `pod`. */
+function replica(pod: string): ServiceProcess {
+  const found = replicas.get(pod);
+  if (!found) throw new Error(`no replica ${pod}`);
+  return found;
+}
+
 async function startReplica(pod: string): Promise<void> {
   const process = await startServiceProcess({
     entry,
@@ -60,8 +67,8 @@ describe('deployer, two replicas', () => {
     const standby = active === 'deployer-a' ? 'deployer-b' : 'deployer-a';
     // Both are Ready (a rolling update proceeds); each says which role it has.
     for (const [pod, role] of [[active, 'leader'], [standby, 'standby']] as const) {
-      expect((await replicas.get(pod)!.get('/readyz')).status).toBe(200);
-      expect(await (await replicas.get(pod)!.get('/leaderz')).json()).toMatchObject({ role });
+      expect((await replica(pod).get('/readyz')).status).toBe(200);
+      expect(await (await replica(pod).get('/leaderz')).json()).toMatchObject({ role });
     }
 
     // Undisturbed, for comparison.
@@ -76,16 +83,16 @@ describe('deployer, two replicas', () => {
       d.metadata.name === 'ha-production-green' && d.metadata.annotations?.[ANNOTATIONS.revision] === commit,
     );
     const killedAt = Date.now();
-    replicas.get(active)!.kill();
+    replica(active).kill();
     const { seenAtMs } = await waitForLeaseHolder(h.client, { namespace: h.namespace, service: 'deployer' }, (holder) => holder === standby, 20_000);
     expect(seenAtMs - killedAt).toBeLessThanOrEqual(LEASE_DURATION_MS + 2_000);
 
     const finished = await waitForPhase(h.client, h.namespace, 'ha-2', ['Live', 'Failed', 'RolledBack']);
     expect(finished.status.phase).toBe('Live');
     expect(stagesOf(finished)).toEqual(stagesOf(undisturbed));
-    expect(await (await replicas.get(standby)!.get('/leaderz')).json()).toMatchObject({ role: 'leader', synced: true });
+    expect(await (await replica(standby).get('/leaderz')).json()).toMatchObject({ role: 'leader', synced: true });
     // On SIGTERM the new leader exits 0, releasing its Lease.
-    const exit = await replicas.get(standby)!.stop('SIGTERM');
+    const exit = await replica(standby).stop('SIGTERM');
     expect(exit.code).toBe(0);
     const lease = await h.client.get<{ apiVersion: string; kind: string; metadata: { name: string }; spec?: { holderIdentity?: string } }>({
       apiVersion: 'coordination.k8s.io/v1',

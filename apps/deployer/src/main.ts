@@ -20,7 +20,7 @@ void launch(SERVICE, async () => {
   const client = new KubeClient({ kubeConfig, fieldManager: 'sluice-deployer' });
   const electionClient = new KubeClient({ kubeConfig, fieldManager: 'sluice-deployer', requestTimeoutMs: leader.timing.renewDeadlineMs / 2 });
   const elector = electorFromSettings(leader, { client: electionClient, service: SERVICE, namespace: settings.namespace, logger });
-  let service: RunningService | undefined;
+  const running: { service?: RunningService } = {};
   let lostLeadership = false;
   const deployer = createDeployer({
     client,
@@ -31,7 +31,7 @@ void launch(SERVICE, async () => {
     // Exit non-zero so Kubernetes restarts this replica as a fresh standby.
     onLostLeadership: (reason) => {
       lostLeadership = true;
-      void service?.stop(`lost leadership (${reason})`);
+      void running.service?.stop(`lost leadership (${reason})`);
     },
   });
 
@@ -40,7 +40,7 @@ void launch(SERVICE, async () => {
   const app = healthRoutes({ readiness });
   app.get('/leaderz', (c) => c.json(deployer.status()));
 
-  service = await runService({
+  running.service = await runService({
     logger,
     host: config.SLUICE_HOST,
     port: config.SLUICE_PORT,

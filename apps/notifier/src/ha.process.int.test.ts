@@ -39,6 +39,13 @@ afterAll(async () => {
   if (ns) await deleteNamespace(kube, ns);
 });
 
+/** The running replica named `pod`. */
+function replica(pod: string): ServiceProcess {
+  const found = replicas.get(pod);
+  if (!found) throw new Error(`no replica ${pod}`);
+  return found;
+}
+
 async function startReplica(pod: string, tokenFile: string): Promise<void> {
   const service = await startServiceProcess({
     entry,
@@ -79,8 +86,8 @@ describe('notifier, two replicas', () => {
     await Promise.all(['notifier-a', 'notifier-b'].map((pod) => startReplica(pod, join(dir, 'token'))));
     const { holder: active } = await waitForLeaseHolder(kube, { namespace: ns, service: 'notifier' }, () => true);
     const standby = active === 'notifier-a' ? 'notifier-b' : 'notifier-a';
-    for (const pod of [active, standby]) await waitUntil(async () => (await replicas.get(pod)!.get('/readyz')).status === 200, `${pod} ready`);
-    expect(await (await replicas.get(standby)!.get('/leaderz')).json()).toMatchObject({ role: 'standby', holder: active });
+    for (const pod of [active, standby]) await waitUntil(async () => (await replica(pod).get('/readyz')).status === 200, `${pod} ready`);
+    expect(await (await replica(standby).get('/leaderz')).json()).toMatchObject({ role: 'standby', holder: active });
 
     const shas = [1, 2, 3].map((i) => fakeSha(`ha-${i}`));
     const drivers = await Promise.all(
@@ -108,7 +115,7 @@ describe('notifier, two replicas', () => {
       return statusPosts().length >= 4 && last?.method === 'POST' && last.status === 0 && (last.body as { state?: string }).state === 'success';
     }, 'a final status in flight');
     const killedAt = Date.now();
-    const killed = await replicas.get(active)!.stop('SIGKILL');
+    const killed = await replica(active).stop('SIGKILL');
     expect(killed.signal).toBe('SIGKILL');
     const { seenAtMs } = await waitForLeaseHolder(kube, { namespace: ns, service: 'notifier' }, (holder) => holder === standby, 20_000);
     expect(seenAtMs - killedAt).toBeLessThanOrEqual(LEASE_DURATION_MS + 2_000);
@@ -138,7 +145,7 @@ describe('notifier, two replicas', () => {
         expect(states.indexOf('success')).toBe(states.length - 1);
       }
     }
-    const exit = await replicas.get(standby)!.stop('SIGTERM');
+    const exit = await replica(standby).stop('SIGTERM');
     expect(exit.code).toBe(0);
     expect(exit.stdout).not.toContain(TOKEN);
   }, 150_000);

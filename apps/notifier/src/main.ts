@@ -31,7 +31,7 @@ void launch(SERVICE, async () => {
     ...(config.SLUICE_GITLAB_CA_FILE !== undefined ? { caFile: config.SLUICE_GITLAB_CA_FILE } : {}),
   });
   const publicUrl = publicBaseUrl(config);
-  let service: RunningService | undefined;
+  const running: { service?: RunningService } = {};
   let lostLeadership = false;
   const controller = new NotifierController({
     kube,
@@ -46,7 +46,7 @@ void launch(SERVICE, async () => {
     // Exit non-zero so Kubernetes restarts this replica as a fresh standby.
     onLostLeadership: (reason) => {
       lostLeadership = true;
-      void service?.stop(`lost leadership (${reason})`);
+      void running.service?.stop(`lost leadership (${reason})`);
     },
   });
   logger.info(
@@ -59,7 +59,7 @@ void launch(SERVICE, async () => {
   const app = healthRoutes({ readiness });
   app.get('/leaderz', (c) => c.json(controller.status()));
 
-  service = await runService({
+  running.service = await runService({
     logger,
     host: config.SLUICE_HOST,
     port: config.SLUICE_PORT,

@@ -50,6 +50,13 @@ describe('test-runner, two replicas', () => {
     if (testNs) await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: testNs });
   });
 
+  /** The running replica named `pod`. */
+  function replica(pod: string): ServiceProcess {
+    const found = replicas.get(pod);
+    if (!found) throw new Error(`no replica ${pod}`);
+    return found;
+  }
+
   async function startReplica(pod: string): Promise<void> {
     const service = await startServiceProcess({
       entry,
@@ -78,8 +85,8 @@ describe('test-runner, two replicas', () => {
     await Promise.all(['test-runner-a', 'test-runner-b'].map((pod) => startReplica(pod)));
     const { holder: active } = await waitForLeaseHolder(client, { namespace: ns, service: 'test-runner' }, () => true);
     const standby = active === 'test-runner-a' ? 'test-runner-b' : 'test-runner-a';
-    expect((await replicas.get(standby)!.get('/readyz')).status).toBe(200);
-    expect(await (await replicas.get(standby)!.get('/leaderz')).json()).toMatchObject({ role: 'standby', synced: false });
+    expect((await replica(standby).get('/readyz')).status).toBe(200);
+    expect(await (await replica(standby).get('/leaderz')).json()).toMatchObject({ role: 'standby', synced: false });
 
     const d = sampleDelivery(ns, 'sample', { repositoryUrl: repo.url, sha: repo.shas[1] as string, ref: 'main' });
     await createSoon(client, d);
@@ -88,7 +95,7 @@ describe('test-runner, two replicas', () => {
     const job = await waitFor(client, jobsPath(testNs), (j) => j.metadata.name === jobName);
     await waitFor(client, `/api/v1/namespaces/${testNs}/pods`, (p) => p.metadata.labels?.['job-name'] === jobName && (p as { status?: { phase?: string } }).status?.phase === 'Running');
     const killedAt = Date.now();
-    replicas.get(active)!.kill();
+    replica(active).kill();
     const { seenAtMs } = await waitForLeaseHolder(client, { namespace: ns, service: 'test-runner' }, (holder) => holder === standby, 20_000);
     expect(seenAtMs - killedAt).toBeLessThanOrEqual(LEASE_DURATION_MS + 2_000);
 
@@ -100,6 +107,6 @@ describe('test-runner, two replicas', () => {
     expect(done.status?.stages.find((s) => s.name === 'test')).toMatchObject({ state: 'succeeded', testSummary: { total: 1, passed: 1 } });
     expect(done.status?.phase).toBe('Building');
     expect(registry.get('registry.local/team/sample', repo.shas[1] as string)).toBeDefined();
-    expect((await replicas.get(standby)!.stop('SIGTERM')).code).toBe(0);
+    expect((await replica(standby).stop('SIGTERM')).code).toBe(0);
   }, 150_000);
 });

@@ -20,7 +20,7 @@ void launch(SERVICE, async () => {
   const client = new KubeClient({ kubeConfig, fieldManager: 'sluice-test-runner' });
   const electionClient = new KubeClient({ kubeConfig, fieldManager: 'sluice-test-runner', requestTimeoutMs: leader.timing.renewDeadlineMs / 2 });
   const elector = electorFromSettings(leader, { client: electionClient, service: SERVICE, namespace: settings.namespace, logger });
-  let service: RunningService | undefined;
+  const running: { service?: RunningService } = {};
   let lostLeadership = false;
   const controller = new TestRunnerController({
     client,
@@ -32,7 +32,7 @@ void launch(SERVICE, async () => {
     // Exit non-zero so Kubernetes restarts this replica as a fresh standby.
     onLostLeadership: (reason) => {
       lostLeadership = true;
-      void service?.stop(`lost leadership (${reason})`);
+      void running.service?.stop(`lost leadership (${reason})`);
     },
   });
 
@@ -41,7 +41,7 @@ void launch(SERVICE, async () => {
   const app = healthRoutes({ readiness });
   app.get('/leaderz', (c) => c.json(controller.status()));
 
-  service = await runService({
+  running.service = await runService({
     logger,
     host: config.SLUICE_HOST,
     port: config.SLUICE_PORT,
