@@ -148,7 +148,8 @@ export class LeaderElector {
           if (await createLease(client, at, identity, seconds, sentAt)) this.renewed(sentAt);
           return;
         case 'acquire': {
-          const transitions = (lease?.spec?.leaseTransitions ?? 0) + (decision.previousHolder === '' ? 0 : 1);
+          // As client-go counts them: every change of holder, a released Lease's included.
+          const transitions = (lease?.spec?.leaseTransitions ?? 0) + 1;
           const spec = { holderIdentity: identity, leaseDurationSeconds: seconds, acquireTime: now, renewTime: now, leaseTransitions: transitions };
           if (lease && (await writeLease(client, lease, spec))) this.renewed(sentAt, decision.previousHolder);
           return;

@@ -127,7 +127,12 @@ export class ControllerRuntime {
     const queue = { add: (k: string) => this.queue.add(k), addAt: (k: string, at: number) => this.queue.addAt(k, at) };
     const controller = this.options.setup({ client: this.client, queue, mayWrite: () => (elector ? elector.mayWrite() : true) });
     this.controller = controller;
-    await Promise.all(controller.informers.map((i) => i.waitForSync()));
+    try {
+      await Promise.all(controller.informers.map((i) => i.waitForSync()));
+    } catch (err) {
+      if (this.stopping) return; // stopped (or the Lease lost) before the caches synced
+      throw err;
+    }
     if (this.stopping) return;
     for (const key of controller.keys()) this.queue.add(key);
     this.queue.start();
