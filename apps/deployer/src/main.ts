@@ -1,5 +1,5 @@
-import { electorFromSettings, KubeClient, kubeConfigFromEnv, leaderSettingsFromConfig, loadKubeConfig } from '@sluice/kube';
-import { createLogger, healthRoutes, launch, Readiness, runService, type RunningService } from '@sluice/service';
+import { KubeClient, kubeConfigFromEnv, leaderSettingsFromConfig, leadershipOf, loadKubeConfig } from '@sluice/kube';
+import { createLogger, healthRoutes, launch, Readiness, runService } from '@sluice/service';
 import { startTelemetry } from '@sluice/telemetry';
 import { hostname } from 'node:os';
 import pkg from '../package.json' with { type: 'json' };
@@ -18,21 +18,15 @@ void launch(SERVICE, async () => {
 
   const kubeConfig = loadKubeConfig(kubeConfigFromEnv(process.env));
   const client = new KubeClient({ kubeConfig, fieldManager: 'sluice-deployer' });
-  const electionClient = new KubeClient({ kubeConfig, fieldManager: 'sluice-deployer', requestTimeoutMs: leader.timing.renewDeadlineMs / 2 });
-  const elector = electorFromSettings(leader, { client: electionClient, service: SERVICE, namespace: settings.namespace, logger });
-  const running: { service?: RunningService } = {};
-  let lostLeadership = false;
+  const leadership = leadershipOf({ kubeConfig, fieldManager: 'sluice-deployer', settings: leader, service: SERVICE, namespace: settings.namespace, logger });
   const deployer = createDeployer({
     client,
     settings,
     logger,
     telemetry,
-    ...(elector && { elector }),
-    // Exit non-zero so Kubernetes restarts this replica as a fresh standby.
-    onLostLeadership: (reason) => {
-      lostLeadership = true;
-      void running.service?.stop(`lost leadership (${reason})`);
-    },
+    ...(leadership.elector && { elector: leadership.elector }),
+    // Exit 1 once the Lease is lost, so Kubernetes restarts this replica as a fresh standby.
+    onLostLeadership: leadership.onLostLeadership,
   });
 
   // Ready once the caches hold the cluster's state (deciding from a partial view could re-deploy or skip a step), or while standby.
@@ -40,18 +34,19 @@ void launch(SERVICE, async () => {
   const app = healthRoutes({ readiness });
   app.get('/leaderz', (c) => c.json(deployer.status()));
 
-  running.service = await runService({
+  const service = await runService({
     logger,
     host: config.SLUICE_HOST,
     port: config.SLUICE_PORT,
     app,
     readiness,
     shutdownTimeoutMs: config.SLUICE_SHUTDOWN_TIMEOUT,
-    exit: (code) => process.exit(lostLeadership ? 1 : code),
+    exit: (code) => process.exit(leadership.exitCode(code)),
     onShutdown: [
       { name: 'controller', run: () => deployer.stop() },
       { name: 'telemetry', run: () => telemetry.shutdown() },
     ],
   });
+  leadership.attach(service);
   await deployer.start();
 });

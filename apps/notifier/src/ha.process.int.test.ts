@@ -149,4 +149,17 @@ describe('notifier, two replicas', () => {
     expect(exit.code).toBe(0);
     expect(exit.stdout).not.toContain(TOKEN);
   }, 150_000);
+
+  it('a replica whose Lease was taken stops and exits 1, to come back as a standby', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'notifier-ha-'));
+    await writeFile(join(dir, 'token'), `${TOKEN}\n`);
+    await startReplica('notifier-c', join(dir, 'token'));
+    await waitForLeaseHolder(kube, { namespace: ns, service: 'notifier' }, (holder) => holder === 'notifier-c');
+    const ref = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: ns, name: 'sluice-notifier-leader' };
+    // Another holder, renewed just now (as after a partition the replica did not notice).
+    await kube.mergePatch(ref, { spec: { holderIdentity: 'intruder', renewTime: new Date().toISOString().replace('Z', '000Z') } });
+    const exit = await replica('notifier-c').stop('SIGCONT'); // no-op signal: just wait for the exit
+    expect(exit.code).toBe(1);
+    expect(replica('notifier-c').logs.map((line) => line['msg'])).toContain('lost leadership; stopped writing');
+  }, 60_000);
 });

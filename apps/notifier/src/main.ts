@@ -1,5 +1,5 @@
-import { electorFromSettings, KubeClient, kubeConfigFromEnv, leaderSettingsFromConfig, loadKubeConfig } from '@sluice/kube';
-import { createLogger, healthRoutes, launch, Readiness, runService, type RunningService } from '@sluice/service';
+import { KubeClient, kubeConfigFromEnv, leaderSettingsFromConfig, leadershipOf, loadKubeConfig } from '@sluice/kube';
+import { createLogger, healthRoutes, launch, Readiness, runService } from '@sluice/service';
 import { startTelemetry } from '@sluice/telemetry';
 import { hostname } from 'node:os';
 import pkg from '../package.json' with { type: 'json' };
@@ -21,8 +21,7 @@ void launch(SERVICE, async () => {
   const notifierTelemetry = new NotifierTelemetry(telemetry);
   const kubeConfig = loadKubeConfig(kubeConfigFromEnv(process.env));
   const kube = new KubeClient({ kubeConfig, fieldManager: `sluice-${SERVICE}` });
-  const electionClient = new KubeClient({ kubeConfig, fieldManager: `sluice-${SERVICE}`, requestTimeoutMs: leader.timing.renewDeadlineMs / 2 });
-  const elector = electorFromSettings(leader, { client: electionClient, service: SERVICE, namespace: config.SLUICE_NAMESPACE, logger });
+  const leadership = leadershipOf({ kubeConfig, fieldManager: `sluice-${SERVICE}`, settings: leader, service: SERVICE, namespace: config.SLUICE_NAMESPACE, logger });
   const gitlab = await createGitlabClient({
     url: config.SLUICE_GITLAB_URL,
     token,
@@ -31,8 +30,6 @@ void launch(SERVICE, async () => {
     ...(config.SLUICE_GITLAB_CA_FILE !== undefined ? { caFile: config.SLUICE_GITLAB_CA_FILE } : {}),
   });
   const publicUrl = publicBaseUrl(config);
-  const running: { service?: RunningService } = {};
-  let lostLeadership = false;
   const controller = new NotifierController({
     kube,
     gitlab,
@@ -42,12 +39,9 @@ void launch(SERVICE, async () => {
     backoff: { maxMs: config.SLUICE_GITLAB_MAX_BACKOFF },
     logger,
     telemetry: notifierTelemetry,
-    ...(elector && { elector }),
-    // Exit non-zero so Kubernetes restarts this replica as a fresh standby.
-    onLostLeadership: (reason) => {
-      lostLeadership = true;
-      void running.service?.stop(`lost leadership (${reason})`);
-    },
+    ...(leadership.elector && { elector: leadership.elector }),
+    // Exit 1 once the Lease is lost, so Kubernetes restarts this replica as a fresh standby.
+    onLostLeadership: leadership.onLostLeadership,
   });
   logger.info(
     { namespace: config.SLUICE_NAMESPACE, gitlab: config.SLUICE_GITLAB_URL, prefix: config.SLUICE_STATUS_PREFIX, privateCa: config.SLUICE_GITLAB_CA_FILE !== undefined },
@@ -59,18 +53,19 @@ void launch(SERVICE, async () => {
   const app = healthRoutes({ readiness });
   app.get('/leaderz', (c) => c.json(controller.status()));
 
-  running.service = await runService({
+  const service = await runService({
     logger,
     host: config.SLUICE_HOST,
     port: config.SLUICE_PORT,
     app,
     readiness,
     shutdownTimeoutMs: config.SLUICE_SHUTDOWN_TIMEOUT,
-    exit: (code) => process.exit(lostLeadership ? 1 : code),
+    exit: (code) => process.exit(leadership.exitCode(code)),
     onShutdown: [
       { name: 'controller', run: () => controller.stop() },
       { name: 'telemetry', run: () => telemetry.shutdown() },
     ],
   });
+  leadership.attach(service);
   await controller.start().catch((error: unknown) => logger.error({ err: error }, 'Delivery informer stopped before it synced'));
 });

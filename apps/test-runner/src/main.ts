@@ -1,5 +1,5 @@
-import { electorFromSettings, KubeClient, kubeConfigFromEnv, leaderSettingsFromConfig, loadKubeConfig } from '@sluice/kube';
-import { createLogger, healthRoutes, launch, Readiness, runService, type RunningService } from '@sluice/service';
+import { KubeClient, kubeConfigFromEnv, leaderSettingsFromConfig, leadershipOf, loadKubeConfig } from '@sluice/kube';
+import { createLogger, healthRoutes, launch, Readiness, runService } from '@sluice/service';
 import { startTelemetry } from '@sluice/telemetry';
 import { hostname } from 'node:os';
 import pkg from '../package.json' with { type: 'json' };
@@ -18,22 +18,16 @@ void launch(SERVICE, async () => {
 
   const kubeConfig = loadKubeConfig(kubeConfigFromEnv(process.env));
   const client = new KubeClient({ kubeConfig, fieldManager: 'sluice-test-runner' });
-  const electionClient = new KubeClient({ kubeConfig, fieldManager: 'sluice-test-runner', requestTimeoutMs: leader.timing.renewDeadlineMs / 2 });
-  const elector = electorFromSettings(leader, { client: electionClient, service: SERVICE, namespace: settings.namespace, logger });
-  const running: { service?: RunningService } = {};
-  let lostLeadership = false;
+  const leadership = leadershipOf({ kubeConfig, fieldManager: 'sluice-test-runner', settings: leader, service: SERVICE, namespace: settings.namespace, logger });
   const controller = new TestRunnerController({
     client,
     kubeConfig,
     settings,
     logger,
     telemetry,
-    ...(elector && { elector }),
-    // Exit non-zero so Kubernetes restarts this replica as a fresh standby.
-    onLostLeadership: (reason) => {
-      lostLeadership = true;
-      void running.service?.stop(`lost leadership (${reason})`);
-    },
+    ...(leadership.elector && { elector: leadership.elector }),
+    // Exit 1 once the Lease is lost, so Kubernetes restarts this replica as a fresh standby.
+    onLostLeadership: leadership.onLostLeadership,
   });
 
   // Ready once the caches hold the cluster's state (before that, slots and Jobs would be miscounted), or while standby.
@@ -41,18 +35,19 @@ void launch(SERVICE, async () => {
   const app = healthRoutes({ readiness });
   app.get('/leaderz', (c) => c.json(controller.status()));
 
-  running.service = await runService({
+  const service = await runService({
     logger,
     host: config.SLUICE_HOST,
     port: config.SLUICE_PORT,
     app,
     readiness,
     shutdownTimeoutMs: config.SLUICE_SHUTDOWN_TIMEOUT,
-    exit: (code) => process.exit(lostLeadership ? 1 : code),
+    exit: (code) => process.exit(leadership.exitCode(code)),
     onShutdown: [
       { name: 'controller', run: () => controller.stop() },
       { name: 'telemetry', run: () => telemetry.shutdown() },
     ],
   });
+  leadership.attach(service);
   await controller.start();
 });

@@ -46,4 +46,6 @@ export type { LeaderBelief, LeaderDecision, LeaderTiming, LeaseSpec } from './le
 export { fencedClient, isFenced } from './leader/fenced-client.js';
 export type { Fence } from './leader/fenced-client.js';
 export { leaderEnv, leaderSettingsFromConfig } from './leader/env.js';
+export { leadershipOf } from './leader/wiring.js';
+export type { Leadership } from './leader/wiring.js';
 export type { LeaderConfig, LeaderSettings } from './leader/env.js';
