@@ -60,6 +60,8 @@ export function missedRenewDeadline(belief: LeaderBelief, nowMs: number, timing:
  * Decides the next step from the Lease as read (`undefined`: none exists),
  * `nowMs`, this replica's `identity` and belief. A free Lease has an empty
  * holder (released); an expired one has `renewTime + leaseDurationSeconds < now`.
+ * `renewTime` is the leader's clock: replicas' clocks must agree to well within
+ * `leaseDuration − renewDeadline` (NTP does; the default margin is 5 s).
  */
 export function decideLeader(lease: LeaseSpec | undefined | null, identity: string, nowMs: number, belief: LeaderBelief, timing: LeaderTiming): LeaderDecision {
   const leading = belief.renewedAtMs !== undefined;
