@@ -1,6 +1,6 @@
 import type { KubeClient } from '../client.js';
 import { decideLeader, mayWrite, microTime, timingProblems, type LeaderTiming } from './decide.js';
-import { createLease, readLease, writeLease, type LeaseObject, type LeaseRef } from './lease.js';
+import { createLease, readLease, writeLease, type LeaseRef } from './lease.js';
 
 /** The few log calls the elector makes (a pino logger fits). */
 export interface ElectionLogger {
@@ -204,19 +204,3 @@ export class LeaderElector {
   }
 }
 
-export type { LeaseObject };
-
-/** Builds the elector a service's settings ask for; `undefined` when election is off (sole active replica). */
-export function electorFromSettings(
-  settings: { readonly enabled: boolean; readonly identity: string; readonly timing: LeaderTiming },
-  options: { readonly client: KubeClient; readonly service: string; readonly namespace: string; readonly logger?: ElectionLogger },
-): LeaderElector | undefined {
-  if (!settings.enabled) return undefined;
-  return new LeaderElector({
-    client: options.client,
-    lease: { namespace: options.namespace, name: leaderLeaseName(options.service) },
-    identity: settings.identity,
-    timing: settings.timing,
-    ...(options.logger && { logger: options.logger }),
-  });
-}

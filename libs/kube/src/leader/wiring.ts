@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../client.js';
-import { electorFromSettings, type ElectionLogger, type LeaderElector } from './elector.js';
+import type { LeaderTiming } from './decide.js';
+import { LeaderElector, leaderLeaseName, type ElectionLogger } from './elector.js';
 import type { LeaderSettings } from './env.js';
 
 /** What a controller's `main.ts` wires from its leader settings. */
@@ -44,4 +45,19 @@ export function leadershipOf(options: {
     },
     exitCode: (code) => (lost ? 1 : code),
   };
+}
+
+/** Builds the elector a service's settings ask for; `undefined` when election is off (sole active replica). */
+export function electorFromSettings(
+  settings: { readonly enabled: boolean; readonly identity: string; readonly timing: LeaderTiming },
+  options: { readonly client: KubeClient; readonly service: string; readonly namespace: string; readonly logger?: ElectionLogger },
+): LeaderElector | undefined {
+  if (!settings.enabled) return undefined;
+  return new LeaderElector({
+    client: options.client,
+    lease: { namespace: options.namespace, name: leaderLeaseName(options.service) },
+    identity: settings.identity,
+    timing: settings.timing,
+    ...(options.logger && { logger: options.logger }),
+  });
 }
