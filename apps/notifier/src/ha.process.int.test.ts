@@ -13,12 +13,12 @@ import type { KubeClient } from '@sluice/kube';
 import { waitForLeaseHolder } from '@sluice/kube/testing';
 import { freePort, startServiceProcess, type ServiceProcess } from '@sluice/service/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminClient, createNamespace, deleteNamespace, deliveryObject, fakeSha, installCrds, StatusDriver, waitUntil, type Delivery } from './testing/cluster.testkit.js';
+import { adminClient, createNamespace, deleteNamespace, installCrds, waitUntil } from './testing/cluster.testkit.js';
+import { allPosted, expectEachStatusOnce, finalStatusInFlight, NAMES, threeLiveDeliveries } from './testing/process.testkit.js';
 
 const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
 const TOKEN = 'glpat-ha-secret-token';
 const PROJECT = { id: 4343, path: 'platform/ha' };
-const NAMES = ['sluice/test', 'sluice/build', 'sluice/deploy:production'];
 const LEASE_DURATION_MS = 4_000;
 
 let kube: KubeClient;
@@ -67,15 +67,6 @@ async function startReplica(pod: string, tokenFile: string): Promise<void> {
   replicas.set(pod, service);
 }
 
-/** Polls the stand-in every 10 ms (its requests are in memory) until `condition` holds. */
-async function whenGitlab(condition: () => boolean, what: string, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('notifier, two replicas', () => {
   it('SIGKILL of the active replica mid-stream: the standby leads within lease duration + 2 s; no duplicates, nothing missing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'notifier-ha-'));
@@ -89,52 +80,18 @@ describe('notifier, two replicas', () => {
     for (const pod of [active, standby]) await waitUntil(async () => (await replica(pod).get('/readyz')).status === 200, `${pod} ready`);
     expect(await (await replica(standby).get('/leaderz')).json()).toMatchObject({ role: 'standby', holder: active });
 
-    const shas = [1, 2, 3].map((i) => fakeSha(`ha-${i}`));
-    const drivers = await Promise.all(
-      shas.map(async (sha, i) => {
-        const name = `ha-${i + 1}`;
-        await kube.create(deliveryObject({ name, namespace: ns, sha, project: PROJECT, environments: ['production'] }));
-        return new StatusDriver(kube, ns, name);
-      }),
-    );
-    await Promise.all(
-      drivers.map(async (d) => {
-        await d.init(['production']);
-        await d.start({ name: 'test' }, 'Testing');
-        await d.succeed({ name: 'test' });
-        await d.start({ name: 'build' }, 'Building');
-        await d.succeed({ name: 'build' });
-        await d.start({ name: 'deploy', environment: 'production' }, 'Deploying');
-        await d.succeed({ name: 'deploy', environment: 'production' }, 'Live');
-      }),
-    );
+    const shas = await threeLiveDeliveries(kube, ns, 'ha', PROJECT);
 
-    const statusPosts = () => gitlab.requests({ method: 'POST', path: '/statuses/' });
-    await whenGitlab(() => {
-      const last = gitlab.requests().at(-1);
-      return statusPosts().length >= 4 && last?.method === 'POST' && last.status === 0 && (last.body as { state?: string }).state === 'success';
-    }, 'a final status in flight');
+    await finalStatusInFlight(gitlab);
     const killedAt = Date.now();
     const killed = await replica(active).stop('SIGKILL');
     expect(killed.signal).toBe('SIGKILL');
     const { seenAtMs } = await waitForLeaseHolder(kube, { namespace: ns, service: 'notifier' }, (holder) => holder === standby, 20_000);
     expect(seenAtMs - killedAt).toBeLessThanOrEqual(LEASE_DURATION_MS + 2_000);
 
-    await waitUntil(
-      async () => {
-        const deliveries = await Promise.all(drivers.map((_, i) => kube.get<Delivery>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace: ns, name: `ha-${i + 1}` })));
-        return deliveries.every((d) => NAMES.every((n) => d?.status?.posted[n]?.state === 'success') && d?.status?.posted['sluice/deployment:production']?.state === 'success');
-      },
-      'every Delivery fully posted after the takeover',
-      45_000,
-    );
-
+    await allPosted(kube, ns, 'ha', 'every Delivery fully posted after the takeover');
+    expectEachStatusOnce(gitlab, shas);
     for (const sha of shas) {
-      const rows = gitlab.statuses({ sha });
-      // Nothing missing, nothing twice: one row per name (a re-posted final state would add a second).
-      expect(rows.map((r) => r.name).sort()).toEqual([...NAMES].sort());
-      expect(rows.every((r) => r.status === 'success' && !r.retried)).toBe(true);
-      expect(gitlab.deployments().filter((x) => x.sha === sha).map((x) => x.status)).toEqual(['success']);
       // In order per name: each status went pending/running before success, never back.
       for (const name of NAMES) {
         const states = gitlab
