@@ -1,28 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import type { Delivery } from '@sluice/delivery';
-import type { KubeClient, KubeObject } from '@sluice/kube';
+import type { KubeClient } from '@sluice/kube';
 import { waitForLeaseHolder } from '@sluice/kube/testing';
 import { freePort, startServiceProcess, type ServiceProcess } from '@sluice/service/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startArtifactRegistry, type ArtifactRegistry } from './testing/artifact-registry.testkit.js';
 import { startGitServer, type GitServer } from './testing/git-server.testkit.js';
-import {
-  SAMPLE_COMMITS,
-  adminClient,
-  createNamespace,
-  createRunnerSecrets,
-  createSoon,
-  deliveriesPath,
-  installCrds,
-  jobsPath,
-  sampleApplication,
-  sampleDelivery,
-  waitFor,
-} from './testing/runner.testkit.js';
+import { deliveryMidJob, expectFinishedAsUndisturbed, runnerProcessEnv } from './testing/process.testkit.js';
+import { SAMPLE_COMMITS, adminClient, createNamespace, createRunnerSecrets, createSoon, installCrds, sampleApplication, sampleDelivery } from './testing/runner.testkit.js';
 
 const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
 const LEASE_DURATION_MS = 4_000;
-type D = KubeObject & Delivery;
 
 /** Two runner replicas as real processes (`main.ts`); the active one is killed with SIGKILL mid-Job. */
 describe('test-runner, two replicas', () => {
@@ -61,17 +48,7 @@ describe('test-runner, two replicas', () => {
     const service = await startServiceProcess({
       entry,
       env: {
-        SLUICE_PORT: String(await freePort()),
-        SLUICE_HOST: '127.0.0.1',
-        KUBECONFIG: inject('kubeconfig'),
-        SLUICE_NAMESPACE: ns,
-        SLUICE_TEST_NAMESPACE: testNs,
-        SLUICE_BUILD_NAMESPACE: testNs,
-        SLUICE_GIT_CREDENTIALS_SECRET: 'git',
-        SLUICE_REGISTRY_CREDENTIALS_SECRET: 'registry',
-        SLUICE_BUILD_MODE: 'archive',
-        SLUICE_ARTIFACT_REGISTRY_URL: registry.url,
-        SLUICE_JOB_BACKOFF_LIMIT: '0',
+        ...runnerProcessEnv({ port: await freePort(), kubeconfig: inject('kubeconfig'), namespace: ns, testNamespace: testNs, registry }),
         POD_NAME: pod,
         SLUICE_LEADER_LEASE_DURATION: `${LEASE_DURATION_MS}ms`,
         SLUICE_LEADER_RENEW_DEADLINE: '3s',
@@ -89,24 +66,13 @@ describe('test-runner, two replicas', () => {
     expect(await (await replica(standby).get('/leaderz')).json()).toMatchObject({ role: 'standby', synced: false });
 
     const d = sampleDelivery(ns, 'sample', { repositoryUrl: repo.url, sha: repo.shas[1] as string, ref: 'main' });
-    await createSoon(client, d);
-    const name = d.metadata.name as string;
-    const jobName = `${name}-test`;
-    const job = await waitFor(client, jobsPath(testNs), (j) => j.metadata.name === jobName);
-    await waitFor(client, `/api/v1/namespaces/${testNs}/pods`, (p) => p.metadata.labels?.['job-name'] === jobName && (p as { status?: { phase?: string } }).status?.phase === 'Running');
+    const { name, job } = await deliveryMidJob(client, ns, testNs, d);
     const killedAt = Date.now();
     replica(active).kill();
     const { seenAtMs } = await waitForLeaseHolder(client, { namespace: ns, service: 'test-runner' }, (holder) => holder === standby, 20_000);
     expect(seenAtMs - killedAt).toBeLessThanOrEqual(LEASE_DURATION_MS + 2_000);
 
-    const done = await waitFor<D>(client, deliveriesPath(ns), (x) => x.metadata.name === name && (x.status?.stages.find((s) => s.name === 'build')?.state === 'succeeded' || x.status?.phase === 'Failed'), 80_000);
-    const jobs = await client.list<KubeObject>({ apiVersion: 'batch/v1', kind: 'Job', namespace: testNs }, { labelSelector: `sluice.dev/delivery=${name}` });
-    expect(jobs.items.map((j) => j.metadata.name).sort()).toEqual([`${name}-build`, jobName]);
-    // The test Job that ran across the takeover is the one the first leader made.
-    expect(jobs.items.find((j) => j.metadata.name === jobName)?.metadata.uid).toBe(job.metadata.uid);
-    expect(done.status?.stages.find((s) => s.name === 'test')).toMatchObject({ state: 'succeeded', testSummary: { total: 1, passed: 1 } });
-    expect(done.status?.phase).toBe('Building');
-    expect(registry.get('registry.local/team/sample', repo.shas[1] as string)).toBeDefined();
+    await expectFinishedAsUndisturbed(client, { namespace: ns, testNamespace: testNs, name, job, registry, sha: repo.shas[1] as string });
     expect((await replica(standby).stop('SIGTERM')).code).toBe(0);
   }, 150_000);
 });
