@@ -68,7 +68,7 @@ export function renderDeployReadme(): string {
     'Lease (`SLUICE_LEADER_LEASE_DURATION`, 15 s); a leader that could not renew for `SLUICE_LEADER_RENEW_DEADLINE`',
     '(10 s, always shorter) stops writing first — its Kubernetes client refuses writes (`Fenced`) — and exits 1, so',
     'Kubernetes restarts it as a standby. On SIGTERM (a rolling update, a drain) the leader finishes the work in hand and',
-    'releases its Lease, so the standby takes over within a retry period (2 s) instead of waiting out the lease.',
+    'releases its Lease, so the standby takes over at its next try (about a retry period, 2 s) instead of waiting out the lease.',
     'A standby is Ready (a rolling update proceeds); `GET /leaderz` on the service port says which role a pod has.',
     'Each service has a PodDisruptionBudget of `maxUnavailable: 1`: with two replicas, one always stays.',
     '',
