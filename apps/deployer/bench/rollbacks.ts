@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { resourcePath, type KubeObject } from '@sluice/kube';
 import type { DeployerObserver } from '../src/controller/reconcile.js';
-import { ANNOTATIONS } from '../src/decide/annotations.js';
+import { ANNOTATIONS, REVISION_LABEL } from '@sluice/delivery';
 import type { PodObject } from '../src/decide/facts.js';
 import { applicationObject, createHandedOffDelivery, sha, waitForObject, waitForPhase } from '../src/testing/deployer.testkit.js';
 import { openHarness } from '../src/testing/harness.testkit.js';
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     await createHandedOffDelivery(client, { namespace, application: 'bench', name, commit, environments: ['production'] });
     const promoted = await waitForObject(client, services, (s) => s.metadata.name === 'bench-production' && s.metadata.annotations?.[ANNOTATIONS.revision] === commit, 120_000);
     const badColor = (promoted['spec'] as { selector: Record<string, string> }).selector['color'];
-    const pods = (await client.list<KubeObject>({ apiVersion: 'v1', kind: 'Pod', namespace }, { labelSelector: `sluice.dev/revision=${commit}` })).items as unknown as PodObject[];
+    const pods = (await client.list<KubeObject>({ apiVersion: 'v1', kind: 'Pod', namespace }, { labelSelector: `${REVISION_LABEL}=${commit}` })).items as unknown as PodObject[];
     for (const pod of pods) if (pod.status?.podIP) await fetch(`http://${pod.status.podIP}:8080/break`);
     const back = await waitForObject(client, services, (s) => s.metadata.name === 'bench-production' && (s['spec'] as { selector: Record<string, string> }).selector['color'] !== badColor, 60_000);
     const seenAt = Date.now();

@@ -1,4 +1,5 @@
 import { boolean, duration, filePath, integer, list, parseConfig, string, type Env } from '@sluice/config';
+import { leaderEnv } from '@sluice/kube';
 import { serviceEnv } from '@sluice/service';
 import { DEFAULT_NAMESPACE } from '@sluice/delivery';
 import { hostname } from 'node:os';
@@ -8,6 +9,8 @@ import type { DeployerSettings } from './controller/settings.js';
 /** The deployer's environment. Every variable is optional; see README's configuration reference. */
 export const deployerEnv = z.object({
   ...serviceEnv({ defaultPort: 8082 }),
+  /** Leader election among the deployer's replicas (SLUICE_LEADER_*; see README). */
+  ...leaderEnv(),
   /** Kubeconfig for running outside a cluster; in-cluster credentials otherwise. */
   KUBECONFIG: filePath().optional(),
   /** Namespace of Applications, Deliveries and the per-environment Leases. */

@@ -37,6 +37,7 @@ async function startDeployerProcess(): Promise<ServiceProcess> {
       SLUICE_TARGET_NAMESPACES: h.namespace,
       // The same identity after a restart, as a restarted pod keeps its name: the Lease is ours at once.
       SLUICE_DEPLOYER_IDENTITY: 'deployer-0',
+      POD_NAME: 'deployer-0',
       SLUICE_MIN_READY_SECONDS: '1',
       SLUICE_FAILED_SCALE_DOWN_DELAY: '2s',
     },

@@ -123,7 +123,7 @@ async function main(): Promise<void> {
       namespace: ns,
       decide: { prefix: 'sluice', publicUrl: 'https://sluice.example.test' },
       concurrency: 8,
-      backoff: { initialMs: 100, maxMs: 2_000, lockedMs: 50 },
+      backoff: { initialMs: 100, maxMs: 2_000 },
       logger: createLogger({ service: 'notifier-bench', level: 'silent' }),
       onOutcome: (_call, outcome) => void (outcomes[outcome] = (outcomes[outcome] ?? 0) + 1),
     });

@@ -1,11 +1,14 @@
 import { DEFAULT_NAMESPACE, DnsLabelSchema } from '@sluice/delivery';
 import { duration, filePath, integer, parseConfig, readSecretFile, string, url, type Env } from '@sluice/config';
+import { leaderEnv } from '@sluice/kube';
 import { serviceEnv } from '@sluice/service';
 import * as z from 'zod';
 
 /** The notifier's environment. */
 export const notifierEnv = z.object({
   ...serviceEnv({ defaultPort: 8083 }),
+  /** Leader election among the notifier's replicas (SLUICE_LEADER_*; see README). */
+  ...leaderEnv(),
   /** Kubeconfig for running outside a cluster; in-cluster credentials otherwise. */
   KUBECONFIG: filePath().optional(),
   /** Base URL of the GitLab instance, e.g. `https://gitlab.example.com`. */

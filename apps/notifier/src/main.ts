@@ -1,6 +1,7 @@
-import { kubeClientFromEnv } from '@sluice/kube';
+import { kubeClientFromEnv, leaderSettingsFromConfig, leadershipOf } from '@sluice/kube';
 import { createLogger, healthRoutes, launch, Readiness, runService } from '@sluice/service';
 import { startTelemetry } from '@sluice/telemetry';
+import { hostname } from 'node:os';
 import pkg from '../package.json' with { type: 'json' };
 import { parseNotifierConfig, publicBaseUrl, readGitlabToken } from './config.js';
 import { NotifierController } from './controller/controller.js';
@@ -11,6 +12,7 @@ const SERVICE = 'notifier';
 
 void launch(SERVICE, async () => {
   const config = parseNotifierConfig(process.env);
+  const leader = leaderSettingsFromConfig(config, { hostname: hostname(), pid: process.pid });
   const token = await readGitlabToken(config);
   const logger = createLogger({ service: SERVICE, level: config.SLUICE_LOG_LEVEL });
   const telemetry = startTelemetry({ serviceName: SERVICE, serviceVersion: pkg.version, env: process.env, logger });
@@ -18,6 +20,7 @@ void launch(SERVICE, async () => {
 
   const notifierTelemetry = new NotifierTelemetry(telemetry);
   const kube = kubeClientFromEnv(process.env, { fieldManager: `sluice-${SERVICE}` });
+  const leadership = leadershipOf({ env: process.env, fieldManager: `sluice-${SERVICE}`, settings: leader, service: SERVICE, namespace: config.SLUICE_NAMESPACE, logger });
   const gitlab = await createGitlabClient({
     url: config.SLUICE_GITLAB_URL,
     token,
@@ -35,26 +38,33 @@ void launch(SERVICE, async () => {
     backoff: { maxMs: config.SLUICE_GITLAB_MAX_BACKOFF },
     logger,
     telemetry: notifierTelemetry,
+    ...(leadership.elector && { elector: leadership.elector }),
+    // Exit 1 once the Lease is lost, so Kubernetes restarts this replica as a fresh standby.
+    onLostLeadership: leadership.onLostLeadership,
   });
   logger.info(
     { namespace: config.SLUICE_NAMESPACE, gitlab: config.SLUICE_GITLAB_URL, prefix: config.SLUICE_STATUS_PREFIX, privateCa: config.SLUICE_GITLAB_CA_FILE !== undefined },
     'notifier configured',
   );
 
+  // Ready once the Delivery informer has its first listing, or while standby.
   const readiness = new Readiness({ deliveries: () => controller.hasSynced() });
   const app = healthRoutes({ readiness });
-  void controller.start().catch((error: unknown) => logger.error({ err: error }, 'Delivery informer stopped before it synced'));
+  app.get('/leaderz', (c) => c.json(controller.status()));
 
-  await runService({
+  const service = await runService({
     logger,
     host: config.SLUICE_HOST,
     port: config.SLUICE_PORT,
     app,
     readiness,
     shutdownTimeoutMs: config.SLUICE_SHUTDOWN_TIMEOUT,
+    exit: (code) => process.exit(leadership.exitCode(code)),
     onShutdown: [
       { name: 'controller', run: () => controller.stop() },
       { name: 'telemetry', run: () => telemetry.shutdown() },
     ],
   });
+  leadership.attach(service);
+  await controller.start().catch((error: unknown) => logger.error({ err: error }, 'Delivery informer stopped before it synced'));
 });

@@ -50,7 +50,7 @@ beforeAll(async () => {
     namespace: ns,
     decide: { prefix: 'sluice', publicUrl: PUBLIC },
     concurrency: 4,
-    backoff: { initialMs: 50, maxMs: 800, lockedMs: 50 },
+    backoff: { initialMs: 50, maxMs: 800 },
     logger: testLogger(),
   });
   await controller.start();

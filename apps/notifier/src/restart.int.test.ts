@@ -11,12 +11,12 @@ import { startGitlabStandIn, type GitlabStandIn } from '@sluice/gitlab-stand-in'
 import type { KubeClient } from '@sluice/kube';
 import { freePort, startServiceProcess, type ServiceProcess } from '@sluice/service/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminClient, createNamespace, deleteNamespace, deliveryObject, fakeSha, installCrds, StatusDriver, waitUntil, type Delivery } from './testing/cluster.testkit.js';
+import { adminClient, createNamespace, deleteNamespace, installCrds, waitUntil } from './testing/cluster.testkit.js';
+import { allPosted, expectEachStatusOnce, finalStatusInFlight, threeLiveDeliveries } from './testing/process.testkit.js';
 
 const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
 const TOKEN = 'glpat-restart-secret-token';
 const PROJECT = { id: 4242, path: 'platform/restart' };
-const NAMES = ['sluice/test', 'sluice/build', 'sluice/deploy:production'];
 
 let kube: KubeClient;
 let ns: string;
@@ -47,20 +47,13 @@ async function startNotifier(tokenFile: string): Promise<ServiceProcess> {
       SLUICE_GITLAB_URL: gitlab.url,
       SLUICE_GITLAB_TOKEN_FILE: tokenFile,
       SLUICE_PUBLIC_URL: 'https://sluice.example.test',
+      // The same pod restarted (a container restart keeps the pod name): its leader Lease is its own at once.
+      POD_NAME: 'notifier-0',
       HOME: tmpdir(),
     },
   });
   processes.push(service);
   return service;
-}
-
-/** Polls the stand-in every 10 ms (its requests are in memory) until `condition` holds. */
-async function whenGitlab(condition: () => boolean, what: string, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('notifier process killed mid-stream', () => {
@@ -73,57 +66,17 @@ describe('notifier process killed mid-stream', () => {
     const first = await startNotifier(join(dir, 'token'));
     await waitUntil(async () => (await first.get('/readyz')).status === 200, 'first notifier ready');
 
-    const shas = [1, 2, 3].map((i) => fakeSha(`restart-${i}`));
-    const drivers = await Promise.all(
-      shas.map(async (sha, i) => {
-        const name = `restart-${i + 1}`;
-        await kube.create(deliveryObject({ name, namespace: ns, sha, project: PROJECT, environments: ['production'] }));
-        return new StatusDriver(kube, ns, name);
-      }),
-    );
-    await Promise.all(
-      drivers.map(async (d) => {
-        await d.init(['production']);
-        await d.start({ name: 'test' }, 'Testing');
-        await d.succeed({ name: 'test' });
-        await d.start({ name: 'build' }, 'Building');
-        await d.succeed({ name: 'build' });
-        await d.start({ name: 'deploy', environment: 'production' }, 'Deploying');
-        await d.succeed({ name: 'deploy', environment: 'production' }, 'Live');
-      }),
-    );
+    const shas = await threeLiveDeliveries(kube, ns, 'restart', PROJECT);
 
     // Kill -9 while GitLab is applying a final state the notifier has not recorded yet.
-    const statusPosts = () => gitlab.requests({ method: 'POST', path: '/statuses/' });
-    await whenGitlab(() => {
-      const last = gitlab.requests().at(-1);
-      return statusPosts().length >= 4 && last?.method === 'POST' && last.status === 0 && (last.body as { state?: string }).state === 'success';
-    }, 'a final status in flight');
+    await finalStatusInFlight(gitlab);
     const killed = await first.stop('SIGKILL');
     expect(killed.signal).toBe('SIGKILL');
     expect(killed.stdout).not.toContain(TOKEN);
 
     const second = await startNotifier(join(dir, 'token'));
-    await waitUntil(
-      async () => {
-        const deliveries = await Promise.all(
-          drivers.map((_, i) => kube.get<Delivery>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace: ns, name: `restart-${i + 1}` })),
-        );
-        return deliveries.every(
-          (d) => NAMES.every((n) => d?.status?.posted[n]?.state === 'success') && d?.status?.posted['sluice/deployment:production']?.state === 'success',
-        );
-      },
-      'every Delivery fully posted after the restart',
-      45_000,
-    );
-
-    for (const sha of shas) {
-      const rows = gitlab.statuses({ sha });
-      // Nothing missing, nothing twice: one row per name (a re-posted final state would add a second).
-      expect(rows.map((r) => r.name).sort()).toEqual([...NAMES].sort());
-      expect(rows.every((r) => r.status === 'success' && !r.retried)).toBe(true);
-      expect(gitlab.deployments().filter((x) => x.sha === sha).map((x) => x.status)).toEqual(['success']);
-    }
+    await allPosted(kube, ns, 'restart', 'every Delivery fully posted after the restart');
+    expectEachStatusOnce(gitlab, shas);
     // The final state whose answer the kill cut off was read back from GitLab, not posted twice.
     expect(second.logs.some((line) => line['how'] === 'verified')).toBe(true);
     const exit = await second.stop('SIGTERM');

@@ -1,4 +1,5 @@
 import { duration, filePath, integer, list, oneOf, parseConfig, string, url, type Env } from '@sluice/config';
+import { leaderEnv } from '@sluice/kube';
 import { serviceEnv } from '@sluice/service';
 import { DEFAULT_BUILD_NAMESPACE, DEFAULT_NAMESPACE, DEFAULT_TEST_NAMESPACE } from '@sluice/delivery';
 import * as z from 'zod';
@@ -8,6 +9,8 @@ import { TestRunnerError } from './errors.js';
 /** The test-runner's environment. Every variable is optional; see README's configuration reference. */
 export const testRunnerEnv = z.object({
   ...serviceEnv({ defaultPort: 8081 }),
+  /** Leader election among the test-runner's replicas (SLUICE_LEADER_*; see README). */
+  ...leaderEnv(),
   /** Kubeconfig for running outside a cluster; in-cluster credentials otherwise. */
   KUBECONFIG: filePath().optional(),
   /** Namespace of Applications and Deliveries. */

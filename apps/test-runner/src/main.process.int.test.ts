@@ -1,29 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { Delivery } from '@sluice/delivery';
-import type { KubeClient, KubeObject } from '@sluice/kube';
+import type { KubeClient } from '@sluice/kube';
 import { freePort, startServiceProcess, type ServiceProcess } from '@sluice/service/testing';
 import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
 import { closedPort, jsonAttributes, OtlpReceiver } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startArtifactRegistry, type ArtifactRegistry } from './testing/artifact-registry.testkit.js';
 import { startGitServer, type GitServer } from './testing/git-server.testkit.js';
-import {
-  SAMPLE_COMMITS,
-  adminClient,
-  createNamespace,
-  createRunnerSecrets,
-  createSoon,
-  deliveriesPath,
-  installCrds,
-  jobsPath,
-  sampleApplication,
-  sampleDelivery,
-  waitFor,
-} from './testing/runner.testkit.js';
+import { deliveryMidJob, expectFinishedAsUndisturbed, runnerProcessEnv } from './testing/process.testkit.js';
+import { SAMPLE_COMMITS, adminClient, createNamespace, createRunnerSecrets, createSoon, installCrds, sampleApplication, sampleDelivery } from './testing/runner.testkit.js';
 
 const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
-type D = KubeObject & Delivery;
 
 /** The runner as a real process (`main.ts`), killed with SIGKILL mid-Job and started again. */
 describe('test-runner process on the local control plane', () => {
@@ -56,17 +43,9 @@ describe('test-runner process on the local control plane', () => {
       entry,
       env: {
         ...otel,
-        SLUICE_PORT: String(await freePort()),
-        SLUICE_HOST: '127.0.0.1',
-        KUBECONFIG: inject('kubeconfig'),
-        SLUICE_NAMESPACE: ns,
-        SLUICE_TEST_NAMESPACE: testNs,
-        SLUICE_BUILD_NAMESPACE: testNs,
-        SLUICE_GIT_CREDENTIALS_SECRET: 'git',
-        SLUICE_REGISTRY_CREDENTIALS_SECRET: 'registry',
-        SLUICE_BUILD_MODE: 'archive',
-        SLUICE_ARTIFACT_REGISTRY_URL: registry.url,
-        SLUICE_JOB_BACKOFF_LIMIT: '0',
+        ...runnerProcessEnv({ port: await freePort(), kubeconfig: inject('kubeconfig'), namespace: ns, testNamespace: testNs, registry }),
+        // A restarted container keeps its pod name, so its leader Lease is its own at once.
+        POD_NAME: 'test-runner-0',
       },
     });
     processes.push(service);
@@ -100,24 +79,13 @@ describe('test-runner process on the local control plane', () => {
     const traceId = randomBytes(16).toString('hex');
     const webhookSpan = randomBytes(8).toString('hex');
     d.metadata.annotations = { [TRACEPARENT_ANNOTATION]: `00-${traceId}-${webhookSpan}-01` };
-    await createSoon(client, d);
-    const name = d.metadata.name as string;
+    const { name, job } = await deliveryMidJob(client, ns, testNs, d);
     const jobName = `${name}-test`;
-    const job = await waitFor(client, jobsPath(testNs), (j) => j.metadata.name === jobName);
-    await waitFor(client, `/api/v1/namespaces/${testNs}/pods`, (p) => p.metadata.labels?.['job-name'] === jobName && (p as { status?: { phase?: string } }).status?.phase === 'Running');
     first.kill();
 
     const collector = await OtlpReceiver.start();
     const second = await startRunner({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_METRICS_EXPORTER: 'none' });
-    const done = await waitFor<D>(client, deliveriesPath(ns), (x) => x.metadata.name === name && (x.status?.stages.find((s) => s.name === 'build')?.state === 'succeeded' || x.status?.phase === 'Failed'), 80_000);
-    const jobs = await client.list<KubeObject>({ apiVersion: 'batch/v1', kind: 'Job', namespace: testNs }, { labelSelector: `sluice.dev/delivery=${name}` });
-    expect(jobs.items.map((j) => j.metadata.name).sort()).toEqual([`${name}-build`, jobName]);
-    // The test Job that ran across the crash is the one the first runner made.
-    expect(jobs.items.find((j) => j.metadata.name === jobName)?.metadata.uid).toBe(job.metadata.uid);
-    expect(done.status?.stages.find((s) => s.name === 'test')).toMatchObject({ state: 'succeeded', testSummary: { total: 1, passed: 1 } });
-    expect(done.status?.phase).toBe('Building');
-    expect(registry.get('registry.local/team/sample', repo.shas[1] as string)).toBeDefined();
-
+    const done = await expectFinishedAsUndisturbed(client, { namespace: ns, testNamespace: testNs, name, job, registry, sha: repo.shas[1] as string });
     // SIGTERM flushes the batch. The test stage began in the first process; its span comes from the times the cluster kept.
     expect((await second.stop('SIGTERM')).code).toBe(0);
     await collector.close();

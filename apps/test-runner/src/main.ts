@@ -1,6 +1,7 @@
-import { kubeClientFromEnv } from '@sluice/kube';
+import { kubeClientFromEnv, leaderSettingsFromConfig, leadershipOf } from '@sluice/kube';
 import { createLogger, healthRoutes, launch, Readiness, runService } from '@sluice/service';
 import { startTelemetry } from '@sluice/telemetry';
+import { hostname } from 'node:os';
 import pkg from '../package.json' with { type: 'json' };
 import { parseTestRunnerConfig, runnerSettingsFromConfig } from './config.js';
 import { TestRunnerController } from './controller/controller.js';
@@ -10,28 +11,41 @@ const SERVICE = 'test-runner';
 void launch(SERVICE, async () => {
   const config = parseTestRunnerConfig(process.env);
   const settings = runnerSettingsFromConfig(config);
+  const leader = leaderSettingsFromConfig(config, { hostname: hostname(), pid: process.pid });
   const logger = createLogger({ service: SERVICE, level: config.SLUICE_LOG_LEVEL });
   const telemetry = startTelemetry({ serviceName: SERVICE, serviceVersion: pkg.version, env: process.env, logger });
   logger.info({ version: pkg.version, exporting: telemetry.exporting }, 'telemetry configured');
 
   const client = kubeClientFromEnv(process.env, { fieldManager: 'sluice-test-runner' });
-  const controller = new TestRunnerController({ client, settings, logger, telemetry });
+  const leadership = leadershipOf({ env: process.env, fieldManager: 'sluice-test-runner', settings: leader, service: SERVICE, namespace: settings.namespace, logger });
+  const controller = new TestRunnerController({
+    client,
+    settings,
+    logger,
+    telemetry,
+    ...(leadership.elector && { elector: leadership.elector }),
+    // Exit 1 once the Lease is lost, so Kubernetes restarts this replica as a fresh standby.
+    onLostLeadership: leadership.onLostLeadership,
+  });
 
-  // Ready once the caches hold the cluster's state: before that, slots and Jobs would be miscounted.
+  // Ready once the caches hold the cluster's state (before that, slots and Jobs would be miscounted), or while standby.
   const readiness = new Readiness({ caches: () => controller.isSynced() });
   const app = healthRoutes({ readiness });
+  app.get('/leaderz', (c) => c.json(controller.status()));
 
-  await runService({
+  const service = await runService({
     logger,
     host: config.SLUICE_HOST,
     port: config.SLUICE_PORT,
     app,
     readiness,
     shutdownTimeoutMs: config.SLUICE_SHUTDOWN_TIMEOUT,
+    exit: (code) => process.exit(leadership.exitCode(code)),
     onShutdown: [
       { name: 'controller', run: () => controller.stop() },
       { name: 'telemetry', run: () => telemetry.shutdown() },
     ],
   });
+  leadership.attach(service);
   await controller.start();
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, retryDelay } from './backoff.js';
 
 describe('backoffDelay', () => {
   const noJitter = () => 0;
@@ -26,5 +26,16 @@ describe('backoffDelay', () => {
 
   it('stays finite for very long outages', () => {
     expect(backoffDelay(1e9, { initialMs: 500, maxMs: 30_000 }, noJitter)).toBe(30_000);
+  });
+});
+
+describe('retryDelay', () => {
+  it('is the backoff when no Retry-After was sent, and at least the Retry-After otherwise', () => {
+    expect(retryDelay(3, null, { initialMs: 100, maxMs: 1_000 }, () => 0)).toBe(800);
+    expect(retryDelay(0, 3_000, { initialMs: 100, maxMs: 1_000 }, () => 0)).toBe(3_000);
+    // A short Retry-After does not undercut the backoff already reached.
+    expect(retryDelay(5, 10, { initialMs: 100, maxMs: 1_000 }, () => 0)).toBe(1_000);
+    // Up to 10 % on top of the Retry-After, so clients told the same second spread out.
+    expect(retryDelay(0, 3_000, { initialMs: 100, jitter: 0 }, () => 1)).toBe(3_300);
   });
 });

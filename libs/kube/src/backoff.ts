@@ -29,6 +29,19 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}, rand
   return Math.round(base * (1 - j * random()));
 }
 
+/**
+ * The delay before retry number `attempt` when the other side may have said
+ * how long to wait (HTTP `Retry-After`): the {@link backoffDelay}, but never
+ * less than the hint, plus up to 10 % of it so a crowd of clients told the
+ * same second does not return in lockstep. The one retry formula of the
+ * controller runtime.
+ */
+export function retryDelay(attempt: number, retryAfterMs: number | null | undefined, options: BackoffOptions = {}, random: () => number = Math.random): number {
+  const backoff = backoffDelay(attempt, options, random);
+  if (retryAfterMs === null || retryAfterMs === undefined) return backoff;
+  return Math.round(Math.max(retryAfterMs * (1 + random() * 0.1), backoff));
+}
+
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -13,6 +13,8 @@ export const KUBE_ERROR_CODES = [
   'Invalid',
   'Unavailable',
   'Unknown',
+  /** Not sent: this replica is not the leader (or its Lease is about to expire), so it must not write. */
+  'Fenced',
 ] as const;
 
 /** One of {@link KUBE_ERROR_CODES}. */

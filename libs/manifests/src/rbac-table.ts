@@ -3,6 +3,7 @@
  * Kubernetes API. Roles, RoleBindings, their tests and the generated
  * permissions document all read this table; change access here or nowhere.
  */
+import { leaderLeaseName } from '@sluice/kube';
 
 /** The four Sluice apps, each with its own ServiceAccount. */
 export type SluiceService = 'webhook-gateway' | 'test-runner' | 'deployer' | 'notifier';
@@ -30,12 +31,27 @@ export interface Permission {
   readonly apiGroup: '' | 'apps' | 'batch' | 'coordination.k8s.io' | 'sluice.dev';
   /** Plural resource, optionally with a subresource (`deliveries/status`, `pods/log`). */
   readonly resource: string;
+  /** Only these objects (RBAC `resourceNames`); absent: every object of the resource. `create` and `list` cannot be limited by name. */
+  readonly resourceNames?: readonly string[];
   /** Why the service needs this, for the generated document and for reviewers. */
   readonly reason: string;
   readonly verbs: readonly Verb[];
 }
 
 const WATCH: readonly Verb[] = ['list', 'watch'];
+
+
+/**
+ * Leader election (`@sluice/kube` LeaderElector): read, take and renew its own
+ * Lease, by name (a merge patch carrying the resourceVersion read: a
+ * conditional update); create it the first time, which RBAC cannot limit to a name.
+ */
+function leaderRows(service: SluiceService): Permission[] {
+  return [
+    { service, namespace: 'sluice-system', apiGroup: 'coordination.k8s.io', resource: 'leases', resourceNames: [leaderLeaseName(service)], reason: 'leader election: read, take, renew and release its own Lease (conditional on its resourceVersion)', verbs: ['get', 'patch'] },
+    { service, namespace: 'sluice-system', apiGroup: 'coordination.k8s.io', resource: 'leases', reason: 'leader election: create its Lease the first time (create cannot be limited by name)', verbs: ['create'] },
+  ];
+}
 
 /**
  * What the test-runner needs where it runs Jobs (`jobs` names them in the
@@ -75,6 +91,7 @@ const rows: Permission[] = [
   { service: 'test-runner', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: 'informer: the test image, commands and build settings', verbs: WATCH },
   { service: 'test-runner', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries', reason: 'informer: Deliveries waiting for tests', verbs: WATCH },
   { service: 'test-runner', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'record test and build stages', verbs: ['update'] },
+  ...leaderRows('test-runner'),
   ...jobRunnerRows('test', 'test Jobs'),
   ...jobRunnerRows('build', 'build Jobs'),
 
@@ -83,7 +100,7 @@ const rows: Permission[] = [
   { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications/status', reason: 'write the Ready condition (merge patch): invalid, duplicate or outdated Applications become visible', verbs: ['patch'] },
   { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries', reason: 'informer: Deliveries ready to deploy; re-read on a status conflict; create a rollback Delivery; consume the manual-promotion annotation', verbs: ['get', 'list', 'watch', 'create', 'patch'] },
   { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'record deploy stages and rollbacks', verbs: ['update'] },
-  { service: 'deployer', namespace: 'sluice-system', apiGroup: 'coordination.k8s.io', resource: 'leases', reason: 'one rollout per environment at a time (create, take, renew, release)', verbs: ['get', 'create', 'patch'] },
+  { service: 'deployer', namespace: 'sluice-system', apiGroup: 'coordination.k8s.io', resource: 'leases', reason: 'one rollout per environment at a time (create, take, renew, release); its leader-election Lease (`leaderLeaseName`) likewise', verbs: ['get', 'create', 'patch'] },
   ...(['staging', 'production'] as const).flatMap((namespace): Permission[] => [
     { service: 'deployer', namespace, apiGroup: 'apps', resource: 'deployments', reason: 'server-side apply the blue and green Deployments (an apply that creates is authorized as create); scale down', verbs: ['list', 'watch', 'create', 'patch'] },
     { service: 'deployer', namespace, apiGroup: '', resource: 'services', reason: 'server-side apply the active Service (create on first promotion); switch its color', verbs: ['list', 'watch', 'create', 'patch'] },
@@ -93,6 +110,7 @@ const rows: Permission[] = [
   // notifier: Delivery status → GitLab commit statuses, deployments, MR notes.
   { service: 'notifier', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries', reason: 'informer: Deliveries whose status changed', verbs: WATCH },
   { service: 'notifier', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'remember what was last posted to GitLab (merge patch)', verbs: ['patch'] },
+  ...leaderRows('notifier'),
 ];
 
 /**
@@ -100,7 +118,7 @@ const rows: Permission[] = [
  * reads its CRDs' objects, never the CRDs themselves, and touches no
  * cluster-scoped resource. No row names `secrets`: mounted Secrets need no RBAC.
  */
-export const PERMISSIONS: readonly Permission[] = Object.freeze(rows.map((row) => Object.freeze({ ...row, verbs: Object.freeze([...row.verbs]) })));
+export const PERMISSIONS: readonly Permission[] = Object.freeze(rows.map((row) => Object.freeze({ ...row, verbs: Object.freeze([...row.verbs]), ...(row.resourceNames && { resourceNames: Object.freeze([...row.resourceNames]) }) })));
 
 /** The rows for one service, in table order. */
 export function permissionsOf(service: SluiceService): readonly Permission[] {

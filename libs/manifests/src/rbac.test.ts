@@ -16,6 +16,8 @@ const EXPECTED = [
   'test-runner sluice-system sluice.dev/applications: list,watch',
   'test-runner sluice-system sluice.dev/deliveries: list,watch',
   'test-runner sluice-system sluice.dev/deliveries/status: update',
+  'test-runner sluice-system coordination.k8s.io/leases[sluice-test-runner-leader]: get,patch',
+  'test-runner sluice-system coordination.k8s.io/leases: create',
   'test-runner test batch/jobs: get,list,watch,create,delete',
   'test-runner test core/pods: list,watch',
   'test-runner test core/pods/log: get',
@@ -37,13 +39,15 @@ const EXPECTED = [
   'deployer production core/pods: list,watch',
   'notifier sluice-system sluice.dev/deliveries: list,watch',
   'notifier sluice-system sluice.dev/deliveries/status: patch',
+  'notifier sluice-system coordination.k8s.io/leases[sluice-notifier-leader]: get,patch',
+  'notifier sluice-system coordination.k8s.io/leases: create',
 ];
 
 const NAMESPACES = { staging: ['staging'], production: ['production'] };
 
 describe('PERMISSIONS', () => {
   it('grants exactly the expected verbs per service, resource and namespace', () => {
-    const actual = PERMISSIONS.map((p) => `${p.service} ${p.namespace} ${p.apiGroup || 'core'}/${p.resource}: ${p.verbs.join(',')}`);
+    const actual = PERMISSIONS.map((p) => `${p.service} ${p.namespace} ${p.apiGroup || 'core'}/${p.resource}${p.resourceNames ? `[${p.resourceNames.join(',')}]` : ''}: ${p.verbs.join(',')}`);
     expect(actual).toEqual(EXPECTED);
   });
 

@@ -79,18 +79,19 @@ function rowsByNamespace(builder: string, service: SluiceService, namespaces: Sl
   return out;
 }
 
-/** One rule per (apiGroup, resource); verbs merged in a fixed order, so a namespace that is both staging and production gets each verb once. */
+/** One rule per (apiGroup, resource, resourceNames); verbs merged in a fixed order, so a namespace that is both staging and production gets each verb once. */
 function rulesOf(rows: readonly Permission[]): V1PolicyRule[] {
-  const merged = new Map<string, { apiGroup: string; resource: string; verbs: Set<Verb> }>();
+  const merged = new Map<string, { apiGroup: string; resource: string; names: readonly string[] | undefined; verbs: Set<Verb> }>();
   for (const row of rows) {
-    const key = `${row.apiGroup}\u0000${row.resource}`;
-    const entry = merged.get(key) ?? { apiGroup: row.apiGroup, resource: row.resource, verbs: new Set<Verb>() };
+    const names = row.resourceNames ? [...row.resourceNames].sort() : undefined;
+    const key = `${row.apiGroup}\u0000${row.resource}\u0000${names?.join(',') ?? ''}`;
+    const entry = merged.get(key) ?? { apiGroup: row.apiGroup, resource: row.resource, names, verbs: new Set<Verb>() };
     for (const verb of row.verbs) entry.verbs.add(verb);
     merged.set(key, entry);
   }
   return [...merged.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, r]) => ({ apiGroups: [r.apiGroup], resources: [r.resource], verbs: VERB_ORDER.filter((v) => r.verbs.has(v)) }));
+    .map(([, r]) => ({ apiGroups: [r.apiGroup], resources: [r.resource], ...(r.names && { resourceNames: [...r.names] }), verbs: VERB_ORDER.filter((v) => r.verbs.has(v)) }));
 }
 
 function labelsFor(service: SluiceService): Record<string, string> {

@@ -17,6 +17,7 @@ interface Check {
   readonly group: string;
   readonly resource: string;
   readonly subresource?: string;
+  readonly name?: string;
 }
 
 /** Asks the real apiserver's authorizer whether `service`'s ServiceAccount may do `check`. */
@@ -58,7 +59,10 @@ describe.each(SLUICE_SERVICES)('%s on the real apiserver', (service) => {
   it('is allowed every call in its rows of the table', async () => {
     for (const { row, namespace } of concrete) {
       for (const verb of row.verbs) {
-        expect(await allowed(service, { namespace, verb, group: row.apiGroup, ...split(row.resource) }), `${verb} ${row.resource} in ${namespace}`).toBe(true);
+        const name = row.resourceNames?.[0];
+        expect(await allowed(service, { namespace, verb, group: row.apiGroup, ...split(row.resource), ...(name && { name }) }), `${verb} ${row.resource} ${name ?? ''} in ${namespace}`).toBe(true);
+        // A row limited to names grants nothing on other objects of the resource.
+        if (name) expect(await allowed(service, { namespace, verb, group: row.apiGroup, ...split(row.resource), name: 'someone-elses' }), `${verb} ${row.resource} someone-elses`).toBe(false);
       }
     }
   });

@@ -105,14 +105,14 @@ const each = <T>(f: (s: SluiceService) => T): Record<SluiceService, T> =>
   Object.fromEntries(SERVICES.map((s) => [s, f(s)])) as Record<SluiceService, T>;
 
 /**
- * The base. Controllers without leader election yet (test-runner, notifier)
- * run one replica, so no two act at once; the gateway is stateless and the
- * deployer holds a Lease per environment, so they run two.
+ * The base. Every service runs two replicas: the gateway is stateless; each
+ * controller (test-runner, deployer, notifier) elects a leader on its Lease
+ * `sluice-<service>-leader`, so one replica acts and the other is a hot standby.
  */
 export const BASE: InstallProfile = {
   namespaces: { system: 'sluice-system', test: 'sluice-test', build: 'sluice-build', staging: ['sluice-staging'], production: ['sluice-production'] },
   images: each((s) => `registry.example.com/sluice/${s}:0.0.0`),
-  replicas: { 'webhook-gateway': 2, 'test-runner': 1, deployer: 2, notifier: 1 },
+  replicas: { 'webhook-gateway': 2, 'test-runner': 2, deployer: 2, notifier: 2 },
   host: 'sluice.example.com',
   tlsSecretName: 'sluice-gateway-tls',
   ingressAnnotations: {},
@@ -213,7 +213,7 @@ export const PRODUCTION_EXAMPLE: InstallProfile = {
   ...BASE,
   namespaces: { ...BASE.namespaces, production: ['sluice-production', 'shop-production'] },
   images: each((s) => `registry.example.com/sluice/${s}:1.0.0`),
-  replicas: { 'webhook-gateway': 3, 'test-runner': 1, deployer: 2, notifier: 1 },
+  replicas: { 'webhook-gateway': 3, 'test-runner': 2, deployer: 2, notifier: 2 },
   host: 'sluice.example.com',
   ingressAnnotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
   runPages: {

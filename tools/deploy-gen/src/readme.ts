@@ -1,3 +1,4 @@
+import { SLUICE_SERVICES } from '@sluice/manifests';
 import { NODE_SECCOMP_FILE, buildsReadmeSection } from './builds.js';
 import { installManifests, type Manifest } from './install.js';
 import { PORT_FORWARD_PORT, RUN_PAGES_INGRESS, portForwardCommand, runPagesUrl } from './exposure.js';
@@ -57,6 +58,19 @@ export function renderDeployReadme(): string {
     '  four Deployments, the gateway\'s Service and Ingress, the telemetry pipeline ([observability/](observability/README.md)).',
     `- \`overlays/\`: ${Object.keys(OVERLAYS).map((o) => `\`${o}\``).join(', ')} — the base plus what their profile changes.`,
     `- \`node/\`: what every node needs, not applied with kubectl: the build pods' seccomp profile (\`${NODE_SECCOMP_FILE}\`, see Builds).`,
+    '',
+    '## Replicas and leader election',
+    '',
+    `Replicas per install: ${installs.map(([name, p]) => `\`${name}\` ${SLUICE_SERVICES.map((s) => `${s} ${p.replicas[s]}`).join(', ')}`).join('; ')}.`,
+    'The gateway is stateless. Each controller (test-runner, deployer, notifier) elects a leader on the Lease',
+    `\`sluice-<service>-leader\` in \`${system}\`: one replica acts, the others are standbys that run no informers and`,
+    'write nothing. The holder identity is the pod name (`POD_NAME`, from the downward API). A standby takes an expired',
+    'Lease (`SLUICE_LEADER_LEASE_DURATION`, 15 s); a leader that could not renew for `SLUICE_LEADER_RENEW_DEADLINE`',
+    '(10 s, always shorter) stops writing first — its Kubernetes client refuses writes (`Fenced`) — and exits 1, so',
+    'Kubernetes restarts it as a standby. On SIGTERM (a rolling update, a drain) the leader finishes the work in hand and',
+    'releases its Lease, so the standby takes over at its next try (about a retry period, 2 s) instead of waiting out the lease.',
+    'A standby is Ready (a rolling update proceeds); `GET /leaderz` on the service port says which role a pod has.',
+    'Each service has a PodDisruptionBudget of `maxUnavailable: 1`: with two replicas, one always stays.',
     '',
     '## What is reachable from outside the cluster',
     '',

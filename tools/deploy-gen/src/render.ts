@@ -99,7 +99,8 @@ export function renderPermissions(profile: InstallProfile = BASE): string {
     for (const row of PERMISSIONS.filter((r) => r.service === service)) {
       const namespaces = namespacesOf(row.namespace, profile).map((n) => `\`${n}\``).join(', ');
       const resource = row.apiGroup === '' ? row.resource : `${row.resource}.${row.apiGroup}`;
-      lines.push(`| ${namespaces} (${row.namespace}) | \`${resource}\` | ${row.verbs.join(', ')} | ${row.reason} |`);
+      const names = row.resourceNames ? ` named ${row.resourceNames.map((n) => `\`${n}\``).join(', ')}` : '';
+      lines.push(`| ${namespaces} (${row.namespace}) | \`${resource}\`${names} | ${row.verbs.join(', ')} | ${row.reason} |`);
     }
     lines.push('');
   }

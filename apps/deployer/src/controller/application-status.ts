@@ -1,53 +1,62 @@
 import { API_GROUP_VERSION, APPLICATION_RESOURCE } from '@sluice/delivery';
-import { resourcePath, WorkQueue, type KubeClient, type KubeObject } from '@sluice/kube';
+import { resourcePath, type Enqueue, type HandleResult, type KubeClient, type KubeObject, type SyncedCache } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import { writeApplicationConditions } from '../act/application-status.js';
 
-/** Keeps every Application's Ready condition current; see {@link startApplicationStatus}. */
-export interface ApplicationStatusLoop {
-  /** Waits for the Application listing, then writes conditions (every Application once, then on each change). */
-  readonly start: () => Promise<void>;
-  readonly stop: () => void;
+/** Queue keys of Application status work; `:` never appears in an environment key (`<application>/<environment>`). */
+const KEY_PREFIX = 'application-status:';
+
+/** Application status work on the deployer's queue; see {@link applicationStatus}. */
+export interface ApplicationStatusWork {
+  /** The raw Application informer; once synced, every Application is queued. */
+  readonly informer: SyncedCache;
+  /** True for the queue keys this part handles. */
+  readonly owns: (key: string) => boolean;
+  /** Writes one Application's Ready condition when it changed. */
+  readonly reconcile: (key: string) => Promise<HandleResult>;
 }
 
 /**
- * The deployer's Application status writer, apart from the rollout loop: its
- * own informer on the namespace's Applications (raw objects, so an invalid
- * one is seen too) and a one-worker queue keyed by Application name. Any
- * change queues every Application, because one Application's change can make
- * another a duplicate or lift that; an unchanged condition is not written.
+ * The deployer's Application status writer, on the same runtime queue as
+ * rollouts (so only the leader writes, through the fenced client): its own
+ * informer on the namespace's Applications (raw objects, so an invalid one is
+ * seen too), keys `application-status:<name>`. Any change queues every
+ * Application, because one Application's change can make another a
+ * duplicate or lift that; an unchanged condition is not written.
  */
-export function startApplicationStatus(options: { readonly client: KubeClient; readonly namespace: string; readonly logger: Logger; readonly now?: () => Date }): ApplicationStatusLoop {
-  const { client, namespace, logger } = options;
+export function applicationStatus(options: {
+  readonly client: KubeClient;
+  readonly queue: Enqueue;
+  readonly namespace: string;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}): ApplicationStatusWork {
+  const { client, queue, namespace, logger } = options;
   const now = options.now ?? (() => new Date());
   const queueAll = () => {
-    for (const app of informer.list()) queue.add(app.metadata.name ?? '');
+    for (const app of informer.list()) queue.add(KEY_PREFIX + (app.metadata.name ?? ''));
   };
   const informer = client.informer<KubeObject>({
     path: resourcePath({ apiVersion: API_GROUP_VERSION, plural: APPLICATION_RESOURCE.plural, namespace }),
     onEvent: queueAll,
     onError: (err) => logger.warn({ what: 'applications (status)', err }, 'watch interrupted; resuming'),
   });
-  const queue = new WorkQueue({
-    workers: 1,
-    handle: async (name) => {
+  return {
+    informer: {
+      waitForSync: async () => {
+        await informer.waitForSync();
+        queueAll();
+      },
+      stop: () => informer.stop(),
+    },
+    owns: (key) => key.startsWith(KEY_PREFIX),
+    reconcile: async (key) => {
+      const name = key.slice(KEY_PREFIX.length);
       const app = informer.get(namespace, name);
       if (app === undefined) return {};
       const outcome = await writeApplicationConditions(client, app, informer.list(), now());
       if (outcome === 'written') logger.info({ application: name }, 'application conditions updated');
       return {};
-    },
-    onError: (key, err, retryInMs) => logger.warn({ application: key, err, retryInMs }, 'writing application conditions failed; retrying'),
-  });
-  return {
-    start: async () => {
-      await informer.waitForSync();
-      queue.start();
-      queueAll();
-    },
-    stop: () => {
-      queue.stop();
-      informer.stop();
     },
   };
 }

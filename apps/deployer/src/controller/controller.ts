@@ -1,25 +1,26 @@
-import type { KubeClient } from '@sluice/kube';
+import { ControllerRuntime, type KubeClient, type LeaderElector, type RuntimeStatus } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import type { Telemetry } from '@sluice/telemetry';
 import type { LeaseObject } from '../decide/lease.js';
-import { startApplicationStatus } from './application-status.js';
+import { applicationStatus } from './application-status.js';
 import { Caches } from './caches.js';
-import { WorkQueue } from '@sluice/kube';
 import { reconcileEnvironment, type DeployerObserver } from './reconcile.js';
 import type { DeployerSettings } from './settings.js';
 import { DeployerTelemetry } from '../telemetry/observer.js';
 
-/** A deployer controller; its informers start listing as soon as it is created. */
+/** A deployer controller on the shared runtime; nothing is watched before {@link Deployer.start}. */
 export interface Deployer {
-  /** Waits for the caches, then starts handling environments (the first pass resumes interrupted rollouts). */
+  /** Waits for leadership, then for the caches, then starts handling environments (the first pass resumes interrupted rollouts). */
   readonly start: () => Promise<void>;
-  /** True once every cache synced and work started. */
+  /** Readiness: a standby, or a leader whose caches synced and work started. */
   readonly ready: () => boolean;
-  /** Stops watching and handling; a step in flight finishes. */
-  readonly stop: () => void;
+  /** Role, Lease holder, caches. */
+  readonly status: () => RuntimeStatus;
+  /** Stops watching and handling; a step in flight finishes; the leader Lease is released. */
+  readonly stop: () => Promise<void>;
 }
 
-/** What {@link startDeployer} needs. */
+/** What {@link createDeployer} needs. */
 export interface DeployerOptions {
   readonly client: KubeClient;
   readonly settings: DeployerSettings;
@@ -27,49 +28,51 @@ export interface DeployerOptions {
   readonly observer?: DeployerObserver;
   /** Spans and metrics (see `telemetry/`); none when absent. */
   readonly telemetry?: Pick<Telemetry, 'tracer' | 'meter'>;
+  /** Leader election; none: this replica is the sole active one. */
+  readonly elector?: LeaderElector;
+  /** Called once leadership is lost and work drained (main exits non-zero). */
+  readonly onLostLeadership?: (reason: string) => void;
 }
 
 /**
- * Creates the deployer: informers on Applications, Deliveries and the blue/
- * green targets feed a work queue keyed by Application environment, so one
- * environment is handled serially and different ones in parallel.
+ * Creates the deployer: once it leads, informers on Applications, Deliveries
+ * and the blue/green targets feed the runtime's queue keyed by Application
+ * environment, so one environment is handled serially and different ones in parallel.
  */
 export function createDeployer(options: DeployerOptions): Deployer {
-  const { client, settings, logger } = options;
-  let started = false;
+  const { settings, logger } = options;
   const leases = new Map<string, LeaseObject>();
   const telemetry = options.telemetry && new DeployerTelemetry(options.telemetry);
-  // Informer events arrive asynchronously, after `queue` below exists.
-  const caches: Caches = new Caches(client, {
-    namespace: settings.namespace,
-    targetNamespaces: settings.targetNamespaces,
-    onChange: (keys) => {
-      for (const key of keys) queue.add(key);
+  const runtime = new ControllerRuntime({
+    name: 'deployer',
+    client: options.client,
+    concurrency: settings.workers,
+    logger,
+    onError: (key, err) => logger.warn({ key, err }, 'handling failed; retrying'),
+    ...(options.elector && { elector: options.elector }),
+    ...(options.onLostLeadership && { onLostLeadership: options.onLostLeadership }),
+    setup: ({ client, queue }) => {
+      const caches = new Caches(client, {
+        namespace: settings.namespace,
+        targetNamespaces: settings.targetNamespaces,
+        onChange: (keys) => keys.forEach((key) => queue.add(key)),
+        onError: (what, err) => logger.warn({ what, err }, 'watch interrupted; resuming'),
+      });
+      const deps = { client, caches, settings, logger, leases, ...(options.observer && { observer: options.observer }), ...(telemetry && { telemetry }) };
+      // Applications' Ready conditions, on the same queue (keys of their own).
+      const applications = applicationStatus({ client, queue, namespace: settings.namespace, logger });
+      return {
+        informers: [{ waitForSync: () => caches.synced(), stop: () => caches.stop() }, applications.informer],
+        keys: () => caches.allKeys(),
+        reconcile: (key) => (applications.owns(key) ? applications.reconcile(key) : reconcileEnvironment(deps, key)),
+        onStarted: () => logger.info({ namespace: settings.namespace, targets: settings.targetNamespaces ?? 'all', identity: settings.identity }, 'deployer started'),
+      };
     },
-    onError: (what, err) => logger.warn({ what, err }, 'watch interrupted; resuming'),
-  });
-  // Application status (Ready condition) is written apart from the rollout loop.
-  const applicationStatus = startApplicationStatus({ client, namespace: settings.namespace, logger });
-  const queue = new WorkQueue({
-    workers: settings.workers,
-    handle: (key) =>
-      reconcileEnvironment({ client, caches, settings, logger, leases, ...(options.observer && { observer: options.observer }), ...(telemetry && { telemetry }) }, key),
-    onError: (key, err, retryInMs) => logger.warn({ key, err, retryInMs }, 'handling failed; retrying'),
   });
   return {
-    start: async () => {
-      await caches.synced();
-      await applicationStatus.start();
-      queue.start();
-      for (const key of caches.allKeys()) queue.add(key);
-      started = true;
-      logger.info({ namespace: settings.namespace, targets: settings.targetNamespaces ?? 'all', identity: settings.identity }, 'deployer started');
-    },
-    ready: () => started,
-    stop: () => {
-      queue.stop();
-      caches.stop();
-      applicationStatus.stop();
-    },
+    start: () => runtime.start(),
+    ready: () => runtime.ready(),
+    status: () => runtime.status(),
+    stop: () => runtime.stop(),
   };
 }

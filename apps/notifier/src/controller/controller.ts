@@ -1,15 +1,26 @@
 /**
- * The notifier's controller: an informer on Deliveries (watch, no polling)
- * feeding per-project lanes that reconcile each Delivery with GitLab.
+ * The notifier's controller, on the shared runtime: once this replica leads,
+ * an informer on Deliveries (watch, no polling) feeds per-project lanes that
+ * reconcile each Delivery with GitLab.
  */
 import { API_GROUP_VERSION, DeliverySchema, type Delivery } from '@sluice/delivery';
 import type { GitlabClient } from '@sluice/gitlab';
-import { objectKey, resourcePath, type Informer, type KubeClient, type KubeObject } from '@sluice/kube';
+import {
+  ControllerRuntime,
+  objectKey,
+  resourcePath,
+  type BackoffOptions,
+  type HandleResult,
+  type Informer,
+  type KubeClient,
+  type KubeObject,
+  type LeaderElector,
+  type RuntimeStatus,
+} from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import type { DesiredOptions } from '../decide/desired.js';
 import type { Call } from '../decide/plan.js';
 import type { NotifierTelemetry } from '../telemetry/gitlab.js';
-import { ProjectQueues, type BackoffSettings, type LaneResult } from './queue.js';
 import { newMemory, reconcileDelivery, type DeliveryMemory } from './reconcile.js';
 
 /** Options of {@link NotifierController}. */
@@ -22,13 +33,18 @@ export interface NotifierControllerOptions {
   readonly decide: DesiredOptions;
   /** GitLab calls in flight at once, across projects. Default 8. */
   readonly concurrency?: number;
-  readonly backoff?: BackoffSettings;
+  /** Pauses of a project after 429/5xx/timeouts/409 locks (GitLab's Retry-After, when longer, wins). Default 500 ms doubling to 5 min. */
+  readonly backoff?: BackoffOptions;
   readonly logger: Logger;
   readonly now?: () => Date;
   /** Told about every GitLab answer (metrics, the benchmark). */
   readonly onOutcome?: (call: Call, outcome: 'posted' | 'already' | 'verified' | 'retry' | 'refused') => void;
   /** Spans of the GitLab requests (the client must use its dispatcher) and the unsent-posts depth. */
   readonly telemetry?: NotifierTelemetry;
+  /** Leader election; none: this replica is the sole active one. */
+  readonly elector?: LeaderElector;
+  /** Called once leadership is lost and work drained (main exits non-zero). */
+  readonly onLostLeadership?: (reason: string) => void;
 }
 
 /**
@@ -37,63 +53,86 @@ export interface NotifierControllerOptions {
  * {@link start}; stop with {@link stop}.
  */
 export class NotifierController {
-  private readonly queues: ProjectQueues;
+  private readonly runtime: ControllerRuntime;
   private readonly memory = new Map<string, DeliveryMemory>();
   private readonly invalid = new Set<string>();
   private informer: Informer<KubeObject> | undefined;
   private startedAtMs = Number.POSITIVE_INFINITY;
 
   constructor(private readonly options: NotifierControllerOptions) {
-    this.queues = new ProjectQueues({
+    const { logger } = options;
+    this.runtime = new ControllerRuntime({
+      name: 'notifier',
+      client: options.kube,
       concurrency: options.concurrency ?? 8,
-      handle: (key) => this.handle(key),
-      ...(options.backoff !== undefined ? { backoff: options.backoff } : {}),
-      onError: (key, error) => options.logger.error({ delivery: key, err: error }, 'reconcile failed; will retry'),
-      onPause: (project, key, delayMs, attempt) => options.logger.debug({ project, delivery: key, delayMs, attempt }, 'project paused'),
-    });
-  }
-
-  /** Starts watching; resolves once the first listing is in and queued. */
-  async start(): Promise<void> {
-    this.startedAtMs = (this.options.now ?? (() => new Date()))().getTime();
-    const path = resourcePath({ apiVersion: API_GROUP_VERSION, plural: 'deliveries', namespace: this.options.namespace });
-    this.informer = this.options.kube.informer<KubeObject>({
-      path,
-      onEvent: (event) => {
-        if (event.type === 'RESYNC') for (const object of event.objects) this.enqueue(object);
-        else if (event.type === 'DELETED') this.forget(event.object);
-        else this.enqueue(event.object);
+      // GitLab serialises status updates per project+SHA, and its rate limits are per user: one lane per project, so a
+      // project that is slow or answering 429/5xx pauses only its own lane.
+      laneOf: (key) => this.projectOf(key),
+      backoff: { initialMs: 500, maxMs: 300_000, ...options.backoff },
+      logger,
+      onError: (key, error) => logger.error({ delivery: key, err: error }, 'reconcile failed; will retry'),
+      ...(options.elector && { elector: options.elector }),
+      ...(options.onLostLeadership && { onLostLeadership: options.onLostLeadership }),
+      setup: ({ client, queue, mayWrite }) => {
+        // Deliveries created from now on cannot have statuses this replica does not know of.
+        this.startedAtMs = (options.now ?? (() => new Date()))().getTime();
+        const path = resourcePath({ apiVersion: API_GROUP_VERSION, plural: 'deliveries', namespace: options.namespace });
+        const key = (object: KubeObject) => objectKey(object.metadata.namespace, object.metadata.name ?? '');
+        const informer = client.informer<KubeObject>({
+          path,
+          onEvent: (event) => {
+            if (event.type === 'RESYNC') for (const object of event.objects) queue.add(key(object));
+            else if (event.type === 'DELETED') this.forget(event.object);
+            else queue.add(key(event.object));
+          },
+          onError: (error) => logger.warn({ err: error }, 'Delivery watch interrupted; resuming'),
+        });
+        this.informer = informer;
+        return {
+          informers: [informer],
+          keys: () => [],
+          reconcile: (k) => this.handle(client, mayWrite, k),
+          onStarted: () => logger.info({ namespace: options.namespace, deliveries: informer.list().length }, 'watching Deliveries'),
+        };
       },
-      onError: (error) => this.options.logger.warn({ err: error }, 'Delivery watch interrupted; resuming'),
     });
-    await this.informer.waitForSync();
-    this.options.logger.info({ namespace: this.options.namespace, deliveries: this.informer.list().length }, 'watching Deliveries');
   }
 
-  /** True once the informer has its first listing. */
+  /** Waits for leadership, then starts watching; resolves once the first listing is in and queued. */
+  start(): Promise<void> {
+    return this.runtime.start();
+  }
+
+  /** Readiness: a standby, or a leader whose informer has its first listing. */
   hasSynced(): boolean {
-    return this.informer?.hasSynced() ?? false;
+    return this.runtime.ready();
+  }
+
+  /** Role, Lease holder, caches. */
+  status(): RuntimeStatus {
+    return this.runtime.status();
   }
 
   /** Resolves when every queued Delivery has been handled and no project waits on a backoff. */
   idle(): Promise<void> {
-    return this.queues.idle();
+    return this.runtime.whenIdle();
   }
 
   /** Queue sizes, for the benchmark and logs. */
-  stats(): ReturnType<ProjectQueues['stats']> & { readonly remembered: number } {
-    return { ...this.queues.stats(), remembered: this.memory.size };
+  stats(): ReturnType<ControllerRuntime['stats']> & { readonly remembered: number } {
+    return { ...this.runtime.stats(), remembered: this.memory.size };
   }
 
-  /** Stops watching and handing out work; calls in flight finish. */
-  stop(): void {
-    this.informer?.stop();
-    this.queues.stop();
+  /** Stops watching and handing out work; calls in flight finish; the leader Lease is released. */
+  stop(): Promise<void> {
+    return this.runtime.stop();
   }
 
-  private enqueue(object: KubeObject): void {
-    const project = (object['spec'] as { project?: { id?: unknown } } | undefined)?.project?.id;
-    this.queues.add(String(project ?? 'unknown'), objectKey(object.metadata.namespace, object.metadata.name ?? ''));
+  /** The lane of a Delivery key: its GitLab project. */
+  private projectOf(key: string): string {
+    const [namespace, name] = key.includes('/') ? key.split('/', 2) : [undefined, key];
+    const object = this.informer?.get(namespace, name ?? '');
+    return String((object?.['spec'] as { project?: { id?: unknown } } | undefined)?.project?.id ?? 'unknown');
   }
 
   private forget(object: KubeObject): void {
@@ -103,15 +142,15 @@ export class NotifierController {
     this.options.telemetry?.unsent(objectKey(object.metadata.namespace, object.metadata.name ?? ''), 0);
   }
 
-  private async handle(key: string): Promise<LaneResult> {
+  private async handle(kube: KubeClient, mayWrite: () => boolean, key: string): Promise<HandleResult> {
     const [namespace, name] = key.includes('/') ? key.split('/', 2) : [undefined, key];
     const object = this.informer?.get(namespace, name ?? '');
-    if (!object) return { kind: 'done' };
+    if (!object) return {};
     const parsed = DeliverySchema.safeParse(object);
     if (!parsed.success) {
       if (!this.invalid.has(key)) this.options.logger.error({ delivery: key, problems: parsed.error.issues.slice(0, 5) }, 'Delivery does not match the schema; skipped');
       this.invalid.add(key);
-      return { kind: 'done' };
+      return {};
     }
     const delivery: Delivery = parsed.data;
     const uid = delivery.metadata.uid ?? key;
@@ -122,11 +161,12 @@ export class NotifierController {
     }
     const result = await reconcileDelivery(delivery, memory, {
       gitlab: this.options.gitlab,
-      kube: this.options.kube,
+      kube,
       decide: this.options.decide,
       logger: this.options.logger,
       now: this.options.now ?? (() => new Date()),
       startedAtMs: this.startedAtMs,
+      mayWrite,
       ...(this.options.onOutcome !== undefined ? { onOutcome: this.options.onOutcome } : {}),
       ...(this.options.telemetry !== undefined ? { telemetry: this.options.telemetry } : {}),
     });

@@ -6,13 +6,12 @@
  */
 import { API_GROUP_VERSION, isTerminal, type Delivery, type PostedStatus } from '@sluice/delivery';
 import type { GitlabClient } from '@sluice/gitlab';
-import { isKubeError, type KubeClient } from '@sluice/kube';
+import { isKubeError, KubeError, type HandleResult, type KubeClient } from '@sluice/kube';
 import { deliveryLogger, type Logger } from '@sluice/service';
 import { act, type Target } from '../act/post.js';
 import { desiredFor, type DesiredOptions } from '../decide/desired.js';
 import { planCalls, type Call } from '../decide/plan.js';
 import type { NotifierTelemetry } from '../telemetry/gitlab.js';
-import type { LaneResult } from './queue.js';
 
 /** What this process remembers about one Delivery between passes. */
 export interface DeliveryMemory {
@@ -48,11 +47,13 @@ export interface ReconcileDeps {
   readonly onOutcome?: (call: Call, outcome: 'posted' | 'already' | 'verified' | 'retry' | 'refused') => void;
   /** Puts the GitLab requests into the Delivery's trace. */
   readonly telemetry?: NotifierTelemetry;
+  /** The leader fence, checked before every GitLab call as the fenced client checks it before every write. Default: always open. */
+  readonly mayWrite?: () => boolean;
 }
 
 /** Result of one pass: what the lane should do, and whether the Delivery needs nothing more. */
 export interface ReconcileResult {
-  readonly lane: LaneResult;
+  readonly lane: HandleResult;
   /** True when GitLab shows everything there is to show and the Delivery will not change any more. */
   readonly settled: boolean;
   /** Planned GitLab posts this pass did not make (a retry is pending). */
@@ -85,7 +86,7 @@ export async function reconcileDelivery(delivery: Delivery, memory: DeliveryMemo
   const log = deliveryLogger(deps.logger, { deliveryId: name, namespace, sha: delivery.spec.checkoutSha });
   for (const key of [...memory.unflushed]) {
     const record = memory.written.get(key);
-    if (record !== undefined && !(await recordPosted(deps.kube, delivery, key, record))) return { lane: { kind: 'done' }, settled: true };
+    if (record !== undefined && !(await recordPosted(deps.kube, delivery, key, record))) return { lane: {}, settled: true };
     memory.unflushed.delete(key);
   }
   const desired = desiredFor(delivery, deps.decide);
@@ -94,7 +95,7 @@ export async function reconcileDelivery(delivery: Delivery, memory: DeliveryMemo
     refused: (key, state) => memory.refused.has(`${key}|${state}`),
   });
   const terminal = delivery.status !== undefined && isTerminal(delivery.status.phase);
-  if (calls.length === 0) return { lane: { kind: 'done' }, settled: terminal && clusterHasAll(delivery, memory) };
+  if (calls.length === 0) return { lane: {}, settled: terminal && clusterHasAll(delivery, memory) };
 
   const target: Target = {
     projectId: delivery.spec.project.id,
@@ -103,12 +104,13 @@ export async function reconcileDelivery(delivery: Delivery, memory: DeliveryMemo
     tag: delivery.spec.refType === 'tag',
   };
   for (const [index, call] of calls.entries()) {
+    if (deps.mayWrite && !deps.mayWrite()) throw new KubeError('Fenced', 'GitLab call refused: this replica does not hold the leader lease');
     const post = () => act(deps.gitlab, call, target, deps.now);
     const outcome = await (deps.telemetry ? deps.telemetry.forDelivery(delivery, post) : post());
     if (outcome.kind === 'retry') {
       deps.onOutcome?.(call, 'retry');
       log.warn({ key: call.key, httpStatus: outcome.httpStatus, retryAfterMs: outcome.retryAfterMs, reason: outcome.reason }, 'GitLab busy; will retry');
-      return { lane: { kind: 'retry', reason: outcome.reason, afterMs: outcome.retryAfterMs }, settled: false, unsent: calls.length - index };
+      return { lane: { retry: { reason: outcome.reason, afterMs: outcome.retryAfterMs } }, settled: false, unsent: calls.length - index };
     }
     if (outcome.kind === 'refused') {
       deps.onOutcome?.(call, 'refused');
@@ -121,10 +123,10 @@ export async function reconcileDelivery(delivery: Delivery, memory: DeliveryMemo
     memory.verified.add(call.key);
     log.info({ key: call.key, state: outcome.record.state, how: outcome.how }, 'GitLab updated');
     memory.unflushed.add(call.key);
-    if (!(await recordPosted(deps.kube, delivery, call.key, outcome.record))) return { lane: { kind: 'done' }, settled: true };
+    if (!(await recordPosted(deps.kube, delivery, call.key, outcome.record))) return { lane: {}, settled: true };
     memory.unflushed.delete(call.key);
   }
-  return { lane: { kind: 'done' }, settled: false };
+  return { lane: {}, settled: false };
 }
 
 /**

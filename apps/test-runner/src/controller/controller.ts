@@ -1,7 +1,7 @@
 import type { Delivery } from '@sluice/delivery';
 import { API_GROUP_VERSION, APPLICATION_RESOURCE, DELIVERY_RESOURCE, LABEL_KEYS, isTerminal } from '@sluice/delivery';
-import type { Informer, InformerEvent, KubeClient, KubeObject } from '@sluice/kube';
-import { resourcePath } from '@sluice/kube';
+import type { Informer, InformerEvent, KubeClient, KubeObject, LeaderElector, RuntimeStatus } from '@sluice/kube';
+import { ControllerRuntime, resourcePath } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import type { Telemetry } from '@sluice/telemetry';
 import { admittedDeliveries } from '../decide/admission.js';
@@ -9,7 +9,6 @@ import type { EventFacts, JobFacts, PodFacts } from '../decide/facts.js';
 import { awaitsTestStart, currentStatus } from '../decide/status.js';
 import { MANAGED_SELECTOR } from '../jobs/names.js';
 import { RunnerTelemetry } from '../telemetry/observer.js';
-import { WorkQueue } from '@sluice/kube';
 import type { ReconcileContext } from './reconcile.js';
 import { reconcileDelivery } from './reconcile.js';
 import { jobNamespace, type RunnerSettings } from './settings.js';
@@ -27,12 +26,16 @@ export interface TestRunnerControllerOptions {
   /** Every Delivery is re-checked this often, in case a watch event was missed. Default 5 minutes. */
   readonly resyncIntervalMs?: number;
   readonly now?: () => number;
+  /** Leader election; none: this replica is the sole active one. */
+  readonly elector?: LeaderElector;
+  /** Called once leadership is lost and work drained (main exits non-zero). */
+  readonly onLostLeadership?: (reason: string) => void;
 }
 
 type Kind = 'deliveries' | 'applications' | 'jobs' | 'pods' | 'events';
 
 /**
- * The test-runner controller: informers on Deliveries and Applications (the
+ * The test-runner controller, on the shared runtime: once this replica leads, informers on Deliveries and Applications (the
  * Sluice namespace) and on the runner's Jobs, their pods and FailedCreate
  * events (the test and build namespaces) feed a work queue of Delivery names; each is
  * reconciled by {@link reconcileDelivery}. Nothing polls: work follows watch
@@ -40,20 +43,97 @@ type Kind = 'deliveries' | 'applications' | 'jobs' | 'pods' | 'events';
  * timers, and a slow periodic resync covers anything missed.
  */
 export class TestRunnerController {
-  private readonly informers: Record<Kind, Informer<KubeObject>[]>;
-  private readonly view: ClusterView;
-  private readonly queue: WorkQueue;
+  private readonly runtime: ControllerRuntime;
   private readonly starting = new Set<string>();
   private readonly jobsInFlight = new Set<string>();
   private readonly now: () => number;
   private readonly telemetry: RunnerTelemetry | undefined;
-  private resyncTimer: ReturnType<typeof setInterval> | undefined;
-  private synced = false;
+  private view: ClusterView | undefined;
+  private enqueue: (name: string) => void = () => undefined;
 
   constructor(private readonly options: TestRunnerControllerOptions) {
-    const { client, settings, logger } = options;
+    const { settings, logger } = options;
     this.now = options.now ?? Date.now;
     this.telemetry = options.telemetry && new RunnerTelemetry(options.telemetry, (kind) => jobNamespace(settings, kind));
+    this.runtime = new ControllerRuntime({
+      name: 'test-runner',
+      client: options.client,
+      concurrency: options.workers ?? 4,
+      resyncIntervalMs: options.resyncIntervalMs ?? 300_000,
+      logger,
+      onError: (name, err) => logger.warn({ deliveryId: name, err: err instanceof Error ? err.message : String(err) }, 'reconcile failed; retrying'),
+      ...(options.elector && { elector: options.elector }),
+      ...(options.onLostLeadership && { onLostLeadership: options.onLostLeadership }),
+      setup: ({ client, queue }) => {
+        this.enqueue = (name) => queue.add(name);
+        const informers = this.watch(client);
+        const view = new ClusterView(
+          {
+            deliveries: mergedCache(informers.deliveries),
+            applications: mergedCache(informers.applications),
+            jobs: mergedCache(informers.jobs as unknown as Informer<KubeObject & JobFacts>[]),
+            pods: mergedCache(informers.pods as unknown as Informer<KubeObject & PodFacts>[]),
+            events: mergedCache(informers.events as unknown as Informer<KubeObject & EventFacts>[]),
+          },
+          settings.namespace,
+        );
+        this.view = view;
+        const ctx: ReconcileContext = {
+          client,
+          settings,
+          view,
+          logger,
+          now: this.now,
+          isAdmitted: (d) => this.admitted(view).some((a) => a.metadata.name === d.metadata.name),
+          starting: this.starting,
+          createRefusals: new Map(),
+          jobsInFlight: this.jobsInFlight,
+          ...(this.telemetry && { telemetry: this.telemetry }),
+        };
+        return {
+          informers: Object.values(informers).flat(),
+          keys: () => view.deliveryNames(),
+          reconcile: async (name) => {
+            const result = await reconcileDelivery(ctx, name);
+            this.admitWaiting(view);
+            return result;
+          },
+          onStarted: () => {
+            this.admitWaiting(view);
+            logger.info({ deliveries: view.deliveryNames().length }, 'test-runner controller started');
+          },
+        };
+      },
+    });
+  }
+
+  /** Waits for leadership, then for every informer's first listing; then starts reconciling every known Delivery. */
+  start(): Promise<void> {
+    return this.runtime.start();
+  }
+
+  /** Readiness: a standby, or a leader whose caches are synced. */
+  isSynced(): boolean {
+    return this.runtime.ready();
+  }
+
+  /** Role, Lease holder, caches. */
+  status(): RuntimeStatus {
+    return this.runtime.status();
+  }
+
+  /** Resolves when no Delivery is queued or being reconciled. */
+  whenIdle(): Promise<void> {
+    return this.runtime.whenIdle();
+  }
+
+  /** Stops the informers and the queue; reconciles in flight finish; the leader Lease is released. */
+  stop(): Promise<void> {
+    return this.runtime.stop();
+  }
+
+  private watch(client: KubeClient): Record<Kind, Informer<KubeObject>[]> {
+    const { settings, logger } = this.options;
     const sluicePath = (plural: string) => resourcePath({ apiVersion: API_GROUP_VERSION, plural, namespace: settings.namespace });
     const onError = (what: Kind) => (error: Error) => logger.warn({ informer: what, err: error.message }, 'watch interrupted; resuming');
     const make = (what: Kind, path: string, extra: { labelSelector?: string; fieldSelector?: string } = {}) =>
@@ -62,108 +142,48 @@ export class TestRunnerController {
     const jobNamespaces = [...new Set([settings.testNamespace, settings.buildNamespace])];
     const perNamespace = (what: Kind, apiVersion: string, plural: string, extra: { labelSelector?: string; fieldSelector?: string }) =>
       jobNamespaces.map((namespace) => make(what, resourcePath({ apiVersion, plural, namespace }), extra));
-    this.informers = {
+    return {
       deliveries: [make('deliveries', sluicePath(DELIVERY_RESOURCE.plural))],
       applications: [make('applications', sluicePath(APPLICATION_RESOURCE.plural))],
       jobs: perNamespace('jobs', 'batch/v1', 'jobs', { labelSelector: MANAGED_SELECTOR }),
       pods: perNamespace('pods', 'v1', 'pods', { labelSelector: MANAGED_SELECTOR }),
       events: perNamespace('events', 'v1', 'events', { fieldSelector: 'involvedObject.kind=Job,reason=FailedCreate' }),
     };
-    this.view = new ClusterView(
-      {
-        deliveries: mergedCache(this.informers.deliveries),
-        applications: mergedCache(this.informers.applications),
-        jobs: mergedCache(this.informers.jobs as unknown as Informer<KubeObject & JobFacts>[]),
-        pods: mergedCache(this.informers.pods as unknown as Informer<KubeObject & PodFacts>[]),
-        events: mergedCache(this.informers.events as unknown as Informer<KubeObject & EventFacts>[]),
-      },
-      settings.namespace,
-    );
-    const ctx: ReconcileContext = {
-      client,
-      settings,
-      view: this.view,
-      logger,
-      now: this.now,
-      isAdmitted: (d) => this.admitted().some((a) => a.metadata.name === d.metadata.name),
-      starting: this.starting,
-      createRefusals: new Map(),
-      jobsInFlight: this.jobsInFlight,
-      ...(this.telemetry && { telemetry: this.telemetry }),
-    };
-    this.queue = new WorkQueue({
-      workers: options.workers ?? 4,
-      now: this.now,
-      handle: async (name) => {
-        const result = await reconcileDelivery(ctx, name);
-        this.admitWaiting();
-        return result;
-      },
-      onError: (name, err, retryInMs) => logger.warn({ deliveryId: name, err: err instanceof Error ? err.message : String(err), retryInMs }, 'reconcile failed; retrying'),
-    });
   }
 
-  /** Resolves once every informer has its first listing; then starts reconciling every known Delivery. */
-  async start(): Promise<void> {
-    await Promise.all(Object.values(this.informers).flatMap((all) => all.map((i) => i.waitForSync())));
-    this.synced = true;
-    for (const name of this.view.deliveryNames()) this.queue.add(name);
-    this.queue.start();
-    this.admitWaiting();
-    const every = this.options.resyncIntervalMs ?? 300_000;
-    this.resyncTimer = setInterval(() => this.view.deliveryNames().forEach((n) => this.queue.add(n)), every);
-    this.resyncTimer.unref?.();
-    this.options.logger.info({ deliveries: this.view.deliveryNames().length }, 'test-runner controller started');
-  }
-
-  /** True once the caches are synced (readiness). */
-  isSynced(): boolean {
-    return this.synced;
-  }
-
-  /** Resolves when no Delivery is queued or being reconciled. */
-  whenIdle(): Promise<void> {
-    return this.queue.whenIdle();
-  }
-
-  /** Stops the informers and the queue; reconciles in flight finish on their own. */
-  stop(): void {
-    clearInterval(this.resyncTimer);
-    this.queue.stop();
-    Object.values(this.informers).forEach((all) => all.forEach((i) => i.stop()));
-  }
-
-  private admitted(): Delivery[] {
+  private admitted(view: ClusterView): Delivery[] {
     return admittedDeliveries({
-      deliveries: this.view.deliveries(),
+      deliveries: view.deliveries(),
       starting: this.starting,
-      canStart: (d) => this.view.application(d.spec.application).kind === 'found',
+      canStart: (d) => view.application(d.spec.application).kind === 'found',
       maxConcurrentJobs: this.options.settings.maxConcurrentJobs,
     });
   }
 
   /** Queues the Deliveries next in line when slots are free (a finished Job frees one). */
-  private admitWaiting(): void {
-    for (const d of this.admitted()) this.queue.add(d.metadata.name);
-    this.telemetry?.waiting(this.view.deliveries().filter((d) => awaitsTestStart(d) && !this.starting.has(d.metadata.name)).length);
+  private admitWaiting(view: ClusterView): void {
+    for (const d of this.admitted(view)) this.enqueue(d.metadata.name);
+    this.telemetry?.waiting(view.deliveries().filter((d) => awaitsTestStart(d) && !this.starting.has(d.metadata.name)).length);
   }
 
   private onEvent(what: Kind, event: InformerEvent<KubeObject>): void {
+    const view = this.view;
+    if (!view) return;
     if (event.type === 'RESYNC') {
-      this.view.deliveryNames().forEach((n) => this.queue.add(n));
+      view.deliveryNames().forEach((n) => this.enqueue(n));
       return;
     }
     const obj = event.object;
     switch (what) {
       case 'deliveries': {
-        this.view.observeDelivery(obj, event.type === 'DELETED');
-        this.queue.add(obj.metadata.name ?? '');
+        view.observeDelivery(obj, event.type === 'DELETED');
+        this.enqueue(obj.metadata.name ?? '');
         return;
       }
       case 'applications':
-        for (const name of this.view.deliveriesOf(obj.metadata.name ?? '')) {
-          const d = this.view.delivery(name);
-          if (d?.ok && !isTerminal(currentStatus(d.value).phase)) this.queue.add(name);
+        for (const name of view.deliveriesOf(obj.metadata.name ?? '')) {
+          const d = view.delivery(name);
+          if (d?.ok && !isTerminal(currentStatus(d.value).phase)) this.enqueue(name);
         }
         return;
       case 'jobs':
@@ -175,8 +195,8 @@ export class TestRunnerController {
         return;
       case 'events': {
         const involved = (obj as KubeObject & EventFacts).involvedObject;
-        const name = this.view.deliveryOfJob(involved.name ?? '', obj.metadata.namespace ?? '');
-        if (name) this.queue.add(name);
+        const name = view.deliveryOfJob(involved.name ?? '', obj.metadata.namespace ?? '');
+        if (name) this.enqueue(name);
         return;
       }
     }
@@ -184,6 +204,6 @@ export class TestRunnerController {
 
   private enqueueOwner(obj: KubeObject): void {
     const name = obj.metadata.labels?.[LABEL_KEYS.delivery];
-    if (name) this.queue.add(name);
+    if (name) this.enqueue(name);
   }
 }
