@@ -18,15 +18,7 @@ void launch(SERVICE, async () => {
 
   const client = kubeClientFromEnv(process.env, { fieldManager: 'sluice-deployer' });
   const leadership = leadershipOf({ env: process.env, fieldManager: 'sluice-deployer', settings: leader, service: SERVICE, namespace: settings.namespace, logger });
-  const deployer = createDeployer({
-    client,
-    settings,
-    logger,
-    telemetry,
-    ...(leadership.elector && { elector: leadership.elector }),
-    // Exit 1 once the Lease is lost, so Kubernetes restarts this replica as a fresh standby.
-    onLostLeadership: leadership.onLostLeadership,
-  });
+  const deployer = createDeployer({ client, settings, logger, telemetry, ...leadership.controllerOptions });
 
   // Ready once the caches hold the cluster's state (deciding from a partial view could re-deploy or skip a step), or while standby.
   const readiness = new Readiness({ caches: () => deployer.ready() });

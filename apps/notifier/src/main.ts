@@ -38,9 +38,7 @@ void launch(SERVICE, async () => {
     backoff: { maxMs: config.SLUICE_GITLAB_MAX_BACKOFF },
     logger,
     telemetry: notifierTelemetry,
-    ...(leadership.elector && { elector: leadership.elector }),
-    // Exit 1 once the Lease is lost, so Kubernetes restarts this replica as a fresh standby.
-    onLostLeadership: leadership.onLostLeadership,
+    ...leadership.controllerOptions,
   });
   logger.info(
     { namespace: config.SLUICE_NAMESPACE, gitlab: config.SLUICE_GITLAB_URL, prefix: config.SLUICE_STATUS_PREFIX, privateCa: config.SLUICE_GITLAB_CA_FILE !== undefined },

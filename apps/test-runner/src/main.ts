@@ -18,15 +18,7 @@ void launch(SERVICE, async () => {
 
   const client = kubeClientFromEnv(process.env, { fieldManager: 'sluice-test-runner' });
   const leadership = leadershipOf({ env: process.env, fieldManager: 'sluice-test-runner', settings: leader, service: SERVICE, namespace: settings.namespace, logger });
-  const controller = new TestRunnerController({
-    client,
-    settings,
-    logger,
-    telemetry,
-    ...(leadership.elector && { elector: leadership.elector }),
-    // Exit 1 once the Lease is lost, so Kubernetes restarts this replica as a fresh standby.
-    onLostLeadership: leadership.onLostLeadership,
-  });
+  const controller = new TestRunnerController({ client, settings, logger, telemetry, ...leadership.controllerOptions });
 
   // Ready once the caches hold the cluster's state (before that, slots and Jobs would be miscounted), or while standby.
   const readiness = new Readiness({ caches: () => controller.isSynced() });

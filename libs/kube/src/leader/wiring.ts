@@ -10,6 +10,8 @@ export interface Leadership {
   readonly elector: LeaderElector | undefined;
   /** Give to the controller: once leadership is lost and work drained, stops the service (which then exits 1). */
   readonly onLostLeadership: (reason: string) => void;
+  /** Both of the above as controller options: `{ elector?, onLostLeadership }`. */
+  readonly controllerOptions: { readonly elector?: LeaderElector; readonly onLostLeadership: (reason: string) => void };
   /** Call with the running service, so a loss can stop it. */
   attach(service: { stop(reason?: string): Promise<number> }): void;
   /** The exit code for the service's `exit`: 1 after a lost Lease, so Kubernetes restarts the replica as a standby. */
@@ -35,12 +37,15 @@ export function leadershipOf(options: {
   const elector = electorFromSettings(settings, { client, service: options.service, namespace: options.namespace, logger: options.logger });
   let lost = false;
   let service: { stop(reason?: string): Promise<number> } | undefined;
+  const onLostLeadership = (reason: string) => {
+    lost = true;
+    void service?.stop(`lost leadership (${reason})`);
+  };
   return {
     elector,
-    onLostLeadership: (reason) => {
-      lost = true;
-      void service?.stop(`lost leadership (${reason})`);
-    },
+    onLostLeadership,
+    // Exit 1 once the Lease is lost, so Kubernetes restarts this replica as a fresh standby.
+    controllerOptions: { ...(elector && { elector }), onLostLeadership },
     attach: (running) => {
       service = running;
     },
