@@ -177,7 +177,7 @@ const svc = (s: ExternalServiceProfile) => `${s.name}.${s.namespace}.svc`;
 
 /**
  * The local cluster (`npm run cluster -- up`, tools/local-cluster's real node): images built on
- * this machine, one replica each. Test pods may reach the node link (10.240.0.0/16) on the Git and
+ * this machine, two replicas of each controller and one gateway. Test pods may reach the node link (10.240.0.0/16) on the Git and
  * artifact ports only, build pods on the Git and the node registry's ports only, the services the node's
  * API server and the GitLab API; the collector sends traces and metrics to receivers on the host. Pods
  * are 10.241.<slot>.0/24, Services 10.242.<slot>.0/24.
@@ -185,7 +185,8 @@ const svc = (s: ExternalServiceProfile) => `${s.name}.${s.namespace}.svc`;
 export const LOCAL: InstallProfile = {
   ...BASE,
   images: each((s) => `sluice/${s}:dev`),
-  replicas: each(() => 1),
+  // The controllers as in production, one active and one standby (leader election on a Lease); one gateway.
+  replicas: { 'webhook-gateway': 1, 'test-runner': 2, deployer: 2, notifier: 2 },
   host: 'sluice.localtest.me',
   gitlabUrl: `http://${svc(LOCAL_EXTERNAL_SERVICES.gitlab)}:${LOCAL_HOST_PORTS.gitlabApi}`,
   testEgress: [{ cidr: LOCAL_NODE_LINK, ports: [LOCAL_HOST_PORTS.git, LOCAL_HOST_PORTS.artifacts] }],

@@ -23,7 +23,8 @@ export async function servicesInCluster(kubectl: Kubectl, gatewayUrl: string): P
   const logTails = async (lines = 15): Promise<string> => {
     const parts = await Promise.all(
       [...SERVICES.map((name) => [NAMESPACES.system, name] as const), [NAMESPACES.observability, COLLECTOR] as const].map(async ([ns, name]) => {
-        const out = await kubectl.run(['logs', '-n', ns, `deployment/${name}`, `--tail=${lines}`, '--all-containers']);
+        // Every replica (a controller's standby too), each line prefixed with its pod.
+        const out = await kubectl.run(['logs', '-n', ns, '-l', `app.kubernetes.io/name=${name}`, `--tail=${lines}`, '--all-containers', '--prefix']);
         return `--- ${ns}/${name}\n${(out.status === 0 ? out.stdout : out.stderr).trimEnd()}`;
       }),
     );
