@@ -78,6 +78,8 @@ describe('notifier, two replicas', () => {
     const { holder: active } = await waitForLeaseHolder(kube, { namespace: ns, service: 'notifier' }, () => true);
     const standby = active === 'notifier-a' ? 'notifier-b' : 'notifier-a';
     for (const pod of [active, standby]) await waitUntil(async () => (await replica(pod).get('/readyz')).status === 200, `${pod} ready`);
+    // The standby sees the holder at its next try (a retry period at most).
+    await waitUntil(async () => ((await (await replica(standby).get('/leaderz')).json()) as { holder?: string }).holder === active, `${standby} sees ${active} lead`);
     expect(await (await replica(standby).get('/leaderz')).json()).toMatchObject({ role: 'standby', holder: active });
 
     const shas = await threeLiveDeliveries(kube, ns, 'ha', PROJECT);
@@ -110,6 +112,7 @@ describe('notifier, two replicas', () => {
   it('a replica whose Lease was taken stops and exits 1, to come back as a standby', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'notifier-ha-'));
     await writeFile(join(dir, 'token'), `${TOKEN}\n`);
+    for (const p of replicas.values()) p.kill(); // whatever the first test left running
     await startReplica('notifier-c', join(dir, 'token'));
     await waitForLeaseHolder(kube, { namespace: ns, service: 'notifier' }, (holder) => holder === 'notifier-c');
     const ref = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: ns, name: 'sluice-notifier-leader' };
