@@ -70,6 +70,7 @@ describe('test-runner, two replicas', () => {
     const killedAt = Date.now();
     replica(active).kill();
     const { seenAtMs } = await waitForLeaseHolder(client, { namespace: ns, service: 'test-runner' }, (holder) => holder === standby, 20_000);
+    console.info(`test-runner: standby leads ${seenAtMs - killedAt} ms after the SIGKILL (bound: ${LEASE_DURATION_MS + 2_000} ms)`);
     expect(seenAtMs - killedAt).toBeLessThanOrEqual(LEASE_DURATION_MS + 2_000);
 
     await expectFinishedAsUndisturbed(client, { namespace: ns, testNamespace: testNs, name, job, registry, sha: repo.shas[1] as string });

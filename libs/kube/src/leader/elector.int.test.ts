@@ -33,8 +33,8 @@ function partitionable(inner: KubeClient): { client: KubeClient; crash: () => vo
   return { client: proxy, crash: () => (crashed = true) };
 }
 
-function elector(name: string, identity: string, c: KubeClient = client): LeaderElector {
-  const e = new LeaderElector({ client: c, lease: { namespace: ns, name }, identity, timing });
+function elector(name: string, identity: string, c: KubeClient = client, t = timing): LeaderElector {
+  const e = new LeaderElector({ client: c, lease: { namespace: ns, name }, identity, timing: t });
   electors.push(e);
   return e;
 }
@@ -84,6 +84,23 @@ describe('LeaderElector on a real Lease', () => {
     const refused = await fencedA.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'written-after-loss', namespace: ns } }).catch((err: unknown) => err);
     expect(isKubeError(refused, 'Fenced')).toBe(true);
     expect(await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'written-after-loss' })).toBeUndefined();
+  });
+
+  it('a standby tries again just after the Lease expires, not a whole retry period later', async () => {
+    const slowRetries = { leaseDurationMs: 3_000, renewDeadlineMs: 2_500, retryPeriodMs: 2_000 };
+    const partition = partitionable(client);
+    const a = elector('expiry', 'replica-a', partition.client, slowRetries);
+    const b = elector('expiry', 'replica-b', client, slowRetries);
+    a.start();
+    await a.whenLeading();
+    b.start();
+    await new Promise((r) => setTimeout(r, 500));
+    partition.crash();
+    const expiresAt = leaseExpiresAtMs((await readLease(client, { namespace: ns, name: 'expiry' }))?.spec);
+    const tookOver = await holderChangesTo('expiry', 'replica-b', slowRetries.leaseDurationMs + 5_000);
+    expect(tookOver).toBeGreaterThan(expiresAt);
+    // A request's time after the expiry; a retry period later would be 2 s or more.
+    expect(tookOver - expiresAt).toBeLessThan(1_000);
   });
 
   it('hands the Lease over at once when the leader releases it on shutdown', async () => {

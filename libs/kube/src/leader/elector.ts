@@ -32,10 +32,13 @@ export function leaderLeaseName(service: string): string {
   return `sluice-${service}-leader`;
 }
 
+/** How long after the holder's Lease expires a standby tries to take it (see the standby's schedule). */
+const EXPIRY_MARGIN_MS = 25;
+
 /**
  * Leader election on a coordination.k8s.io/v1 Lease, with client-go's
- * semantics: a standby tries every retry period and takes the Lease when it
- * is free or expired (resourceVersion-conditional, so of two racers one
+ * semantics: a standby tries every retry period (or just after the holder's
+ * Lease expires, when sooner) and takes the Lease when it is free or expired (resourceVersion-conditional, so of two racers one
  * wins); the leader renews every retry period and steps down when no renewal
  * succeeded within the renew deadline. Leadership is never regained: a replica
  * that lost it reports `lost` once (see {@link onLost}) and stays out, so its
@@ -46,6 +49,8 @@ export class LeaderElector {
   private renewedAtMs: number | undefined;
   private role: LeaderRole = 'standby';
   private holder: string | undefined;
+  /** When the other holder's Lease expires, as last read; `undefined` unless the last try found it held. */
+  private holderExpiresAtMs: number | undefined;
   private running = false;
   private loopTimer: ReturnType<typeof setTimeout> | undefined;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
@@ -127,9 +132,14 @@ export class LeaderElector {
     this.loopTimer = setTimeout(() => {
       this.tickInFlight = this.tick().finally(() => {
         this.tickInFlight = undefined;
-        // A standby spreads its tries (client-go's jitter 1.2) so replicas started together do not race in lockstep.
         const period = this.options.timing.retryPeriodMs;
-        this.schedule(this.role === 'leader' ? period : period * (1 + 0.2 * Math.random()));
+        if (this.role === 'leader') return this.schedule(period);
+        // A standby spreads its tries (client-go's jitter 1.2) so replicas started together do not race in lockstep,
+        // but tries again just after the holder's Lease expires when that comes sooner: a crashed leader is
+        // replaced within the lease duration (plus a request), not the lease duration plus a retry period.
+        const jittered = period * (1 + 0.2 * Math.random());
+        const untilExpiry = this.holderExpiresAtMs === undefined ? jittered : this.holderExpiresAtMs - this.now() + EXPIRY_MARGIN_MS;
+        this.schedule(Math.max(EXPIRY_MARGIN_MS, Math.min(jittered, untilExpiry)));
       });
     }, delayMs);
   }
@@ -137,6 +147,7 @@ export class LeaderElector {
   private async tick(): Promise<void> {
     const { client, lease: at, identity, timing, logger } = this.options;
     const seconds = Math.ceil(timing.leaseDurationMs / 1000);
+    this.holderExpiresAtMs = undefined;
     try {
       const lease = await readLease(client, at);
       if (!this.running) return;
@@ -160,6 +171,7 @@ export class LeaderElector {
         case 'wait':
           if (this.holder !== decision.holder) logger?.info({ lease: at.name, holder: decision.holder, identity }, 'standby: another replica leads');
           this.holder = decision.holder;
+          this.holderExpiresAtMs = decision.expiresAtMs;
           return;
         case 'step-down':
           return this.stepDown(decision.reason);
