@@ -1,5 +1,5 @@
 /** Closed set of {@link TestRunnerError} codes. */
-export type TestRunnerErrorCode = 'InvalidConfig' | 'InvalidManifest';
+export type TestRunnerErrorCode = 'InvalidConfig';
 
 /** A failure inside the test-runner that is not a Kubernetes API error (those are `KubeError`s). */
 export class TestRunnerError extends Error {
