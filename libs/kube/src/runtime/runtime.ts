@@ -108,7 +108,7 @@ export class ControllerRuntime {
       ...(options.backoff && { backoff: options.backoff }),
       onError: (key, err) => (options.onError ? options.onError(key, err) : logger.warn({ key, err: err instanceof Error ? err.message : String(err) }, 'reconcile failed; retrying')),
     });
-    elector?.onLost((reason) => void this.halt(reason));
+    elector?.onLost((reason) => void this.leadershipLost(reason));
   }
 
   /** Waits for leadership, then starts informers and workers; resolves once work started (or never leads, when stopped first). */
@@ -180,23 +180,23 @@ export class ControllerRuntime {
    */
   stop(): Promise<void> {
     return (this.stopping ??= (async () => {
-      this.halt_();
+      this.stopWork();
       await this.queue.drained();
       await this.options.elector?.release();
     })());
   }
 
-  private halt_(): void {
+  private stopWork(): void {
     clearInterval(this.resyncTimer);
     this.queue.stop();
     this.controller?.informers.forEach((i) => i.stop());
   }
 
   /** Leadership lost: the fence is already closed; stop work, drain, then tell the app. */
-  private async halt(reason: string): Promise<void> {
+  private async leadershipLost(reason: string): Promise<void> {
     if (this.stopping) return;
     this.stopping = (async () => {
-      this.halt_();
+      this.stopWork();
       await this.queue.drained();
     })();
     await this.stopping;
