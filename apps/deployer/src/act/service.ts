@@ -12,21 +12,35 @@ export async function createService(
 }
 
 /**
+ * The Service as the decision saw it: with its `resourceVersion`, a write is
+ * refused (409 Conflict) when the Service changed since, e.g. by a deposed
+ * replica or a manual edit, and the step is decided again from fresh facts.
+ * Without one (a manual action, already consumed), the write is unconditional.
+ */
+export interface ServiceRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly resourceVersion?: string | undefined;
+}
+
+/**
  * Points the Service at `color`: one merge patch touching only the selector's
  * color and the deployer's annotations, so the cut-over (and a rollback) is a
  * single atomic write.
  */
-export async function switchService(
-  client: KubeClient,
-  namespace: string,
-  name: string,
-  color: Color,
-  annotations: Readonly<Record<string, string>>,
-): Promise<void> {
-  await client.mergePatch({ apiVersion: 'v1', kind: 'Service', namespace, name }, { metadata: { annotations }, spec: { selector: { [COLOR_LABEL]: color } } });
+export async function switchService(client: KubeClient, service: ServiceRef, color: Color, annotations: Readonly<Record<string, string>>): Promise<void> {
+  await client.mergePatch(serviceObject(service), { metadata: { annotations, ...precondition(service) }, spec: { selector: { [COLOR_LABEL]: color } } });
 }
 
 /** Writes deployer annotations on the Service (never the selector). */
-export async function annotateService(client: KubeClient, namespace: string, name: string, annotations: Readonly<Record<string, string>>): Promise<void> {
-  await client.mergePatch({ apiVersion: 'v1', kind: 'Service', namespace, name }, { metadata: { annotations } });
+export async function annotateService(client: KubeClient, service: ServiceRef, annotations: Readonly<Record<string, string>>): Promise<void> {
+  await client.mergePatch(serviceObject(service), { metadata: { annotations, ...precondition(service) } });
+}
+
+function serviceObject(service: ServiceRef) {
+  return { apiVersion: 'v1', kind: 'Service', namespace: service.namespace, name: service.name };
+}
+
+function precondition(service: ServiceRef): { resourceVersion?: string } {
+  return service.resourceVersion !== undefined ? { resourceVersion: service.resourceVersion } : {};
 }

@@ -6,7 +6,7 @@ import { applyDeployment, scaleToZero, scheduleScaleDown } from '../act/deployme
 import { consumeAction, consumeDeliveryAction } from '../act/application.js';
 import { createLease, readLease, takeLease } from '../act/lease.js';
 import { prePromotionCheck } from '../act/precheck.js';
-import { annotateService, createService, switchService } from '../act/service.js';
+import { annotateService, createService, switchService, type ServiceRef } from '../act/service.js';
 import { updateDelivery } from '../act/status.js';
 import type { EnvironmentFacts, ParsedDelivery } from '../decide/facts.js';
 import { leaseDecision, leaseName, type LeaseObject } from '../decide/lease.js';
@@ -114,7 +114,8 @@ async function actManual(deps: ReconcileDeps, facts: EnvironmentFacts, manual: E
   }
   // The color returning to traffic must not be scaled down by the schedule its last promotion left on it.
   await scheduleScaleDown(deps.client, target.namespace, `${target.deploymentName}-${manual.to}`, '');
-  await switchService(deps.client, target.namespace, target.serviceName, manual.to, manual.annotations);
+  // Unconditional: the action is consumed already, so a refused switch could not be retried.
+  await switchService(deps.client, { namespace: target.namespace, name: target.serviceName }, manual.to, manual.annotations);
   deps.telemetry?.manualRollback(application.metadata.name ?? '', environment);
   await scheduleScaleDown(deps.client, target.namespace, `${target.deploymentName}-${manual.from}`, manual.scaleDownAt);
   log.warn({ color: manual.to, failedColor: manual.from }, 'manual rollback: traffic back on the previous color');
@@ -197,7 +198,7 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
       break;
     case 'switch': {
       const switchStartMs = Date.now();
-      if (facts.service) await switchService(client, target.namespace, target.serviceName, step.color, step.annotations);
+      if (facts.service) await switchService(client, serviceAsSeen(facts), step.color, step.annotations);
       else await createService(client, { app: target.deploymentName, namespace: target.namespace, name: target.serviceName, color: step.color, annotations: step.annotations });
       deps.telemetry?.switched(delivery, facts, { startMs: switchStartMs, endMs: Date.now() }, isRollbackDelivery(delivery, environment));
       log.info({ color: step.color, previousColor: live(facts) }, 'traffic switched');
@@ -206,7 +207,7 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
     case 'rollback': {
       const decidedAtMs = Date.now();
       // The switch back comes first: traffic leaves the bad color before anything else is written.
-      await switchService(client, target.namespace, target.serviceName, step.to, step.annotations);
+      await switchService(client, serviceAsSeen(facts), step.to, step.annotations);
       const switchedAtMs = Date.now();
       deps.observer?.onRollback?.({ delivery: name, environment, decidedAtMs, switchedAtMs });
       deps.telemetry?.rolledBack(delivery, facts, { startMs: decidedAtMs, endMs: switchedAtMs });
@@ -218,7 +219,7 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
     }
     case 'end': {
       // Scale-down is scheduled before the stage ends, so a crash in between cannot forget it.
-      if (step.verify) await annotateService(client, target.namespace, target.serviceName, step.verify);
+      if (step.verify) await annotateService(client, serviceAsSeen(facts), step.verify);
       if (step.color) await scheduleScaleDown(client, target.namespace, deploymentName(step.color), step.scaleDownAt);
       const written = await updateDelivery(client, delivery, step.change, now);
       if (!written) break;
@@ -230,6 +231,11 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
   }
   deps.observer?.onHandled?.({ delivery: name, environment, step: step.kind, ms: performance.now() - started });
   return recheck;
+}
+
+/** The environment's Service as this step's decision saw it (its resourceVersion the write's precondition). */
+function serviceAsSeen(facts: EnvironmentFacts): ServiceRef {
+  return { namespace: facts.target.namespace, name: facts.target.serviceName, resourceVersion: facts.service?.metadata.resourceVersion };
 }
 
 function live(facts: EnvironmentFacts): Color | undefined {

@@ -22,7 +22,7 @@ export interface DeploymentObject {
 export interface ServiceObject {
   apiVersion: string;
   kind: string;
-  metadata: { name?: string; namespace?: string; annotations?: Record<string, string>; labels?: Record<string, string>; [k: string]: unknown };
+  metadata: { name?: string; namespace?: string; resourceVersion?: string; annotations?: Record<string, string>; labels?: Record<string, string>; [k: string]: unknown };
   spec?: { selector?: Record<string, string>; [k: string]: unknown };
   [k: string]: unknown;
 }
