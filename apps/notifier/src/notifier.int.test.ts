@@ -149,10 +149,13 @@ describe('notifier', () => {
     ).toEqual([
       'GET environments',
       'POST environments',
+      // Looked for first: a create whose answer was lost would have left one to adopt.
+      'GET deployments',
       'POST deployments',
       'PUT deployments/:id',
       'GET environments',
       'POST environments',
+      'GET deployments',
       'POST deployments',
       'PUT deployments/:id',
     ]);

@@ -139,6 +139,18 @@ describe('other calls', () => {
     expect(await client.updateDeployment(4217, 999_999, 'failed')).toMatchObject({ kind: 'rejected', httpStatus: 404 });
   });
 
+  it("lists an environment's deployments newest first, with when each was created", async () => {
+    const deploy = (environment: string) => client.createDeployment({ projectId: 4217, environment, sha: SHA, ref: 'main', tag: false, status: 'running' });
+    const ids = [];
+    for (const environment of ['production', 'staging', 'production', 'production']) {
+      const created = await deploy(environment);
+      if (created.kind === 'ok' && environment === 'production') ids.push(created.value.id);
+    }
+    const listed = await client.listDeployments(4217, 'production');
+    expect(listed.kind === 'ok' && listed.value.map((d) => d.id)).toEqual([...ids].reverse());
+    expect(listed.kind === 'ok' && listed.value.every((d) => !Number.isNaN(Date.parse(d.createdAt ?? '')))).toBe(true);
+  });
+
   it('ensures an environment tier: creates, then leaves alone, then edits a deployment-created one', async () => {
     expect(await client.ensureEnvironment({ projectId: 4217, name: 'staging', tier: 'staging' })).toMatchObject({
       kind: 'ok',

@@ -4,6 +4,7 @@
  */
 import type { GitLabStatusState, PostedStatus } from '@sluice/delivery';
 import type { GitlabClient, GitlabFailure } from '@sluice/gitlab';
+import { deploymentToAdopt } from '../decide/adopt.js';
 import { deploymentDescription, environmentDescription, isFinalState, type Call } from '../decide/plan.js';
 
 /** Where a Delivery's statuses go. */
@@ -12,6 +13,8 @@ export interface Target {
   readonly sha: string;
   readonly ref: string;
   readonly tag: boolean;
+  /** When the Delivery was created: a deployment of this commit made since is this Delivery's own (see `deploymentToAdopt`). */
+  readonly since?: string | undefined;
 }
 
 /** What one call achieved. */
@@ -43,22 +46,8 @@ export async function act(client: GitlabClient, call: Call, target: Target, now:
       if (outcome.kind !== 'ok') return failure(outcome);
       return recorded({ state: 'success', description: environmentDescription(call.tier), postedAt: now().toISOString() }, 'posted');
     }
-    case 'deployment': {
-      const outcome =
-        call.deploymentId === undefined
-          ? await client.createDeployment({
-              projectId: target.projectId,
-              environment: call.environment,
-              sha: target.sha,
-              ref: target.ref,
-              tag: target.tag,
-              status: call.status,
-            })
-          : await client.updateDeployment(target.projectId, call.deploymentId, call.status);
-      if (outcome.kind !== 'ok') return failure(outcome);
-      const id = outcome.value.id;
-      return recorded({ state: call.status, description: deploymentDescription(id), deploymentId: id, postedAt: now().toISOString() }, 'posted');
-    }
+    case 'deployment':
+      return postDeployment(client, call, target, now);
     case 'note': {
       const outcome =
         call.note.target.kind === 'merge_request'
@@ -69,6 +58,31 @@ export async function act(client: GitlabClient, call: Call, target: Target, now:
       return recorded({ state: 'success', description, postedAt: now().toISOString() }, 'posted');
     }
   }
+}
+
+/**
+ * Creates or moves the environment's deployment of this commit. Without a
+ * recorded id, it first looks for one: a create whose answer was lost (a
+ * crash, a timeout, another replica) left a deployment that is adopted, not
+ * made again.
+ */
+async function postDeployment(client: GitlabClient, call: Extract<Call, { kind: 'deployment' }>, target: Target, now: () => Date): Promise<ActOutcome> {
+  const record = (id: number, how: 'posted' | 'verified'): ActOutcome =>
+    recorded({ state: call.status, description: deploymentDescription(id), deploymentId: id, postedAt: now().toISOString() }, how);
+  let id = call.deploymentId;
+  if (id === undefined && target.since !== undefined) {
+    const listed = await client.listDeployments(target.projectId, call.environment);
+    if (listed.kind !== 'ok') return failure(listed);
+    const mine = deploymentToAdopt(listed.value, target);
+    if (mine?.status === call.status) return record(mine.id, 'verified');
+    id = mine?.id;
+  }
+  const outcome =
+    id === undefined
+      ? await client.createDeployment({ projectId: target.projectId, environment: call.environment, sha: target.sha, ref: target.ref, tag: target.tag, status: call.status })
+      : await client.updateDeployment(target.projectId, id, call.status);
+  if (outcome.kind !== 'ok') return failure(outcome);
+  return record(outcome.value.id, 'posted');
 }
 
 async function postStatus(client: GitlabClient, call: Extract<Call, { kind: 'status' }>, target: Target, now: () => Date): Promise<ActOutcome> {

@@ -102,6 +102,7 @@ export async function reconcileDelivery(delivery: Delivery, memory: DeliveryMemo
     sha: delivery.spec.checkoutSha,
     ref: delivery.spec.ref,
     tag: delivery.spec.refType === 'tag',
+    since: delivery.metadata.creationTimestamp,
   };
   for (const [index, call] of calls.entries()) {
     if (deps.mayWrite && !deps.mayWrite()) throw new KubeError('Fenced', 'GitLab call refused: this replica does not hold the leader lease');

@@ -8,6 +8,7 @@ import {
   toCommitStatus,
   toCommitStatuses,
   toDeployment,
+  toDeployments,
   toEnvironment,
   toEnvironments,
   toNote,
@@ -170,6 +171,17 @@ export class GitlabClient {
     return this.#call(
       () => this.#deployments.create(input.projectId, input.environment, input.sha, input.ref, input.tag, { status: input.status }),
       toDeployment,
+    );
+  }
+
+  /**
+   * An environment's deployments, newest first, at most `limit` (≤ 100)
+   * (`GET /projects/:id/deployments?environment=&order_by=id&sort=desc`).
+   */
+  listDeployments(projectId: number | string, environment: string, limit = 100): Promise<GitlabOutcome<Deployment[]>> {
+    return this.#call(
+      () => this.#deployments.all(projectId, { environment, orderBy: 'id', sort: 'desc', perPage: Math.min(limit, 100), maxPages: 1 }),
+      toDeployments,
     );
   }
 

@@ -35,6 +35,8 @@ export interface Deployment {
   readonly sha: string;
   readonly status: string;
   readonly environment: string;
+  /** When GitLab created it (ISO 8601), when the answer says. */
+  readonly createdAt?: string;
 }
 
 /** An environment as GitLab reports it. */
@@ -78,6 +80,7 @@ const deploymentResponse = z.looseObject({
   ref: z.string(),
   sha: z.string(),
   status: z.string(),
+  created_at: z.string().optional(),
   environment: z.looseObject({ name: z.string() }),
 });
 
@@ -112,8 +115,10 @@ export const toCommitStatuses = (body: unknown): CommitStatus[] => z.array(z.unk
 
 export const toDeployment = (body: unknown): Deployment => {
   const d = deploymentResponse.parse(body);
-  return { id: d.id, iid: d.iid, ref: d.ref, sha: d.sha, status: d.status, environment: d.environment.name };
+  return { id: d.id, iid: d.iid, ref: d.ref, sha: d.sha, status: d.status, environment: d.environment.name, ...(d.created_at !== undefined && { createdAt: d.created_at }) };
 };
+
+export const toDeployments = (body: unknown): Deployment[] => z.array(z.unknown()).parse(body).map(toDeployment);
 
 export const toEnvironment = (body: unknown): Environment => {
   const e = environmentResponse.parse(body);

@@ -54,9 +54,11 @@ export function deploymentRoutes(app: Hono<StandInEnv>, { store }: RouteContext)
     const params = c.get('params');
     const environment = stringParam(params, 'environment');
     const status = stringParam(params, 'status');
-    const rows = store.deployments.filter(
+    const matching = store.deployments.filter(
       (d) => d.projectId === project.id && (environment === undefined || d.environment.name === environment) && (status === undefined || d.status === status),
     );
+    // Stored in creation (id) order, GitLab's default (`sort=asc`); `sort=desc` lists the newest first.
+    const rows = stringParam(params, 'sort') === 'desc' ? [...matching].reverse() : matching;
     const origin = new URL(c.req.url).origin;
     const page = paginate(rows, params, c.req.url);
     return c.json(

@@ -1,0 +1,45 @@
+import { startGitlabStandIn, type GitlabStandIn } from '@sluice/gitlab-stand-in';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGitlabClient } from '../gitlab-client.js';
+import { act, type Target } from './post.js';
+
+const TOKEN = 'glpat-post-test';
+const PROJECT = { id: 6120, path: 'platform/orders' };
+
+let gitlab: GitlabStandIn;
+beforeAll(async () => {
+  gitlab = await startGitlabStandIn({ token: TOKEN, projects: [PROJECT] });
+});
+afterAll(async () => gitlab?.close());
+
+const client = () => createGitlabClient({ url: gitlab.url, token: TOKEN, timeoutMs: 5_000 });
+const now = () => new Date();
+const deploymentsOf = (sha: string, environment: string) => gitlab.deployments().filter((d) => d.sha === sha && d.environment.name === environment);
+
+describe('deployments across a lost answer', () => {
+  it('adopts the deployment a create whose answer was lost left, instead of creating a second one', async () => {
+    const sha = '1111111111111111111111111111111111111111';
+    const target: Target = { projectId: PROJECT.id, sha, ref: 'main', tag: false, since: new Date(Date.now() - 1_000).toISOString() };
+    const gl = await client();
+    // The first attempt reached GitLab, but its answer never made it to status.posted (a crash, a timeout).
+    const lost = await gl.createDeployment({ projectId: PROJECT.id, environment: 'production', sha, ref: 'main', tag: false, status: 'running' });
+    expect(lost.kind).toBe('ok');
+
+    const again = await act(gl, { kind: 'deployment', key: 'deployment:production', environment: 'production', status: 'running' }, target, now);
+    expect(again).toMatchObject({ kind: 'recorded', how: 'verified', record: { deploymentId: lost.kind === 'ok' ? lost.value.id : -1 } });
+    const later = await act(gl, { kind: 'deployment', key: 'deployment:production', environment: 'production', status: 'success' }, target, now);
+    expect(later).toMatchObject({ kind: 'recorded', how: 'posted' });
+    expect(deploymentsOf(sha, 'production')).toMatchObject([{ status: 'success' }]);
+  });
+
+  it("creates its own deployment when the commit's existing one belongs to an earlier Delivery (a rollback redeploy)", async () => {
+    const sha = '2222222222222222222222222222222222222222';
+    const gl = await client();
+    await gl.createDeployment({ projectId: PROJECT.id, environment: 'production', sha, ref: 'main', tag: false, status: 'success' });
+    const target: Target = { projectId: PROJECT.id, sha, ref: 'main', tag: false, since: new Date(Date.now() + 1_000).toISOString() };
+
+    const outcome = await act(gl, { kind: 'deployment', key: 'deployment:production', environment: 'production', status: 'running' }, target, now);
+    expect(outcome).toMatchObject({ kind: 'recorded', how: 'posted' });
+    expect(deploymentsOf(sha, 'production').map((d) => d.status)).toEqual(['success', 'running']);
+  });
+});
