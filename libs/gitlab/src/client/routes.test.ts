@@ -53,6 +53,7 @@ describe('every request GitlabClient sends', () => {
       operations: ['deployment'],
     },
     updateDeployment: { call: (c) => c.updateDeployment(1, 9, 'success'), operations: ['deployment'] },
+    listDeployments: { call: (c) => c.listDeployments(1, 'production'), operations: ['deployment'] },
     ensureEnvironment: {
       call: async (c) => {
         await c.ensureEnvironment({ projectId: 1, name: 'new', tier: 'staging' });

@@ -36,6 +36,7 @@ const route = (method: string, urlTemplate: string, operation: Route['operation'
 const ROUTES: readonly Route[] = [
   route('POST', '/api/v4/projects/{id}/statuses/{sha}', 'status'),
   route('GET', '/api/v4/projects/{id}/repository/commits/{sha}/statuses', 'status'),
+  route('GET', '/api/v4/projects/{id}/deployments', 'deployment'),
   route('POST', '/api/v4/projects/{id}/deployments', 'deployment'),
   route('PUT', '/api/v4/projects/{id}/deployments/{deployment_id}', 'deployment'),
   route('GET', '/api/v4/projects/{id}/environments', 'environment'),
