@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { resourcePath } from '@sluice/kube';
 import { waitForLeaseHolder } from '@sluice/kube/testing';
 import { freePort, startServiceProcess, type ServiceProcess } from '@sluice/service/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { ANNOTATIONS } from '@sluice/delivery';
 import { applicationObject, createHandedOffDelivery, sha, waitForObject, waitForPhase } from './testing/deployer.testkit.js';
 import { openHarness, type Harness } from './testing/harness.testkit.js';
@@ -65,9 +65,9 @@ describe('deployer, two replicas', () => {
     await Promise.all([startReplica('deployer-a'), startReplica('deployer-b')]);
     const { holder: active } = await waitForLeaseHolder(h.client, { namespace: h.namespace, service: 'deployer' }, () => true);
     const standby = active === 'deployer-a' ? 'deployer-b' : 'deployer-a';
-    // Both are Ready (a rolling update proceeds); each says which role it has.
+    // Both are Ready (a rolling update proceeds; the leader once its caches synced); each says which role it has.
     for (const [pod, role] of [[active, 'leader'], [standby, 'standby']] as const) {
-      expect((await replica(pod).get('/readyz')).status).toBe(200);
+      await vi.waitFor(async () => expect((await replica(pod).get('/readyz')).status).toBe(200), { timeout: 20_000, interval: 100 });
       expect(await (await replica(pod).get('/leaderz')).json()).toMatchObject({ role });
     }
 
