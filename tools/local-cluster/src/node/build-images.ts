@@ -116,7 +116,11 @@ export async function buildImages(
   const why = (message: string) => (timedOut ? `timed out after ${timeoutMs / 1000} s (buildkitd killed)\n${message}` : message);
   try {
     await builder.ready();
-    const results = await Promise.allSettled(prepared.map((b) => builder.build(b)));
+    const first = await Promise.allSettled(prepared.map((b) => builder.build(b)));
+    // Once more, one at a time, for a build that failed: the node's registry can refuse one of two parallel
+    // uploads of the same layer ("provided digest did not match uploaded content"); builds are content-addressed.
+    const results: PromiseSettledResult<string>[] = [];
+    for (const [i, r] of first.entries()) results.push(r.status === 'rejected' && !timedOut ? (await Promise.allSettled([builder.build(prepared[i]!)]))[0]! : r);
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${builds[i]!.name}: ${(r.reason as Error).message}`] : []));
     if (failed.length > 0) {
       const log = builder.logTail();
