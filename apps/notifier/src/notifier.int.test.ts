@@ -169,7 +169,7 @@ describe('notifier', () => {
     const spans = telemetry.spans().filter((s) => s.traceId === traceOf('full'));
     expect(spans.every((s) => s.kind === 'client' && s.parentSpanId === traceOf('full').slice(0, 16))).toBe(true);
     expect(spans.filter((s) => s.name === 'gitlab.status').length).toBe(postedSequence(sha).length);
-    expect(spans.filter((s) => s.name === 'gitlab.deployment').map((s) => s.attributes['http.request.method'])).toEqual(['POST', 'PUT', 'POST', 'PUT']);
+    expect(spans.filter((s) => s.name === 'gitlab.deployment').map((s) => s.attributes['http.request.method'])).toEqual(['GET', 'POST', 'PUT', 'GET', 'POST', 'PUT']); // each create looked for first
     expect(spans.filter((s) => s.name === 'gitlab.environment').length).toBe(4);
   });
 
