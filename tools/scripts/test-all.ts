@@ -7,12 +7,14 @@
  * containers, pod networking and policies) and the node-agent lane
  * (`SLUICE_KUBECONFIG`, for tests whose pods run as host processes; see
  * tools/local-cluster/README.md). Ends with one line
- * `N passed, N failed, N skipped` summed over every project's vitest report.
+ * `N passed, N failed, N skipped` summed over every project's vitest report,
+ * after naming each failed test with the first lines of its failure — last,
+ * so the tail of a CI log says what broke.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { startCluster } from '@sluice/local-cluster';
 
 const RESULTS = '.vitest-results.json'; // per project, git-ignored
@@ -34,8 +36,8 @@ async function testedProjectDirs(): Promise<string[]> {
 }
 
 /** Sums the vitest JSON reports the test run just wrote; a missing report counts as a failure. */
-async function summarize(dirs: string[]): Promise<{ passed: number; failed: number; skipped: number }> {
-  const total = { passed: 0, failed: 0, skipped: 0 };
+async function summarize(dirs: string[]): Promise<{ passed: number; failed: number; skipped: number; failures: string[] }> {
+  const total = { passed: 0, failed: 0, skipped: 0, failures: [] as string[] };
   for (const dir of dirs) {
     const report = await readFile(join(dir, RESULTS), 'utf8').catch(() => undefined);
     if (!report) {
@@ -47,6 +49,7 @@ async function summarize(dirs: string[]): Promise<{ passed: number; failed: numb
     total.passed += r.numPassedTests;
     total.failed += r.numFailedTests;
     total.skipped += r.numPendingTests + r.numTodoTests;
+    total.failures.push(...failuresOf(r));
   }
   return total;
 }
@@ -56,6 +59,20 @@ interface VitestReport {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
+  testResults: { name: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages?: string[] }[] }[];
+}
+
+/** Each failed test (or test file that failed to run) as `path › name` and its failure's first lines. */
+function failuresOf(r: VitestReport): string[] {
+  const head = (text = '') => text.split('\n').slice(0, 8).map((line) => `    ${line}`).join('\n');
+  const out: string[] = [];
+  for (const file of r.testResults ?? []) {
+    const where = relative(process.cwd(), file.name);
+    const failed = file.assertionResults.filter((a) => a.status === 'failed');
+    for (const a of failed) out.push(`${where} › ${a.fullName}\n${head(a.failureMessages?.[0])}`);
+    if (failed.length === 0 && file.message) out.push(`${where}\n${head(file.message)}`);
+  }
+  return out;
 }
 
 /** deploy/ must be what `npm run deploy:gen` writes from the manifest builders. */
@@ -80,8 +97,9 @@ if (!failed) {
       await rm(c.dir, { recursive: true, force: true });
     }
   }
-  const { passed, failed: failedTests, skipped } = await summarize(dirs);
+  const { passed, failed: failedTests, skipped, failures } = await summarize(dirs);
   if (failedTests) failed ||= 1;
+  for (const f of failures) console.log(`FAILED ${f}`);
   console.log(`${passed} passed, ${failedTests} failed, ${skipped} skipped`);
 }
 console.error(failed ? 'test-all: FAILED' : 'test-all: all green');
