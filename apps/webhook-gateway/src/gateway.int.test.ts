@@ -136,6 +136,31 @@ describe('webhook gateway on a real cluster', () => {
     expect((await get(other.delivery))?.status).toBeUndefined();
   });
 
+  it('leaves an older Delivery that is deploying to finish its environment, with the supersede requested', async () => {
+    const branch = 'release/2026.06';
+    const older = (await (await send(pushPayload(branch, fakeSha('s0'), fakeSha('s1')))).json()) as { delivery: string };
+    // The deployer has switched traffic and is baking the older one.
+    const baking = {
+      phase: 'Verifying',
+      stages: [
+        { name: 'test', state: 'succeeded' },
+        { name: 'build', state: 'succeeded' },
+        { name: 'deploy', environment: 'production', state: 'running', startedAt: new Date().toISOString() },
+      ],
+      posted: {},
+    };
+    await admin.updateStatus({ apiVersion: API_GROUP_VERSION, kind: 'Delivery', namespace, name: older.delivery }, () => baking);
+    await waitUntil(() => gateway.deliveries.get(older.delivery)?.phase === 'Verifying', 'the gateway to see the older Delivery Verifying');
+
+    const res = await send(pushPayload(branch, fakeSha('s1'), fakeSha('s2')));
+    expect(res.status).toBe(202);
+    const newer = (await res.json()) as { delivery: string; superseded: string[]; supersedeRequested: string[] };
+    expect(newer).toMatchObject({ superseded: [], supersedeRequested: [older.delivery] });
+    const status = (await get(older.delivery))?.status;
+    expect(status).toMatchObject({ phase: 'Verifying', endRequested: { phase: 'Superseded', supersededBy: newer.delivery } });
+    expect(status?.stages.map((s) => s.state)).toEqual(['succeeded', 'succeeded', 'running']);
+  });
+
   it('cancels the unfinished Deliveries of a deleted branch and nothing else', async () => {
     const branch = 'feature/short-lived';
     const doomed = (await (await send(pushPayload(branch, fakeSha('f0'), fakeSha('f1')))).json()) as { delivery: string };

@@ -159,6 +159,21 @@ export const PostedStatusSchema = z.object({
 /** What was last posted under one status name. */
 export type PostedStatus = z.infer<typeof PostedStatusSchema>;
 
+/**
+ * An early end (a newer push, a deleted branch) asked for while the
+ * delivery was in the middle of an environment: it finishes that
+ * environment (bake, and rollback if unhealthy) and then ends this way
+ * instead of going on to the next one.
+ */
+export const EndRequestSchema = z.object({
+  phase: z.enum(['Superseded', 'Canceled']),
+  message: z.string().max(2048),
+  supersededBy: DnsLabelSchema.optional(),
+  requestedAt: TimestampSchema,
+});
+/** An early end waiting for the delivery's next safe point. */
+export type EndRequest = z.infer<typeof EndRequestSchema>;
+
 /** What the controllers have done with a delivery. */
 export const DeliveryStatusSchema = z.object({
   phase: PhaseSchema.default('Pending'),
@@ -171,6 +186,9 @@ export const DeliveryStatusSchema = z.object({
     .describe('Last state posted to GitLab, keyed by commit status name.'),
   image: DigestReferenceSchema.optional().describe('The image the build stage pushed, by digest; what every environment deploys.'),
   supersededBy: DnsLabelSchema.optional().describe('The newer Delivery that superseded this one.'),
+  endRequested: EndRequestSchema.optional().describe(
+    'Superseded or canceled mid-environment: the delivery finishes that environment (bake, rollback if unhealthy), then ends this way.',
+  ),
   observedGeneration: z.int().min(0).optional(),
   conditions: z.array(ConditionSchema).optional(),
 });

@@ -107,6 +107,7 @@ export {
   DeliverySchema,
   DeliverySpecSchema,
   DeliveryStatusSchema,
+  EndRequestSchema,
   GitLabStatusStateSchema,
   MAX_FIRST_FAILURES,
   MAX_LOG_TAIL_LENGTH,
@@ -126,6 +127,7 @@ export type {
   Delivery,
   DeliverySpec,
   DeliveryStatus,
+  EndRequest,
   GitLabStatusState,
   MergeRequest,
   Phase,
@@ -160,8 +162,8 @@ export {
 } from './stages.js';
 export type { StageError, StageKey, StageOutcome, StageResult } from './stages.js';
 
-export { endEarly } from './end-early.js';
-export type { EarlyEnd } from './end-early.js';
+export { atSafePoint, endEarly, endRequestedAt } from './end-early.js';
+export type { EarlyEnd, EarlyEndResult } from './end-early.js';
 export { WAITING_FOR_PROMOTION, approvePromotion, awaitPromotion, waitingForPromotion } from './promotion.js';
 
 export { MAX_DELIVERY_NAME_LENGTH, deliveryLabels, deliveryName } from './naming.js';

@@ -1,4 +1,4 @@
-import { ANNOTATIONS } from '@sluice/delivery';
+import { ANNOTATIONS, API_GROUP_VERSION, DeliveryStatusSchema, endEarly } from '@sluice/delivery';
 import { resourcePath, type KubeObject } from '@sluice/kube';
 import { memoryTelemetry, type FinishedSpan } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -171,6 +171,47 @@ describe('blue-green on the local cluster', () => {
     expect(newer.status.phase).toBe('Live');
     expect(old.status).toMatchObject({ phase: 'Superseded', reason: 'Superseded' });
     expect((await service('race-production'))?.metadata.annotations?.[ANNOTATIONS.revision]).toBe(sha('good', 31));
+  });
+
+  it('a newer push while the older one bakes: the older finishes its bake (or its rollback), the newer waits for the environment', async () => {
+    await h.client.create(applicationObject({ namespace: h.namespace, name: 'safe', targetNamespace: h.namespace, bakeSeconds: 5 }));
+    // What the gateway does on a newer push (the same libs/delivery decision, in one conditional status write).
+    const supersedeAsGatewayWould = (name: string, by: string) =>
+      h.client.updateStatus({ apiVersion: API_GROUP_VERSION, kind: 'Delivery', namespace: h.namespace, name }, (d) => {
+        const status = DeliveryStatusSchema.parse(d['status'] ?? {});
+        return endEarly(status, { phase: 'Superseded', message: `superseded by ${by}`, supersededBy: by, now: new Date() })?.status;
+      });
+    const switchedTo = (revision: string) =>
+      waitForObject(h.client, servicesPath(), (s) => s.metadata.name === 'safe-production' && s.metadata.annotations?.[ANNOTATIONS.revision] === revision);
+
+    // A healthy revision is switched, then a newer push arrives during its bake.
+    const first = sha('good', 40);
+    await deliver('safe', 'safe-1', first, new Date(Date.now() - 1_000).toISOString());
+    await switchedTo(first);
+    await supersedeAsGatewayWould('safe-1', 'safe-2');
+    await deliver('safe', 'safe-2', sha('good', 41));
+    const one = await waitForPhase(h.client, h.namespace, 'safe-1', ['Live', 'Failed', 'RolledBack', 'Superseded']);
+    expect(one.status).toMatchObject({ phase: 'Live', endRequested: { phase: 'Superseded', supersededBy: 'safe-2' } });
+    const two = await waitForPhase(h.client, h.namespace, 'safe-2', ['Live', 'Failed', 'RolledBack', 'Superseded']);
+    expect(two.status.phase).toBe('Live');
+    const deployOf = (d: typeof one) => d.status.stages.find((s) => s.name === 'deploy');
+    expect(Date.parse(deployOf(two)?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(deployOf(one)?.finishedAt ?? ''));
+
+    // An unhealthy revision is switched, a newer push arrives, and the older still rolls back before the newer goes.
+    const bad = sha('breaks', 42);
+    await deliver('safe', 'safe-3', bad, new Date(Date.now() - 1_000).toISOString());
+    await switchedTo(bad);
+    await supersedeAsGatewayWould('safe-3', 'safe-4');
+    await deliver('safe', 'safe-4', sha('good', 43));
+    const broken = (await pods()).filter((p) => p.metadata.labels?.['sluice.dev/revision'] === bad && p.status?.podIP);
+    await fetch(`http://${broken[0]?.status?.podIP}:8080/break`);
+    const three = await waitForPhase(h.client, h.namespace, 'safe-3', ['Live', 'Failed', 'RolledBack', 'Superseded']);
+    expect(three.status).toMatchObject({ phase: 'RolledBack', reason: 'PostPromotionUnhealthy' });
+    const four = await waitForPhase(h.client, h.namespace, 'safe-4', ['Live', 'Failed', 'RolledBack', 'Superseded']);
+    expect(four.status.phase).toBe('Live');
+    const svc = await service('safe-production');
+    expect(svc?.metadata.annotations?.[ANNOTATIONS.revision]).toBe(sha('good', 43));
+    expect(svc?.metadata.annotations?.[ANNOTATIONS.rejected]).toContain(bad);
   });
 
   it('manual rollback: the Application annotation switches traffic back to the previous color at once, and is consumed', async () => {

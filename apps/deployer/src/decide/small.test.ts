@@ -1,4 +1,4 @@
-import { ANNOTATIONS, MAX_REJECTED, parseRejected, withRejected } from '@sluice/delivery';
+import { ANNOTATIONS, MAX_REJECTED, parseRejected, withRejected, type DeliveryStatus } from '@sluice/delivery';
 import { describe, expect, it } from 'vitest';
 import { NEW, NOW, OLD, delivery, deployment, pod } from './fixtures.testkit.js';
 import { sha } from '../testing/deployer.testkit.js';
@@ -6,6 +6,7 @@ import { leaseDecision } from './lease.js';
 import { environmentQueue, waitingCount } from './queue.js';
 import { podFailure } from './rollout.js';
 import { scaleDownPlan } from './scale-down.js';
+import { finishDeploy, supersede } from './status.js';
 
 describe('rejected revisions', () => {
   it('are kept once each, newest last, bounded', () => {
@@ -50,6 +51,40 @@ describe('environmentQueue', () => {
     expect(environmentQueue([building], 'production').current).toBeUndefined();
   });
 });
+
+describe('a supersede asked for in the middle of an environment', () => {
+  const request = { phase: 'Superseded', message: 'superseded by d-newer', supersededBy: 'd-newer', requestedAt: '2026-01-01T11:59:00.000Z' } as const;
+  const inStaging = (): DeliveryStatus => {
+    const d = delivery(OLD, { environment: 'staging', state: 'running' }, 'Deploying');
+    return { ...d.status, stages: [...d.status.stages, { name: 'deploy', environment: 'production', state: 'pending' }], endRequested: request };
+  };
+
+  it('is only recorded while the environment runs: the stage keeps running', () => {
+    const running = { ...inStaging(), endRequested: undefined };
+    const next = supersede('superseded by d-newer', 'd-newer')(running, NOW_DATE);
+    expect(next?.phase).toBe('Deploying');
+    expect(next?.endRequested).toMatchObject({ phase: 'Superseded', supersededBy: 'd-newer' });
+    expect(next?.stages.map((s) => s.state)).toEqual(['succeeded', 'succeeded', 'running', 'pending']);
+  });
+
+  it('ends the delivery when that environment baked healthily, instead of going on to production', () => {
+    const next = finishDeploy('staging', false, 'live in staging')(inStaging(), NOW_DATE);
+    expect(next).toMatchObject({ phase: 'Superseded', reason: 'Superseded', supersededBy: 'd-newer' });
+    expect(next?.stages.map((s) => [s.environment, s.state])).toEqual([
+      [undefined, 'succeeded'],
+      [undefined, 'succeeded'],
+      ['staging', 'succeeded'],
+      ['production', 'canceled'],
+    ]);
+  });
+
+  it('lets the last environment end Live: the revision is deployed and watched', () => {
+    const d = delivery(OLD, { state: 'running' }, 'Verifying');
+    expect(finishDeploy('production', true, 'live')({ ...d.status, endRequested: request }, NOW_DATE)?.phase).toBe('Live');
+  });
+});
+
+const NOW_DATE = new Date(NOW);
 
 describe('waitingCount', () => {
   /** A delivery at production's turn, pushed `minute` minutes after 11:00. */

@@ -4,6 +4,7 @@ import {
   awaitPromotion,
   closeOpenStages,
   endEarly,
+  endRequestedAt,
   finishStage,
   startStage,
   type DeliveryStatus,
@@ -43,12 +44,18 @@ export function startVerifying(): StatusChange {
   return (status) => changed(status, moveTo(status, 'Verifying'));
 }
 
-/** The environment baked healthily; after the last one the delivery is `Live`. */
+/**
+ * The environment baked healthily; after the last one the delivery is
+ * `Live`. Before another environment, an early end requested while this one
+ * ran (a newer push, a deleted branch) takes effect now: the delivery ends
+ * `Superseded` (or `Canceled`) at this safe point instead of going on.
+ */
 export function finishDeploy(environment: EnvironmentName, last: boolean, message: string): StatusChange {
   return (status, now) => {
     const done = finishStage(status, { name: 'deploy', environment }, { state: 'succeeded', message }, now);
     if (!done.ok) return undefined;
-    return changed(status, last ? moveTo(done.status, 'Live') : done.status);
+    if (last) return changed(status, moveTo(done.status, 'Live'));
+    return changed(status, endRequestedAt(done.status, now) ?? done.status);
   };
 }
 
@@ -66,9 +73,13 @@ export function failDeploy(environment: EnvironmentName, phase: 'Failed' | 'Roll
   };
 }
 
-/** The delivery will not be deployed because `by` (a newer Delivery, or the live revision) wins; one that already ended stays as it is. */
+/**
+ * The delivery will not be deployed because `by` (a newer Delivery, or the
+ * live revision) wins; one that already ended stays as it is, and one in
+ * the middle of an environment only gets the request (see `endEarly`).
+ */
 export function supersede(message: string, by?: string): StatusChange {
-  return (status, now) => endEarly(status, { phase: 'Superseded', message, supersededBy: by, now });
+  return (status, now) => endEarly(status, { phase: 'Superseded', message, supersededBy: by, now })?.status;
 }
 
 /** The environment's deploy stage waits at its manual promotion gate (`promotion: waiting`, message for people). */

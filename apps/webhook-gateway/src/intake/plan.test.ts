@@ -231,14 +231,24 @@ describe('status decisions', () => {
 
   it('ends a running Delivery as Superseded, naming the newer one and closing open stages', () => {
     const status = { phase: 'Testing', stages: [{ name: 'test', state: 'running' }, { name: 'build', state: 'pending' }, { name: 'deploy', environment: 'production', state: 'pending' }] };
-    const next = endedStatus(status, { phase: 'Superseded', message: 'superseded by trunk-b', supersededBy: 'trunk-b', now });
+    const ended = endedStatus(status, { phase: 'Superseded', message: 'superseded by trunk-b', supersededBy: 'trunk-b', now });
+    expect(ended?.outcome).toBe('ended');
+    const next = ended?.status;
     expect(next).toMatchObject({ phase: 'Superseded', reason: 'Superseded', supersededBy: 'trunk-b' });
     expect(next?.stages).toHaveLength(3);
     expect(next?.stages.every((s) => s.state === 'canceled' && s.finishedAt === now.toISOString())).toBe(true);
   });
 
   it('cancels a Delivery whose status was never written', () => {
-    expect(endedStatus(undefined, { phase: 'Canceled', message: 'branch deleted', now })).toMatchObject({ phase: 'Canceled', reason: 'Canceled' });
+    expect(endedStatus(undefined, { phase: 'Canceled', message: 'branch deleted', now })?.status).toMatchObject({ phase: 'Canceled', reason: 'Canceled' });
+  });
+
+  it('leaves a Delivery in the middle of an environment running, with the end requested for after it', () => {
+    const status = { phase: 'Verifying', stages: [{ name: 'test', state: 'succeeded' }, { name: 'build', state: 'succeeded' }, { name: 'deploy', environment: 'production', state: 'running' }] };
+    const asked = endedStatus(status, { phase: 'Superseded', message: 'superseded by trunk-b', supersededBy: 'trunk-b', now });
+    expect(asked?.outcome).toBe('deferred');
+    expect(asked?.status).toMatchObject({ phase: 'Verifying', endRequested: { phase: 'Superseded', supersededBy: 'trunk-b', requestedAt: now.toISOString() } });
+    expect(asked?.status.stages.map((s) => s.state)).toEqual(['succeeded', 'succeeded', 'running']);
   });
 
   it('writes nothing over a Delivery that already ended', () => {

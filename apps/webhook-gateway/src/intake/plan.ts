@@ -11,8 +11,8 @@ import {
   toLabelValue,
   type Application,
   type DeliverySpec,
-  type DeliveryStatus,
   type EarlyEnd,
+  type EarlyEndResult,
   type EnvironmentName,
 } from '@sluice/delivery';
 import type { DeliveryIndex } from '../deliveries.js';
@@ -164,11 +164,12 @@ function planCancel(event: RefDeletedEvent, deliveries: DeliveryIndex, namespace
 
 /**
  * The status a Delivery gets when it ends early (Superseded or Canceled, see
- * `endEarly`), or `undefined` when there is nothing to write: it already
- * ended, or its status cannot be read. Pure, so it can be re-applied after a
- * write conflict.
+ * `endEarly`: at once, or, in the middle of an environment, at its next safe
+ * point), or `undefined` when there is nothing to write: it already ended
+ * (or has that end requested), or its status cannot be read. Pure, so it
+ * can be re-applied after a write conflict.
  */
-export function endedStatus(current: unknown, end: EarlyEnd): DeliveryStatus | undefined {
+export function endedStatus(current: unknown, end: EarlyEnd): EarlyEndResult | undefined {
   const parsed = DeliveryStatusSchema.safeParse(current ?? {});
   return parsed.success ? endEarly(parsed.data, end) : undefined;
 }

@@ -84,8 +84,11 @@ export function intakeHandler(options: IntakeHandlerOptions): (c: Context<{ Vari
     switch (outcome.status) {
       case 'accepted':
         c.set('webhookAnswer', { outcome: 'accepted', delivery: outcome.delivery });
-        if (logger.isLevelEnabled('info')) deliveryLogger(log(), { deliveryId: outcome.delivery }).info({ event, superseded: outcome.superseded }, 'webhook accepted');
-        return c.json({ status: 'accepted', delivery: outcome.delivery, url: runPage(outcome.delivery), superseded: outcome.superseded }, 202);
+        if (logger.isLevelEnabled('info')) deliveryLogger(log(), { deliveryId: outcome.delivery }).info({ event, superseded: outcome.superseded, supersedeRequested: outcome.supersedeRequested }, 'webhook accepted');
+        return c.json(
+          { status: 'accepted', delivery: outcome.delivery, url: runPage(outcome.delivery), superseded: outcome.superseded, supersedeRequested: outcome.supersedeRequested },
+          202,
+        );
       case 'duplicate':
         c.set('webhookAnswer', { outcome: 'duplicate', delivery: outcome.delivery });
         if (logger.isLevelEnabled('info')) deliveryLogger(log(), { deliveryId: outcome.delivery }).info({ event }, 'webhook duplicate');

@@ -72,7 +72,7 @@ function harness(options: { signed?: boolean } = {}): Harness {
     }
     switch (plan.action) {
       case 'create':
-        return { status: 'accepted', delivery: plan.delivery.metadata.name, superseded: plan.supersede };
+        return { status: 'accepted', delivery: plan.delivery.metadata.name, superseded: plan.supersede, supersedeRequested: [] };
       case 'duplicate':
         return { status: 'duplicate', delivery: plan.delivery };
       case 'cancel':
@@ -132,7 +132,7 @@ describe('POST /webhooks/gitlab: accepted', () => {
     const json = loadFixture('push').json;
     const name = deliveryName({ project: 7781, ref: 'refs/heads/trunk', sha: json['checkout_sha'] as string });
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ status: 'accepted', delivery: name, url: `${PUBLIC_URL}/deliveries/${name}`, superseded: [] });
+    expect(await res.json()).toEqual({ status: 'accepted', delivery: name, url: `${PUBLIC_URL}/deliveries/${name}`, superseded: [], supersedeRequested: [] });
     expect(h.plans).toHaveLength(1);
     expect(h.count('sluice.webhook.requests', { 'sluice.webhook.outcome': 'accepted' })).toBe(1);
   });

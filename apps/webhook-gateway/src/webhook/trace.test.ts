@@ -31,7 +31,7 @@ function gateway(options: { failApply?: boolean } = {}) {
     plans.push(plan);
     if (options.failApply) throw new KubeError('Unavailable', 'connect ECONNREFUSED');
     if (plan.action !== 'create') throw new Error(`unexpected plan ${plan.action}`);
-    return { status: 'accepted', delivery: plan.delivery.metadata.name, superseded: [] };
+    return { status: 'accepted', delivery: plan.delivery.metadata.name, superseded: [], supersedeRequested: [] };
   };
   const app = createGatewayApp({
     readiness: new Readiness(),
