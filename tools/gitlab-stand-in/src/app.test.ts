@@ -228,6 +228,17 @@ describe('deployments, notes and comments', () => {
     expect(inspector.notes()).toMatchObject([{ projectId: 7, mergeRequestIid: 12, body: 'Deployed to staging' }]);
     expect(inspector.commitComments()).toMatchObject([{ sha: SHA, note: 'Tests failed' }]);
   });
+
+  it('lists a merge request’s notes newest first (oldest first with sort=asc) and a commit’s comments', async () => {
+    const { app } = setup();
+    for (const body of ['first', 'second']) await post(app, '/projects/7/merge_requests/12/notes', { body });
+    await post(app, '/projects/7/merge_requests/13/notes', { body: 'elsewhere' });
+    await post(app, `/projects/7/repository/commits/${SHA}/comments`, { note: 'on the commit' });
+    const list = async (path: string) => (await app.request(`/api/v4${path}`, { headers: { 'private-token': TOKEN } })).json() as Promise<Record<string, unknown>[]>;
+    expect((await list('/projects/7/merge_requests/12/notes')).map((n) => n['body'])).toEqual(['second', 'first']);
+    expect((await list('/projects/7/merge_requests/12/notes?sort=asc')).map((n) => n['body'])).toEqual(['first', 'second']);
+    expect(await list(`/projects/7/repository/commits/${SHA}/comments`)).toMatchObject([{ note: 'on the commit', author: { username: expect.any(String) } }]);
+  });
 });
 
 describe('fault injection', () => {

@@ -43,3 +43,27 @@ describe('deployments across a lost answer', () => {
     expect(deploymentsOf(sha, 'production').map((d) => d.status)).toEqual(['success', 'running']);
   });
 });
+
+describe('the rollback note across a lost answer', () => {
+  const noteCall = (delivery: string, target: { kind: 'merge_request'; iid: number } | { kind: 'commit' }) => {
+    const marker = `<!-- sluice:rollback-note delivery=${delivery} -->`;
+    return { kind: 'note', key: 'sluice/rollback-note', note: { key: 'sluice/rollback-note', target, body: `Rolled back.\n\n${marker}`, marker } } as const;
+  };
+
+  it('finds the note a create whose answer was lost posted, on the merge request or the commit, and does not post it twice', async () => {
+    const sha = '3333333333333333333333333333333333333333';
+    const target: Target = { projectId: PROJECT.id, sha, ref: 'main', tag: false };
+    const gl = await client();
+    for (const [delivery, on] of [['orders-a', { kind: 'merge_request', iid: 41 }], ['orders-b', { kind: 'commit' }]] as const) {
+      const first = await act(gl, noteCall(delivery, on), target, now);
+      expect(first).toMatchObject({ kind: 'recorded', how: 'posted' });
+      // The answer was lost: the same call again (a crash before status.posted, a second replica).
+      const again = await act(gl, noteCall(delivery, on), target, now);
+      expect(again).toMatchObject({ kind: 'recorded', how: 'verified' });
+    }
+    expect(gitlab.notes().filter((n) => n.mergeRequestIid === 41)).toHaveLength(1);
+    expect(gitlab.commitComments().filter((c) => c.sha === sha)).toHaveLength(1);
+    // Another Delivery's note on the same merge request is its own.
+    expect(await act(gl, noteCall('orders-c', { kind: 'merge_request', iid: 41 }), target, now)).toMatchObject({ how: 'posted' });
+  });
+});

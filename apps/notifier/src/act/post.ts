@@ -4,7 +4,7 @@
  */
 import type { GitLabStatusState, PostedStatus } from '@sluice/delivery';
 import type { GitlabClient, GitlabFailure } from '@sluice/gitlab';
-import { deploymentToAdopt } from '../decide/adopt.js';
+import { deploymentToAdopt, notePosted } from '../decide/adopt.js';
 import { deploymentDescription, environmentDescription, isFinalState, type Call } from '../decide/plan.js';
 
 /** Where a Delivery's statuses go. */
@@ -48,16 +48,34 @@ export async function act(client: GitlabClient, call: Call, target: Target, now:
     }
     case 'deployment':
       return postDeployment(client, call, target, now);
-    case 'note': {
-      const outcome =
-        call.note.target.kind === 'merge_request'
-          ? await client.createMergeRequestNote(target.projectId, call.note.target.iid, call.note.body)
-          : await client.createCommitComment(target.projectId, target.sha, call.note.body);
-      if (outcome.kind !== 'ok') return failure(outcome);
-      const description = call.note.target.kind === 'merge_request' ? `note on !${call.note.target.iid}` : 'commit comment';
-      return recorded({ state: 'success', description, postedAt: now().toISOString() }, 'posted');
-    }
+    case 'note':
+      return postNote(client, call, target, now);
   }
+}
+
+/**
+ * Posts the rollback note on the merge request (or the commit), unless it is
+ * there already: the notes are read first and one carrying the note's marker
+ * (a create whose answer was lost: a crash, a timeout, another replica) is
+ * recorded as posted instead of being posted twice.
+ */
+async function postNote(client: GitlabClient, call: Extract<Call, { kind: 'note' }>, target: Target, now: () => Date): Promise<ActOutcome> {
+  const { note } = call;
+  const onMergeRequest = note.target.kind === 'merge_request' ? note.target.iid : undefined;
+  const description = onMergeRequest !== undefined ? `note on !${onMergeRequest}` : 'commit comment';
+  const listed =
+    onMergeRequest !== undefined
+      ? await client.listMergeRequestNotes(target.projectId, onMergeRequest)
+      : await client.listCommitComments(target.projectId, target.sha);
+  if (listed.kind !== 'ok') return failure(listed);
+  const bodies = listed.value.map((n) => ('body' in n ? n.body : n.note));
+  if (notePosted(bodies, note.marker)) return recorded({ state: 'success', description, postedAt: now().toISOString() }, 'verified');
+  const outcome =
+    onMergeRequest !== undefined
+      ? await client.createMergeRequestNote(target.projectId, onMergeRequest, note.body)
+      : await client.createCommitComment(target.projectId, target.sha, note.body);
+  if (outcome.kind !== 'ok') return failure(outcome);
+  return recorded({ state: 'success', description, postedAt: now().toISOString() }, 'posted');
 }
 
 /**

@@ -25,3 +25,17 @@ export function deploymentToAdopt(deployments: readonly Deployment[], owner: Dep
     .filter((d) => d.sha === owner.sha && d.ref === owner.ref && Date.parse(d.createdAt ?? '') >= since)
     .sort((a, b) => b.id - a.id)[0];
 }
+
+/** The marker that ends the rollback note of Delivery `delivery`: an HTML comment, invisible in GitLab's Markdown. */
+export function noteMarker(delivery: string): string {
+  return `<!-- sluice:rollback-note delivery=${delivery} -->`;
+}
+
+/**
+ * True when one of the notes (or commit comments) already carries the
+ * note's marker: a create whose answer was lost (a crash, a timeout,
+ * another replica) posted it, and posting again would show it twice.
+ */
+export function notePosted(bodies: readonly string[], marker: string): boolean {
+  return bodies.some((body) => body.includes(marker));
+}

@@ -3,6 +3,7 @@
  * Pure: the same Delivery always gives the same answer, so a restarted
  * notifier decides exactly what the one before it decided.
  */
+import { noteMarker } from './adopt.js';
 import {
   runPageUrl,
   shortSha,
@@ -52,7 +53,10 @@ export interface DesiredNote {
   readonly key: string;
   /** On the merge request when the Delivery came from one, else on the commit. */
   readonly target: { readonly kind: 'merge_request'; readonly iid: number } | { readonly kind: 'commit' };
+  /** Ends with {@link DesiredNote.marker}. */
   readonly body: string;
+  /** An HTML comment naming the Delivery (invisible in GitLab's Markdown): how a note already posted is found again (see `postedNote`). */
+  readonly marker: string;
 }
 
 /** Everything GitLab should show for one Delivery. */
@@ -215,9 +219,11 @@ function rollbackNote(delivery: Delivery, stages: readonly Stage[], options: Des
     'This revision will not be deployed again automatically; push a fix to deliver a new one.',
   ];
   const mergeRequest = delivery.spec.mergeRequest;
+  const marker = noteMarker(delivery.metadata.name ?? '');
   return {
     key: noteKey(options.prefix),
     target: mergeRequest === undefined ? { kind: 'commit' } : { kind: 'merge_request', iid: mergeRequest.iid },
-    body: lines.join('\n'),
+    body: [...lines, '', marker].join('\n'),
+    marker,
   };
 }

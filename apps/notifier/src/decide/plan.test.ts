@@ -64,7 +64,7 @@ describe('planCalls', () => {
   });
 
   it('posts the rollback note once', () => {
-    const withNote: Desired = { statuses: [], deployments: [], note: { key: 'n', target: { kind: 'commit' }, body: 'b' } };
+    const withNote: Desired = { statuses: [], deployments: [], note: { key: 'n', target: { kind: 'commit' }, body: 'b', marker: 'm' } };
     expect(planCalls(withNote, {}, open)).toHaveLength(1);
     expect(planCalls(withNote, { n: { state: 'success', postedAt: at } }, open)).toEqual([]);
   });

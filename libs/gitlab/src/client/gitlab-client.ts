@@ -5,6 +5,7 @@ import { classifyFailure, failureFacts, type GitlabOutcome } from './outcome.js'
 import { GITLAB_TEXT_LIMIT, charLength, truncateText } from './text.js';
 import {
   toCommitComment,
+  toCommitComments,
   toCommitStatus,
   toCommitStatuses,
   toDeployment,
@@ -12,6 +13,7 @@ import {
   toEnvironment,
   toEnvironments,
   toNote,
+  toNotes,
   type CommitComment,
   type CommitState,
   type CommitStatus,
@@ -223,6 +225,23 @@ export class GitlabClient {
   /** Adds a note to a merge request (`POST /projects/:id/merge_requests/:iid/notes`). */
   createMergeRequestNote(projectId: number | string, mergeRequestIid: number, body: string): Promise<GitlabOutcome<Note>> {
     return this.#call(() => this.#mergeRequestNotes.create(projectId, mergeRequestIid, body), toNote);
+  }
+
+  /**
+   * A merge request's notes, newest first, at most `limit` (≤ 100)
+   * (`GET /projects/:id/merge_requests/:iid/notes?order_by=created_at&sort=desc`):
+   * to find a note whose create answer was lost before posting it again.
+   */
+  listMergeRequestNotes(projectId: number | string, mergeRequestIid: number, limit = 100): Promise<GitlabOutcome<Note[]>> {
+    return this.#call(
+      () => this.#mergeRequestNotes.all(projectId, mergeRequestIid, { orderBy: 'created_at', sort: 'desc', perPage: Math.min(limit, 100), maxPages: 1 }),
+      toNotes,
+    );
+  }
+
+  /** A commit's comments, GitLab's first page (`GET /projects/:id/repository/commits/:sha/comments`). */
+  listCommitComments(projectId: number | string, sha: string): Promise<GitlabOutcome<CommitComment[]>> {
+    return this.#call(() => this.#commits.allComments(projectId, sha), toCommitComments);
   }
 
   /** Comments on a commit (`POST /projects/:id/repository/commits/:sha/comments`). */

@@ -63,6 +63,8 @@ describe('every request GitlabClient sends', () => {
     },
     createMergeRequestNote: { call: (c) => c.createMergeRequestNote(1, 3, 'hi'), operations: ['note'] },
     createCommitComment: { call: (c) => c.createCommitComment(1, SHA, 'hi'), operations: ['note'] },
+    listMergeRequestNotes: { call: (c) => c.listMergeRequestNotes(1, 3), operations: ['note'] },
+    listCommitComments: { call: (c) => c.listCommitComments(1, SHA), operations: ['note'] },
   };
 
   it('is covered here: one entry per public method of the client', () => {

@@ -42,7 +42,9 @@ const ROUTES: readonly Route[] = [
   route('GET', '/api/v4/projects/{id}/environments', 'environment'),
   route('POST', '/api/v4/projects/{id}/environments', 'environment'),
   route('PUT', '/api/v4/projects/{id}/environments/{environment_id}', 'environment'),
+  route('GET', '/api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes', 'note'),
   route('POST', '/api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes', 'note'),
+  route('GET', '/api/v4/projects/{id}/repository/commits/{sha}/comments', 'note'),
   route('POST', '/api/v4/projects/{id}/repository/commits/{sha}/comments', 'note'),
 ];
 

@@ -133,3 +133,7 @@ export const toNote = (body: unknown): Note => {
 };
 
 export const toCommitComment = (body: unknown): CommitComment => ({ note: commitCommentResponse.parse(body).note });
+
+export const toNotes = (body: unknown): Note[] => z.array(z.unknown()).parse(body).map(toNote);
+
+export const toCommitComments = (body: unknown): CommitComment[] => z.array(z.unknown()).parse(body).map(toCommitComment);
