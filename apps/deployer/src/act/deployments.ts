@@ -16,7 +16,14 @@ export async function scheduleScaleDown(client: KubeClient, namespace: string, n
   await client.mergePatch(ref(namespace, name), { metadata: { annotations: { [ANNOTATIONS.scaleDownAt]: at } } });
 }
 
-/** Scales a color to 0; the Deployment stays so the next rollout reuses it. */
-export async function scaleToZero(client: KubeClient, namespace: string, name: string): Promise<void> {
-  await client.mergePatch(ref(namespace, name), { spec: { replicas: 0 } });
+/**
+ * Scales a color to 0; the Deployment stays so the next rollout reuses it.
+ * Conditional on the Deployment the decision saw (`resourceVersion`): if it
+ * changed since (re-rendered for a new rollout, or by a deposed replica's
+ * or a person's write), the patch is refused with 409 Conflict and the
+ * housekeeping is decided again from fresh facts.
+ */
+export async function scaleToZero(client: KubeClient, deployment: DeploymentObject): Promise<void> {
+  const { namespace = '', name = '', resourceVersion } = deployment.metadata;
+  await client.mergePatch(ref(namespace, name), { metadata: { resourceVersion }, spec: { replicas: 0 } });
 }

@@ -1,8 +1,10 @@
 import { ANNOTATIONS } from '@sluice/delivery';
 import { isKubeError, type KubeObject } from '@sluice/kube';
 import { COLOR_LABEL } from '@sluice/manifests';
+import type { DeploymentObject } from '../decide/facts.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openHarness, type Harness } from '../testing/harness.testkit.js';
+import { scaleToZero } from './deployments.js';
 import { annotateService, createService, switchService } from './service.js';
 
 let h: Harness;
@@ -36,5 +38,38 @@ describe('Service writes carry the resourceVersion the decision saw', () => {
     const switched = await readService('web');
     expect(switched.spec.selector[COLOR_LABEL]).toBe('green');
     expect(switched.metadata.annotations?.[ANNOTATIONS.revision]).toBe('mine');
+  });
+});
+
+describe('the scale-down carries the resourceVersion the decision saw', () => {
+  it('is refused (Conflict, replicas kept) when the Deployment changed since, e.g. re-rendered for a new rollout', async () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web-green', namespace: h.namespace },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web-green' } },
+        template: { metadata: { labels: { app: 'web-green' } }, spec: { containers: [{ name: 'app', image: 'registry.invalid/web@sha256:' + '0'.repeat(64) }] } },
+      },
+    };
+    const seen = (await h.client.create<KubeObject>(deployment as unknown as KubeObject)) as unknown as DeploymentObject;
+    await h.client.mergePatch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.namespace, name: 'web-green' }, { metadata: { annotations: { [ANNOTATIONS.revision]: 'newer' } } });
+
+    const refused = await scaleToZero(h.client, seen).catch((err: unknown) => err);
+    expect(isKubeError(refused, 'Conflict')).toBe(true);
+    const kept = await h.client.get<KubeObject & DeploymentObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.namespace, name: 'web-green' });
+    expect(kept?.spec?.replicas).toBe(2);
+
+    // Decided again from the Deployment as it is now, the scale-down lands (the Deployment controller's own
+    // status writes can move it on in between, as they do for the deployer: then it is read and tried again).
+    for (let attempt = 0; ; attempt++) {
+      const current = await h.client.get<KubeObject & DeploymentObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.namespace, name: 'web-green' });
+      const outcome = await scaleToZero(h.client, current as DeploymentObject).catch((err: unknown) => err);
+      if (outcome === undefined) break;
+      if (!isKubeError(outcome, 'Conflict') || attempt === 10) throw outcome;
+    }
+    const scaled = await h.client.get<KubeObject & DeploymentObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.namespace, name: 'web-green' });
+    expect(scaled?.spec?.replicas).toBe(0);
   });
 });

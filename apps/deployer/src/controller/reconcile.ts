@@ -66,7 +66,8 @@ export async function reconcileEnvironment(deps: ReconcileDeps, key: string): Pr
   const plan = scaleDownPlan(facts.deployments, live, now);
   for (const color of plan.now) {
     deps.logger.info({ application: appName, environment, namespace: facts.target.namespace, color }, 'scaling down color');
-    await scaleToZero(deps.client, facts.target.namespace, `${facts.target.deploymentName}-${color}`);
+    const deployment = facts.deployments[color];
+    if (deployment) await scaleToZero(deps.client, deployment);
   }
 
   const deliveries = deps.caches.deliveriesOf(appName);

@@ -5,7 +5,7 @@ import type { Color } from '@sluice/manifests';
 export interface DeploymentObject {
   apiVersion: string;
   kind: string;
-  metadata: { name?: string; namespace?: string; generation?: number; annotations?: Record<string, string>; labels?: Record<string, string>; [k: string]: unknown };
+  metadata: { name?: string; namespace?: string; resourceVersion?: string; generation?: number; annotations?: Record<string, string>; labels?: Record<string, string>; [k: string]: unknown };
   spec?: { replicas?: number; [k: string]: unknown };
   status?: {
     observedGeneration?: number;
