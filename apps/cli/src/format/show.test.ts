@@ -62,6 +62,12 @@ describe('renderShow', () => {
     expect(renderShow(delivery(), ctx)).toContain('  (no stages yet)');
   });
 
+  it('says a Delivery in the middle of an environment is superseded once it finished there', () => {
+    const endRequested = { phase: 'Superseded', message: 'superseded by main-4', supersededBy: 'main-4', requestedAt: '2030-01-01T10:03:00.000Z' } as const;
+    const baking = delivery({ status: { phase: 'Verifying', stages: [stage('deploy', 'running', { environment: 'production' })], endRequested } });
+    expect(renderShow(baking, ctx)).toContain('Note        superseded by main-4 once this environment is finished');
+  });
+
   it('links the run page only when a public URL is configured', () => {
     expect(renderShow(delivery(), { ...ctx, publicUrl: 'https://sluice.example.com/' })).toContain('Run page    https://sluice.example.com/deliveries/main-3f2a9c1-0b7e41d2');
     expect(renderShow(delivery(), ctx)).not.toContain('Run page');

@@ -1,5 +1,6 @@
 import {
   ANNOTATIONS,
+  isTerminal,
   PROMOTE_ACTION,
   promotionApprovedAnnotation,
   runPageUrl,
@@ -85,6 +86,10 @@ function notes(d: Delivery): string[] {
   const rollbackOf = ann[ANNOTATIONS.rollback];
   if (rollbackOf) out.push(`manual rollback Delivery for ${rollbackOf}`);
   if (d.status?.supersededBy) out.push(`superseded by ${d.status.supersededBy}`);
+  const requested = d.status?.endRequested;
+  if (requested && !isTerminal(d.status?.phase ?? 'Pending')) {
+    out.push(`${requested.phase === 'Superseded' ? `superseded by ${requested.supersededBy ?? '?'}` : 'canceled'} once this environment is finished`);
+  }
   for (const env of ['staging', 'production']) {
     const at = ann[promotionApprovedAnnotation(env)];
     if (at) out.push(`promoted in ${env} at ${timestamp(at)}`);

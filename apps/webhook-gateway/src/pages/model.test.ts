@@ -113,6 +113,13 @@ describe('run page model', () => {
     expect(page.refreshSeconds).toBeUndefined();
   });
 
+  it('says a Delivery baking when a newer push came finishes its environment first, and links the newer one', () => {
+    const endRequested = { phase: 'Superseded', message: 'superseded by trunk-2', supersededBy: 'trunk-2', requestedAt: '2026-04-02T09:00:00.000Z' } as const;
+    const baking = runPageModel(delivery({ status: { ...TESTING, phase: 'Verifying', endRequested } }), CONTEXT);
+    expect(baking.supersedeRequested).toEqual({ name: 'trunk-2', href: '/deliveries/trunk-2' });
+    expect(runPageModel(delivery({ status: { ...TESTING, phase: 'Live', endRequested } }), CONTEXT).supersedeRequested).toBeUndefined();
+  });
+
   it('links a merge request delivery to its merge request, titled by the merge request when no commit is known', () => {
     const d = delivery({
       ref: 'feature/timeout-config',

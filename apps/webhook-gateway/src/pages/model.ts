@@ -79,6 +79,8 @@ export interface RunPageModel {
   readonly reason?: string;
   readonly message?: string;
   readonly supersededBy?: { readonly name: string; readonly href: string };
+  /** A newer push came while this one was in the middle of an environment: it finishes that environment first (`status.endRequested`). */
+  readonly supersedeRequested?: { readonly name: string; readonly href: string };
   readonly receivedAt: string;
   /** From receipt to the last stage's end (or until now while it runs). */
   readonly elapsed?: string;
@@ -206,6 +208,10 @@ export function runPageModel(delivery: Delivery, context: PageContext): RunPageM
     ...(status?.reason !== undefined && { reason: status.reason }),
     ...(status?.message !== undefined && { message: status.message }),
     ...(status?.supersededBy !== undefined && { supersededBy: { name: status.supersededBy, href: runPagePath(context.basePath, status.supersededBy) } }),
+    ...(!final &&
+      status?.endRequested?.supersededBy !== undefined && {
+        supersedeRequested: { name: status.endRequested.supersededBy, href: runPagePath(context.basePath, status.endRequested.supersededBy) },
+      }),
     receivedAt: formatUtc(spec.receivedAt),
     ...(elapsed !== undefined && { elapsed: formatDuration(elapsed) }),
     ...(traceId !== undefined && { traceId }),

@@ -77,6 +77,12 @@ export function RunPage({ model }: { readonly model: RunPageModel }) {
           )}
         </div>
       ) : undefined}
+      {model.supersedeRequested !== undefined && (
+        <p class="note" data-supersede-requested="">
+          Superseded by <a href={model.supersedeRequested.href}>{model.supersedeRequested.name}</a> once this environment is finished (bake, and
+          rollback if unhealthy)
+        </p>
+      )}
       <dl class="facts">
         <dt>Delivery</dt>
         <dd>
