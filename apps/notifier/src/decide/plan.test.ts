@@ -26,10 +26,11 @@ describe('planCalls', () => {
     expect(planCalls(desired('running'), posted('success'), open)).toEqual([]);
   });
 
-  it('reads GitLab first before a final state this process has not verified, and not after', () => {
+  it('reads GitLab first before a state this process has not verified for the name, and not after', () => {
     expect(planCalls(desired('failed'), posted('running'), open)).toMatchObject([{ verifyFirst: true }]);
     expect(planCalls(desired('failed'), posted('running'), { ...open, verified: () => true })).toMatchObject([{ verifyFirst: false }]);
-    expect(planCalls(desired('running'), posted('pending'), open)).toMatchObject([{ verifyFirst: false }]);
+    expect(planCalls(desired('running'), posted('pending'), open)).toMatchObject([{ verifyFirst: true }]);
+    expect(planCalls(desired('running'), posted('pending'), { ...open, verified: () => true })).toMatchObject([{ verifyFirst: false }]);
   });
 
   it('does not repeat a call GitLab refused', () => {

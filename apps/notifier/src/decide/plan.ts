@@ -17,11 +17,12 @@ export type Call =
       readonly key: string;
       readonly status: DesiredStatus;
       /**
-       * Read GitLab's current state before posting. Set for a final state
-       * this process has not itself posted or seen for the name: re-posting
-       * a final state GitLab already shows would add a second row, and a
-       * notifier killed between GitLab's answer and its record leaves
-       * exactly that doubt behind.
+       * Read GitLab's current state before posting. Set for a state this
+       * process has not itself posted or seen for the name (a Delivery from
+       * before it took the lead): a notifier killed between GitLab's answer
+       * and its record leaves exactly that doubt behind, and posting again
+       * would repeat a request that succeeded — for a final state, a second
+       * row on GitLab.
        */
       readonly verifyFirst: boolean;
     }
@@ -52,7 +53,7 @@ export function planCalls(desired: Desired, posted: Readonly<Record<string, Post
     const current = posted[status.name];
     if (current !== undefined && (current.state === status.state || RANK[status.state] < RANK[current.state])) continue;
     if (context.refused(status.name, status.state)) continue;
-    calls.push({ kind: 'status', key: status.name, status, verifyFirst: isFinalState(status.state) && !context.verified(status.name) });
+    calls.push({ kind: 'status', key: status.name, status, verifyFirst: !context.verified(status.name) });
   }
   for (const deployment of desired.deployments) {
     const current = posted[deployment.key];
