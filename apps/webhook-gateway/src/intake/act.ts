@@ -15,7 +15,15 @@ export type IntakeOutcome =
       readonly supersedeRequested: readonly string[];
     }
   | { readonly status: 'duplicate'; readonly delivery: string }
-  | { readonly status: 'ignored'; readonly reason: IgnoreReason; readonly detail: string; readonly canceled?: readonly string[] }
+  | {
+      readonly status: 'ignored';
+      readonly reason: IgnoreReason;
+      readonly detail: string;
+      /** A deleted ref's Deliveries it ended now. */
+      readonly canceled?: readonly string[];
+      /** A deleted ref's Deliveries in the middle of an environment: they finish it, then end Canceled. */
+      readonly cancelRequested?: readonly string[];
+    }
   | { readonly status: 'rejected'; readonly reason: 'malformed'; readonly detail: string };
 
 /** What {@link applyPlan} needs. */
@@ -56,7 +64,13 @@ export async function applyPlan(plan: IntakePlan, deps: ActDeps): Promise<Intake
       const canceled = await Promise.all(
         plan.cancel.map((name) => endEarly(deps, deliveryRef(plan.namespace, name), { phase: 'Canceled', message, now: now() })),
       );
-      return { status: 'ignored', reason: 'ref_deleted', detail: plan.detail, canceled: plan.cancel.filter((_, i) => canceled[i] !== undefined) };
+      return {
+        status: 'ignored',
+        reason: 'ref_deleted',
+        detail: plan.detail,
+        canceled: plan.cancel.filter((_, i) => canceled[i] === 'ended'),
+        cancelRequested: plan.cancel.filter((_, i) => canceled[i] === 'deferred'),
+      };
     }
     case 'create': {
       const result = await deps.client.createIfAbsent<KubeObject>(plan.delivery);

@@ -95,8 +95,17 @@ export function intakeHandler(options: IntakeHandlerOptions): (c: Context<{ Vari
         return c.json({ status: 'duplicate', delivery: outcome.delivery, url: runPage(outcome.delivery) }, 200);
       case 'ignored':
         c.set('webhookAnswer', { outcome: 'ignored', reason: outcome.reason });
-        log().info({ event, reason: outcome.reason, detail: outcome.detail, canceled: outcome.canceled }, 'webhook ignored');
-        return c.json({ status: 'ignored', reason: outcome.reason, detail: outcome.detail, ...(outcome.canceled && { canceled: outcome.canceled }) }, 200);
+        log().info({ event, reason: outcome.reason, detail: outcome.detail, canceled: outcome.canceled, cancelRequested: outcome.cancelRequested }, 'webhook ignored');
+        return c.json(
+          {
+            status: 'ignored',
+            reason: outcome.reason,
+            detail: outcome.detail,
+            ...(outcome.canceled && { canceled: outcome.canceled }),
+            ...(outcome.cancelRequested?.length && { cancelRequested: outcome.cancelRequested }),
+          },
+          200,
+        );
     }
   };
 }
