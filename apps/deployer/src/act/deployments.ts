@@ -6,9 +6,16 @@ function ref(namespace: string, name: string) {
   return { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name };
 }
 
-/** Server-side applies a color's Deployment, taking over fields from earlier scale-down patches. */
-export async function applyDeployment(client: KubeClient, deployment: DeploymentObject): Promise<void> {
-  await client.apply(deployment as KubeObject, { force: true });
+/**
+ * Server-side applies a color's Deployment, taking over fields from earlier
+ * scale-down patches. When the color exists, the apply is conditional on the
+ * `resourceVersion` the decision saw (`seen`): a color that changed since —
+ * switched to by someone else, re-rendered by a deposed replica — is not
+ * overwritten from a stale decision (409, decided again).
+ */
+export async function applyDeployment(client: KubeClient, deployment: DeploymentObject, seen?: string): Promise<void> {
+  const conditional = seen === undefined ? deployment : { ...deployment, metadata: { ...deployment.metadata, resourceVersion: seen } };
+  await client.apply(conditional as KubeObject, { force: true });
 }
 
 /** Records when a color is to be scaled down (empty: never); the housekeeping step acts on it. */

@@ -4,7 +4,7 @@ import { COLOR_LABEL } from '@sluice/manifests';
 import type { DeploymentObject } from '../decide/facts.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openHarness, type Harness } from '../testing/harness.testkit.js';
-import { scaleToZero } from './deployments.js';
+import { applyDeployment, scaleToZero } from './deployments.js';
 import { annotateService, createService, switchService } from './service.js';
 
 let h: Harness;
@@ -71,5 +71,28 @@ describe('the scale-down carries the resourceVersion the decision saw', () => {
     }
     const scaled = await h.client.get<KubeObject & DeploymentObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.namespace, name: 'web-green' });
     expect(scaled?.spec?.replicas).toBe(0);
+  });
+});
+
+describe('rendering a color that exists carries the resourceVersion the decision saw', () => {
+  it('is refused (Conflict, the Deployment untouched) when the color changed since', async () => {
+    const rendered = (revision: string): DeploymentObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api-blue', namespace: h.namespace, annotations: { [ANNOTATIONS.revision]: revision } },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'api-blue' } },
+        template: { metadata: { labels: { app: 'api-blue' } }, spec: { containers: [{ name: 'app', image: `registry.invalid/api@sha256:${'1'.repeat(64)}` }] } },
+      },
+    });
+    await applyDeployment(h.client, rendered('first'));
+    const read = () => h.client.get<KubeObject & DeploymentObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.namespace, name: 'api-blue' });
+    const seen = (await read())?.metadata.resourceVersion;
+    await h.client.mergePatch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.namespace, name: 'api-blue' }, { metadata: { annotations: { [ANNOTATIONS.revision]: 'someone-else' } } });
+
+    const refused = await applyDeployment(h.client, rendered('stale'), seen).catch((err: unknown) => err);
+    expect(isKubeError(refused, 'Conflict')).toBe(true);
+    expect((await read())?.metadata.annotations?.[ANNOTATIONS.revision]).toBe('someone-else');
   });
 });

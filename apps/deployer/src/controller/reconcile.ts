@@ -186,7 +186,7 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
     }
     case 'render':
       log.info({ color: step.color, replicas: step.deployment.spec?.replicas }, 'rendering the idle color');
-      await applyDeployment(client, step.deployment);
+      await applyDeployment(client, step.deployment, facts.deployments[step.color]?.metadata.resourceVersion);
       break;
     case 'wait':
       log.debug({ why: step.why }, 'waiting');
