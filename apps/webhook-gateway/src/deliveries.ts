@@ -1,16 +1,7 @@
-import { API_GROUP_VERSION, DELIVERY_RESOURCE, PhaseSchema, RefTypeSchema, isTerminal, type Delivery, type Phase, type RefType } from '@sluice/delivery';
+import { API_GROUP_VERSION, DELIVERY_RESOURCE, PhaseSchema, RefTypeSchema, isTerminal, lineKey, type Delivery, type DeliveryLine, type Phase } from '@sluice/delivery';
 import { resourcePath, type Informer, type KubeClient, type KubeObject } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import * as z from 'zod';
-
-/** One line of work: Deliveries that a newer push to the same place supersedes. */
-export interface DeliveryLine {
-  readonly projectId: number;
-  readonly refType: RefType;
-  readonly ref: string;
-  /** Merge requests from different forks may share a branch name; the iid keeps them apart. */
-  readonly mergeRequestIid?: number;
-}
 
 /** What the gateway keeps of each Delivery: enough to de-duplicate, supersede and cancel. */
 export interface DeliverySummary {
@@ -33,10 +24,6 @@ export interface DeliveryIndex {
   unfinished(line: DeliveryLine): readonly DeliverySummary[];
 }
 
-/** The key of a line, as stored in the index. */
-export function lineKey(line: DeliveryLine): string {
-  return JSON.stringify([line.projectId, line.refType, line.ref, line.mergeRequestIid ?? null]);
-}
 
 // Only the fields the index reads are checked: parsing every watched Delivery in full
 // would cost more than the webhook that created it.

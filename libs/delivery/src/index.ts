@@ -181,6 +181,8 @@ export {
 } from './contract/annotations.js';
 export { ENVIRONMENT_LABEL, IDEMPOTENCY_LABEL, LABEL_KEYS, REVISION_LABEL, STAGE_LABEL } from './contract/labels.js';
 export { DEFAULT_BUILD_NAMESPACE, DEFAULT_NAMESPACE, DEFAULT_TEST_NAMESPACE } from './contract/namespaces.js';
+export { lineKey, lineOf } from './contract/line.js';
+export type { DeliveryLine } from './contract/line.js';
 export { plannedEnvironments, shownStages } from './contract/planned.js';
 export type { PlannedDelivery } from './contract/planned.js';
 export { MAX_REJECTED, parseRejected, withRejected } from './contract/rejected.js';

@@ -1,7 +1,15 @@
-import { API_GROUP_VERSION, ApplicationSchema, DeliverySchema, ENVIRONMENT_NAMES, type Application, type EnvironmentName } from '@sluice/delivery';
+import { API_GROUP_VERSION, ApplicationSchema, DeliverySchema, DeliverySpecSchema, ENVIRONMENT_NAMES, type Application, type EnvironmentName } from '@sluice/delivery';
 import { resourcePath, type Informer, type InformerEvent, type KubeClient, type KubeObject } from '@sluice/kube';
 import { APP_LABEL, type Color } from '@sluice/manifests';
+import * as z from 'zod';
 import type { DeploymentObject, EnvironmentFacts, ParsedDelivery, PodObject, ServiceObject } from '../decide/facts.js';
+import { pushOf, type Push } from '../decide/queue.js';
+
+// What comparing pushes needs of a Delivery, status or not.
+const PushSchema = z.object({
+  metadata: z.looseObject({ name: z.string(), annotations: z.record(z.string(), z.string()).optional() }),
+  spec: DeliverySpecSchema.pick({ application: true, project: true, refType: true, ref: true, mergeRequest: true, receivedAt: true }),
+});
 
 const MANAGED = 'app.kubernetes.io/managed-by=sluice';
 
@@ -92,6 +100,16 @@ export class Caches {
         this.parsedDeliveries.set(key, { resourceVersion: raw.metadata.resourceVersion, delivery });
       }
       if (delivery) out.push(delivery);
+    }
+    return out;
+  }
+
+  /** Every push of the Application: its Deliveries with a status or not yet (a newer one may just have been created). */
+  pushesOf(application: string): Push[] {
+    const out: Push[] = [];
+    for (const raw of this.deliveries.list()) {
+      const parsed = PushSchema.safeParse(raw);
+      if (parsed.success && parsed.data.spec.application === application) out.push(pushOf(parsed.data));
     }
     return out;
   }

@@ -12,7 +12,7 @@ import type { EnvironmentFacts, ParsedDelivery } from '../decide/facts.js';
 import { leaseDecision, leaseName, type LeaseObject } from '../decide/lease.js';
 import { decideManual, type ManualStep } from '../decide/manual.js';
 import { rollbackDelivery } from '../decide/rollback.js';
-import { environmentQueue, waitingCount } from '../decide/queue.js';
+import { deployStageOf, environmentQueue, newerPushOnLine, pushOf, waitingCount } from '../decide/queue.js';
 import { scaleDownPlan } from '../decide/scale-down.js';
 import { supersede } from '../decide/status.js';
 import { decideStep, isRollbackDelivery, precheckFailed, type Step } from '../decide/step.js';
@@ -77,6 +77,16 @@ export async function reconcileEnvironment(deps: ReconcileDeps, key: string): Pr
     deps.logger.info({ deliveryId: older.metadata.name, sha: older.spec.checkoutSha, environment, supersededBy: by }, 'superseded by a newer delivery');
     const written = await updateDelivery(deps.client, older, supersede(`a newer delivery (${by ?? '?'}) replaces it in ${environment}`, by), () => new Date());
     if (written) deps.telemetry?.statusWritten(older, environment, written);
+  }
+
+  // Two webhooks of one branch handled at once do not see each other at the gateway: an older push is superseded here, before it starts.
+  const current = queue.current;
+  const newer = current && deployStageOf(current, environment)?.state === 'pending' ? newerPushOnLine(pushOf(current), deps.caches.pushesOf(appName)) : undefined;
+  if (current && newer !== undefined) {
+    deps.logger.info({ deliveryId: current.metadata.name, sha: current.spec.checkoutSha, environment, supersededBy: newer }, 'superseded by a newer push on its line');
+    const written = await updateDelivery(deps.client, current, supersede(`a newer push (${newer}) to ${current.spec.ref} arrived before it was deployed to ${environment}`, newer), () => new Date());
+    if (written) deps.telemetry?.statusWritten(current, environment, written);
+    return { recheckAtMs: plan.recheckAtMs };
   }
 
   const manual = decideManual(facts, queue.current !== undefined);

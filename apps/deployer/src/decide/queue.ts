@@ -1,4 +1,4 @@
-import { isTerminal, promotionApprovedAnnotation, type EnvironmentName, type Stage } from '@sluice/delivery';
+import { ANNOTATIONS, isTerminal, lineKey, lineOf, promotionApprovedAnnotation, type DeliverySpec, type EnvironmentName, type Stage } from '@sluice/delivery';
 import type { ParsedDelivery } from './facts.js';
 
 /** Deliveries waiting for (or holding) one environment, and which one goes. */
@@ -11,6 +11,11 @@ export interface EnvironmentQueue {
 
 function deployStage(stages: readonly Stage[], environment: EnvironmentName): Stage | undefined {
   return stages.find((s) => s.name === 'deploy' && s.environment === environment);
+}
+
+/** The delivery's deploy stage in `environment`, if it has one. */
+export function deployStageOf(delivery: ParsedDelivery, environment: EnvironmentName): Stage | undefined {
+  return deployStage(delivery.status.stages, environment);
 }
 
 /**
@@ -80,4 +85,34 @@ export function waitingCount(deliveries: readonly ParsedDelivery[], environment:
   const queue = environmentQueue(deliveries, environment);
   const here = deliveries.filter((d) => isAtEnvironment(d, environment)).length;
   return here - queue.superseded.length - (queue.current ? 1 : 0);
+}
+
+/** A push as {@link newerPushOnLine} compares them: any Delivery of the Application, with a status or not yet. */
+export interface Push {
+  readonly name: string;
+  readonly spec: Pick<DeliverySpec, 'project' | 'refType' | 'ref' | 'mergeRequest' | 'receivedAt'>;
+  /** A manual rollback Delivery redeploys an older push on purpose: it neither supersedes nor is superseded by its line. */
+  readonly rollback: boolean;
+}
+
+/** A Delivery as a {@link Push}. */
+export function pushOf(delivery: { readonly metadata: { readonly name?: string | undefined; readonly annotations?: Readonly<Record<string, string>> | undefined }; readonly spec: Push['spec'] }): Push {
+  return { name: delivery.metadata.name ?? '', spec: delivery.spec, rollback: delivery.metadata.annotations?.[ANNOTATIONS.rollback] !== undefined };
+}
+
+/**
+ * The newest push on `delivery`'s line (same project, ref and merge request)
+ * received after it, if any: then `delivery`, about to start an environment,
+ * is superseded instead — as the gateway would have done, had it seen both
+ * (two webhooks of one branch handled at once, or by two gateway replicas,
+ * do not see each other).
+ */
+export function newerPushOnLine(delivery: Push, pushes: readonly Push[]): string | undefined {
+  if (delivery.rollback) return undefined;
+  const line = lineKey(lineOf(delivery.spec));
+  const newer = pushes
+    .filter((p) => !p.rollback && p.name !== delivery.name && lineKey(lineOf(p.spec)) === line)
+    .filter((p) => p.spec.receivedAt > delivery.spec.receivedAt || (p.spec.receivedAt === delivery.spec.receivedAt && p.name > delivery.name))
+    .sort((a, b) => b.spec.receivedAt.localeCompare(a.spec.receivedAt) || b.name.localeCompare(a.name));
+  return newer[0]?.name;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NEW, NOW, OLD, delivery, deployment, pod } from './fixtures.testkit.js';
 import { sha } from '../testing/deployer.testkit.js';
 import { leaseDecision } from './lease.js';
-import { environmentQueue, waitingCount } from './queue.js';
+import { environmentQueue, newerPushOnLine, pushOf, waitingCount } from './queue.js';
 import { podFailure } from './rollout.js';
 import { scaleDownPlan } from './scale-down.js';
 import { finishDeploy, supersede } from './status.js';
@@ -85,6 +85,33 @@ describe('a supersede asked for in the middle of an environment', () => {
 });
 
 const NOW_DATE = new Date(NOW);
+
+describe('newerPushOnLine', () => {
+  const push = (name: string, receivedAt: string, extra: { ref?: string; iid?: number; rollback?: boolean } = {}) =>
+    pushOf({
+      metadata: { name, ...(extra.rollback && { annotations: { [ANNOTATIONS.rollback]: 'production' } }) },
+      spec: {
+        project: { id: 1, path: 'team/shop' },
+        refType: 'branch',
+        ref: extra.ref ?? 'main',
+        receivedAt,
+        ...(extra.iid !== undefined && { mergeRequest: { iid: extra.iid, sourceBranch: 'x', targetBranch: 'main', title: 't', url: 'https://g/x', sourceProjectId: 1 } }),
+      } as Parameters<typeof pushOf>[0]['spec'],
+    });
+  const older = push('main-a', '2026-01-01T11:00:00.000Z');
+
+  it('names the newest push to the same ref received after it, whether or not that one has a status yet', () => {
+    const pushes = [older, push('main-b', '2026-01-01T11:00:01.000Z'), push('main-c', '2026-01-01T11:00:02.000Z'), push('dev-d', '2026-01-01T11:00:03.000Z', { ref: 'dev' })];
+    expect(newerPushOnLine(older, pushes)).toBe('main-c');
+    expect(newerPushOnLine(pushes[2] as ReturnType<typeof push>, pushes)).toBeUndefined();
+  });
+
+  it('keeps merge requests apart by iid, and leaves manual rollbacks alone either way', () => {
+    expect(newerPushOnLine(push('mr-1', '2026-01-01T11:00:00.000Z', { iid: 1 }), [push('mr-2', '2026-01-01T11:00:05.000Z', { iid: 2 })])).toBeUndefined();
+    expect(newerPushOnLine(older, [older, push('main-r', '2026-01-01T11:00:09.000Z', { rollback: true })])).toBeUndefined();
+    expect(newerPushOnLine(push('main-r', '2026-01-01T10:00:00.000Z', { rollback: true }), [older])).toBeUndefined();
+  });
+});
 
 describe('waitingCount', () => {
   /** A delivery at production's turn, pushed `minute` minutes after 11:00. */
