@@ -136,6 +136,19 @@ describe('webhook gateway on a real cluster', () => {
     expect((await get(other.delivery))?.status).toBeUndefined();
   });
 
+  it('two pushes of a branch at the same moment: the later one supersedes the earlier, never both going on', async () => {
+    const branch = 'release/2026.07';
+    const [a, b] = await Promise.all([send(pushPayload(branch, fakeSha('t0'), fakeSha('t1'))), send(pushPayload(branch, fakeSha('t1'), fakeSha('t2')))]);
+    const answers = (await Promise.all([a.json(), b.json()])) as { delivery: string; superseded: string[] }[];
+    const [first, second] = answers as [{ delivery: string; superseded: string[] }, { delivery: string; superseded: string[] }];
+    // Whichever the gateway took second supersedes the other.
+    const later = first.superseded.includes(second.delivery) ? first : second;
+    const earlier = later === first ? second : first;
+    expect(later.superseded).toEqual([earlier.delivery]);
+    expect(earlier.superseded).toEqual([]);
+    expect((await get(earlier.delivery))?.status).toMatchObject({ phase: 'Superseded', supersededBy: later.delivery });
+  });
+
   it('leaves an older Delivery that is deploying to finish its environment, with the supersede requested', async () => {
     const branch = 'release/2026.06';
     const older = (await (await send(pushPayload(branch, fakeSha('s0'), fakeSha('s1')))).json()) as { delivery: string };

@@ -7,7 +7,7 @@ import type { RequestIdVariables } from 'hono/request-id';
 import { createGatewayApp } from './app.js';
 import { ApplicationStore, watchApplications } from './applications.js';
 import type { WebhookSecrets } from './config.js';
-import { DeliveryStore, watchDeliveries, type DeliveryIndex } from './deliveries.js';
+import { DeliveryStore, summarize, watchDeliveries, type DeliveryIndex } from './deliveries.js';
 import { applyPlan } from './intake/act.js';
 import { createIntake } from './intake/intake.js';
 import { deliveryEndRecorder } from './telemetry.js';
@@ -81,6 +81,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
         deliveries,
         namespace,
         apply: (plan) => applyPlan(plan, { client, logger, onEnded }),
+        // The watch brings it too, moments later; the next webhook of its line must see it now.
+        onCreated: (delivery) => {
+          const summary = summarize(delivery);
+          if (summary) deliveries.upsert(summary);
+        },
       }),
       observer: createWebhookObserver({ meter: deps.telemetry.meter }),
       tracer: deps.telemetry.tracer,

@@ -1,9 +1,10 @@
-import { ANNOTATIONS } from '@sluice/delivery';
+import { ANNOTATIONS, lineKey } from '@sluice/delivery';
 import type { ApplicationLookup } from '../applications.js';
 import type { DeliveryIndex } from '../deliveries.js';
 import type { RecordedTrace } from '../trace.js';
 import type { IntakeOutcome } from './act.js';
-import { toIntakeEvent } from './event.js';
+import { toIntakeEvent, type DeliverEvent, type RefDeletedEvent } from './event.js';
+import { Lanes } from './lanes.js';
 import { planIntake, type IntakePlan } from './plan.js';
 
 /** An authenticated webhook, parsed as JSON. */
@@ -24,28 +25,48 @@ export interface IntakeOptions {
   readonly namespace: string;
   /** Applies a plan; `applyPlan` bound to a KubeClient in production. */
   readonly apply: (plan: IntakePlan) => Promise<IntakeOutcome>;
+  /** Told of each Delivery this intake created, before the next webhook of its line is planned: the index must hold it by then. */
+  readonly onCreated?: (delivery: Extract<IntakePlan, { action: 'create' }>['delivery']) => void;
   readonly now?: () => Date;
 }
 
 /** Turns an authenticated webhook into an outcome: classify, route to its Application, plan, apply. */
 export type Intake = (input: WebhookInput) => Promise<IntakeOutcome>;
 
-/** Wires the intake steps; each step is its own small function (see `event.ts`, `plan.ts`, `act.ts`). */
+/**
+ * Wires the intake steps; each step is its own small function (see
+ * `event.ts`, `plan.ts`, `act.ts`). Webhooks of one line (project, ref,
+ * merge request) are planned and applied one at a time, each seeing the
+ * Delivery the previous one created: two pushes of a branch a few
+ * milliseconds apart supersede in order instead of both going on. (Across
+ * gateway replicas the deployer makes the same check before deploying.)
+ */
 export function createIntake(options: IntakeOptions): Intake {
   const now = options.now ?? (() => new Date());
+  const lanes = new Lanes();
   return async (input) => {
     const event = toIntakeEvent(input.event, input.json);
     if (event.kind === 'ignored') return { status: 'ignored', reason: event.reason, detail: event.detail };
     if (event.kind === 'invalid') return { status: 'rejected', reason: 'malformed', detail: event.detail };
-    const plan = planIntake({
-      event,
-      application: event.kind === 'deliver' ? options.applications.find(event.project) : undefined,
-      deliveries: options.deliveries,
-      namespace: options.namespace,
-      idempotencyKey: input.idempotencyKey,
-      receivedAt: now(),
-      annotations: { ...input.trace.annotations, [ANNOTATIONS.requestId]: input.requestId },
+    return lanes.run(laneOf(event), async () => {
+      const plan = planIntake({
+        event,
+        application: event.kind === 'deliver' ? options.applications.find(event.project) : undefined,
+        deliveries: options.deliveries,
+        namespace: options.namespace,
+        idempotencyKey: input.idempotencyKey,
+        receivedAt: now(),
+        annotations: { ...input.trace.annotations, [ANNOTATIONS.requestId]: input.requestId },
+      });
+      const outcome = await options.apply(plan);
+      if (plan.action === 'create' && outcome.status === 'accepted') options.onCreated?.(plan.delivery);
+      return outcome;
     });
-    return options.apply(plan);
   };
+}
+
+/** The line a webhook's work belongs to. */
+function laneOf(event: DeliverEvent | RefDeletedEvent): string {
+  const iid = event.kind === 'deliver' ? event.mergeRequest?.iid : undefined;
+  return lineKey({ projectId: event.project.id, refType: event.refType, ref: event.ref, ...(iid !== undefined && { mergeRequestIid: iid }) });
 }
