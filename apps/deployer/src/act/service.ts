@@ -37,6 +37,11 @@ export async function annotateService(client: KubeClient, service: ServiceRef, a
   await client.mergePatch(serviceObject(service), { metadata: { annotations, ...precondition(service) } });
 }
 
+/** The Service's current `resourceVersion`, read from the apiserver (`undefined`: there is none). */
+export async function serviceVersion(client: KubeClient, namespace: string, name: string): Promise<string | undefined> {
+  return (await client.get<KubeObject>({ apiVersion: 'v1', kind: 'Service', namespace, name }))?.metadata.resourceVersion;
+}
+
 function serviceObject(service: ServiceRef) {
   return { apiVersion: 'v1', kind: 'Service', namespace: service.namespace, name: service.name };
 }

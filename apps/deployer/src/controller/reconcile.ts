@@ -6,7 +6,7 @@ import { applyDeployment, scaleToZero, scheduleScaleDown } from '../act/deployme
 import { consumeAction, consumeDeliveryAction } from '../act/application.js';
 import { createLease, readLease, takeLease } from '../act/lease.js';
 import { prePromotionCheck } from '../act/precheck.js';
-import { annotateService, createService, switchService, type ServiceRef } from '../act/service.js';
+import { annotateService, createService, serviceVersion, switchService, type ServiceRef } from '../act/service.js';
 import { updateDelivery } from '../act/status.js';
 import type { EnvironmentFacts, ParsedDelivery } from '../decide/facts.js';
 import { leaseDecision, leaseName, type LeaseObject } from '../decide/lease.js';
@@ -185,6 +185,14 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
     const result = await prePromotionCheck(step.urls);
     step = result.ok ? decideStep(delivery, facts, { ...options, prePromotionPassed: true }) : precheckFailed(facts, result.message, options);
   }
+  // A step that trusts "traffic is not on this revision yet" (render the idle color, fail before the switch) is taken
+  // only if the cached Service is the Service: right after a switch (this replica's, or a killed leader's request that
+  // landed late) the watch may not have brought it yet, and acting on the old selector would re-render the live color
+  // or end the stage with traffic on it.
+  if ((step.kind === 'render' || step.kind === 'end') && !(await serviceAsCached(client, facts))) {
+    log.debug({ step: step.kind }, 'the Service changed since the cache saw it; deciding again');
+    return Date.now() + SERVICE_CATCH_UP_MS;
+  }
 
   switch (step.kind) {
     case 'status': {
@@ -242,6 +250,14 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
   }
   deps.observer?.onHandled?.({ delivery: name, environment, step: step.kind, ms: performance.now() - started });
   return recheck;
+}
+
+/** How soon to decide again when the Service cache lags behind the Service. */
+const SERVICE_CATCH_UP_MS = 100;
+
+/** True when the environment's Service is as the cache (and so the decision) saw it: same resourceVersion, or absent in both. */
+async function serviceAsCached(client: KubeClient, facts: EnvironmentFacts): Promise<boolean> {
+  return (await serviceVersion(client, facts.target.namespace, facts.target.serviceName)) === facts.service?.metadata.resourceVersion;
 }
 
 /** The environment's Service as this step's decision saw it (its resourceVersion the write's precondition). */
