@@ -24,3 +24,6 @@ export function selfSignedCertificate(): { readonly key: string; readonly cert: 
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+export { newWebhookSecrets, signedWebhookHeaders } from './signed-webhook.js';
+export type { SignOptions, WebhookSecrets } from './signed-webhook.js';

@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { API_GROUP_VERSION, type ApplicationSpecInput } from '@sluice/delivery';
 import { startArtifactRegistry, startGitlabStandIn, startGitServer, type ArtifactRegistry, type GitlabStandIn, type GitServer } from '@sluice/gitlab-stand-in';
+import { newWebhookSecrets, type WebhookSecrets } from '@sluice/gitlab/testing';
 import { kubeClientFromFile, type KubeClient, type KubeObject } from '@sluice/kube';
 import { waitForLeaseHolder } from '@sluice/kube/testing';
 import { createNamespace, deleteNamespace, installSluiceCrds } from '@sluice/local-cluster/testing';
 import { freePort } from '@sluice/service/testing';
 import { ReplicaSet, type ServiceName } from './replicas.js';
-import { newWebhookSecrets, type WebhookSecrets } from './webhook.js';
 
 /** The leader election every controller replica runs with. */
 export const LEADER = { leaseDurationMs: 4_000, renewDeadline: '3s', retryPeriod: '1s' } as const;

@@ -4,19 +4,9 @@
  * gateway the way GitLab retries: the same `Idempotency-Key` again after a
  * 5xx or a network error.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { GITLAB_HEADERS, signWebhookPayload } from '@sluice/gitlab';
+import { randomUUID } from 'node:crypto';
+import { signedWebhookHeaders, type WebhookSecrets } from '@sluice/gitlab/testing';
 import type { SampleCommit } from './sample-repo.js';
-
-/** The two secrets a GitLab webhook is configured with. */
-export interface WebhookSecrets {
-  readonly secretToken: string;
-  readonly signingToken: string;
-}
-
-export function newWebhookSecrets(): WebhookSecrets {
-  return { secretToken: randomBytes(24).toString('base64url'), signingToken: `whsec_${randomBytes(32).toString('base64')}` };
-}
 
 /** The GitLab project a branch is delivered through. */
 export interface HookProject {
@@ -82,24 +72,6 @@ export function pushHook(project: HookProject, commit: SampleCommit, before: str
   };
 }
 
-/** The headers of one signed delivery of `body`. */
-export function signedHeaders(body: string, secrets: WebhookSecrets, id: string, instance: string): Record<string, string> {
-  const timestamp = Math.floor(Date.now() / 1000);
-  return {
-    'content-type': 'application/json',
-    'user-agent': 'GitLab/18.2.0',
-    [GITLAB_HEADERS.event]: 'Push Hook',
-    [GITLAB_HEADERS.token]: secrets.secretToken,
-    [GITLAB_HEADERS.instance]: instance,
-    [GITLAB_HEADERS.webhookUuid]: randomUUID(),
-    [GITLAB_HEADERS.eventUuid]: randomUUID(),
-    [GITLAB_HEADERS.idempotencyKey]: id,
-    [GITLAB_HEADERS.webhookId]: id,
-    [GITLAB_HEADERS.webhookTimestamp]: String(timestamp),
-    [GITLAB_HEADERS.webhookSignature]: signWebhookPayload({ signingToken: secrets.signingToken, webhookId: id, timestamp, body }),
-  };
-}
-
 /** How the gateway answered a push, after GitLab-like retries. */
 export interface HookAnswer {
   readonly status: number;
@@ -125,7 +97,7 @@ export async function sendPushHook(gateways: () => readonly string[], payload: u
     try {
       if (!url) throw new Error('no gateway');
       // A fresh signature per attempt (its timestamp), the same id: what GitLab does.
-      const res = await fetch(`${url}/webhooks/gitlab`, { method: 'POST', headers: signedHeaders(body, secrets, id, instance), body, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(`${url}/webhooks/gitlab`, { method: 'POST', headers: signedWebhookHeaders(body, secrets, { event: 'Push Hook', instance, id }), body, signal: AbortSignal.timeout(10_000) });
       const text = await res.text();
       let parsed: { status?: string; delivery?: string } = {};
       try {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { createWebhookVerifier } from '@sluice/gitlab';
+import { createWebhookVerifier } from './webhook/verify.js';
 import { describe, expect, it } from 'vitest';
-import { newWebhookSecrets, signedWebhookHeaders } from './sign.js';
+import { newWebhookSecrets, signedWebhookHeaders } from './signed-webhook.js';
 
 const body = JSON.stringify({ object_kind: 'push', after: 'a'.repeat(40) });
 const now = new Date('2026-04-02T09:00:00Z');
