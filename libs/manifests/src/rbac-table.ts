@@ -103,7 +103,7 @@ const rows: Permission[] = [
   { service: 'deployer', namespace: 'sluice-system', apiGroup: 'coordination.k8s.io', resource: 'leases', reason: 'one rollout per environment at a time (create, take, renew, release); its leader-election Lease (`leaderLeaseName`) likewise', verbs: ['get', 'create', 'patch'] },
   ...(['staging', 'production'] as const).flatMap((namespace): Permission[] => [
     { service: 'deployer', namespace, apiGroup: 'apps', resource: 'deployments', reason: 'server-side apply the blue and green Deployments (an apply that creates is authorized as create); scale down', verbs: ['list', 'watch', 'create', 'patch'] },
-    { service: 'deployer', namespace, apiGroup: '', resource: 'services', reason: 'server-side apply the active Service (create on first promotion); switch its color', verbs: ['list', 'watch', 'create', 'patch'] },
+    { service: 'deployer', namespace, apiGroup: '', resource: 'services', reason: 'server-side apply the active Service (create on first promotion); switch its color; read it fresh before a step that trusts the cache', verbs: ['get', 'list', 'watch', 'create', 'patch'] },
     { service: 'deployer', namespace, apiGroup: '', resource: 'pods', reason: 'informer: readiness, CrashLoop, image pull failures, pod IPs for the pre-promotion check', verbs: WATCH },
   ]),
 
