@@ -32,6 +32,22 @@ describe('deployments across a lost answer', () => {
     expect(deploymentsOf(sha, 'production')).toMatchObject([{ status: 'success' }]);
   });
 
+  it('records, and does not send again, an update of its deployment whose answer was lost', async () => {
+    const sha = '4444444444444444444444444444444444444444';
+    const target: Target = { projectId: PROJECT.id, sha, ref: 'main', tag: false };
+    const gl = await client();
+    const created = await gl.createDeployment({ projectId: PROJECT.id, environment: 'production', sha, ref: 'main', tag: false, status: 'running' });
+    const id = created.kind === 'ok' ? created.value.id : -1;
+    // The update reached GitLab, its answer did not reach status.posted (the leader was killed).
+    await gl.updateDeployment(PROJECT.id, id, 'failed');
+    const puts = () => gitlab.requests({ method: 'PUT', path: `/deployments/${id}` }).length;
+    const before = puts();
+
+    const again = await act(gl, { kind: 'deployment', key: 'deployment:production', environment: 'production', status: 'failed', deploymentId: id, verifyFirst: true }, target, now);
+    expect(again).toMatchObject({ kind: 'recorded', how: 'verified', record: { deploymentId: id, state: 'failed' } });
+    expect(puts()).toBe(before);
+  });
+
   it("creates its own deployment when the commit's existing one belongs to an earlier Delivery (a rollback redeploy)", async () => {
     const sha = '2222222222222222222222222222222222222222';
     const gl = await client();

@@ -82,12 +82,20 @@ async function postNote(client: GitlabClient, call: Extract<Call, { kind: 'note'
  * Creates or moves the environment's deployment of this commit. Without a
  * recorded id, it first looks for one: a create whose answer was lost (a
  * crash, a timeout, another replica) left a deployment that is adopted, not
- * made again.
+ * made again. With a recorded id it is read first when this process has
+ * not itself posted it (`verifyFirst`): an update whose answer was lost is
+ * recorded, not sent again.
  */
 async function postDeployment(client: GitlabClient, call: Extract<Call, { kind: 'deployment' }>, target: Target, now: () => Date): Promise<ActOutcome> {
   const record = (id: number, how: 'posted' | 'verified'): ActOutcome =>
     recorded({ state: call.status, description: deploymentDescription(id), deploymentId: id, postedAt: now().toISOString() }, how);
   let id = call.deploymentId;
+  if (id !== undefined && call.verifyFirst) {
+    // An update whose answer was lost (a crash, a takeover) may have moved it already: then record, do not send again.
+    const listed = await client.listDeployments(target.projectId, call.environment);
+    if (listed.kind !== 'ok') return failure(listed);
+    if (listed.value.find((d) => d.id === id)?.status === call.status) return record(id, 'verified');
+  }
   if (id === undefined && target.since !== undefined) {
     const listed = await client.listDeployments(target.projectId, call.environment);
     if (listed.kind !== 'ok') return failure(listed);

@@ -49,7 +49,11 @@ describe('planCalls', () => {
     const tiered = { e: { state: 'success' as const, description: 'tier production', postedAt: at } };
     expect(planCalls(want('running'), tiered, open)).toEqual([{ kind: 'deployment', key: 'k', environment: 'production', status: 'running' }]);
     const running = { ...tiered, k: { state: 'running' as const, description: 'deployment #42', deploymentId: 42, postedAt: at } };
-    expect(planCalls(want('success'), running, open)).toEqual([{ kind: 'deployment', key: 'k', environment: 'production', status: 'success', deploymentId: 42 }]);
+    // Not posted by this process: read back first (an update whose answer was lost is not sent again).
+    expect(planCalls(want('success'), running, open)).toEqual([{ kind: 'deployment', key: 'k', environment: 'production', status: 'success', deploymentId: 42, verifyFirst: true }]);
+    expect(planCalls(want('success'), running, { ...open, verified: () => true })).toEqual([
+      { kind: 'deployment', key: 'k', environment: 'production', status: 'success', deploymentId: 42, verifyFirst: false },
+    ]);
     expect(planCalls(want('success'), { k: { ...running.k, state: 'success' } }, open)).toEqual([]);
     expect(deploymentIdOf({ state: 'running', description: 'something else', postedAt: at })).toBeUndefined();
     // The id is a field of the record; records written before the field name it in their description.

@@ -28,7 +28,15 @@ export type Call =
     }
   /** Sets the environment's tier (creating the environment) before its first deployment. */
   | { readonly kind: 'environment'; readonly key: string; readonly environment: string; readonly tier: EnvironmentTier }
-  | { readonly kind: 'deployment'; readonly key: string; readonly environment: string; readonly status: DeploymentStatus; readonly deploymentId?: number }
+  | {
+      readonly kind: 'deployment';
+      readonly key: string;
+      readonly environment: string;
+      readonly status: DeploymentStatus;
+      readonly deploymentId?: number;
+      /** Moving a recorded deployment: read it first when this process has not itself posted or seen the key (as for statuses). */
+      readonly verifyFirst?: boolean;
+    }
   | { readonly kind: 'note'; readonly key: string; readonly note: DesiredNote };
 
 /** What this process knows beyond `status.posted`. */
@@ -69,7 +77,7 @@ export function planCalls(desired: Desired, posted: Readonly<Record<string, Post
     if (current.state === deployment.status || isFinalState(current.state)) continue;
     const deploymentId = deploymentIdOf(current);
     if (deploymentId === undefined) continue;
-    calls.push({ kind: 'deployment', key: deployment.key, environment: deployment.environment, status: deployment.status, deploymentId });
+    calls.push({ kind: 'deployment', key: deployment.key, environment: deployment.environment, status: deployment.status, deploymentId, verifyFirst: !context.verified(deployment.key) });
   }
   const note = desired.note;
   if (note !== undefined && posted[note.key] === undefined && !context.refused(note.key, 'success')) {
