@@ -74,18 +74,14 @@ export async function reconcileEnvironment(deps: ReconcileDeps, key: string): Pr
   const queue = environmentQueue(deliveries, environment);
   for (const older of queue.superseded) {
     const by = queue.current?.metadata.name;
-    deps.logger.info({ deliveryId: older.metadata.name, sha: older.spec.checkoutSha, environment, supersededBy: by }, 'superseded by a newer delivery');
-    const written = await updateDelivery(deps.client, older, supersede(`a newer delivery (${by ?? '?'}) replaces it in ${environment}`, by), () => new Date());
-    if (written) deps.telemetry?.statusWritten(older, environment, written);
+    await supersedeHere(deps, older, environment, by, `a newer delivery (${by ?? '?'}) replaces it in ${environment}`);
   }
 
   // Two webhooks of one branch handled at once do not see each other at the gateway: an older push is superseded here, before it starts.
   const current = queue.current;
   const newer = current && deployStageOf(current, environment)?.state === 'pending' ? newerPushOnLine(pushOf(current), deps.caches.pushesOf(appName)) : undefined;
   if (current && newer !== undefined) {
-    deps.logger.info({ deliveryId: current.metadata.name, sha: current.spec.checkoutSha, environment, supersededBy: newer }, 'superseded by a newer push on its line');
-    const written = await updateDelivery(deps.client, current, supersede(`a newer push (${newer}) to ${current.spec.ref} arrived before it was deployed to ${environment}`, newer), () => new Date());
-    if (written) deps.telemetry?.statusWritten(current, environment, written);
+    await supersedeHere(deps, current, environment, newer, `a newer push (${newer}) to ${current.spec.ref} arrived before it was deployed to ${environment}`);
     return { recheckAtMs: plan.recheckAtMs };
   }
 
@@ -99,6 +95,13 @@ export async function reconcileEnvironment(deps: ReconcileDeps, key: string): Pr
 
   const step = await act(deps, queue.current, facts);
   return { recheckAtMs: earliest(step, plan.recheckAtMs, lease.renewAtMs) };
+}
+
+/** Supersedes `delivery` (waiting for `environment`) by `by`, logged and counted. */
+async function supersedeHere(deps: ReconcileDeps, delivery: ParsedDelivery, environment: EnvironmentName, by: string | undefined, message: string): Promise<void> {
+  deps.logger.info({ deliveryId: delivery.metadata.name, sha: delivery.spec.checkoutSha, environment, supersededBy: by }, 'superseded');
+  const written = await updateDelivery(deps.client, delivery, supersede(message, by), () => new Date());
+  if (written) deps.telemetry?.statusWritten(delivery, environment, written);
 }
 
 /** Takes a manual action once: consumed from the Application first, then acted on. */
