@@ -62,21 +62,18 @@ describe('Application Ready condition', () => {
     });
   });
 
-  it('marks the Application that loses its project to one earlier by name, as the gateway routes', () => {
+  it('marks both Applications that claim one project id, so neither receives its pushes', () => {
     const a = app('a-web');
-    const b = app('b-web');
-    expect(ready(a, [a, b])).toMatchObject({ status: 'True', reason: 'Accepted' });
-    expect(ready(b, [a, b])).toMatchObject({
-      status: 'False',
-      reason: 'DuplicateProject',
-      message: expect.stringContaining('project 42 (shop/web) is also configured by Application a-web, which receives its pushes'),
-    });
+    const b = app('b-web', spec({ id: 42, path: 'other/name' }));
+    const message = 'is also claimed by Application';
+    expect(ready(a, [a, b])).toMatchObject({ status: 'False', reason: 'DuplicateProject', message: expect.stringContaining(`project 42 (shop/web) ${message} b-web`) });
+    expect(ready(b, [a, b])).toMatchObject({ status: 'False', reason: 'DuplicateProject', message: expect.stringContaining(`${message} a-web; its pushes are delivered by none of them`) });
   });
 
-  it('flags two project ids claiming the same path, whatever its case', () => {
+  it('lets two projects share a path: the path is for display, the id routes', () => {
     const a = app('a-web');
     const b = app('b-web', spec({ id: 7, path: 'Shop/Web' }));
-    expect(ready(b, [a, b])).toMatchObject({ status: 'False', reason: 'DuplicateProject', message: expect.stringContaining('one of the ids is wrong') });
+    expect(ready(b, [a, b])).toMatchObject({ status: 'True', reason: 'Accepted' });
   });
 
   it('lets an invalid Application claim nothing: the valid one with the same project stays Ready', () => {
@@ -88,7 +85,7 @@ describe('Application Ready condition', () => {
   it.each([
     ['sluice.dev/promotion.production', 'manual', 'set spec.environments.production.promotion: manual instead'],
     ['sluice.dev/container-command', '["node","server.js"]', 'set spec.command (a list of strings) instead'],
-    ['sluice.dev/builder-image', 'builder:1', 'set spec.build.builderImage instead'],
+    ['sluice.dev/builder-image', 'builder:1', 'the builder image is cluster configuration (SLUICE_BUILDER_IMAGE): remove it'],
   ])('is False with RemovedAnnotation while %s is still set', (key, value, advice) => {
     expect(ready(app('web', spec(), { annotations: { [key]: value } }))).toMatchObject({
       status: 'False',

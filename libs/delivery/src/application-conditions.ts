@@ -11,8 +11,8 @@ export const READY_CONDITION = 'Ready';
  * Why an Application is or is not Ready (closed set):
  * - `Accepted`: valid, and the only Application of its GitLab project;
  * - `InvalidSpec`: fails validation, so the gateway ignores it and no push is delivered;
- * - `DuplicateProject`: another Application, first by name, already claims the project
- *   (the gateway routes the project's pushes to that one);
+ * - `DuplicateProject`: another Application claims the same project id; both are
+ *   marked and the project's pushes are delivered by neither;
  * - `RemovedAnnotation`: carries an annotation that used to change behaviour and is no
  *   longer read; the spec field that replaced it must be set instead.
  */
@@ -35,7 +35,7 @@ export function removedAnnotationProblems(annotations: Readonly<Record<string, s
   const problems: string[] = [];
   for (const [key, value] of Object.entries(annotations ?? {})) {
     if (key === REMOVED_ANNOTATIONS.command) problems.push(`annotation ${key} is no longer read; set spec.command (a list of strings) instead`);
-    else if (key === REMOVED_ANNOTATIONS.builderImage) problems.push(`annotation ${key} is no longer read; set spec.build.builderImage instead`);
+    else if (key === REMOVED_ANNOTATIONS.builderImage) problems.push(`annotation ${key} is no longer read; the builder image is cluster configuration (SLUICE_BUILDER_IMAGE): remove it`);
     else {
       const environment = ENVIRONMENT_NAMES.find((e) => key === removedPromotionAnnotation(e));
       if (environment !== undefined) {
@@ -59,22 +59,18 @@ function projectLabel(app: Application): string {
 }
 
 /**
- * The Application that receives the pushes of `app`'s project instead of it,
- * by the gateway's rule: valid Applications only, matched by project id (then
- * path, case-insensitive), the first by name wins.
+ * The other Applications that claim `app`'s project id. A project belongs to
+ * one Application: when two claim it, neither is delivered (the gateway
+ * ignores the project, `ambiguous_application`), so a crafted Application can
+ * never take another team's pushes by being first. The path is for display.
  */
 function duplicateOf(app: Application, valid: readonly Application[]): string | undefined {
-  const earlier = valid.filter((other) => other.metadata.name < app.metadata.name).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-  const sameId = earlier.find((other) => other.spec.project.id === app.spec.project.id);
-  if (sameId) {
-    return `${projectLabel(app)} is also configured by Application ${sameId.metadata.name}, which receives its pushes (the first by name wins); delete one of them or change spec.project`;
-  }
-  const path = app.spec.project.path.toLowerCase();
-  const samePath = earlier.find((other) => other.spec.project.path.toLowerCase() === path);
-  if (samePath) {
-    return `spec.project.path ${app.spec.project.path} is also configured by Application ${samePath.metadata.name} with project id ${samePath.spec.project.id}; a GitLab path names one project, so one of the ids is wrong`;
-  }
-  return undefined;
+  const others = valid
+    .filter((other) => other.spec.project.id === app.spec.project.id)
+    .map((other) => other.metadata.name)
+    .sort();
+  if (others.length === 0) return undefined;
+  return `${projectLabel(app)} is also claimed by Application ${others.join(', ')}; its pushes are delivered by none of them (the gateway ignores the project: ambiguous_application) until only one claims it`;
 }
 
 function verdict(app: RawApplication, all: readonly RawApplication[]): Verdict {
@@ -102,8 +98,8 @@ export function currentConditions(app: RawApplication): Condition[] {
  * The `status.conditions` `app` should have, given every Application of its
  * namespace (`all`, which may include `app`): one `Ready` condition, `False`
  * with a reason and a message naming the bad field (zod's path) when the
- * Application is invalid, still carries a removed annotation, or loses its
- * project to another Application. `lastTransitionTime` moves only when the
+ * Application is invalid, still carries a removed annotation, or shares its
+ * project id with another Application. `lastTransitionTime` moves only when the
  * status changes; conditions of other types are kept as they are.
  */
 export function applicationConditions(app: RawApplication, all: readonly RawApplication[], now: Date): Condition[] {

@@ -89,7 +89,8 @@ describe('Application spec rejections', () => {
     ['no rules', { rules: [] }, 'rules: Too small: expected array to have >=1 items'],
     ['a container command that is not a list', { command: 'node server.js' }, 'command: Invalid input: expected array, received string'],
     ['an empty container command', { command: [] }, 'command: Too small: expected array to have >=1 items'],
-    ['a builder image with a space', { build: { repository: 'registry.example.com/shop/web', builderImage: 'moby/buildkit latest' } }, expect.stringMatching(/^build\.builderImage: /)],
+    ['a push Secret name with capitals', { build: { repository: 'registry.example.com/shop/web', pushSecretName: 'Shop-Push' } }, expect.stringMatching(/^build\.pushSecretName: must be a DNS subdomain/)],
+    ['a webhook Secret name with a slash', { webhook: { secretName: 'shop/webhook' } }, expect.stringMatching(/^webhook\.secretName: must be a DNS subdomain/)],
     ['an unknown promotion', { environments: { production: { namespace: 'shop', deploymentName: 'web', serviceName: 'web', promotion: 'later' } } }, 'environments.production.promotion: Invalid option: expected one of "automatic"|"manual"'],
   ])('rejects %s', (_, override, message) => {
     expect(problems({ ...minimalSpec(), ...override })).toEqual([message]);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { RefTypeSchema } from './git.js';
-import { Dns1035LabelSchema, DnsLabelSchema } from './kube-names.js';
+import { Dns1035LabelSchema, DnsLabelSchema, DnsSubdomainSchema } from './kube-names.js';
 import {
   HttpPathSchema,
   ImageReferenceSchema,
@@ -69,8 +69,8 @@ export const BuildSpecSchema = z.object({
     .describe('Dockerfile build arguments (ARG values, e.g. the base image); never secrets: they end up in the image history. Default: none.'),
   timeoutSeconds: z.int().min(60).max(86_400).default(1800).describe('Build deadline. Default: 1800.'),
   resources: resourcesSchema({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } }),
-  builderImage: ImageReferenceSchema.optional().describe(
-    "Image the build Job runs (BuildKit, or the archiver in archive mode). Default: the test-runner's configured builder image (SLUICE_BUILDER_IMAGE).",
+  pushSecretName: DnsSubdomainSchema.optional().describe(
+    'Secret in the build namespace holding this Application\'s registry push credential (.dockerconfigjson), scoped to `repository`; it must carry the annotation sluice.dev/repository naming that repository. Default: the cluster-wide credential (SLUICE_REGISTRY_CREDENTIALS_SECRET), for migration only.',
   ),
 });
 /** How the image is built, defaults applied. */
@@ -131,6 +131,15 @@ export const EnvironmentTargetSchema = z.object({
 /** One environment's target, defaults applied. */
 export type EnvironmentTarget = z.infer<typeof EnvironmentTargetSchema>;
 
+/** Where the project's own webhook secrets are: a Secret only this Application names. */
+export const WebhookSpecSchema = z.object({
+  secretName: DnsSubdomainSchema.describe(
+    'Secret in the webhook-secrets namespace (SLUICE_WEBHOOK_SECRETS_NAMESPACE, default sluice-webhooks) with the key "token" (X-Gitlab-Token) and/or "signingKey" (whsec_...): the secrets of this project\'s webhook. A webhook of this project verified only by another project\'s secret is refused.',
+  ),
+});
+/** Where the project's webhook secrets are. */
+export type WebhookSpec = z.infer<typeof WebhookSpecSchema>;
+
 /** The Application's spec: the platform team's configuration for one GitLab project. */
 export const ApplicationSpecSchema = z.object({
   project: ProjectSchema,
@@ -138,6 +147,7 @@ export const ApplicationSpecSchema = z.object({
   rules: z.array(DeliveryRuleSchema).min(1).max(100).describe('Which refs deliver to which environments; first match wins.'),
   test: TestSpecSchema,
   build: BuildSpecSchema,
+  webhook: WebhookSpecSchema.optional().describe('Per-project webhook secrets. Default: only the gateway\'s global secrets verify this project\'s webhooks (migration).'),
   command: z
     .array(z.string().min(1).max(8192))
     .min(1)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GitRefNameSchema, NULL_SHA, ShaSchema, isNullSha, isSha, isValidRefName, parseFullRef, refNameProblem, shortSha } from './git.js';
+import { GitRefNameSchema, fetchRefOf, NULL_SHA, ShaSchema, isNullSha, isSha, isValidRefName, parseFullRef, refNameProblem, shortSha } from './git.js';
 
 const SHA = '3f2a9c1d4e5b6a7980716253443526170899aabb';
 
@@ -96,5 +96,13 @@ describe('parseFullRef', () => {
     });
     expect(parseFullRef('refs/heads/a..b')).toEqual({ ok: false, error: 'ref "refs/heads/a..b" must not contain ".."' });
     expect(parseFullRef('refs/heads/-x')).toEqual({ ok: false, error: 'ref name "-x" must not start with "-"' });
+  });
+});
+
+describe('fetchRefOf', () => {
+  it('names the ref the delivered commit must be on: the branch, the tag, or the target project\'s merge-request head', () => {
+    expect(fetchRefOf({ ref: 'feature/x', refType: 'branch' })).toBe('refs/heads/feature/x');
+    expect(fetchRefOf({ ref: 'v1.0.0', refType: 'tag' })).toBe('refs/tags/v1.0.0');
+    expect(fetchRefOf({ ref: 'fork-branch', refType: 'merge_request', mergeRequest: { iid: 12 } })).toBe('refs/merge-requests/12/head');
   });
 });

@@ -128,3 +128,26 @@ export function parseFullRef(fullRef: string): ParsedRef {
   }
   return { ok: false, error: `ref ${JSON.stringify(fullRef)} is neither a branch (refs/heads/…) nor a tag (refs/tags/…)` };
 }
+
+/** What {@link fetchRefOf} needs of a Delivery spec. */
+export interface FetchableRef {
+  readonly ref: string;
+  readonly refType: RefType;
+  readonly mergeRequest?: { readonly iid: number };
+}
+
+/**
+ * The full ref a delivered commit must be reachable from, in the
+ * Application's own repository: the pushed branch or tag, or for a merge
+ * request (a fork's too) the target project's `refs/merge-requests/<iid>/head`,
+ * which GitLab keeps for every MR. The clone step fetches this ref and fails
+ * `RefMismatch` when the SHA is not in its history: a webhook cannot name a
+ * commit the project never had on that ref.
+ */
+export function fetchRefOf(spec: FetchableRef): string {
+  if (spec.refType === 'merge_request') {
+    if (spec.mergeRequest === undefined) throw new Error('a merge-request delivery must carry its merge request');
+    return `refs/merge-requests/${spec.mergeRequest.iid}/head`;
+  }
+  return spec.refType === 'tag' ? `refs/tags/${spec.ref}` : `refs/heads/${spec.ref}`;
+}

@@ -23,16 +23,18 @@ export {
   ShaSchema,
   isNullSha,
   isSha,
+  fetchRefOf,
   isValidRefName,
   parseFullRef,
   refNameProblem,
   shortSha,
 } from './git.js';
-export type { ParsedRef, RefType } from './git.js';
+export type { FetchableRef, ParsedRef, RefType } from './git.js';
 
 export {
   Dns1035LabelSchema,
   DnsLabelSchema,
+  DnsSubdomainSchema,
   MAX_DNS_LABEL_LENGTH,
   isDnsLabel,
   isLabelValue,
@@ -74,6 +76,7 @@ export {
   HealthSpecSchema,
   PromotionSchema,
   TestSpecSchema,
+  WebhookSpecSchema,
   imageFor,
 } from './application.js';
 export type {
@@ -88,6 +91,7 @@ export type {
   HealthSpec,
   Promotion,
   TestSpec,
+  WebhookSpec,
 } from './application.js';
 export {
   APPLICATION_REASONS,
@@ -179,7 +183,7 @@ export {
   rollbackAction,
   rollbackTarget,
 } from './contract/annotations.js';
-export { ENVIRONMENT_LABEL, IDEMPOTENCY_LABEL, LABEL_KEYS, REVISION_LABEL, STAGE_LABEL } from './contract/labels.js';
+export { ENVIRONMENT_LABEL, IDEMPOTENCY_LABEL, LABEL_KEYS, MANAGED_BY_LABEL, MANAGED_BY_SLUICE, REVISION_LABEL, STAGE_LABEL, TEAM_LABEL } from './contract/labels.js';
 export { DEFAULT_BUILD_NAMESPACE, DEFAULT_NAMESPACE, DEFAULT_TEST_NAMESPACE } from './contract/namespaces.js';
 export { lineKey, lineOf } from './contract/line.js';
 export type { DeliveryLine } from './contract/line.js';

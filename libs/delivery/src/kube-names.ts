@@ -28,6 +28,14 @@ export const Dns1035LabelSchema = z
     error: 'must be a DNS-1035 label: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit',
   });
 
+/** An RFC 1123 DNS subdomain: what Kubernetes requires for Secret, ConfigMap and most other object names. */
+export const DnsSubdomainSchema = z
+  .string()
+  .max(253, { error: 'must be at most 253 characters', abort: true })
+  .regex(/^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/, {
+    error: 'must be a DNS subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
+  });
+
 /** True when `value` is a valid RFC 1123 DNS label. */
 export function isDnsLabel(value: string): boolean {
   return value.length <= MAX_DNS_LABEL_LENGTH && DNS_LABEL.test(value);

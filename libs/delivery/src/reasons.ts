@@ -10,6 +10,7 @@ import * as z from 'zod';
  */
 export const FAILURE_REASONS = [
   'CloneFailed',
+  'RefMismatch',
   'DependencyInstallFailed',
   'TestsFailed',
   'TestTimeout',
@@ -23,6 +24,8 @@ export const FAILURE_REASONS = [
   'CrashLoop',
   'PostPromotionUnhealthy',
   'RollbackFailed',
+  'NamespaceNotAllowed',
+  'NotOwned',
   'Superseded',
   'Canceled',
   'InternalError',
@@ -47,6 +50,7 @@ export function isFailureReason(value: unknown): value is FailureReason {
 export const WEBHOOK_REJECTION_REASONS = [
   'bad_token',
   'bad_signature',
+  'foreign_secret',
   'stale_timestamp',
   'replay',
   'unknown_event',

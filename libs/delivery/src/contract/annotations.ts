@@ -55,12 +55,26 @@ export const ANNOTATIONS = {
   verifiedRevision: 'sluice.dev/verified-revision',
   /** Deployment: ISO time after which it is scaled to 0 unless live; empty: not scheduled. */
   scaleDownAt: 'sluice.dev/scale-down-at',
+  /**
+   * Deployment and Service in a target namespace: `<namespace>/<application>` of
+   * the Application they belong to. The deployer writes only objects carrying
+   * its own value (and the managed-by label); anything else there is refused,
+   * never taken over (`NotOwned`).
+   */
+  owner: 'sluice.dev/owner',
+
+  // --- Namespace, Secret ---
+  /** Namespace: image repository prefix its team's Applications must build under (e.g. `registry.example.com/shop/`), checked at admission. */
+  imagePrefix: 'sluice.dev/image-prefix',
+  /** Registry push Secret: the one image repository it may push (what `spec.build.repository` must equal to use it). */
+  repository: 'sluice.dev/repository',
 } as const;
 
 /**
  * Application annotations that used to change behaviour and are no longer
- * read: validated spec fields replaced them (`spec.command`,
- * `spec.build.builderImage`); an Application still carrying one is not Ready.
+ * read: `spec.command` replaced the first; the builder image is cluster
+ * configuration (`SLUICE_BUILDER_IMAGE`), never an Application's choice. An
+ * Application still carrying one is not Ready.
  */
 export const REMOVED_ANNOTATIONS = {
   command: 'sluice.dev/container-command',

@@ -18,3 +18,16 @@ export const ENVIRONMENT_LABEL = 'sluice.dev/environment';
 
 /** Pod template label carrying the SHA, so pods say which revision they run. */
 export const REVISION_LABEL = 'sluice.dev/revision';
+
+/**
+ * Application and Namespace: the team that owns it. A target namespace serves
+ * the Applications of its team (or the one Application its
+ * `sluice.dev/application` label names), checked at admission and again by
+ * the deployer before every write.
+ */
+export const TEAM_LABEL = 'sluice.dev/team';
+
+/** Everything the deployer creates in a target namespace: `app.kubernetes.io/managed-by=sluice` (with the owner annotation). */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+/** The {@link MANAGED_BY_LABEL} value of Sluice's objects. */
+export const MANAGED_BY_SLUICE = 'sluice';
