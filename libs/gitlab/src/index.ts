@@ -17,6 +17,13 @@ export {
   type WebhookVerification,
   type WebhookVerifierOptions,
 } from './webhook/verify.js';
+export {
+  createSignatureIndex,
+  createTokenIndex,
+  signingTokenProblem,
+  type SignatureIndexOptions,
+  type SignatureMatch,
+} from './webhook/match.js';
 export { signWebhookPayload, type SignWebhookInput } from './webhook/sign.js';
 export { SUPPORTED_EVENTS, parseEvent } from './events/parse.js';
 export {

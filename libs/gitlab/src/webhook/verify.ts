@@ -1,9 +1,7 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GitlabError } from '../errors.js';
 import { GITLAB_HEADERS, getHeader, type HeaderSource } from './headers.js';
 import type { WebhookRejectionReason } from '@sluice/delivery';
-import { hmacSignature } from './sign.js';
-import { decodeSigningToken } from './signing-token.js';
+import { createSignatureIndex, createTokenIndex } from './match.js';
 
 /** Options of {@link createWebhookVerifier}. At least one secret token or signing token is required. */
 export interface WebhookVerifierOptions {
@@ -37,7 +35,6 @@ export type WebhookVerification =
   | { readonly ok: false; readonly reason: WebhookRejectionReason; readonly detail: string };
 
 const DEFAULTS = { toleranceSeconds: 300, maxBodyBytes: 5 * 1024 * 1024 } as const;
-const SIGNATURE_BYTES = 32;
 
 /**
  * Builds a verifier for GitLab webhook requests. Options are checked and keys
@@ -53,9 +50,10 @@ const SIGNATURE_BYTES = 32;
  *   token is empty, or a signing token is not `whsec_<base64>`.
  */
 export function createWebhookVerifier(options: WebhookVerifierOptions): (request: WebhookRequest) => WebhookVerification {
-  const tokenMatcher = createTokenMatcher(options.secretTokens ?? []);
-  const signingKeys = (options.signingTokens ?? []).map(decodeSigningToken);
-  if (!tokenMatcher && signingKeys.length === 0) {
+  const secretTokens = options.secretTokens ?? [];
+  const tokenIndex = secretTokens.length === 0 ? undefined : createTokenIndex(secretTokens);
+  const signingTokens = options.signingTokens ?? [];
+  if (!tokenIndex && signingTokens.length === 0) {
     throw new GitlabError('invalid_config', 'configure at least one webhook secret token or signing token');
   }
   const toleranceSeconds = options.toleranceSeconds ?? DEFAULTS.toleranceSeconds;
@@ -63,18 +61,22 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): (request
   if (!(toleranceSeconds > 0) || !(maxBodyBytes > 0)) {
     throw new GitlabError('invalid_config', 'toleranceSeconds and maxBodyBytes must be positive numbers');
   }
-  const now = options.now ?? (() => new Date());
+  const signatureIndex =
+    signingTokens.length === 0 ? undefined : createSignatureIndex(signingTokens, { toleranceSeconds, ...(options.now && { now: options.now }) });
 
   return (request) => {
     if (request.body.byteLength > maxBodyBytes) {
       return reject('too_large', `body is ${request.body.byteLength} bytes; the limit is ${maxBodyBytes}`);
     }
-    if (tokenMatcher) {
+    if (tokenIndex) {
       const token = getHeader(request.headers, GITLAB_HEADERS.token);
       if (token === undefined) return reject('bad_token', 'X-Gitlab-Token header is missing');
-      if (!tokenMatcher(token)) return reject('bad_token', 'X-Gitlab-Token does not match any configured secret');
+      if (tokenIndex(token).length === 0) return reject('bad_token', 'X-Gitlab-Token does not match any configured secret');
     }
-    if (signingKeys.length > 0) return verifySignature(request, signingKeys, toleranceSeconds, now());
+    if (signatureIndex) {
+      const signature = signatureIndex(request);
+      if (!signature.ok) return signature;
+    }
     return { ok: true };
   };
 }
@@ -86,56 +88,4 @@ export function verifyWebhook(request: WebhookRequest, options: WebhookVerifierO
 
 function reject(reason: WebhookRejectionReason, detail: string): WebhookVerification {
   return { ok: false, reason, detail };
-}
-
-/**
- * Compares HMACs of the candidate and each secret under a per-verifier random
- * key, so `timingSafeEqual` always sees equal lengths and neither the secret's
- * length nor which secret matched leaks through timing.
- */
-function createTokenMatcher(secrets: readonly string[]): ((candidate: string) => boolean) | undefined {
-  if (secrets.length === 0) return undefined;
-  // GitLab strips line breaks from the stored token before sending it.
-  const normalized = secrets.map((secret) => secret.replace(/[\r\n]/g, ''));
-  if (normalized.some((secret) => secret.length === 0)) {
-    throw new GitlabError('invalid_config', 'webhook secret tokens must not be empty');
-  }
-  const key = randomBytes(32);
-  const digest = (value: string): Buffer => createHmac('sha256', key).update(value).digest();
-  const expected = normalized.map(digest);
-  return (candidate) => {
-    const actual = digest(candidate);
-    let matched = false;
-    for (const secret of expected) matched = timingSafeEqual(actual, secret) || matched;
-    return matched;
-  };
-}
-
-function verifySignature(request: WebhookRequest, keys: readonly Buffer[], toleranceSeconds: number, now: Date): WebhookVerification {
-  const id = getHeader(request.headers, GITLAB_HEADERS.webhookId);
-  const timestamp = getHeader(request.headers, GITLAB_HEADERS.webhookTimestamp);
-  const header = getHeader(request.headers, GITLAB_HEADERS.webhookSignature);
-  if (!id || !timestamp || !header) {
-    return reject('bad_signature', 'webhook-id, webhook-timestamp and webhook-signature headers are required');
-  }
-  if (!/^\d{1,12}$/.test(timestamp)) return reject('bad_signature', 'webhook-timestamp is not Unix seconds');
-
-  // Space-separated per the spec; a trailing comma appears when a proxy joined repeated headers.
-  const candidates = header
-    .split(/\s+/)
-    .map((entry) => entry.replace(/,$/, ''))
-    .filter((entry) => entry.startsWith('v1,'))
-    .map((entry) => Buffer.from(entry.slice(3), 'base64'))
-    .filter((bytes) => bytes.length === SIGNATURE_BYTES);
-  const valid = keys.some((key) => {
-    const expected = hmacSignature(key, id, timestamp, request.body);
-    return candidates.some((candidate) => timingSafeEqual(candidate, expected));
-  });
-  if (!valid) return reject('bad_signature', 'no v1 signature in webhook-signature matches a configured signing token');
-
-  const skewSeconds = Math.abs(now.getTime() / 1000 - Number(timestamp));
-  if (skewSeconds > toleranceSeconds) {
-    return reject('stale_timestamp', `webhook-timestamp is ${Math.round(skewSeconds)} s from now; the window is ±${toleranceSeconds} s`);
-  }
-  return { ok: true };
 }
