@@ -26,6 +26,10 @@ export type { LimitRangeProps } from './limit-range.js';
 export { serviceAccount } from './service-account.js';
 export type { ServiceAccountProps } from './service-account.js';
 
+// Admission: what an Application may claim, checked by the apiserver (CEL).
+export { APPLICATION_ADMISSION_POLICIES, applicationAdmission } from './application-admission.js';
+export type { ApplicationAdmissionProps } from './application-admission.js';
+
 // RBAC: one permission table, Roles and RoleBindings generated from it.
 export { NAMESPACE_ROLES, PERMISSIONS, SLUICE_SERVICES, permissionsOf } from './rbac-table.js';
 export type { NamespaceRole, Permission, SluiceService, Verb } from './rbac-table.js';

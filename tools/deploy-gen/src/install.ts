@@ -1,5 +1,6 @@
 import {
   SLUICE_SERVICES,
+  applicationAdmission,
   applicationCrd,
   buildNamespacePolicies,
   clusterService,
@@ -120,6 +121,7 @@ export function installManifests(p: InstallProfile): Manifest[] {
   const objects: object[] = [
     applicationCrd(),
     deliveryCrd(),
+    ...applicationAdmission({ namespace: system }),
     ...[system, ns.test].map((name) => namespace({ name })),
     // Rootless BuildKit cannot run under `restricted` (deploy/README.md, "Builds"); warn and audit stay there.
     namespace({ name: ns.build, podSecurity: 'baseline' }),

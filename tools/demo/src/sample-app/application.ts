@@ -1,8 +1,11 @@
-import { API_GROUP_VERSION, type ApplicationSpecInput } from '@sluice/delivery';
+import { API_GROUP_VERSION, TEAM_LABEL, type ApplicationSpecInput } from '@sluice/delivery';
 import type { KubeObject } from '@sluice/kube';
 
 /** The sample app's GitLab project. */
 export const SAMPLE_PROJECT = { id: 4242, path: 'demo/sample-app', name: 'Sample App' } as const;
+
+/** The team the sample app belongs to: its Application's and its production namespace's `sluice.dev/team`. */
+export const SAMPLE_TEAM = 'demo';
 
 /** Name of the Application, and of the Deployments (`-blue`, `-green`) and the Service in production. */
 export const SAMPLE_APP = 'sample-app';
@@ -86,7 +89,7 @@ export function sampleApplication(o: {
   return {
     apiVersion: API_GROUP_VERSION,
     kind: 'Application',
-    metadata: { name: SAMPLE_APP, namespace: o.namespace },
+    metadata: { name: SAMPLE_APP, namespace: o.namespace, labels: { [TEAM_LABEL]: SAMPLE_TEAM } },
     spec: spec as unknown as Record<string, unknown>,
   };
 }

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import { ANNOTATIONS, TEAM_LABEL } from '@sluice/delivery';
 import { startGitServer, startGitlabStandIn, type GitServer, type GitlabStandIn } from '@sluice/gitlab-stand-in';
 import { kubeClientFromFile, type KubeClient, type KubeObject } from '@sluice/kube';
 import { cidrsOverlap, parseCidr } from '@sluice/manifests';
-import { SAMPLE_PROJECT, sampleApplication, sampleImageRepository, type SampleTiming } from '../sample-app/application.js';
+import { SAMPLE_PROJECT, SAMPLE_TEAM, sampleApplication, sampleImageRepository, type SampleTiming } from '../sample-app/application.js';
 import type { WebhookSecrets } from '../webhook/sign.js';
 import { buildServiceImages, installSluice, NAMESPACES, OVERLAY, startDemoCluster, type InstalledCluster } from './cluster.js';
 import { SIGNING_KEY_SECRET } from './install.js';
@@ -101,6 +102,9 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
   const admin = kubeClientFromFile(installed.cluster.kubeconfigPath, { fieldManager: 'sluice-demo' });
   const repositoryUrl = await git.createRepository(SAMPLE_PROJECT.path);
   const registryAuth = { auths: {} }; // the node's registry takes pushes without credentials
+  // Onboarding the team, as a platform team would: its production namespace serves the team's Applications
+  // and only images under the team's prefix (the admission policy checks both when the Application is written).
+  await admin.apply(teamNamespace(NAMESPACES.production, SAMPLE_TEAM, imageRepository.slice(0, imageRepository.lastIndexOf('/') + 1)), { force: true });
   await Promise.all([
     ...[NAMESPACES.test, NAMESPACES.build].map((ns) => admin.apply(secret(ns, 'sluice-git-credentials', GIT_CREDENTIALS), { force: true })),
     admin.apply(secret(NAMESPACES.build, 'sluice-registry-credentials', { '.dockerconfigjson': JSON.stringify(registryAuth) }, 'kubernetes.io/dockerconfigjson'), { force: true }),
@@ -186,6 +190,11 @@ async function retrying<T>(work: () => Promise<T>, attempts = 20): Promise<T> {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+}
+
+/** The labels and annotation that make `name` a namespace of `team` (applied server-side: nothing else of it changes). */
+function teamNamespace(name: string, team: string, imagePrefix: string): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { [TEAM_LABEL]: team }, annotations: { [ANNOTATIONS.imagePrefix]: imagePrefix } } };
 }
 
 function secret(namespace: string, name: string, data: Readonly<Record<string, string>>, type = 'Opaque'): KubeObject {
