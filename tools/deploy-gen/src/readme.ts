@@ -117,7 +117,33 @@ export function renderDeployReadme(): string {
     '  NetworkPolicy above, and set `SLUICE_PUBLIC_URL` of both the gateway and the notifier to the URL people open',
     '  (a path is fine: the pages prefix their links with it). Never route `/deliveries` without authentication.',
     '',
+    ...onboardingSection(system, BASE.namespaces.build),
+    '',
     ...buildsReadmeSection(),
     '',
   ].join('\n');
+}
+
+/** How a platform team gives one more team its own corner of Sluice (issue 19's isolation, from the admin's side). */
+function onboardingSection(system: string, build: string): string[] {
+  return [
+    '## Onboarding a team',
+    '',
+    'One Sluice serves every team; each team\'s Application may deploy only where the platform team says. For a team `shop`:',
+    '',
+    '1. **Its namespaces**: label each namespace the team deploys to `sluice.dev/team=shop` (or, for one Application only,',
+    '   `sluice.dev/application=<name>`) and annotate it `sluice.dev/image-prefix=registry.example.com/shop/`.',
+    `   The admission policies in \`base/admission.yaml\` refuse an Application in \`${system}\` that targets a namespace`,
+    '   not labeled for it (or for its `sluice.dev/team` label), that builds an image outside the namespace\'s prefix, or',
+    '   that claims a GitLab project id another Application already claims. The deployer checks the namespace again',
+    '   before every write (`NamespaceNotAllowed`) and writes only objects it owns (`NotOwned`).',
+    '2. **Its Application** carries `sluice.dev/team: shop`, its own webhook Secret (`spec.webhook.secretName`, in the',
+    '   webhook-secrets namespace, keys `token` and/or `signingKey`) and its own registry push Secret',
+    `   (\`spec.build.pushSecretName\`, in \`${build}\`, annotated \`sluice.dev/repository=<spec.build.repository>\`).`,
+    '   Who may write Applications is RBAC on `applications.sluice.dev`: give each team that verb only through a review',
+    '   (GitOps) or a platform team, since the `sluice.dev/team` label is what the policies trust.',
+    '',
+    'The global webhook token and registry credential keep working for Applications that name none of their own',
+    '(migration); once an Application names its own, only its own verify or push for it.',
+  ];
 }
