@@ -23,6 +23,8 @@ export const testRunnerEnv = z.object({
   SLUICE_MAX_CONCURRENT_JOBS: integer({ min: 1, max: 1000 }).default(5),
   /** Secret (keys `username`, `password`) in the test namespace mounted into the clone step. */
   SLUICE_GIT_CREDENTIALS_SECRET: string().default('sluice-git-credentials'),
+  /** The GitLab base URL (`https://gitlab.example.com`: scheme, host, port only): the one host the clone step gives the Git credentials to. Unset: no credential is mounted or sent (public repositories only). */
+  SLUICE_GIT_URL: url().optional(),
   /** Image with git and /bin/sh for the clone step. */
   SLUICE_CLONE_IMAGE: string().default('alpine/git:v2.49.1'),
   /** How long a Job whose pod is refused by a ResourceQuota waits for room before the stage fails with QuotaExceeded. */
@@ -60,6 +62,10 @@ const DEFAULT_BUILDER_IMAGE = { buildkit: 'moby/buildkit:v0.35.0-rootless', arch
 
 /** The controller's plain-data settings from the parsed configuration; throws `InvalidConfig` when the build mode lacks what it needs. */
 export function runnerSettingsFromConfig(config: TestRunnerConfig): RunnerSettings {
+  const gitUrl = config.SLUICE_GIT_URL === undefined ? undefined : new URL(config.SLUICE_GIT_URL);
+  if (gitUrl !== undefined && (gitUrl.pathname !== '/' || gitUrl.search !== '' || gitUrl.hash !== '' || gitUrl.username !== '' || gitUrl.password !== '')) {
+    throw new TestRunnerError('InvalidConfig', `SLUICE_GIT_URL must be the Git host's base URL alone (e.g. ${gitUrl.origin}): no path, query, fragment or credentials`);
+  }
   if (config.SLUICE_BUILD_MODE === 'archive' && config.SLUICE_ARTIFACT_REGISTRY_URL === undefined) {
     throw new TestRunnerError('InvalidConfig', 'SLUICE_BUILD_MODE=archive needs SLUICE_ARTIFACT_REGISTRY_URL, the base URL the build uploads to');
   }
@@ -69,6 +75,7 @@ export function runnerSettingsFromConfig(config: TestRunnerConfig): RunnerSettin
     buildNamespace: config.SLUICE_BUILD_NAMESPACE,
     maxConcurrentJobs: config.SLUICE_MAX_CONCURRENT_JOBS,
     gitCredentialsSecret: config.SLUICE_GIT_CREDENTIALS_SECRET,
+    ...(gitUrl !== undefined && { gitUrl: gitUrl.origin }),
     cloneImage: config.SLUICE_CLONE_IMAGE,
     quotaWaitMs: config.SLUICE_QUOTA_WAIT,
     podPendingGraceMs: config.SLUICE_POD_PENDING_GRACE,

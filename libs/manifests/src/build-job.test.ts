@@ -18,7 +18,9 @@ const PROPS: BuildJobProps = {
   resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } },
   repositoryUrl: 'https://gitlab.example.com/team/shop.git',
   sha: SHA,
+  fetchRef: 'refs/heads/main',
   gitCredentialsSecret: 'shop-git-credentials',
+  gitCredentialsUrl: 'https://gitlab.example.com',
   cloneImage: 'alpine/git:2.47',
 };
 const ARCHIVE: BuildJobProps = { ...PROPS, builderImage: 'alpine:3', output: { mode: 'archive', artifactUrl: `http://artifacts:9000/team/shop/${SHA}.tar.gz` } };
@@ -39,6 +41,7 @@ describe('buildJob', () => {
     expect(pod?.containers.map((c) => c.name)).toEqual([BUILD_JOB_CONTAINERS.build]);
     expect(job.spec?.podFailurePolicy?.rules).toEqual([
       { action: 'Ignore', onPodConditions: [{ status: 'True', type: 'DisruptionTarget' }] },
+      { action: 'FailJob', onExitCodes: { containerName: 'clone', operator: 'In', values: [3] } },
       { action: 'FailJob', onExitCodes: { containerName: 'build', operator: 'NotIn', values: [0] } },
     ]);
   });

@@ -54,8 +54,12 @@ export interface BuildJobProps {
   readonly repositoryUrl: string;
   /** The exact commit to build: 40 lowercase hex characters. */
   readonly sha: string;
-  /** Secret with keys `username` and `password`, mounted read-only into `clone` only. */
+  /** The full ref `sha` must be on (see the test Job's `fetchRef`). */
+  readonly fetchRef: string;
+  /** Secret with keys `username` and `password`, mounted read-only into `clone` only, when `gitCredentialsUrl` is given. */
   readonly gitCredentialsSecret: string;
+  /** The Git host (`scheme://host[:port]`) git gives the credentials to, and to no other. @default none */
+  readonly gitCredentialsUrl?: string;
   /** Image with `git` and `/bin/sh` for the clone step. */
   readonly cloneImage: string;
   /** @default 1800 */

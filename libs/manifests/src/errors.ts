@@ -15,6 +15,8 @@ export type ManifestErrorCode =
   | 'InvalidSha'
   /** A repository URL is not http(s), or carries credentials. */
   | 'InvalidRepositoryUrl'
+  /** A ref to fetch is not a full branch, tag or merge-request ref. */
+  | 'InvalidRef'
   /** A container image reference is empty or contains whitespace. */
   | 'InvalidImage'
   /** A command list is empty or holds an empty command. */

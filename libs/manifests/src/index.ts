@@ -53,7 +53,7 @@ export { PodTemplateBuilder } from './pod-template.js';
 export type { PodSettings } from './pod-template.js';
 export { testJob, testJobBuilder } from './test-job.js';
 export type { TestJobProps } from './test-job.js';
-export { GIT_CREDENTIALS_DIR, TERMINATION_MESSAGE_PATH, TEST_JOB_CONTAINERS, WORKDIR } from './test-job-scripts.js';
+export { GIT_CREDENTIALS_DIR, REF_HISTORY_DEPTH, REF_MISMATCH_EXIT_CODE, TERMINATION_MESSAGE_PATH, TEST_JOB_CONTAINERS, WORKDIR } from './test-job-scripts.js';
 export { JUNIT_AWK } from './junit-scripts.js';
 export { BUILD_JOB_CONTAINERS, REGISTRY_CREDENTIALS_DIR, buildJob, buildJobBuilder } from './build-job.js';
 export type { BuildJobProps, BuildOutput } from './build-job.js';

@@ -8,7 +8,17 @@ import { ManifestError } from './errors.js';
 import { DEFAULT_RUN_AS_USER, hardenedContainerSecurityContext, hardenedPodSecurityContext } from './pod-security.js';
 import type { ComputeResources } from './resources.js';
 import { checkedResources, parseQuantity } from './resources.js';
-import { CLONE_SCRIPT, GIT_CREDENTIALS_DIR, REPO_URL_ENV, SHA_ENV, TERMINATION_MESSAGE_PATH, TEST_JOB_CONTAINERS } from './test-job-scripts.js';
+import {
+  CLONE_SCRIPT,
+  GIT_HOST_ENV,
+  FETCH_REF_ENV,
+  GIT_CREDENTIALS_DIR,
+  REF_MISMATCH_EXIT_CODE,
+  REPO_URL_ENV,
+  SHA_ENV,
+  TERMINATION_MESSAGE_PATH,
+  TEST_JOB_CONTAINERS,
+} from './test-job-scripts.js';
 import { assertDnsLabel, assertDnsSubdomain, assertImage, assertInteger } from './validate.js';
 import { JobBuilder, type WorkloadMeta } from './workload.js';
 
@@ -34,8 +44,22 @@ export interface CheckoutJobProps extends WorkloadMeta {
   readonly repositoryUrl: string;
   /** The exact commit: 40 lowercase hex characters. */
   readonly sha: string;
-  /** Secret with keys `username` and `password`, mounted read-only into `clone` only. */
+  /**
+   * The full ref `sha` must be on (`refs/heads/…`, `refs/tags/…`,
+   * `refs/merge-requests/<iid>/head`; see `fetchRefOf` in `@sluice/delivery`):
+   * the clone step fetches its history and fails `RefMismatch` (exit
+   * `REF_MISMATCH_EXIT_CODE`, never retried) when `sha` is not in it.
+   */
+  readonly fetchRef: string;
+  /** Secret with keys `username` and `password`, mounted read-only into `clone` only (when `gitCredentialsUrl` is given). */
   readonly gitCredentialsSecret: string;
+  /**
+   * The Git host the credentials are for, `scheme://host[:port]` (e.g.
+   * `https://gitlab.example.com`): git gives them to that origin only, so a
+   * repository anywhere else is fetched without them. Absent: the Secret is
+   * not mounted and no credential is ever sent.
+   */
+  readonly gitCredentialsUrl?: string;
   /** Image with `git` and `/bin/sh` for the clone step. */
   readonly cloneImage: string;
   /** Requests and limits of the clone container. */
@@ -62,6 +86,8 @@ export function assertCheckoutJob(builder: string, p: CheckoutJobProps): void {
     throw new ManifestError('InvalidSha', builder, `sha "${p.sha}" is not a full commit SHA; pass the 40 lowercase hex characters of the commit (not a branch, tag or short SHA)`);
   }
   assertRepositoryUrl(builder, p.repositoryUrl);
+  assertFetchRef(builder, p.fetchRef);
+  if (p.gitCredentialsUrl !== undefined) assertCredentialsUrl(builder, p.gitCredentialsUrl);
   assertInteger(builder, 'activeDeadlineSeconds', p.activeDeadlineSeconds, 1);
   assertInteger(builder, 'ttlSecondsAfterFinished', p.ttlSecondsAfterFinished, 0);
   assertInteger(builder, 'backoffLimit', p.backoffLimit, 0, 10);
@@ -91,6 +117,30 @@ function assertRepositoryUrl(builder: string, url: string): void {
   }
 }
 
+const FULL_REF = /^refs\/(?:heads|tags)\/[^\s~^:?*[\\]+$|^refs\/merge-requests\/[1-9][0-9]*\/head$/;
+
+function assertFetchRef(builder: string, ref: string): void {
+  // The ref reaches the script as an env value only; still, a refspec has its own syntax (`:`, `+`, globs) — refuse what is not a plain full ref.
+  if (!FULL_REF.test(ref) || ref.includes('..') || ref.endsWith('/') || ref.endsWith('.lock')) {
+    throw new ManifestError('InvalidRef', builder, `fetchRef "${ref}" is not a full branch, tag or merge-request ref; pass e.g. "refs/heads/main" (fetchRefOf in @sluice/delivery)`);
+  }
+}
+
+function assertCredentialsUrl(builder: string, url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (cause) {
+    throw new ManifestError('InvalidRepositoryUrl', builder, `gitCredentialsUrl "${url}" is not a URL; give the Git host's base URL, e.g. "https://gitlab.example.com"`, { cause });
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new ManifestError('InvalidRepositoryUrl', builder, `gitCredentialsUrl uses "${parsed.protocol}"; give the Git host's http(s) base URL`);
+  }
+  if (parsed.username !== '' || parsed.password !== '' || parsed.search !== '' || parsed.hash !== '' || parsed.pathname !== '/') {
+    throw new ManifestError('InvalidRepositoryUrl', builder, `gitCredentialsUrl must be only scheme, host and port (e.g. "${parsed.origin}"), without user, path, query or fragment`);
+  }
+}
+
 /** `FailJob` as soon as `containerName` exits non-zero: rerunning a red step wastes the quota. */
 export function failJobOn(containerName: string): V1PodFailurePolicyRule {
   return { action: 'FailJob', onExitCodes: { containerName, operator: 'NotIn', values: [0] } };
@@ -113,7 +163,12 @@ export function checkoutJob(builder: string, p: CheckoutJobProps, failOn: readon
       parallelism: 1,
       podFailurePolicy: {
         // Order matters: the first matching rule wins, so a disrupted pod is retried even if its step died with 137.
-        rules: [{ action: 'Ignore', onPodConditions: [{ status: 'True', type: 'DisruptionTarget' }] }, ...failOn.map(failJobOn)],
+        rules: [
+          { action: 'Ignore', onPodConditions: [{ status: 'True', type: 'DisruptionTarget' }] },
+          // The commit is not on the pushed ref: the repository's answer, not a flake — fail at once, unlike other clone failures.
+          { action: 'FailJob', onExitCodes: { containerName: TEST_JOB_CONTAINERS.clone, operator: 'In', values: [REF_MISMATCH_EXIT_CODE] } },
+          ...failOn.map(failJobOn),
+        ],
       },
       ttlSecondsAfterFinished: p.ttlSecondsAfterFinished,
     },
@@ -127,9 +182,9 @@ export function checkoutJob(builder: string, p: CheckoutJobProps, failOn: readon
   job.pod
     .addVolume({ emptyDir: { sizeLimit: p.workspaceSizeLimit }, name: JOB_VOLUMES.workspace })
     .addVolume({ emptyDir: { sizeLimit: '1Gi' }, name: JOB_VOLUMES.tmp })
-    .addVolume({ emptyDir: { sizeLimit: '1Gi' }, name: JOB_VOLUMES.home })
-    .addVolume(secretFilesVolume(JOB_VOLUMES.credentials, p.gitCredentialsSecret, { password: 'password', username: 'username' }))
-    .addInitContainer(cloneContainer(builder, p));
+    .addVolume({ emptyDir: { sizeLimit: '1Gi' }, name: JOB_VOLUMES.home });
+  if (p.gitCredentialsUrl !== undefined) job.pod.addVolume(secretFilesVolume(JOB_VOLUMES.credentials, p.gitCredentialsSecret, { password: 'password', username: 'username' }));
+  job.pod.addInitContainer(cloneContainer(builder, p));
   return job;
 }
 
@@ -178,8 +233,13 @@ export function stepContainer(builder: string, s: StepContainerProps): V1Contain
   };
 }
 
-/** The `clone` init container: exactly `sha`, the Git credentials as read-only files (the only container that sees them). */
+/**
+ * The `clone` init container: exactly `sha`, checked to be on `fetchRef`; the
+ * Git credentials as read-only files (the only container that sees them),
+ * given by git to `gitCredentialsUrl` only.
+ */
 function cloneContainer(builder: string, p: CheckoutJobProps): V1Container {
+  const credentials = p.gitCredentialsUrl === undefined ? undefined : new URL(p.gitCredentialsUrl).origin;
   return stepContainer(builder, {
     name: TEST_JOB_CONTAINERS.clone,
     image: p.cloneImage,
@@ -189,7 +249,9 @@ function cloneContainer(builder: string, p: CheckoutJobProps): V1Container {
       { name: 'GIT_TERMINAL_PROMPT', value: '0' },
       { name: REPO_URL_ENV, value: p.repositoryUrl },
       { name: SHA_ENV, value: p.sha },
+      { name: FETCH_REF_ENV, value: p.fetchRef },
+      ...(credentials === undefined ? [] : [{ name: GIT_HOST_ENV, value: credentials }]),
     ],
-    volumeMounts: [{ mountPath: GIT_CREDENTIALS_DIR, name: JOB_VOLUMES.credentials, readOnly: true }],
+    ...(credentials !== undefined && { volumeMounts: [{ mountPath: GIT_CREDENTIALS_DIR, name: JOB_VOLUMES.credentials, readOnly: true }] }),
   });
 }

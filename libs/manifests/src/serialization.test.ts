@@ -36,6 +36,7 @@ const samples: [string, object][] = [
       testCommands: ['npm test'],
       repositoryUrl: 'https://gitlab.example.com/a/b.git',
       sha: 'a'.repeat(40),
+      fetchRef: 'refs/heads/main',
       gitCredentialsSecret: 'git',
       cloneImage: 'git:2',
     }),

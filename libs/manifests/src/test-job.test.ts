@@ -4,7 +4,7 @@ import { ManifestError } from './errors.js';
 import type { TestJobProps } from './test-job.js';
 import { testJob } from './test-job.js';
 import { JUNIT_AWK, TEST_WRAPPER_SCRIPT } from './junit-scripts.js';
-import { CLONE_SCRIPT, STEP_SCRIPT, TEST_JOB_CONTAINERS } from './test-job-scripts.js';
+import { CLONE_SCRIPT, REF_MISMATCH_EXIT_CODE, STEP_SCRIPT, TEST_JOB_CONTAINERS } from './test-job-scripts.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const PROPS: TestJobProps = {
@@ -16,7 +16,9 @@ const PROPS: TestJobProps = {
   testCommands: ['npm test', 'npm run lint'],
   repositoryUrl: 'https://gitlab.example.com/team/shop.git',
   sha: SHA,
+  fetchRef: 'refs/heads/main',
   gitCredentialsSecret: 'shop-git-credentials',
+  gitCredentialsUrl: 'https://gitlab.example.com',
   cloneImage: 'registry.example.com/tools/git:2.47',
 };
 
@@ -104,9 +106,10 @@ describe('testJob security invariants', () => {
     expect(pod?.restartPolicy).toBe('Never');
   });
 
-  it('fails the Job on install/test failures and retries only disruptions', () => {
+  it('fails the Job on install/test failures and a commit not on its ref, and retries only disruptions', () => {
     expect(job.spec?.podFailurePolicy?.rules).toEqual([
       { action: 'Ignore', onPodConditions: [{ status: 'True', type: 'DisruptionTarget' }] },
+      { action: 'FailJob', onExitCodes: { containerName: 'clone', operator: 'In', values: [REF_MISMATCH_EXIT_CODE] } },
       { action: 'FailJob', onExitCodes: { containerName: 'install', operator: 'NotIn', values: [0] } },
       { action: 'FailJob', onExitCodes: { containerName: 'test', operator: 'NotIn', values: [0] } },
     ]);
@@ -136,12 +139,57 @@ describe('testJob credentials', () => {
     expect(byName('clone')?.env?.find((e) => e.name === 'REPO_URL')?.value).toBe(PROPS.repositoryUrl);
   });
 
+  it('scopes the credentials to the Git host: its origin travels as an env value the URL-scoped helper is keyed by', () => {
+    const env = Object.fromEntries((byName('clone')?.env ?? []).map((e) => [e.name, e.value]));
+    expect(env['GIT_HOST_URL']).toBe('https://gitlab.example.com');
+    expect(testJob({ ...PROPS, gitCredentialsUrl: 'https://GitLab.example.com:443/' }).spec?.template.spec?.initContainers?.[0]?.env).toContainEqual({ name: 'GIT_HOST_URL', value: 'https://gitlab.example.com' });
+    expect(CLONE_SCRIPT).toContain('credential.$GIT_HOST_URL.helper=');
+    expect(CLONE_SCRIPT).not.toMatch(/-c credential\.helper=["']?!/);
+  });
+
+  it('without a Git host, mounts no credentials at all', () => {
+    const anonymous = testJob({ ...PROPS, gitCredentialsUrl: undefined });
+    const spec = anonymous.spec?.template.spec;
+    expect(spec?.volumes?.filter((v) => v.secret)).toEqual([]);
+    expect(spec?.initContainers?.[0]?.volumeMounts?.map((m) => m.mountPath)).not.toContain('/var/run/sluice/git-credentials');
+    expect(spec?.initContainers?.[0]?.env?.map((e) => e.name)).not.toContain('GIT_HOST_URL');
+  });
+
+  it.each([
+    ['a path', 'https://gitlab.example.com/team'],
+    ['credentials', 'https://u:p@gitlab.example.com'],
+    ['another scheme', 'ssh://gitlab.example.com'],
+    ['a query', 'https://gitlab.example.com?x=1'],
+  ])('refuses a Git host URL with %s', (_, url) => {
+    expect(() => testJob({ ...PROPS, gitCredentialsUrl: url })).toThrow(/gitCredentialsUrl/);
+  });
+
   it('rejects a repository URL that carries credentials, without echoing them', () => {
     const attempt = () => testJob({ ...PROPS, repositoryUrl: 'https://oauth2:glpat-SECRET@gitlab.example.com/team/shop.git' });
     expect(attempt).toThrow(/contains credentials; remove them and put them in the gitCredentialsSecret/);
     expect(attempt).not.toThrow(/glpat-SECRET/);
     expect(() => testJob({ ...PROPS, repositoryUrl: 'https://gitlab.example.com/a.git?private_token=x' })).toThrow(/query or fragment/);
     expect(() => testJob({ ...PROPS, repositoryUrl: 'ssh://git@gitlab.example.com/a.git' })).toThrow(/use the project's http\(s\) clone URL/);
+  });
+});
+
+describe('testJob ref handling', () => {
+  it('passes the ref the commit must be on as an env value, never in the script', () => {
+    const mr = testJob({ ...PROPS, fetchRef: 'refs/merge-requests/12/head' });
+    expect(mr.spec?.template.spec?.initContainers?.[0]?.env).toContainEqual({ name: 'FETCH_REF', value: 'refs/merge-requests/12/head' });
+    expect(mr.spec?.template.spec?.initContainers?.[0]?.command).toEqual(byName('clone')?.command);
+    expect(CLONE_SCRIPT).not.toContain('refs/heads/main');
+  });
+
+  it.each([
+    ['a short name', 'main'],
+    ['a refspec', 'refs/heads/main:refs/heads/x'],
+    ['a glob', 'refs/heads/*'],
+    ['a forced refspec', '+refs/heads/main'],
+    ['a remote ref', 'refs/remotes/origin/main'],
+    ['a merge request of another shape', 'refs/merge-requests/1/merge'],
+  ])('refuses %s as the ref to fetch', (_, fetchRef) => {
+    expect(() => testJob({ ...PROPS, fetchRef })).toThrow(/is not a full branch, tag or merge-request ref/);
   });
 });
 

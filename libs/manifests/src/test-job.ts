@@ -32,8 +32,12 @@ export interface TestJobProps {
   readonly repositoryUrl: string;
   /** The exact commit to test: 40 lowercase hex characters. */
   readonly sha: string;
-  /** Secret with keys `username` and `password` (e.g. type `kubernetes.io/basic-auth`), mounted read-only into `clone` only. */
+  /** The full ref `sha` must be on (`fetchRefOf` in `@sluice/delivery`); not on it: `clone` exits `REF_MISMATCH_EXIT_CODE` and the Job fails at once. */
+  readonly fetchRef: string;
+  /** Secret with keys `username` and `password` (e.g. type `kubernetes.io/basic-auth`), mounted read-only into `clone` only, when `gitCredentialsUrl` is given. */
   readonly gitCredentialsSecret: string;
+  /** The Git host (`scheme://host[:port]`) git gives the credentials to, and to no other. @default none: the Secret is not mounted, nothing is sent */
+  readonly gitCredentialsUrl?: string;
   /** Image with `git` and `/bin/sh` for the clone step. */
   readonly cloneImage: string;
   /** Requests and limits of the install and test containers. @default requests 500m/1Gi, limits 2/2Gi */

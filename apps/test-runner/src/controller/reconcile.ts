@@ -1,11 +1,9 @@
 import type { Delivery } from '@sluice/delivery';
-import { MAX_LOG_TAIL_LENGTH } from '@sluice/delivery';
 import type { KubeClient, KubeObject } from '@sluice/kube';
 import { isKubeError } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import { deliveryLogger } from '@sluice/service';
 import { createJob, deleteJob } from '../act/jobs.js';
-import { readLogTail } from '../act/logs.js';
 import { writeDeliveryStatus } from '../act/status.js';
 import type { Snapshot, Step } from '../decide/step.js';
 import { decideStep } from '../decide/step.js';
@@ -16,6 +14,7 @@ import { buildTestJob } from '../jobs/test-job.js';
 import type { RunnerTelemetry } from '../telemetry/observer.js';
 import type { HandleResult } from '@sluice/kube';
 import { jobNamespace, type RunnerSettings } from './settings.js';
+import { storedStageText } from './stage-text.js';
 import type { ClusterView } from './view.js';
 
 /** What one reconcile needs; wired by the controller. */
@@ -119,16 +118,8 @@ async function act(ctx: ReconcileContext, raw: KubeObject, delivery: Delivery, s
       return {};
     }
     case 'finishStage': {
-      const { outcome } = step;
-      const logTail = outcome.logFrom
-        ? await readLogTail(ctx.client, {
-            namespace: jobNamespace(ctx.settings, step.job),
-            pod: outcome.logFrom.pod,
-            container: outcome.logFrom.container,
-            tailLines: ctx.settings.logTailLines,
-            limitBytes: MAX_LOG_TAIL_LENGTH * 4,
-          })
-        : undefined;
+      // What came from the pod (log tail, termination messages) is stored redacted.
+      const { outcome, logTail } = await storedStageText(ctx, delivery, step.job, step.outcome, log);
       const change = finishJobStage(currentStatus(delivery), step.job, outcome, logTail, new Date(ctx.now()));
       if (!change.ok) {
         log.warn({ refused: change.refused }, 'stage result not recorded');

@@ -23,6 +23,8 @@ export interface RunnerSettings {
   /** Deliveries with a Job running at once. */
   readonly maxConcurrentJobs: number;
   readonly gitCredentialsSecret: string;
+  /** The Git host (`scheme://host[:port]`, `SLUICE_GIT_URL`) the clone step gives those credentials to, and no other; unset: never mounted, never sent. */
+  readonly gitUrl?: string;
   readonly cloneImage: string;
   /** How long a quota-refused Job waits for room before `QuotaExceeded`. */
   readonly quotaWaitMs: number;

@@ -70,6 +70,23 @@ describe('decideJobOutcome', () => {
     expect(decideJobOutcome('test', job([{ type: 'Failed', status: 'True', reason: 'DeadlineExceeded' }]), [killed], [], T0, limits)).toMatchObject({ kind: 'failed', reason: 'TestTimeout' });
   });
 
+  it('a clone that found the commit not on the pushed ref is RefMismatch at once, from its exit code, naming the commit and the ref; test and build alike', () => {
+    const sha = 'b'.repeat(40);
+    const message = `ref mismatch: commit ${sha} is not in the history of refs/heads/main of https://gitlab.example.com/team/shop.git\n`;
+    const mismatch = pod([done('clone', 3, 0, 1, { message })], [], 'Failed');
+    for (const kind of ['test', 'build'] as const) {
+      // Decided from the pod before the Job's own Failed condition: the podFailurePolicy makes exit 3 of clone final.
+      const outcome = decideJobOutcome(kind, job([]), [mismatch], [], T0, limits);
+      expect(outcome).toMatchObject({ kind: 'failed', reason: 'RefMismatch', exitCode: 3, stopJob: false, logFrom: { container: 'clone' } });
+      expect(outcome.kind === 'failed' && outcome.message).toBe(
+        `the commit is not on the pushed ref, so it is neither tested nor built: commit ${sha} is not in the history of refs/heads/main of https://gitlab.example.com/team/shop.git`,
+      );
+    }
+    expect(decideJobOutcome('test', failed('PodFailurePolicy'), [mismatch], [], T0, limits)).toMatchObject({ reason: 'RefMismatch' });
+    // Exit 3 of any other step is that step's failure, not a ref mismatch.
+    expect(decideJobOutcome('test', failed('PodFailurePolicy'), [pod([done('clone', 0, 0, 1)], [done('test', 3, 1, 2)])], [], T0, limits)).toMatchObject({ reason: 'TestsFailed' });
+  });
+
   it('a Complete build records the pushed image by digest; one that reports no digest is BuildFailed', () => {
     const complete = job([{ type: 'Complete', status: 'True' }]);
     const digest = `sha256:${'0f'.repeat(32)}`;

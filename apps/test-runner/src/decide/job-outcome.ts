@@ -1,5 +1,5 @@
 import type { FailureReason, TestSummary } from '@sluice/delivery';
-import { TEST_JOB_CONTAINERS } from '@sluice/manifests';
+import { REF_MISMATCH_EXIT_CODE, TEST_JOB_CONTAINERS } from '@sluice/manifests';
 import { BUILD_CONTAINER } from '../jobs/build-job.js';
 import type { JobKind } from '../jobs/names.js';
 import type { ContainerFacts, EventFacts, JobFacts, PodFacts, TerminatedFacts } from './facts.js';
@@ -89,11 +89,16 @@ function failedContainer(pod: PodFacts): ContainerFacts | undefined {
   });
 }
 
-/** The steps whose failure fails the Job at once (its podFailurePolicy's FailJob rules); a failed clone is retried. */
+/** The steps whose failure fails the Job at once (its podFailurePolicy's FailJob rules); a failed clone is retried — unless it found the commit not on its ref. */
 const FAIL_JOB_STEPS: Readonly<Record<JobKind, readonly string[]>> = {
   test: [TEST_JOB_CONTAINERS.install, TEST_JOB_CONTAINERS.test],
   build: [BUILD_CONTAINER],
 };
+
+/** True when `container` is the clone step saying the commit is not on the pushed ref (its own exit code, which the podFailurePolicy makes final). */
+function isRefMismatch(container: ContainerFacts): boolean {
+  return container.name === TEST_JOB_CONTAINERS.clone && container.state?.terminated?.exitCode === REF_MISMATCH_EXIT_CODE && container.state.terminated.reason !== 'OOMKilled';
+}
 
 /**
  * True when `pod` failed in a step the podFailurePolicy fails the Job for —
@@ -105,7 +110,7 @@ function failsJob(kind: JobKind, job: JobFacts, pod: PodFacts): boolean {
   if (pod.status?.phase !== 'Failed') return false;
   if (pod.status.conditions?.some((c) => c.type === 'DisruptionTarget' && c.status === 'True')) return false;
   const container = failedContainer(pod);
-  if (container === undefined || !FAIL_JOB_STEPS[kind].includes(container.name)) return false;
+  if (container === undefined || !(FAIL_JOB_STEPS[kind].includes(container.name) || isRefMismatch(container))) return false;
   const finished = timeOf(container.state?.terminated?.finishedAt);
   const started = timeOf(job.status?.startTime ?? job.metadata.creationTimestamp);
   const deadline = job.spec?.activeDeadlineSeconds;
@@ -117,6 +122,7 @@ function failsJob(kind: JobKind, job: JobFacts, pod: PodFacts): boolean {
 /** Which failure reason a failed container means, by its name (never by its exit code alone). */
 export function reasonForContainer(kind: JobKind, container: ContainerFacts): FailureReason {
   if (container.state?.terminated?.reason === 'OOMKilled') return 'OOMKilled';
+  if (isRefMismatch(container)) return 'RefMismatch';
   if (container.name === TEST_JOB_CONTAINERS.clone) return 'CloneFailed';
   if (kind === 'build') return 'BuildFailed';
   if (container.name === TEST_JOB_CONTAINERS.install) return 'DependencyInstallFailed';
@@ -131,6 +137,10 @@ function failureMessage(container: ContainerFacts): string {
   const t = container.state?.terminated;
   const said = parseStepReport(t?.message).summary;
   if (t?.reason === 'OOMKilled') return `${container.name} step was killed for exceeding its memory limit (exit code ${t.exitCode})`;
+  if (isRefMismatch(container)) {
+    const what = said?.replace(/^ref mismatch: /, '');
+    return `the commit is not on the pushed ref, so it is neither tested nor built${what === undefined ? '' : `: ${what}`}`;
+  }
   const base = `${stepLabel(container.name)} failed with exit code ${t?.exitCode ?? 'unknown'}`;
   return said !== undefined ? `${base}: ${said}` : base;
 }
@@ -181,7 +191,8 @@ function podBlocker(pod: PodFacts, limits: OutcomeLimits): Blocker | undefined {
  * (the Job's `Complete` condition, or already its pod's `Succeeded` phase),
  * or failed with a reason decided from facts — the Job's `DeadlineExceeded`
  * condition (`TestTimeout`), which container terminated non-zero
- * (`CloneFailed`, `DependencyInstallFailed`, `TestsFailed`, `BuildFailed`),
+ * (`CloneFailed`, `DependencyInstallFailed`, `TestsFailed`, `BuildFailed`;
+ * `clone` with `REF_MISMATCH_EXIT_CODE` is `RefMismatch`),
  * a container's `OOMKilled` state, quota refusals (`FailedCreate` events
  * saying "exceeded quota") for longer than `quotaWaitMs`, and pods
  * unschedulable or failing to pull their image for longer than

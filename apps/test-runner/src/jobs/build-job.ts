@@ -2,6 +2,7 @@ import type { Application, Delivery } from '@sluice/delivery';
 import { imageFor } from '@sluice/delivery';
 import { BUILD_JOB_CONTAINERS, buildJob, type BuildOutput } from '@sluice/manifests';
 import { jobNamespace, type BuildSettings, type RunnerSettings } from '../controller/settings.js';
+import { checkoutOf } from './checkout.js';
 import { jobLabels, jobName } from './names.js';
 import type { Job } from './types.js';
 
@@ -47,10 +48,7 @@ export function buildBuildJob(delivery: Delivery, application: Application, sett
     output,
     registryCredentialsSecret: settings.build.registryCredentialsSecret,
     resources: spec.resources,
-    repositoryUrl: delivery.spec.repositoryUrl,
-    sha,
-    gitCredentialsSecret: settings.gitCredentialsSecret,
-    cloneImage: settings.cloneImage,
+    ...checkoutOf(delivery, application, settings),
     activeDeadlineSeconds: spec.timeoutSeconds,
     ttlSecondsAfterFinished: settings.jobTtlSeconds,
     backoffLimit: settings.backoffLimit,
