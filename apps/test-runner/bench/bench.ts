@@ -59,6 +59,8 @@ function runner(env: Env, counter: RequestCounter, maxConcurrentJobs: number): T
     testNamespace: env.testNs,
     buildNamespace: env.testNs,
     maxConcurrentJobs,
+    // Every bench Delivery is of one project: its share is every slot, so the bench measures what it did before.
+    maxConcurrentJobsPerProject: maxConcurrentJobs,
     gitCredentialsSecret: 'git',
     cloneImage: 'alpine/git:local',
     quotaWaitMs: 60_000,

@@ -13,7 +13,7 @@ describe('test-runner config', () => {
       SLUICE_POD_PENDING_GRACE: 120_000,
       SLUICE_BUILD_MODE: 'buildkit',
     });
-    expect(runnerSettingsFromConfig(config)).toMatchObject({ maxConcurrentJobs: 5, build: { mode: 'buildkit', builderImage: expect.stringContaining('buildkit') } });
+    expect(runnerSettingsFromConfig(config)).toMatchObject({ maxConcurrentJobs: 5, maxConcurrentJobsPerProject: 2, build: { mode: 'buildkit', builderImage: expect.stringContaining('buildkit') } });
   });
 
   it('takes a kubeconfig path for running outside the cluster', () => {
@@ -26,8 +26,24 @@ describe('test-runner config', () => {
     );
   });
 
+  it('keeps a project\'s share within the global limit: refused above it, capped by it when unset', () => {
+    expect(() => runnerSettingsFromConfig(parseTestRunnerConfig({ SLUICE_MAX_CONCURRENT_JOBS: '3', SLUICE_MAX_CONCURRENT_JOBS_PER_PROJECT: '4' }))).toThrow(
+      /SLUICE_MAX_CONCURRENT_JOBS_PER_PROJECT \(4\) must not exceed SLUICE_MAX_CONCURRENT_JOBS \(3\)/,
+    );
+    expect(runnerSettingsFromConfig(parseTestRunnerConfig({ SLUICE_MAX_CONCURRENT_JOBS: '1' })).maxConcurrentJobsPerProject).toBe(1);
+    expect(runnerSettingsFromConfig(parseTestRunnerConfig({ SLUICE_MAX_CONCURRENT_JOBS: '8', SLUICE_MAX_CONCURRENT_JOBS_PER_PROJECT: '3' })).maxConcurrentJobsPerProject).toBe(3);
+  });
+
   it('the archive build needs the registry URL', () => {
     expect(() => runnerSettingsFromConfig(parseTestRunnerConfig({ SLUICE_BUILD_MODE: 'archive' }))).toThrow(/SLUICE_ARTIFACT_REGISTRY_URL/);
     expect(runnerSettingsFromConfig(parseTestRunnerConfig({ SLUICE_BUILD_MODE: 'archive', SLUICE_ARTIFACT_REGISTRY_URL: 'http://127.0.0.1:5000/' })).build.artifactRegistryUrl).toBe('http://127.0.0.1:5000');
+  });
+
+  it('scopes the Git credentials to the Git host given as a bare base URL; none without it', () => {
+    expect(runnerSettingsFromConfig(parseTestRunnerConfig({ SLUICE_GIT_URL: 'https://GitLab.example.com/' })).gitUrl).toBe('https://gitlab.example.com');
+    expect(runnerSettingsFromConfig(parseTestRunnerConfig({ SLUICE_GIT_URL: 'http://127.0.0.1:8929' })).gitUrl).toBe('http://127.0.0.1:8929');
+    expect(runnerSettingsFromConfig(parseTestRunnerConfig({})).gitUrl).toBeUndefined();
+    expect(() => runnerSettingsFromConfig(parseTestRunnerConfig({ SLUICE_GIT_URL: 'https://gitlab.example.com/team' }))).toThrow(/SLUICE_GIT_URL must be the Git host's base URL alone/);
+    expect(() => parseTestRunnerConfig({ SLUICE_GIT_URL: 'gitlab.example.com' })).toThrow(/SLUICE_GIT_URL/);
   });
 });

@@ -19,8 +19,10 @@ export const testRunnerEnv = z.object({
   SLUICE_TEST_NAMESPACE: string().default(DEFAULT_TEST_NAMESPACE),
   /** Namespace the build Jobs run in. */
   SLUICE_BUILD_NAMESPACE: string().default(DEFAULT_BUILD_NAMESPACE),
-  /** Deliveries with a Job running at once; the rest wait, oldest push first. */
+  /** Deliveries with a Job running at once; the rest wait, free slots going round-robin across projects. */
   SLUICE_MAX_CONCURRENT_JOBS: integer({ min: 1, max: 1000 }).default(5),
+  /** Deliveries of one project with a Job running at once (at most SLUICE_MAX_CONCURRENT_JOBS), so one busy project cannot take every slot. Default: 2 (or SLUICE_MAX_CONCURRENT_JOBS when lower). */
+  SLUICE_MAX_CONCURRENT_JOBS_PER_PROJECT: integer({ min: 1, max: 1000 }).optional(),
   /** Secret (keys `username`, `password`) in the test namespace mounted into the clone step. */
   SLUICE_GIT_CREDENTIALS_SECRET: string().default('sluice-git-credentials'),
   /** The GitLab base URL (`https://gitlab.example.com`: scheme, host, port only): the one host the clone step gives the Git credentials to. Unset: no credential is mounted or sent (public repositories only). */
@@ -39,9 +41,9 @@ export const testRunnerEnv = z.object({
   SLUICE_LOG_TAIL_LINES: integer({ min: 1, max: 1000 }).default(50),
   /** `buildkit`: rootless BuildKit pushes `<repository>:<sha>` and reports its digest; `archive`: the node-agent lane's stand-in (a tarball of the build context uploaded to SLUICE_ARTIFACT_REGISTRY_URL). */
   SLUICE_BUILD_MODE: oneOf(['buildkit', 'archive']).default('buildkit'),
-  /** Default builder image; an Application may override it with `spec.build.builderImage`. */
+  /** The image every build Job runs: cluster configuration, never an Application's choice. Default: BuildKit's rootless image (archive: alpine). */
   SLUICE_BUILDER_IMAGE: string().optional(),
-  /** Secret in the build namespace with the registry credentials (buildkit: `.dockerconfigjson`; archive: `username`, `password`). */
+  /** Shared Secret in the build namespace with registry credentials (buildkit: `.dockerconfigjson`; archive: `username`, `password`), used only by Applications without `spec.build.pushSecretName` (migration: it pushes every repository; give each Application its own). */
   SLUICE_REGISTRY_CREDENTIALS_SECRET: string().default('sluice-registry-credentials'),
   /** Comma-separated registries (`host:port`) the builder reaches over plain HTTP, e.g. a cluster-local registry. */
   SLUICE_BUILD_PLAIN_HTTP_REGISTRIES: list().default([]),
@@ -57,11 +59,21 @@ export function parseTestRunnerConfig(env: Env) {
   return parseConfig(testRunnerEnv, env);
 }
 
+/** A project's share of the Job slots when SLUICE_MAX_CONCURRENT_JOBS_PER_PROJECT is unset. */
+const DEFAULT_MAX_JOBS_PER_PROJECT = 2;
+
 // BuildKit's rootless image has what the build Job runs: buildctl-daemonless.sh, rootlesskit, newuidmap, user 1000.
 const DEFAULT_BUILDER_IMAGE = { buildkit: 'moby/buildkit:v0.35.0-rootless', archive: 'alpine:3.22' } as const;
 
-/** The controller's plain-data settings from the parsed configuration; throws `InvalidConfig` when the build mode lacks what it needs. */
+/** The controller's plain-data settings from the parsed configuration; throws `InvalidConfig` when the build mode lacks what it needs or the limits contradict. */
 export function runnerSettingsFromConfig(config: TestRunnerConfig): RunnerSettings {
+  const perProject = config.SLUICE_MAX_CONCURRENT_JOBS_PER_PROJECT;
+  if (perProject !== undefined && perProject > config.SLUICE_MAX_CONCURRENT_JOBS) {
+    throw new TestRunnerError(
+      'InvalidConfig',
+      `SLUICE_MAX_CONCURRENT_JOBS_PER_PROJECT (${perProject}) must not exceed SLUICE_MAX_CONCURRENT_JOBS (${config.SLUICE_MAX_CONCURRENT_JOBS})`,
+    );
+  }
   const gitUrl = config.SLUICE_GIT_URL === undefined ? undefined : new URL(config.SLUICE_GIT_URL);
   if (gitUrl !== undefined && (gitUrl.pathname !== '/' || gitUrl.search !== '' || gitUrl.hash !== '' || gitUrl.username !== '' || gitUrl.password !== '')) {
     throw new TestRunnerError('InvalidConfig', `SLUICE_GIT_URL must be the Git host's base URL alone (e.g. ${gitUrl.origin}): no path, query, fragment or credentials`);
@@ -74,6 +86,7 @@ export function runnerSettingsFromConfig(config: TestRunnerConfig): RunnerSettin
     testNamespace: config.SLUICE_TEST_NAMESPACE,
     buildNamespace: config.SLUICE_BUILD_NAMESPACE,
     maxConcurrentJobs: config.SLUICE_MAX_CONCURRENT_JOBS,
+    maxConcurrentJobsPerProject: perProject ?? Math.min(DEFAULT_MAX_JOBS_PER_PROJECT, config.SLUICE_MAX_CONCURRENT_JOBS),
     gitCredentialsSecret: config.SLUICE_GIT_CREDENTIALS_SECRET,
     ...(gitUrl !== undefined && { gitUrl: gitUrl.origin }),
     cloneImage: config.SLUICE_CLONE_IMAGE,

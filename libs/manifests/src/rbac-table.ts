@@ -63,6 +63,9 @@ function jobRunnerRows(namespace: 'test' | 'build', jobs: string): Permission[] 
     { service: 'test-runner', namespace, apiGroup: '', resource: 'pods', reason: `informer: container exit codes, termination messages, pod conditions of ${jobs}`, verbs: WATCH },
     { service: 'test-runner', namespace, apiGroup: '', resource: 'pods/log', reason: `keep a short log tail of ${jobs}`, verbs: ['get'] },
     { service: 'test-runner', namespace, apiGroup: '', resource: 'events', reason: `informer: FailedCreate events of ${jobs} tell QuotaExceeded apart`, verbs: WATCH },
+    ...(namespace === 'test'
+      ? [{ service: 'test-runner', namespace, apiGroup: '', resource: 'secrets', reason: `read the values of the Secrets ${jobs} mount (Git credentials) to redact them from stored log tails and messages (get by name only: no list, no watch)`, verbs: ['get'] } satisfies Permission]
+      : []),
   ];
 }
 
@@ -94,6 +97,15 @@ const rows: Permission[] = [
   ...leaderRows('test-runner'),
   ...jobRunnerRows('test', 'test Jobs'),
   ...jobRunnerRows('build', 'build Jobs'),
+  {
+    service: 'test-runner',
+    namespace: 'build',
+    apiGroup: '',
+    resource: 'secrets',
+    reason:
+      "read an Application's push Secret (spec.build.pushSecretName) before its build Job: its sluice.dev/repository annotation must name the Application's repository, else NotOwned and no Job; read the values of the Secrets a build Job mounts (Git and registry credentials) to redact them from stored log tails and messages (get by name only: no list, no watch)",
+    verbs: ['get'],
+  },
 
   // deployer: blue-green rollout, verification, rollback.
   { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: 'informer: targets, health checks, rollback policy; consume the manual-rollback annotation', verbs: ['list', 'watch', 'patch'] },
@@ -116,7 +128,11 @@ const rows: Permission[] = [
 /**
  * Every permission Sluice grants, frozen. There is no ClusterRole: Sluice
  * reads its CRDs' objects, never the CRDs themselves, and touches no
- * cluster-scoped resource. No row names `secrets`: mounted Secrets need no RBAC.
+ * cluster-scoped resource. Mounted Secrets need no RBAC; the two `secrets` rows
+ * are the test-runner's `get` (by name, no list or watch) in the test and the
+ * build namespace: an Application's push Secret, to check whose repository it
+ * is for, and the values of the Secrets its Jobs mount, to redact them from
+ * what it stores.
  */
 export const PERMISSIONS: readonly Permission[] = Object.freeze(rows.map((row) => Object.freeze({ ...row, verbs: Object.freeze([...row.verbs]), ...(row.resourceNames && { resourceNames: Object.freeze([...row.resourceNames]) }) })));
 

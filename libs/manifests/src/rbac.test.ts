@@ -22,10 +22,12 @@ const EXPECTED = [
   'test-runner test core/pods: list,watch',
   'test-runner test core/pods/log: get',
   'test-runner test core/events: list,watch',
+  'test-runner test core/secrets: get',
   'test-runner build batch/jobs: get,list,watch,create,delete',
   'test-runner build core/pods: list,watch',
   'test-runner build core/pods/log: get',
   'test-runner build core/events: list,watch',
+  'test-runner build core/secrets: get',
   'deployer sluice-system sluice.dev/applications: list,watch,patch',
   'deployer sluice-system sluice.dev/applications/status: patch',
   'deployer sluice-system sluice.dev/deliveries: get,list,watch,create,patch',
@@ -51,11 +53,15 @@ describe('PERMISSIONS', () => {
     expect(actual).toEqual(EXPECTED);
   });
 
-  it('has no wildcard, no secrets and nothing cluster-wide', () => {
+  it('has no wildcard, nothing cluster-wide, and no Secret access but the test-runner reading Secrets by name where its Jobs run', () => {
     const json = JSON.stringify(PERMISSIONS);
     expect(json).not.toContain('*');
     for (const p of PERMISSIONS) {
-      expect(p.resource).not.toMatch(/^secrets/);
+      if (p.resource.startsWith('secrets')) {
+        // Whose repository a push Secret is for, and what its Jobs' Secrets hold (to redact it); it can neither list nor watch Secrets.
+        expect([p.service, p.namespace === 'test' || p.namespace === 'build', p.resource, p.verbs]).toEqual(['test-runner', true, 'secrets', ['get']]);
+        continue;
+      }
       expect(p.resource).not.toMatch(/^(nodes|namespaces|clusterroles|clusterrolebindings|roles|rolebindings|customresourcedefinitions|serviceaccounts)/);
       expect(p.verbs).not.toContain('escalate');
       expect(p.verbs).not.toContain('bind');
@@ -87,16 +93,23 @@ describe('roleFor', () => {
     expect(where('notifier')).toEqual(['sluice-system']);
   });
 
-  it('never produces a ClusterRole, a wildcard or a secrets rule', () => {
+  it('never produces a ClusterRole or a wildcard, and secrets rules only in the test-runner Roles where its Jobs run', () => {
     expect(all.every((r) => r.kind === 'Role')).toBe(true);
     expect(JSON.stringify(all)).not.toContain('*');
-    expect(all.flatMap((r) => r.rules ?? []).flatMap((rule) => rule.resources ?? [])).not.toContain('secrets');
+    const secretRules = all.flatMap((r) => (r.rules ?? []).filter((rule) => rule.resources?.includes('secrets')).map((rule) => [r.metadata?.name, r.metadata?.namespace, rule.verbs]));
+    expect(secretRules).toEqual(
+      expect.arrayContaining([
+        [expect.stringContaining('test-runner'), 'sluice-test', ['get']],
+        [expect.stringContaining('test-runner'), 'sluice-build', ['get']],
+      ]),
+    );
+    expect(secretRules).toHaveLength(2);
   });
 
   it('turns table rows into rules with the same verbs, in the test and the build namespace alike', () => {
     for (const namespace of ['sluice-test', 'sluice-build']) {
       const [role] = roleFor('test-runner', NAMESPACES).filter((r) => r.metadata?.namespace === namespace);
-      expect(role?.rules, namespace).toEqual([
+      expect(role?.rules?.filter((rule) => !rule.resources?.includes('secrets')), namespace).toEqual([
         { apiGroups: [''], resources: ['events'], verbs: ['list', 'watch'] },
         { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
         { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },

@@ -4,7 +4,7 @@ import type { Informer, InformerEvent, KubeClient, KubeObject, LeaderElector, Ru
 import { ControllerRuntime, resourcePath } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import type { Telemetry } from '@sluice/telemetry';
-import { admittedDeliveries } from '../decide/admission.js';
+import { admittedDeliveries, waitingReason, type AdmissionInput } from '../decide/admission.js';
 import type { EventFacts, JobFacts, PodFacts } from '../decide/facts.js';
 import { awaitsTestStart, currentStatus } from '../decide/status.js';
 import { MANAGED_SELECTOR } from '../jobs/names.js';
@@ -85,6 +85,7 @@ export class TestRunnerController {
           logger,
           now: this.now,
           isAdmitted: (d) => this.admitted(view).some((a) => a.metadata.name === d.metadata.name),
+          waitingReason: (d) => waitingReason(d, this.admissionInput(view)),
           starting: this.starting,
           createRefusals: new Map(),
           jobsInFlight: this.jobsInFlight,
@@ -151,13 +152,18 @@ export class TestRunnerController {
     };
   }
 
-  private admitted(view: ClusterView): Delivery[] {
-    return admittedDeliveries({
+  private admissionInput(view: ClusterView): AdmissionInput {
+    return {
       deliveries: view.deliveries(),
       starting: this.starting,
       canStart: (d) => view.application(d.spec.application).kind === 'found',
       maxConcurrentJobs: this.options.settings.maxConcurrentJobs,
-    });
+      maxConcurrentJobsPerProject: this.options.settings.maxConcurrentJobsPerProject,
+    };
+  }
+
+  private admitted(view: ClusterView): Delivery[] {
+    return admittedDeliveries(this.admissionInput(view));
   }
 
   /** Queues the Deliveries next in line when slots are free (a finished Job frees one). */

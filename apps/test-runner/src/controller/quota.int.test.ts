@@ -54,6 +54,7 @@ describe('test Jobs refused by a ResourceQuota', () => {
       testNamespace: testNs,
       buildNamespace: testNs,
       maxConcurrentJobs: 5,
+      maxConcurrentJobsPerProject: 5,
       gitCredentialsSecret: 'git',
       cloneImage: 'alpine/git:local',
       quotaWaitMs,

@@ -4,9 +4,11 @@ import { isKubeError } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import { deliveryLogger } from '@sluice/service';
 import { createJob, deleteJob } from '../act/jobs.js';
+import { readPushSecret } from '../act/secrets.js';
 import { writeDeliveryStatus } from '../act/status.js';
 import type { Snapshot, Step } from '../decide/step.js';
 import { decideStep } from '../decide/step.js';
+import { decidePushSecret, pushSecretToRead } from '../decide/push-secret.js';
 import { currentStatus, finishJobStage } from '../decide/status.js';
 import { buildBuildJob } from '../jobs/build-job.js';
 import { jobName } from '../jobs/names.js';
@@ -24,8 +26,10 @@ export interface ReconcileContext {
   readonly view: ClusterView;
   readonly logger: Logger;
   readonly now: () => number;
-  /** Whether `delivery` may start its test Job now (a free slot, next in line). */
+  /** Whether `delivery` may start its test Job now (a free slot, its project's turn). */
   readonly isAdmitted: (delivery: Delivery) => boolean;
+  /** Why a Delivery that is not admitted waits (see `waitingReason`). */
+  readonly waitingReason?: (delivery: Delivery) => string | undefined;
   /** Deliveries whose start is in flight; they hold a slot. */
   readonly starting: Set<string>;
   /** Deliveries whose Job object was refused by a quota, with the API server's message (in memory: re-learnt after a restart). */
@@ -42,13 +46,16 @@ const MAX_STEPS = 6;
 function snapshotOf(ctx: ReconcileContext, delivery: Delivery): Snapshot {
   const { jobs, pods } = ctx.view.jobsOf(delivery.metadata.name);
   const jobNames = Object.values(jobs).map((j) => j.metadata.name ?? '');
+  const admitted = ctx.isAdmitted(delivery);
+  const waiting = admitted ? undefined : ctx.waitingReason?.(delivery);
   return {
     delivery,
     application: ctx.view.application(delivery.spec.application),
     jobs,
     pods,
     events: ctx.view.eventsFor(jobNames),
-    admitted: ctx.isAdmitted(delivery),
+    admitted,
+    ...(!admitted && waiting !== undefined && { waiting }),
     jobsInFlight: (['test', 'build'] as const).filter((kind) => ctx.jobsInFlight.has(jobName(delivery.metadata.name, kind))),
     ...(ctx.createRefusals.has(delivery.metadata.name) && { createRefused: ctx.createRefusals.get(delivery.metadata.name) }),
     nowMs: ctx.now(),
@@ -100,7 +107,19 @@ async function act(ctx: ReconcileContext, raw: KubeObject, delivery: Delivery, s
     case 'createJob': {
       const app = ctx.view.application(delivery.spec.application);
       if (app.kind !== 'found') return {};
-      const job = step.job === 'test' ? buildTestJob(delivery, app.value, ctx.settings) : buildBuildJob(delivery, app.value, ctx.settings);
+      let job;
+      if (step.job === 'test') job = buildTestJob(delivery, app.value, ctx.settings);
+      else {
+        // The push credential is checked before any build Job exists: a Secret scoped to another repository is never mounted.
+        const toRead = pushSecretToRead(app.value);
+        const secret = toRead === undefined ? undefined : await readPushSecret(ctx.client, ctx.settings.buildNamespace, toRead);
+        const push = decidePushSecret(app.value, secret, { buildNamespace: ctx.settings.buildNamespace, sharedSecret: ctx.settings.build.registryCredentialsSecret });
+        if (push.kind === 'refuse') {
+          const outcome = { kind: 'failed', reason: push.reason, message: push.message, durations: {}, stopJob: false } as const;
+          return act(ctx, raw, delivery, { kind: 'finishStage', job: 'build', outcome }, log);
+        }
+        job = buildBuildJob(delivery, app.value, ctx.settings, push.secretName);
+      }
       let created: boolean;
       try {
         ({ created } = await createJob(ctx.client, job));

@@ -11,6 +11,7 @@ import {
   SAMPLE_COMMITS,
   adminClient,
   createNamespace,
+  createPushSecret,
   createRunnerSecrets,
   createSoon,
   deliveriesPath,
@@ -45,13 +46,16 @@ describe('test runner on the local control plane', () => {
     [git, registry, ns, testNs] = await Promise.all([startGitServer(), startArtifactRegistry(), createNamespace(client, 'sluice'), createNamespace(client, 'sluice-test')]);
     repo = await git.createRepository('sample', [SAMPLE_COMMITS.passing, SAMPLE_COMMITS.failing, SAMPLE_COMMITS.brokenInstall, SAMPLE_COMMITS.slow]);
     await createRunnerSecrets(client, testNs);
-    const app = sampleApplication(ns, 'sample', repo.url, { build: { repository: 'registry.local/team/sample', builderImage: 'local/archiver:1' } });
+    // The Application pushes with a credential of its own, scoped to its repository (the shared 'registry' Secret is not used).
+    await createPushSecret(client, testNs, 'sample-push', 'registry.local/team/sample');
+    const app = sampleApplication(ns, 'sample', repo.url, { build: { repository: 'registry.local/team/sample', pushSecretName: 'sample-push' } });
     await createSoon(client, app);
     const settings: RunnerSettings = {
       namespace: ns,
       testNamespace: testNs,
       buildNamespace: testNs,
       maxConcurrentJobs: 5,
+      maxConcurrentJobsPerProject: 5,
       gitCredentialsSecret: 'git',
       cloneImage: 'alpine/git:local',
       quotaWaitMs: 60_000,

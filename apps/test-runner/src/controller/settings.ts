@@ -2,9 +2,12 @@
 export interface BuildSettings {
   /** `buildkit`: rootless BuildKit pushes the image; `archive`: the local build uploads a tarball of the build context. */
   readonly mode: 'buildkit' | 'archive';
-  /** Default builder image; an Application's `spec.build.builderImage` overrides it. */
+  /** The image every build Job runs (cluster configuration, never an Application's choice). */
   readonly builderImage: string;
-  /** Secret in the build namespace holding the registry credentials, mounted read-only into the build step only. */
+  /**
+   * The shared registry credentials Secret in the build namespace, mounted read-only into the build step of
+   * Applications that name no `spec.build.pushSecretName` of their own (migration: it can push every repository).
+   */
   readonly registryCredentialsSecret: string;
   /** Registries (`host:port`) the builder reaches over plain HTTP (a cluster-local one); every other one over HTTPS. */
   readonly plainHttpRegistries: readonly string[];
@@ -22,6 +25,8 @@ export interface RunnerSettings {
   readonly buildNamespace: string;
   /** Deliveries with a Job running at once. */
   readonly maxConcurrentJobs: number;
+  /** Deliveries of one project with a Job running at once (≤ `maxConcurrentJobs`); free slots go round-robin across projects. */
+  readonly maxConcurrentJobsPerProject: number;
   readonly gitCredentialsSecret: string;
   /** The Git host (`scheme://host[:port]`, `SLUICE_GIT_URL`) the clone step gives those credentials to, and no other; unset: never mounted, never sent. */
   readonly gitUrl?: string;

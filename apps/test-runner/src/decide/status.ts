@@ -23,9 +23,11 @@ export function withPlannedStages(status: DeliveryStatus, delivery: Delivery): D
   return { ...status, stages: plannedStages({ environments: plannedEnvironments(delivery) }) };
 }
 
-/** Marks `kind`'s stage running (Job name recorded) and moves the phase to Testing or Building. */
+/** Marks `kind`'s stage running (Job name recorded; a waiting message dropped) and moves the phase to Testing or Building. */
 export function startJobStage(status: DeliveryStatus, kind: JobKind, jobName: string, now: Date): StatusChange {
-  const started = startStage(status, { name: kind }, { now, jobName });
+  const pending = findStage(status, { name: kind });
+  const unnoted = pending?.state === 'pending' && pending.message !== undefined ? { ...status, stages: status.stages.map((s) => (s === pending ? withoutMessage(s) : s)) } : status;
+  const started = startStage(unnoted, { name: kind }, { now, jobName });
   if (!started.ok) return { ok: false, refused: started.error.message };
   const phase = kind === 'test' ? 'Testing' : 'Building';
   const moved = advancePhase(started.status, phase);
@@ -38,6 +40,18 @@ export function noteStageMessage(status: DeliveryStatus, kind: JobKind, message:
   const stage = findStage(status, { name: kind });
   if (!stage || stage.state !== 'running' || stage.message === message) return undefined;
   return { ...status, stages: status.stages.map((s) => (s === stage ? { ...s, message } : s)) };
+}
+
+/** Records why a pending stage waits (e.g. for a test slot); undefined when it says that already. */
+export function notePendingMessage(status: DeliveryStatus, kind: JobKind, message: string): DeliveryStatus | undefined {
+  const stage = findStage(status, { name: kind });
+  if (!stage || stage.state !== 'pending' || stage.message === message) return undefined;
+  return { ...status, stages: status.stages.map((s) => (s === stage ? { ...s, message } : s)) };
+}
+
+function withoutMessage<T extends { message?: string }>(stage: T): T {
+  const { message: _dropped, ...rest } = stage;
+  return rest as T;
 }
 
 function hasStage(status: DeliveryStatus, name: StageName): boolean {

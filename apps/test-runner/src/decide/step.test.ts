@@ -48,6 +48,18 @@ describe('decideStep', () => {
     expect(step).toMatchObject({ kind: 'writeStatus', status: { phase: 'Testing', stages: [{ name: 'test', state: 'running', jobName: 'main-abc-test' }] } });
   });
 
+  it('records on the pending test stage why it waits, once, and drops it when the test starts', () => {
+    const pending = { stages: [{ name: 'test', state: 'pending' }] } as Partial<DeliveryStatus>;
+    const why = 'waiting for a test slot: project shop/web has 2 of its 2 Jobs running';
+    const noted = decideStep(snapshot(pending, { admitted: false, waiting: why }));
+    expect(noted).toMatchObject({ kind: 'writeStatus', why, status: { stages: [{ name: 'test', state: 'pending', message: why }] } });
+    const said = { stages: [{ name: 'test', state: 'pending', message: why }] } as Partial<DeliveryStatus>;
+    expect(decideStep(snapshot(said, { admitted: false, waiting: why }))).toEqual({ kind: 'wait', why });
+    const started = decideStep(snapshot(said));
+    expect(started.kind === 'writeStatus' && started.status.stages[0]).toEqual(expect.not.objectContaining({ message: expect.anything() }));
+    expect(started).toMatchObject({ kind: 'writeStatus', status: { stages: [{ state: 'running' }] } });
+  });
+
   const running = { phase: 'Testing', stages: [{ name: 'test', state: 'running', startedAt: '2026-01-01T00:00:30Z' }] } as Partial<DeliveryStatus>;
 
   it('creates the Job when the stage runs without one (e.g. after a crash), but not while its own create is in flight', () => {

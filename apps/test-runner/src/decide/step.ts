@@ -6,7 +6,7 @@ import type { EventFacts, JobFacts, PodFacts } from './facts.js';
 import { isJobFinished } from './facts.js';
 import type { JobOutcome, OutcomeLimits } from './job-outcome.js';
 import { decideJobOutcome } from './job-outcome.js';
-import { currentStatus, noteStageMessage, startJobStage, withPlannedStages } from './status.js';
+import { currentStatus, noteStageMessage, notePendingMessage, startJobStage, withPlannedStages } from './status.js';
 
 /** Everything the runner knows about one Delivery at one moment. */
 export interface Snapshot {
@@ -23,6 +23,8 @@ export interface Snapshot {
   readonly createRefused?: string;
   /** Whether a Job slot is free for this Delivery and it is next in line. */
   readonly admitted: boolean;
+  /** When not admitted: why it waits (see `waitingReason`), recorded on the pending test stage. */
+  readonly waiting?: string;
   readonly nowMs: number;
   readonly limits: OutcomeLimits;
 }
@@ -82,7 +84,7 @@ function followStage(snapshot: Snapshot, status: DeliveryStatus, kind: JobKind):
  * 3. Past the runner's part (Deploying, Verifying) → done.
  * 4. Application missing → wait; invalid → wait too (a fix to it re-triggers).
  * 5. Stages not planned → plan them (in the same write as 6 when a slot is free).
- * 6. Test pending → wait for a slot; when admitted, mark it running (the Job comes next).
+ * 6. Test pending → wait for a slot (why it waits recorded on the stage); when admitted, mark it running (the Job comes next).
  * 7. Test running → create its Job if absent, else follow it to its end and record it.
  * 8. Build pending (test succeeded) → mark it running; then as 7.
  */
@@ -112,7 +114,12 @@ export function decideStep(snapshot: Snapshot): Step {
     if (stage === undefined) continue;
     if (stage.state === 'running') return followStage(snapshot, planned, kind);
     if (stage.state !== 'pending') continue;
-    if (kind === 'test' && !snapshot.admitted) return planned !== status ? plan : { kind: 'wait', why: 'waiting for a free Job slot' };
+    if (kind === 'test' && !snapshot.admitted) {
+      const why = snapshot.waiting ?? 'waiting for a free Job slot';
+      const noted = snapshot.waiting === undefined ? undefined : notePendingMessage(planned, kind, snapshot.waiting);
+      if (noted) return { kind: 'writeStatus', status: noted, why };
+      return planned !== status ? plan : { kind: 'wait', why };
+    }
     const started = startJobStage(planned, kind, jobName(delivery.metadata.name, kind), now);
     if (!started.ok) return { kind: 'wait', why: started.refused };
     return { kind: 'writeStatus', status: started.status, why: `start ${kind}` };

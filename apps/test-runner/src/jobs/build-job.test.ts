@@ -11,6 +11,7 @@ const settings: RunnerSettings = {
   testNamespace: 'sluice-test',
   buildNamespace: 'sluice-build',
   maxConcurrentJobs: 5,
+  maxConcurrentJobsPerProject: 2,
   gitCredentialsSecret: 'git',
   cloneImage: 'git:1',
   quotaWaitMs: 1000,
@@ -34,7 +35,7 @@ function fixtures(): { application: Application; delivery: Delivery } {
 
 describe('the BuildKit build Job', () => {
   const { application, delivery } = fixtures();
-  const job = buildBuildJob(delivery, application, settings);
+  const job = buildBuildJob(delivery, application, settings, 'shop-push');
   const pod = job.spec?.template.spec;
   const build = pod?.containers.find((c) => c.name === BUILD_CONTAINER);
   const env = Object.fromEntries((build?.env ?? []).map((e) => [e.name, e.value]));
@@ -61,6 +62,15 @@ describe('the BuildKit build Job', () => {
     expect(env['BUILD_ARGS']).toBe('BASE_IMAGE=r.local:5000/base@sha256:1\nGREETING=hello world');
     expect(env['PLAIN_HTTP_REGISTRIES']).toBe('10.240.0.2:5000 r.local:5000');
     expect(env['DOCKER_CONFIG']).toBe('/var/run/sluice/registry-credentials');
+  });
+
+  it('runs the cluster\'s builder image, whatever the Application says', () => {
+    const crafted = { ...application, spec: { ...application.spec, build: { ...application.spec.build, builderImage: 'evil/builder:1' } } } as Application;
+    expect(buildBuildJob(delivery, crafted, settings, 'shop-push').spec?.template.spec?.containers.map((c) => c.image)).toEqual(['builder:1']);
+  });
+
+  it('mounts the push Secret it is given (the Application\'s own), not the shared one', () => {
+    expect(pod?.volumes?.find((v) => v.name === 'registry-credentials')?.secret?.secretName).toBe('shop-push');
   });
 
   it('mounts the registry credentials read-only into the build step only, and gives BuildKit its own state volume', () => {

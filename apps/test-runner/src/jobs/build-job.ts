@@ -1,7 +1,7 @@
 import type { Application, Delivery } from '@sluice/delivery';
 import { imageFor } from '@sluice/delivery';
 import { BUILD_JOB_CONTAINERS, buildJob, type BuildOutput } from '@sluice/manifests';
-import { jobNamespace, type BuildSettings, type RunnerSettings } from '../controller/settings.js';
+import { jobNamespace, type RunnerSettings } from '../controller/settings.js';
 import { checkoutOf } from './checkout.js';
 import { jobLabels, jobName } from './names.js';
 import type { Job } from './types.js';
@@ -14,10 +14,6 @@ export function artifactUrl(baseUrl: string, repository: string, sha: string): s
   return `${baseUrl}/${repository}/${sha}.tar.gz`;
 }
 
-function builderImage(application: Application, build: BuildSettings): string {
-  return application.spec.build.builderImage ?? build.builderImage;
-}
-
 /**
  * The build Job of `delivery` (see the manifests lib's `buildJob`): clone
  * exactly `spec.checkoutSha` and turn it into `<repository>:<sha>` in the
@@ -25,12 +21,16 @@ function builderImage(application: Application, build: BuildSettings): string {
  *
  * - `buildkit`: rootless BuildKit builds the Dockerfile (the Application's
  *   build arguments passed on) and pushes the image with the registry
- *   credentials; the pushed digest is what the Delivery records and the
- *   deployer runs.
+ *   credentials of `pushSecret` (see `decidePushSecret`: the Application's
+ *   own Secret, scoped to its repository); the pushed digest is what the
+ *   Delivery records and the deployer runs.
  * - `archive` (the node-agent lane, which runs no containers): packs the
  *   build context into a tarball and uploads it to the artifact registry.
+ *
+ * The builder image is cluster configuration (`SLUICE_BUILDER_IMAGE`); an
+ * Application cannot choose what runs with its push credential.
  */
-export function buildBuildJob(delivery: Delivery, application: Application, settings: RunnerSettings): Job {
+export function buildBuildJob(delivery: Delivery, application: Application, settings: RunnerSettings, pushSecret: string): Job {
   const spec = application.spec.build;
   const sha = delivery.spec.checkoutSha;
   const output: BuildOutput =
@@ -41,12 +41,12 @@ export function buildBuildJob(delivery: Delivery, application: Application, sett
     name: jobName(delivery.metadata.name, 'build'),
     namespace: jobNamespace(settings, 'build'),
     labels: jobLabels(delivery, 'build'),
-    builderImage: builderImage(application, settings.build),
+    builderImage: settings.build.builderImage,
     image: imageFor(spec, sha),
     context: spec.context,
     dockerfile: spec.dockerfile,
     output,
-    registryCredentialsSecret: settings.build.registryCredentialsSecret,
+    registryCredentialsSecret: pushSecret,
     resources: spec.resources,
     ...checkoutOf(delivery, application, settings),
     activeDeadlineSeconds: spec.timeoutSeconds,

@@ -3,7 +3,7 @@
  * real local control plane (`inject('kubeconfig')`). Not part of the app.
  */
 import type { ApplicationSpecInput, DeliverySpec, EnvironmentName } from '@sluice/delivery';
-import { API_GROUP_VERSION, deliveryName } from '@sluice/delivery';
+import { ANNOTATIONS, API_GROUP_VERSION, deliveryName } from '@sluice/delivery';
 import type { KubeClient, KubeObject } from '@sluice/kube';
 import { isKubeError, kubeClientFromFile, resourcePath } from '@sluice/kube';
 import { inject } from 'vitest';
@@ -82,6 +82,19 @@ export { installSluiceCrds as installCrds, createNamespace } from '@sluice/local
 export async function createRunnerSecrets(client: KubeClient, testNamespace: string): Promise<void> {
   await client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git', namespace: testNamespace }, stringData: { username: GIT_USER, password: GIT_PASSWORD } } as KubeObject);
   await client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'registry', namespace: testNamespace }, stringData: { username: REGISTRY_USER, password: REGISTRY_PASSWORD } } as KubeObject);
+}
+
+/**
+ * Creates an Application's own registry push Secret in the build namespace, scoped by the
+ * `sluice.dev/repository` annotation to `repository` (archive mode: `username`, `password` as the shared one).
+ */
+export async function createPushSecret(client: KubeClient, buildNamespace: string, name: string, repository: string): Promise<void> {
+  await client.create({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: buildNamespace, annotations: { [ANNOTATIONS.repository]: repository } },
+    stringData: { username: REGISTRY_USER, password: REGISTRY_PASSWORD },
+  } as KubeObject);
 }
 
 /** Creates an object, retrying while the API server does not serve the new CRD's kind yet. */
