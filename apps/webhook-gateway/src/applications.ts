@@ -2,30 +2,40 @@ import { API_GROUP_VERSION, APPLICATION_RESOURCE, parseApplication, type Applica
 import { resourcePath, type Informer, type KubeClient, type KubeObject } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 
+/** Which Application a GitLab project's webhooks go to. */
+export type ApplicationMatch =
+  | { readonly kind: 'one'; readonly application: Application }
+  | { readonly kind: 'none' }
+  /** Several valid Applications claim the project id: none of them is trusted with it (the deployer marks them `DuplicateProject`). */
+  | { readonly kind: 'ambiguous'; readonly names: readonly string[] };
+
 /** Finds the Application configured for a GitLab project. */
 export interface ApplicationLookup {
   /**
-   * The Application for `project`: matched by id (stable across renames),
-   * else by path (case-insensitive, as GitLab treats paths). When several
-   * match, the first by name wins, so every replica picks the same one.
+   * The Application of `project`, by its numeric id only (stable across
+   * renames, and never reused by GitLab). The path is for display: a new
+   * project that took a renamed project's old path is not its Application's.
    */
-  find(project: Project): Application | undefined;
+  find(project: Project): ApplicationMatch;
 }
 
 /**
- * An in-memory index of the namespace's Applications by project id and
- * path. `upsert`/`remove` keep it current; {@link watchApplications} drives
- * them from an informer, tests call them directly.
+ * An in-memory index of the namespace's valid Applications by project id.
+ * `upsert`/`remove` keep it current; {@link watchApplications} drives them
+ * from an informer, tests call them directly.
  */
 export class ApplicationStore implements ApplicationLookup {
   private readonly byName = new Map<string, Application>();
-  private byId = new Map<number, Application>();
-  private byPath = new Map<string, Application>();
+  private byId = new Map<number, Application[]>();
   private stale = false;
 
-  find(project: Project): Application | undefined {
+  find(project: Project): ApplicationMatch {
     if (this.stale) this.reindex();
-    return this.byId.get(project.id) ?? this.byPath.get(project.path.toLowerCase());
+    const claims = this.byId.get(project.id) ?? [];
+    const [first] = claims;
+    if (first === undefined) return { kind: 'none' };
+    if (claims.length === 1) return { kind: 'one', application: first };
+    return { kind: 'ambiguous', names: claims.map((app) => app.metadata.name) };
   }
 
   /** Adds or replaces an Application. */
@@ -41,17 +51,14 @@ export class ApplicationStore implements ApplicationLookup {
 
   // Applications change rarely and are few; rebuilding on the next lookup keeps the rules in one place.
   private reindex(): void {
-    const byId = new Map<number, Application>();
-    const byPath = new Map<string, Application>();
-    const names = [...this.byName.keys()].sort();
-    for (const name of names) {
+    const byId = new Map<number, Application[]>();
+    for (const name of [...this.byName.keys()].sort()) {
       const app = this.byName.get(name) as Application;
-      if (!byId.has(app.spec.project.id)) byId.set(app.spec.project.id, app);
-      const path = app.spec.project.path.toLowerCase();
-      if (!byPath.has(path)) byPath.set(path, app);
+      const claims = byId.get(app.spec.project.id);
+      if (claims === undefined) byId.set(app.spec.project.id, [app]);
+      else claims.push(app);
     }
     this.byId = byId;
-    this.byPath = byPath;
     this.stale = false;
   }
 }

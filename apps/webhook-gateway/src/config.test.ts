@@ -14,6 +14,7 @@ describe('gateway config', () => {
       SLUICE_SHUTDOWN_TIMEOUT: 10_000,
       SLUICE_WEBHOOK_TOKEN_FILES: ['/run/secrets/a', '/run/secrets/b'],
       SLUICE_NAMESPACE: 'sluice-system',
+      SLUICE_WEBHOOK_SECRETS_NAMESPACE: 'sluice-webhooks',
       SLUICE_WEBHOOK_MAX_BODY_BYTES: 2 * 1024 * 1024,
       SLUICE_WEBHOOK_TOLERANCE: 300,
       SLUICE_GRAFANA_TEMPO_DATASOURCE: 'tempo',
@@ -28,15 +29,16 @@ describe('gateway config', () => {
     expect(() => parseGatewayConfig({ SLUICE_WEBHOOK_TOKEN_FILES: '/t', SLUICE_GRAFANA_TEMPO_DATASOURCE: 'a"b' })).toThrow(/SLUICE_GRAFANA_TEMPO_DATASOURCE/);
   });
 
-  it('reads the namespace, public URL, body cap and timestamp window', () => {
+  it('reads the namespaces, public URL, body cap and timestamp window', () => {
     const config = parseGatewayConfig({
       SLUICE_WEBHOOK_TOKEN_FILES: '/t',
       SLUICE_NAMESPACE: 'gw-test',
+      SLUICE_WEBHOOK_SECRETS_NAMESPACE: 'team-hooks',
       SLUICE_PUBLIC_URL: 'https://sluice.example.test/',
       SLUICE_WEBHOOK_MAX_BODY_BYTES: '65536',
       SLUICE_WEBHOOK_TOLERANCE: '2m',
     });
-    expect(config).toMatchObject({ SLUICE_NAMESPACE: 'gw-test', SLUICE_WEBHOOK_MAX_BODY_BYTES: 65536, SLUICE_WEBHOOK_TOLERANCE: 120 });
+    expect(config).toMatchObject({ SLUICE_NAMESPACE: 'gw-test', SLUICE_WEBHOOK_SECRETS_NAMESPACE: 'team-hooks', SLUICE_WEBHOOK_MAX_BODY_BYTES: 65536, SLUICE_WEBHOOK_TOLERANCE: 120 });
     expect(publicBaseUrl(config)).toBe('https://sluice.example.test');
     expect(publicBaseUrl(parseGatewayConfig({ SLUICE_WEBHOOK_TOKEN_FILES: '/t', SLUICE_PORT: '9000' }))).toBe('http://localhost:9000');
   });

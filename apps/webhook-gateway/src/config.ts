@@ -3,6 +3,7 @@ import { DEFAULT_NAMESPACE, DnsLabelSchema } from '@sluice/delivery';
 import { serviceEnv } from '@sluice/service';
 import * as z from 'zod';
 import type { GrafanaOptions } from './pages/links.js';
+import { DEFAULT_WEBHOOK_SECRETS_NAMESPACE } from './webhook-secrets.js';
 
 /** The gateway's environment. */
 export const gatewayEnv = z.object({
@@ -17,6 +18,10 @@ export const gatewayEnv = z.object({
   SLUICE_NAMESPACE: string()
     .pipe(DnsLabelSchema)
     .default(DEFAULT_NAMESPACE),
+  /** Namespace of the per-Application webhook Secrets (`spec.webhook.secretName`; keys `token`, `signingKey`), watched by the gateway. */
+  SLUICE_WEBHOOK_SECRETS_NAMESPACE: string()
+    .pipe(DnsLabelSchema)
+    .default(DEFAULT_WEBHOOK_SECRETS_NAMESPACE),
   /** Base URL people open run pages at; the 202 body links `<url>/deliveries/<name>`. Default `http://localhost:<port>`. */
   SLUICE_PUBLIC_URL: url().optional(),
   /** Largest webhook body read; reading stops there (GitLab push payloads list at most 20 commits). */

@@ -16,13 +16,17 @@ import { RunPageStore } from './pages/store.js';
 import { createAuthenticator } from './webhook/auth.js';
 import { createWebhookObserver } from './webhook/observe.js';
 import { ReplayGuard } from './webhook/replay.js';
+import { DEFAULT_WEBHOOK_SECRETS_NAMESPACE, WebhookSecretStore, watchWebhookSecrets } from './webhook-secrets.js';
 
 /** Everything the gateway is built from; `main.ts` makes these from the config. */
 export interface GatewayDeps {
   readonly client: KubeClient;
   /** Namespace of Applications and Deliveries. */
   readonly namespace: string;
+  /** Global webhook secrets (`SLUICE_WEBHOOK_*_FILES`). */
   readonly secrets: WebhookSecrets;
+  /** Namespace of the per-Application webhook Secrets. Default `sluice-webhooks`. */
+  readonly webhookSecretsNamespace?: string;
   readonly telemetry: Pick<Telemetry, 'tracer' | 'meter'>;
   readonly logger: Logger;
   /** Base of run-page links, without a trailing slash. */
@@ -44,17 +48,20 @@ export interface Gateway {
 }
 
 /**
- * Wires the gateway by hand: the Application and Delivery caches (informers,
- * started here; the run pages keep whole Deliveries from the same informer),
- * authentication, the intake, and the HTTP app. Ready only once both caches
+ * Wires the gateway by hand: the Application, Delivery and webhook-Secret
+ * caches (informers, started here; the run pages keep whole Deliveries from the same informer),
+ * authentication, the intake, and the HTTP app. Ready only once the caches
  * have synced and the apiserver answers a live call.
  */
 export function createGateway(deps: GatewayDeps): Gateway {
   const { client, namespace, logger } = deps;
+  const secretsNamespace = deps.webhookSecretsNamespace ?? DEFAULT_WEBHOOK_SECRETS_NAMESPACE;
+  const webhookSecrets = new WebhookSecretStore();
   // First, so a signing token in the wrong form fails start-up before any watch opens.
   const authenticator = createAuthenticator({
     secretTokens: deps.secrets.secretTokens,
     signingTokens: deps.secrets.signingTokens,
+    projectSecrets: webhookSecrets,
     toleranceSeconds: deps.toleranceSeconds,
     maxBodyBytes: deps.maxBodyBytes,
   });
@@ -63,13 +70,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const runPages = new RunPageStore();
   const applicationInformer = watchApplications(client, namespace, applications, logger);
   const deliveryInformer = watchDeliveries(client, namespace, deliveries, logger, runPages);
+  const secretInformer = watchWebhookSecrets(client, secretsNamespace, webhookSecrets, logger);
 
   const probe = { apiVersion: API_GROUP_VERSION, kind: 'Delivery', namespace, name: 'readyz-probe' };
   const readiness = new Readiness()
     // A live call, not just the caches: a synced informer keeps its data when the apiserver goes away.
     .add('kubernetes', async () => (await client.get(probe), true))
     .add('applications', () => applicationInformer.hasSynced())
-    .add('deliveries', () => deliveryInformer.hasSynced());
+    .add('deliveries', () => deliveryInformer.hasSynced())
+    // Until then a project with its own Secret would be refused as if the Secret were missing.
+    .add('webhook-secrets', () => secretInformer.hasSynced());
 
   const onEnded = deliveryEndRecorder(deps.telemetry.meter);
   const app = createGatewayApp({
@@ -80,6 +90,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
         applications,
         deliveries,
         namespace,
+        webhookSecrets,
+        webhookSecretsNamespace: secretsNamespace,
+        globalSigning: authenticator.signingRequired,
         apply: (plan) => applyPlan(plan, { client, logger, onEnded }),
         // The watch brings it too, moments later; the next webhook of its line must see it now.
         onCreated: (delivery) => {
@@ -103,6 +116,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     run: () => {
       applicationInformer.stop();
       deliveryInformer.stop();
+      secretInformer.stop();
     },
   };
   return { app, readiness, deliveries, shutdownHook };

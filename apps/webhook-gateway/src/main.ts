@@ -20,6 +20,7 @@ void launch(SERVICE, async () => {
     client,
     namespace: config.SLUICE_NAMESPACE,
     secrets,
+    webhookSecretsNamespace: config.SLUICE_WEBHOOK_SECRETS_NAMESPACE,
     telemetry,
     logger,
     publicUrl: publicBaseUrl(config),
@@ -27,7 +28,7 @@ void launch(SERVICE, async () => {
     toleranceSeconds: config.SLUICE_WEBHOOK_TOLERANCE,
   });
   logger.info(
-    { namespace: config.SLUICE_NAMESPACE, tokens: secrets.secretTokens.length, signingKeys: secrets.signingTokens.length },
+    { namespace: config.SLUICE_NAMESPACE, webhookSecretsNamespace: config.SLUICE_WEBHOOK_SECRETS_NAMESPACE, tokens: secrets.secretTokens.length, signingKeys: secrets.signingTokens.length },
     'webhook gateway configured',
   );
 

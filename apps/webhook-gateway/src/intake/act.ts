@@ -24,7 +24,8 @@ export type IntakeOutcome =
       /** A deleted ref's Deliveries in the middle of an environment: they finish it, then end Canceled. */
       readonly cancelRequested?: readonly string[];
     }
-  | { readonly status: 'rejected'; readonly reason: 'malformed'; readonly detail: string };
+  /** `foreign_secret` / `bad_signature`: the secret that authenticated it is not the project's own (decided before any plan). */
+  | { readonly status: 'rejected'; readonly reason: 'malformed' | 'foreign_secret' | 'bad_signature'; readonly detail: string };
 
 /** What {@link applyPlan} needs. */
 export interface ActDeps {

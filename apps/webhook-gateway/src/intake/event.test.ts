@@ -60,7 +60,7 @@ describe('toIntakeEvent', () => {
     expect(classify('tag-push-deleted')).toMatchObject({ kind: 'ref_deleted', ref: 'v3.0.9', refType: 'tag' });
   });
 
-  it('tests a fork merge request in the target project, cloning the fork at last_commit', () => {
+  it('tests a fork merge request in the target project at last_commit, keeping nothing of the fork\'s URL', () => {
     const json = loadFixture('merge-request-open-fork').json;
     const attrs = json['object_attributes'] as { last_commit: { id: string } };
     expect(classify('merge-request-open-fork')).toMatchObject({
@@ -70,11 +70,11 @@ describe('toIntakeEvent', () => {
       refType: 'merge_request',
       nameRef: 'refs/merge-requests/214/head',
       checkoutSha: attrs.last_commit.id,
-      sourceRepositoryUrl: 'https://gitlab.example.test/lharuki/inventory-svc.git',
       mergeRequest: { iid: 214, sourceBranch: 'feature/timeout-config', targetBranch: 'trunk' },
       // Links go to the target project, where the merge request lives.
       projectUrl: 'https://gitlab.example.test/platform/inventory-svc',
     });
+    expect(JSON.stringify(classify('merge-request-open-fork'))).not.toContain('lharuki/inventory-svc.git');
   });
 
   it('delivers a merge request update that brought commits, and ignores one that did not', () => {

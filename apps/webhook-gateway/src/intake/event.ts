@@ -8,8 +8,10 @@ export type IgnoreReason =
   | 'unknown_event'
   /** A branch or tag was deleted; unfinished Deliveries of it are canceled instead. */
   | 'ref_deleted'
-  /** No Application names this GitLab project. */
+  /** No Application names this GitLab project's id. */
   | 'no_application'
+  /** Two or more Applications name this GitLab project's id: none of them gets its webhooks. */
+  | 'ambiguous_application'
   /** The Application's rules do not deliver this ref. */
   | 'no_matching_rule'
   /** A merge request event that brings no new code (approval, title edit, close, merge, …). */
@@ -29,8 +31,6 @@ export interface DeliverEvent {
   readonly after: string;
   readonly checkoutSha: string;
   readonly pusher: Pusher;
-  /** Where the code is cloned from when not the Application's repository (a fork's merge request). */
-  readonly sourceRepositoryUrl?: string;
   readonly mergeRequest?: MergeRequest;
   /** The project's web page (of the target project for a merge request), for run-page links. */
   readonly projectUrl?: string;
@@ -114,7 +114,8 @@ function fromMergeRequest(event: MergeRequestEvent): IntakeEvent {
   if (!hasNewCode || event.state !== 'opened') {
     return { kind: 'ignored', reason: 'no_new_commits', detail: `merge request !${event.iid} ${event.action} (${event.state}) brings no new commit` };
   }
-  const fork = event.sourceProject.id !== event.targetProject.id;
+  // A fork's URL (source.git_http_url) is never used: the code is fetched from the
+  // Application's own repository, at refs/merge-requests/<iid>/head (fetchRefOf).
   return {
     kind: 'deliver',
     project: { id: event.targetProject.id, path: event.targetProject.path },
@@ -125,7 +126,6 @@ function fromMergeRequest(event: MergeRequestEvent): IntakeEvent {
     after: event.sha,
     checkoutSha: event.sha,
     pusher: pusherOf(event.user.name, event.user.username, null),
-    ...(fork && { sourceRepositoryUrl: event.sourceProject.gitHttpUrl }),
     ...projectUrlOf(event.targetProject.webUrl),
     mergeRequest: {
       iid: event.iid,

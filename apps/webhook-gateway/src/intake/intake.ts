@@ -2,9 +2,12 @@ import { ANNOTATIONS, lineKey } from '@sluice/delivery';
 import type { ApplicationLookup } from '../applications.js';
 import type { DeliveryIndex } from '../deliveries.js';
 import type { RecordedTrace } from '../trace.js';
+import type { Credentials } from '../webhook/auth.js';
+import { DEFAULT_WEBHOOK_SECRETS_NAMESPACE, type WebhookSecretSource } from '../webhook-secrets.js';
 import type { IntakeOutcome } from './act.js';
 import { toIntakeEvent, type DeliverEvent, type RefDeletedEvent } from './event.js';
 import { Lanes } from './lanes.js';
+import { checkOwnership } from './ownership.js';
 import { planIntake, type IntakePlan } from './plan.js';
 
 /** An authenticated webhook, parsed as JSON. */
@@ -16,6 +19,8 @@ export interface WebhookInput {
   readonly idempotencyKey: string | undefined;
   readonly requestId: string;
   readonly trace: RecordedTrace;
+  /** Whose secrets authenticated it (token, signature). */
+  readonly credentials: Credentials;
 }
 
 /** Options of {@link createIntake}. */
@@ -23,6 +28,12 @@ export interface IntakeOptions {
   readonly applications: ApplicationLookup;
   readonly deliveries: DeliveryIndex;
   readonly namespace: string;
+  /** Per-Application webhook Secrets (`spec.webhook.secretName`). Default: none exist. */
+  readonly webhookSecrets?: Pick<WebhookSecretSource, 'get'>;
+  /** Their namespace, for messages. Default `sluice-webhooks`. */
+  readonly webhookSecretsNamespace?: string;
+  /** Whether global signing keys are configured (a project without its own Secret must then be signed by one). Default false. */
+  readonly globalSigning?: boolean;
   /** Applies a plan; `applyPlan` bound to a KubeClient in production. */
   readonly apply: (plan: IntakePlan) => Promise<IntakeOutcome>;
   /** Told of each Delivery this intake created, before the next webhook of its line is planned: the index must hold it by then. */
@@ -30,7 +41,7 @@ export interface IntakeOptions {
   readonly now?: () => Date;
 }
 
-/** Turns an authenticated webhook into an outcome: classify, route to its Application, plan, apply. */
+/** Turns an authenticated webhook into an outcome: classify, route to its Application, check its secret is that project's, plan, apply. */
 export type Intake = (input: WebhookInput) => Promise<IntakeOutcome>;
 
 /**
@@ -48,10 +59,27 @@ export function createIntake(options: IntakeOptions): Intake {
     const event = toIntakeEvent(input.event, input.json);
     if (event.kind === 'ignored') return { status: 'ignored', reason: event.reason, detail: event.detail };
     if (event.kind === 'invalid') return { status: 'rejected', reason: 'malformed', detail: event.detail };
+    // By project id only; several claims trust none of them.
+    const match = options.applications.find(event.project);
+    if (match.kind === 'ambiguous') {
+      return { status: 'ignored', reason: 'ambiguous_application', detail: `GitLab project ${event.project.id} is claimed by several Applications (${match.names.join(', ')}); none gets its webhooks until one remains` };
+    }
+    const application = match.kind === 'one' ? match.application : undefined;
+    // A push for no Application is ignored below whatever authenticated it; anything that acts must carry this project's secret.
+    if (application !== undefined || event.kind === 'ref_deleted') {
+      const verdict = checkOwnership({
+        application,
+        credentials: input.credentials,
+        globalSigning: options.globalSigning ?? false,
+        secret: (name) => options.webhookSecrets?.get(name),
+        secretsNamespace: options.webhookSecretsNamespace ?? DEFAULT_WEBHOOK_SECRETS_NAMESPACE,
+      });
+      if (!verdict.ok) return { status: 'rejected', reason: verdict.reason, detail: verdict.detail };
+    }
     return lanes.run(laneOf(event), async () => {
       const plan = planIntake({
         event,
-        application: event.kind === 'deliver' ? options.applications.find(event.project) : undefined,
+        application: event.kind === 'deliver' ? application : undefined,
         deliveries: options.deliveries,
         namespace: options.namespace,
         idempotencyKey: input.idempotencyKey,

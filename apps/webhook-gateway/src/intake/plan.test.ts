@@ -110,16 +110,17 @@ describe('planIntake: new Deliveries', () => {
     expect(result.delivery.metadata.name).toBe(deliveryName({ project: 7781, ref: 'refs/tags/v3.1.0', sha: json['checkout_sha'] as string }));
   });
 
-  it('tests a fork merge request from the fork, though no rule names merge requests', () => {
+  it('tests a fork merge request from the Application\'s own repository, never the fork\'s URL, though no rule names merge requests', () => {
     const result = plan(fixtureEvent('merge-request-open-fork'));
     expect(result.action).toBe('create');
     if (result.action !== 'create') return;
     expect(result.delivery.spec).toMatchObject({
       refType: 'merge_request',
       ref: 'feature/timeout-config',
-      repositoryUrl: 'https://gitlab.example.test/lharuki/inventory-svc.git',
+      repositoryUrl: application().spec.repositoryUrl,
       mergeRequest: { iid: 214, sourceBranch: 'feature/timeout-config', targetBranch: 'trunk' },
     });
+    expect(JSON.stringify(result.delivery)).not.toContain('lharuki/inventory-svc.git');
     expect(result.environments).toEqual([]);
   });
 

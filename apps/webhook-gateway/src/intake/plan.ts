@@ -106,7 +106,8 @@ export function planIntake(input: PlanInput): IntakePlan {
   const spec = parseDeliverySpec({
     application: app.metadata.name,
     project: event.project,
-    repositoryUrl: event.sourceRepositoryUrl ?? app.spec.repositoryUrl,
+    // Always the Application's own: a payload never chooses where code is cloned from (a fork MR's head is fetched from the target).
+    repositoryUrl: app.spec.repositoryUrl,
     ref: event.ref,
     refType: event.refType,
     before: event.before,

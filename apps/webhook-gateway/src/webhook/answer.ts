@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 export const REJECTION_STATUS: Readonly<Record<WebhookRejectionReason, 400 | 401 | 409 | 413 | 415>> = {
   bad_token: 401,
   bad_signature: 401,
+  foreign_secret: 401,
   stale_timestamp: 401,
   replay: 409,
   unknown_event: 400,

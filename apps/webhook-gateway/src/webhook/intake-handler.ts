@@ -9,6 +9,7 @@ import type { IntakeOutcome } from '../intake/act.js';
 import type { Intake } from '../intake/intake.js';
 import { endFailed, recordTrace } from '../trace.js';
 import { reject, type AnswerVariables } from './answer.js';
+import { NO_OWNERS, type CredentialVariables } from './auth.js';
 import type { CappedBodyVariables } from './capped-body.js';
 import { endVerification, type SpanVariables } from './spans.js';
 
@@ -21,7 +22,7 @@ export interface IntakeHandlerOptions {
   readonly publicUrl: string;
 }
 
-type Verified = RequestIdVariables & AnswerVariables & CappedBodyVariables & SpanVariables;
+type Verified = RequestIdVariables & AnswerVariables & CappedBodyVariables & SpanVariables & CredentialVariables;
 
 // Stateless when not streaming, so one serves every request; `fatal`: invalid UTF-8 is malformed, not replaced.
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -29,7 +30,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Last step of the webhook, once it is verified: parses the JSON (400
  * `malformed`) and hands it to the intake inside the span `delivery.create`:
- * 202 `accepted` once the Delivery exists, 200 `duplicate`, 200 `ignored`
+ * 401 `foreign_secret` when the secret that authenticated it is not its
+ * project's own (nothing is created), 202 `accepted` once the Delivery exists, 200 `duplicate`, 200 `ignored`
  * with a reason (never 4xx, so GitLab keeps the hook on), 400 `malformed` for
  * bad SHAs and refs; a Kubernetes failure answers 503 and acknowledges nothing.
  */
@@ -63,6 +65,7 @@ export function intakeHandler(options: IntakeHandlerOptions): (c: Context<{ Vari
         idempotencyKey: getHeader(headers, GITLAB_HEADERS.idempotencyKey) ?? getHeader(headers, GITLAB_HEADERS.webhookId),
         requestId: c.get('requestId'),
         trace: recordTrace(span),
+        credentials: c.get('credentials') ?? { token: NO_OWNERS },
       });
     } catch (error) {
       const unavailable = isKubeError(error);

@@ -36,24 +36,27 @@ export interface WebhookRouteOptions {
  *
  * 1. `observeWebhook`: records whatever a later step answers (metrics,
  *    rejection log, span status) — the one place rejections are counted;
- * 2. `gitlabToken`: `X-Gitlab-Token` against every configured secret
- *    (constant time), from the headers alone → 401 `bad_token`;
+ * 2. `gitlabToken`: `X-Gitlab-Token` against every global and
+ *    per-Application secret (constant time), from the headers alone → 401
+ *    `bad_token`; whose secret it is goes on in `credentials`;
  * 3. `webhookSpans`: authenticated from here on, so only these requests are
  *    traced — the SERVER span `POST /webhooks/gitlab` from the request's
  *    arrival, root of the Delivery's trace, and its child `webhook.verify`
  *    (steps 4–6; ERROR with the rejection reason);
  * 4. `jsonMediaType`: `Content-Type: application/json` → 415 `unsupported_media_type`;
  * 5. `cappedBody`: the body, read up to the cap while streaming → 413 `too_large`;
- * 6. `webhookSignature`: when signing tokens are configured, the Standard
- *    Webhooks signature over the raw bytes and the timestamp window → 401
- *    `bad_signature` / `stale_timestamp`, then the `webhook-id` not seen
- *    before → 409 `replay`;
+ * 6. `webhookSignature`: the Standard Webhooks signature over the raw bytes
+ *    (required when global signing keys are configured) and the timestamp
+ *    window → 401 `bad_signature` / `stale_timestamp`, then the `webhook-id`
+ *    not seen before → 409 `replay`; whose key signed it joins `credentials`;
  * 7. `intakeHandler`: only now the JSON is parsed → 400 `malformed`, and the
- *    intake runs in the span `delivery.create` → 202 `accepted`, 200
- *    `duplicate` / `ignored`, 503 when Kubernetes failed.
+ *    intake runs in the span `delivery.create`: the project's Application
+ *    must accept the credentials (`intake/ownership.ts`) → 401
+ *    `foreign_secret`; then 202 `accepted`, 200 `duplicate` / `ignored`, 503
+ *    when Kubernetes failed.
  *
  * Steps pass what they established through typed context variables
- * (`arrivedAtMs`, `webhookSpan`, `body`, `webhookAnswer`).
+ * (`arrivedAtMs`, `credentials`, `webhookSpan`, `body`, `webhookAnswer`).
  */
 export function webhookRoutes(options: WebhookRouteOptions): Hono<{ Variables: RequestIdVariables }> {
   const { authenticator } = options;
@@ -61,7 +64,7 @@ export function webhookRoutes(options: WebhookRouteOptions): Hono<{ Variables: R
     '/webhooks/gitlab',
     observeWebhook({ observer: options.observer, logger: options.logger }),
     gitlabToken({ authenticator }),
-    webhookSpans({ tracer: options.tracer, signed: authenticator.checkSignature !== undefined }),
+    webhookSpans({ tracer: options.tracer, signed: authenticator.signingRequired }),
     jsonMediaType(),
     cappedBody({ maxBytes: options.maxBodyBytes }),
     webhookSignature({ authenticator, replay: options.replay, toleranceSeconds: options.toleranceSeconds }),
