@@ -48,7 +48,7 @@ describe('test-runner, two replicas', () => {
     const service = await startServiceProcess({
       entry,
       env: {
-        ...runnerProcessEnv({ port: await freePort(), kubeconfig: inject('kubeconfig'), namespace: ns, testNamespace: testNs, registry }),
+        ...runnerProcessEnv({ port: await freePort(), kubeconfig: inject('kubeconfig'), namespace: ns, testNamespace: testNs, registry, gitUrl: git.baseUrl }),
         POD_NAME: pod,
         SLUICE_LEADER_LEASE_DURATION: `${LEASE_DURATION_MS}ms`,
         SLUICE_LEADER_RENEW_DEADLINE: '3s',

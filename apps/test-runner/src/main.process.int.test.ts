@@ -43,7 +43,7 @@ describe('test-runner process on the local control plane', () => {
       entry,
       env: {
         ...otel,
-        ...runnerProcessEnv({ port: await freePort(), kubeconfig: inject('kubeconfig'), namespace: ns, testNamespace: testNs, registry }),
+        ...runnerProcessEnv({ port: await freePort(), kubeconfig: inject('kubeconfig'), namespace: ns, testNamespace: testNs, registry, gitUrl: git.baseUrl }),
         // A restarted container keeps its pod name, so its leader Lease is its own at once.
         POD_NAME: 'test-runner-0',
       },

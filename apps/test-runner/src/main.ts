@@ -15,6 +15,7 @@ void launch(SERVICE, async () => {
   const logger = createLogger({ service: SERVICE, level: config.SLUICE_LOG_LEVEL });
   const telemetry = startTelemetry({ serviceName: SERVICE, serviceVersion: pkg.version, env: process.env, logger });
   logger.info({ version: pkg.version, exporting: telemetry.exporting }, 'telemetry configured');
+  if (settings.gitUrl === undefined) logger.warn('SLUICE_GIT_URL is unset: clones send no Git credentials (public repositories only); set it to the GitLab base URL');
 
   const client = kubeClientFromEnv(process.env, { fieldManager: 'sluice-test-runner' });
   const leadership = leadershipOf({ env: process.env, fieldManager: 'sluice-test-runner', settings: leader, service: SERVICE, namespace: settings.namespace, logger });

@@ -56,6 +56,7 @@ describe('test Jobs refused by a ResourceQuota', () => {
       maxConcurrentJobs: 5,
       maxConcurrentJobsPerProject: 5,
       gitCredentialsSecret: 'git',
+      gitUrl: git.baseUrl,
       cloneImage: 'alpine/git:local',
       quotaWaitMs,
       podPendingGraceMs: 60_000,
@@ -74,6 +75,7 @@ describe('test Jobs refused by a ResourceQuota', () => {
 
   it('waits while the quota is exhausted and proceeds once it is freed', async () => {
     await runner(60_000);
+    git.createRef('sample', 'refs/heads/feature/freed', repo.shas[0] as string);
     const d = sampleDelivery(ns, 'sample', { repositoryUrl: repo.url, sha: repo.shas[0] as string, ref: 'feature/freed' });
     await createSoon(client, d);
     const name = d.metadata.name as string;

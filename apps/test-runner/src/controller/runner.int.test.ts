@@ -57,6 +57,7 @@ describe('test runner on the local control plane', () => {
       maxConcurrentJobs: 5,
       maxConcurrentJobsPerProject: 5,
       gitCredentialsSecret: 'git',
+      gitUrl: git.baseUrl,
       cloneImage: 'alpine/git:local',
       quotaWaitMs: 60_000,
       podPendingGraceMs: 60_000,
@@ -81,8 +82,13 @@ describe('test runner on the local control plane', () => {
     if (testNs) await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: testNs });
   });
 
-  async function deliver(sha: string, ref: string, url = repo.url): Promise<string> {
-    const d = sampleDelivery(ns, 'sample', { repositoryUrl: url, sha, ref });
+  /**
+   * Delivers `sha` pushed to branch `ref`: `main` holds every sample commit (its tip is the newest); any other
+   * branch is made to point at `sha` first, as the push would (unless delivering to `other` Application).
+   */
+  async function deliver(sha: string, ref: string, other?: { readonly application: string; readonly projectId: number }): Promise<string> {
+    if (other === undefined && ref !== 'main') git.createRef('sample', `refs/heads/${ref}`, sha);
+    const d = sampleDelivery(ns, other?.application ?? 'sample', { repositoryUrl: repo.url, sha, ref, ...(other && { projectId: other.projectId }) });
     const trace = { traceId: randomBytes(16).toString('hex'), webhookSpan: randomBytes(8).toString('hex') };
     d.metadata.annotations = { [TRACEPARENT_ANNOTATION]: `00-${trace.traceId}-${trace.webhookSpan}-01` };
     traces.set(d.metadata.name as string, trace);
@@ -173,7 +179,9 @@ describe('test runner on the local control plane', () => {
   });
 
   it('fails with CloneFailed for a repository that does not exist', async () => {
-    const name = await deliver(repo.shas[PASSING] as string, 'feature/bad-url', `${git.baseUrl}/no-such-project.git`);
+    // The clone URL is the Application's (never the Delivery's): an Application whose repository is gone.
+    await createSoon(client, sampleApplication(ns, 'gone', `${git.baseUrl}/no-such-project.git`, { project: { id: 4242, path: 'team/gone' } }));
+    const name = await deliver(repo.shas[PASSING] as string, 'feature/bad-url', { application: 'gone', projectId: 4242 });
     const done = await until(name, (d) => d.status?.phase === 'Failed' || d.status?.phase === 'Passed');
     expect(done.status).toMatchObject({ phase: 'Failed', reason: 'CloneFailed' });
     expect(stage(done, 'test')?.exitCode).not.toBe(0);

@@ -17,8 +17,21 @@ export const GIT_PASSWORD = 'not-a-real-token';
 export interface GitServer {
   /** `http://127.0.0.1:<port>`. */
   readonly baseUrl: string;
-  /** Creates a bare repository `<name>.git` from `commits` (each a file map); returns its URL and the SHAs, oldest first. */
+  /**
+   * Creates a bare repository `<name>.git` from `commits` (each a file map), all on `main`; returns its URL and
+   * the SHAs, oldest first. The server answers partial fetches (`--filter`), as GitLab does.
+   */
   createRepository(name: string, commits: readonly Readonly<Record<string, string>>[]): Promise<{ url: string; shas: string[] }>;
+  /**
+   * Points `ref` (a full ref: `refs/heads/feature/x`, `refs/merge-requests/7/head`) of repository `name` at `sha`,
+   * a commit it has: what a push of that branch, or GitLab's merge-request ref, would leave.
+   */
+  createRef(name: string, ref: string, sha: string): void;
+  /**
+   * Adds a commit (a file map) on top of `parent` to repository `name` without moving any ref (point one at it
+   * with {@link createRef}); returns its SHA.
+   */
+  createCommit(name: string, parent: string, files: Readonly<Record<string, string>>): string;
   close(): Promise<void>;
 }
 
@@ -51,7 +64,32 @@ export async function startGitServer(): Promise<GitServer> {
           shas.push(git(work, 'rev-parse', 'HEAD'));
         }
         git(work, 'push', '--quiet', server.repositoryDir(name), 'main');
+        git(server.repositoryDir(name), 'config', 'uploadpack.allowFilter', 'true');
         return { url, shas };
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+    createRef(name, ref, sha) {
+      git(server.repositoryDir(name), 'update-ref', ref, sha);
+    },
+    createCommit(name, parent, files) {
+      const work = mkdtempSync(join(tmpdir(), 'sluice-work-'));
+      try {
+        git(work, 'init', '--quiet', '--initial-branch=main');
+        git(work, 'fetch', '--quiet', server.repositoryDir(name), parent);
+        git(work, 'checkout', '--quiet', '--detach', 'FETCH_HEAD');
+        for (const [path, content] of Object.entries(files)) {
+          mkdirSync(dirname(join(work, path)), { recursive: true });
+          writeFileSync(join(work, path), content);
+        }
+        git(work, 'add', '--all');
+        git(work, 'commit', '--quiet', '--allow-empty', '-m', 'off main');
+        const sha = git(work, 'rev-parse', 'HEAD');
+        // Pushed under a scratch ref, which is then deleted: the objects stay, no ref holds the commit yet.
+        git(work, 'push', '--quiet', server.repositoryDir(name), 'HEAD:refs/scratch/dangling');
+        git(server.repositoryDir(name), 'update-ref', '-d', 'refs/scratch/dangling');
+        return sha;
       } finally {
         rmSync(work, { recursive: true, force: true });
       }

@@ -9,8 +9,15 @@ import { expect } from 'vitest';
 import type { ArtifactRegistry } from './artifact-registry.testkit.js';
 import { createSoon, deliveriesPath, jobsPath, waitFor, type sampleDelivery } from './runner.testkit.js';
 
-/** The environment of a runner process: its namespaces, archive builds to `registry`, no clone retries. */
-export function runnerProcessEnv(o: { readonly port: number; readonly kubeconfig: string; readonly namespace: string; readonly testNamespace: string; readonly registry: ArtifactRegistry }): Record<string, string> {
+/** The environment of a runner process: its namespaces, the Git host its credentials are for, archive builds to `registry`, no clone retries. */
+export function runnerProcessEnv(o: {
+  readonly port: number;
+  readonly kubeconfig: string;
+  readonly namespace: string;
+  readonly testNamespace: string;
+  readonly registry: ArtifactRegistry;
+  readonly gitUrl: string;
+}): Record<string, string> {
   return {
     SLUICE_PORT: String(o.port),
     SLUICE_HOST: '127.0.0.1',
@@ -19,6 +26,7 @@ export function runnerProcessEnv(o: { readonly port: number; readonly kubeconfig
     SLUICE_TEST_NAMESPACE: o.testNamespace,
     SLUICE_BUILD_NAMESPACE: o.testNamespace,
     SLUICE_GIT_CREDENTIALS_SECRET: 'git',
+    SLUICE_GIT_URL: o.gitUrl,
     SLUICE_REGISTRY_CREDENTIALS_SECRET: 'registry',
     SLUICE_BUILD_MODE: 'archive',
     SLUICE_ARTIFACT_REGISTRY_URL: o.registry.url,
