@@ -67,6 +67,21 @@ describe('decideStep', () => {
     expect(decideStep(snapshot(running, { jobsInFlight: ['test'] }))).toMatchObject({ kind: 'wait' });
   });
 
+  it('never records a built image of another repository than the Application\'s: the build fails NotOwned', () => {
+    const building = { phase: 'Building', stages: [{ name: 'test', state: 'succeeded' }, { name: 'build', state: 'running', startedAt: '2026-01-01T00:00:30Z' }] } as Partial<DeliveryStatus>;
+    const own = { ...application, spec: { ...application.spec, build: { repository: 'registry.example.com/shop/web' } } } as Application;
+    const digest = `sha256:${'b'.repeat(64)}`;
+    const finished = (reported: string) => {
+      const pod = { metadata: { name: 'main-abc-build-x' }, status: { phase: 'Succeeded', containerStatuses: [{ name: 'build', state: { terminated: { exitCode: 0, message: `built ${reported}:${'a'.repeat(40)} ${digest}` } } }] } };
+      const job: JobFacts = { metadata: { name: 'main-abc-build' }, status: { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] } };
+      return decideStep(snapshot(building, { application: { kind: 'found', value: own }, jobs: { build: job }, pods: { build: [pod] } }));
+    };
+    expect(finished('registry.example.com/shop/web')).toMatchObject({ kind: 'finishStage', job: 'build', outcome: { kind: 'succeeded', image: `registry.example.com/shop/web@${digest}` } });
+    const foreign = finished('registry.example.com/bank/api');
+    expect(foreign).toMatchObject({ kind: 'finishStage', job: 'build', outcome: { kind: 'failed', reason: 'NotOwned' } });
+    expect(foreign.kind === 'finishStage' && foreign.outcome).not.toHaveProperty('image');
+  });
+
   it('follows a running Job without acting', () => {
     expect(decideStep(snapshot(running, { jobs: { test: runningJob } }))).toMatchObject({ kind: 'wait', why: 'test Job running' });
   });

@@ -47,6 +47,19 @@ function liveJobs(snapshot: Snapshot, all: boolean): string[] {
     .map((job) => job.metadata.name ?? '');
 }
 
+/**
+ * A build may only record an image of its Application's own repository
+ * (`spec.build.repository`): a digest reported for any other is never what
+ * the deployer runs — the stage fails `NotOwned` instead.
+ */
+function ofOwnRepository(outcome: Exclude<JobOutcome, { kind: 'running' }>, snapshot: Snapshot): Exclude<JobOutcome, { kind: 'running' }> {
+  if (outcome.kind !== 'succeeded' || outcome.image === undefined || snapshot.application.kind !== 'found') return outcome;
+  const repository = snapshot.application.value.spec.build.repository;
+  if (outcome.image.slice(0, outcome.image.lastIndexOf('@')) === repository) return outcome;
+  const { image, kind: _succeeded, testSummary: _none, ...rest } = outcome;
+  return { ...rest, kind: 'failed', reason: 'NotOwned', message: `the build reported ${image}, which is not of the Application's repository ${repository}; not recorded`, stopJob: false };
+}
+
 /** Follows the running stage `kind`: ensure its Job, read its outcome. */
 function followStage(snapshot: Snapshot, status: DeliveryStatus, kind: JobKind): Step {
   const job = snapshot.jobs[kind];
@@ -65,7 +78,7 @@ function followStage(snapshot: Snapshot, status: DeliveryStatus, kind: JobKind):
     return { kind: 'wait', why: `${kind} Job is being deleted` };
   }
   const outcome = decideJobOutcome(kind, job, snapshot.pods[kind] ?? [], snapshot.events, snapshot.nowMs, snapshot.limits);
-  if (outcome.kind !== 'running') return { kind: 'finishStage', job: kind, outcome };
+  if (outcome.kind !== 'running') return { kind: 'finishStage', job: kind, outcome: ofOwnRepository(outcome, snapshot) };
   if (outcome.blocker) {
     const noted = noteStageMessage(status, kind, `waiting: ${outcome.blocker.message}`);
     if (noted) return { kind: 'writeStatus', status: noted, why: `${kind} Job blocked (${outcome.blocker.reason})` };
