@@ -1,6 +1,7 @@
 import type { V1Service } from '@kubernetes/client-node';
+import { ANNOTATIONS } from '@sluice/delivery';
 import type { Color } from './color-deployment.js';
-import { APP_LABEL, COLOR_LABEL, COLORS } from './color-deployment.js';
+import { APP_LABEL, COLOR_LABEL, COLORS, assertOwner } from './color-deployment.js';
 import { ManifestError } from './errors.js';
 import { MANAGED_BY, assertDnsLabel, assertOneOf, assertPort, mergeLabels, withDefaults } from './validate.js';
 
@@ -9,6 +10,8 @@ export interface ActiveServiceProps {
   readonly namespace: string;
   /** The color receiving traffic; switching it is the blue/green cut-over. */
   readonly color: Color;
+  /** `<application namespace>/<application name>`, as the annotation `sluice.dev/owner` (see `colorDeployment`). */
+  readonly owner: string;
   /** @default app */
   readonly name?: string;
   /** @default 80 */
@@ -21,7 +24,9 @@ export interface ActiveServiceProps {
 
 /**
  * The Service clients use. It selects `app` + `color`, so patching only the
- * color moves all traffic at once and moving it back is the rollback.
+ * color moves all traffic at once and moving it back is the rollback. Like
+ * the color Deployments it is labelled `app.kubernetes.io/managed-by: sluice`
+ * and annotated `sluice.dev/owner`.
  */
 export function activeService(props: ActiveServiceProps): V1Service {
   const builder = 'activeService';
@@ -29,6 +34,7 @@ export function activeService(props: ActiveServiceProps): V1Service {
   assertDnsLabel(builder, 'app', p.app);
   assertDnsLabel(builder, 'namespace', p.namespace);
   assertOneOf(builder, 'color', p.color, COLORS);
+  assertOwner(builder, p.owner);
   const name = p.name ?? p.app;
   assertDnsLabel(builder, 'name', name);
   assertPort(builder, 'port', p.port);
@@ -40,7 +46,7 @@ export function activeService(props: ActiveServiceProps): V1Service {
     apiVersion: 'v1',
     kind: 'Service',
     // The Service itself carries no color label: it is the stable front for both colors.
-    metadata: { labels: mergeLabels(builder, p.labels, { ...MANAGED_BY, [APP_LABEL]: p.app }), name, namespace: p.namespace },
+    metadata: { annotations: { [ANNOTATIONS.owner]: p.owner }, labels: mergeLabels(builder, p.labels, { ...MANAGED_BY, [APP_LABEL]: p.app }), name, namespace: p.namespace },
     spec: {
       ports: [{ name: 'http', port: p.port, protocol: 'TCP', targetPort: p.targetPort }],
       selector: { [APP_LABEL]: p.app, [COLOR_LABEL]: p.color },

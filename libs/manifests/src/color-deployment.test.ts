@@ -8,6 +8,7 @@ const PROPS: ColorDeploymentProps = {
   environment: 'production',
   color: 'green',
   image: 'registry.example.com/shop/web@sha256:' + 'a'.repeat(64),
+  owner: 'sluice-system/shop',
   readinessProbe: { path: '/ready' },
   livenessProbe: { path: '/healthz', periodSeconds: 20 },
   labels: { 'sluice.dev/sha': '0123456789abcdef0123456789abcdef01234567' },
@@ -77,10 +78,23 @@ describe('colorDeployment', () => {
 describe('colorDeployment extensions', () => {
   it('puts annotations on the Deployment only, and a command in place of the image entrypoint', () => {
     const x = colorDeployment({ ...PROPS, annotations: { 'sluice.dev/revision': 'abc' }, command: ['node', 'server.js'] });
-    expect(x.metadata.annotations).toEqual({ 'sluice.dev/revision': 'abc' });
+    expect(x.metadata.annotations).toEqual({ 'sluice.dev/revision': 'abc', 'sluice.dev/owner': 'sluice-system/shop' });
     expect(x.spec?.template.metadata?.annotations).toBeUndefined();
     expect(x.spec?.template.spec?.containers[0]?.command).toEqual(['node', 'server.js']);
     expect(container?.command).toBeUndefined();
+  });
+
+  it('says which Application it belongs to: managed-by label and owner annotation, on the Deployment only', () => {
+    expect(d.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'sluice' });
+    expect(d.metadata.annotations).toEqual({ 'sluice.dev/owner': 'sluice-system/shop' });
+    expect(d.spec?.template.metadata?.annotations).toBeUndefined();
+  });
+
+  it('refuses an owner that is not <namespace>/<application>, or a caller trying to set the owner annotation itself', () => {
+    expect(() => colorDeployment({ ...PROPS, owner: 'shop' })).toThrow(/owner "shop" is not "<namespace>\/<application>"/);
+    expect(() => colorDeployment({ ...PROPS, owner: 'a/b/c' })).toThrow(/is not "<namespace>\/<application>"/);
+    expect(() => colorDeployment({ ...PROPS, owner: 'Sluice/shop' })).toThrow(/owner namespace "Sluice"/);
+    expect(() => colorDeployment({ ...PROPS, annotations: { 'sluice.dev/owner': 'other/app' } })).toThrow(/annotation "sluice.dev\/owner" is set by the builder/);
   });
 
   it('refuses an empty command instead of starting a pod that cannot run', () => {

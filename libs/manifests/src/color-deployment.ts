@@ -1,5 +1,5 @@
 import type { V1Deployment, V1Probe } from '@kubernetes/client-node';
-import { ENVIRONMENT_LABEL } from '@sluice/delivery';
+import { ANNOTATIONS, ENVIRONMENT_LABEL } from '@sluice/delivery';
 import { ManifestError } from './errors.js';
 import { DEFAULT_RUN_AS_USER, hardenedContainerSecurityContext, hardenedPodSecurityContext } from './pod-security.js';
 import type { ComputeResources } from './resources.js';
@@ -7,6 +7,7 @@ import { checkedResources } from './resources.js';
 import {
   MANAGED_BY,
   assertDnsLabel,
+  assertDnsSubdomain,
   assertImage,
   assertInteger,
   assertLabels,
@@ -59,6 +60,12 @@ export interface ColorDeploymentProps {
   readonly environment: string;
   readonly color: Color;
   readonly image: string;
+  /**
+   * `<application namespace>/<application name>`: the Application the
+   * Deployment belongs to, as the annotation `sluice.dev/owner`. The deployer
+   * writes only objects carrying its own value.
+   */
+  readonly owner: string;
   /** @default `${app}-${color}` */
   readonly name?: string;
   /** 0 parks the idle color without deleting it. @default 2 */
@@ -79,7 +86,7 @@ export interface ColorDeploymentProps {
   readonly env?: readonly { readonly name: string; readonly value: string }[];
   /** Extra labels for the Deployment and its pods (e.g. the revision). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
-  /** Annotations on the Deployment (not its pods). @default {} */
+  /** Annotations on the Deployment (not its pods); `sluice.dev/owner` is the builder's. @default {} */
   readonly annotations?: Readonly<Record<string, string>>;
   /** The container's command, replacing the image's entrypoint. @default the image's */
   readonly command?: readonly string[];
@@ -100,6 +107,22 @@ const DEFAULTS = {
 } as const;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Throws unless `owner` is `<namespace>/<name>` of an Application and
+ * `annotations` (the caller's) leave `sluice.dev/owner` to the builder.
+ */
+export function assertOwner(builder: string, owner: string, annotations: Readonly<Record<string, string>> = {}): void {
+  const [namespace = '', name = '', ...rest] = owner.split('/');
+  if (rest.length > 0 || namespace === '' || name === '') {
+    throw new ManifestError('InvalidName', builder, `owner "${owner}" is not "<namespace>/<application>"; use the Application's namespace and name, e.g. "sluice-system/shop"`);
+  }
+  assertDnsLabel(builder, 'owner namespace', namespace);
+  assertDnsSubdomain(builder, 'owner name', name);
+  if (ANNOTATIONS.owner in annotations) {
+    throw new ManifestError('InvalidName', builder, `annotation "${ANNOTATIONS.owner}" is set by the builder from owner; remove it from annotations`);
+  }
+}
 
 function probe(builder: string, field: string, p: HttpProbe, containerPort: number): V1Probe {
   if (!p.path.startsWith('/')) {
@@ -123,7 +146,8 @@ function probe(builder: string, field: string, p: HttpProbe, containerPort: numb
 
 /**
  * One color of a blue/green pair, as a builder to extend before `build()`:
- * a Deployment labelled `app` + `color` that surges one new pod at a time
+ * a Deployment labelled `app` + `color` (and `app.kubernetes.io/managed-by:
+ * sluice`, annotated `sluice.dev/owner`) that surges one new pod at a time
  * and never drops below the desired count, with the same pod hardening as
  * test Jobs.
  */
@@ -137,6 +161,7 @@ export function colorDeploymentBuilder(props: ColorDeploymentProps): DeploymentB
   assertDnsLabel(builder, 'name', name);
   assertLabels(builder, { [ENVIRONMENT_LABEL]: p.environment });
   assertImage(builder, 'image', p.image);
+  assertOwner(builder, p.owner, p.annotations);
   assertInteger(builder, 'replicas', p.replicas, 0);
   assertPort(builder, 'containerPort', p.containerPort);
   assertInteger(builder, 'minReadySeconds', p.minReadySeconds, 0);
@@ -166,7 +191,7 @@ export function colorDeploymentBuilder(props: ColorDeploymentProps): DeploymentB
       strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: 'RollingUpdate' },
     },
     { automountServiceAccountToken: false, enableServiceLinks: false, securityContext: hardenedPodSecurityContext(p.runAsUser) },
-  ).addAnnotations(p.annotations);
+  ).addAnnotations({ ...p.annotations, [ANNOTATIONS.owner]: p.owner });
   deployment.pod.addVolume({ emptyDir: { sizeLimit: '256Mi' }, name: 'tmp' }).addContainer({
     ...(p.command !== undefined && { command: [...p.command] }),
     env: [...p.env].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((e) => ({ name: e.name, value: e.value })),

@@ -114,9 +114,11 @@ const rows: Permission[] = [
   { service: 'deployer', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'record deploy stages and rollbacks', verbs: ['update'] },
   { service: 'deployer', namespace: 'sluice-system', apiGroup: 'coordination.k8s.io', resource: 'leases', reason: 'one rollout per environment at a time (create, take, renew, release); its leader-election Lease (`leaderLeaseName`) likewise', verbs: ['get', 'create', 'patch'] },
   ...(['staging', 'production'] as const).flatMap((namespace): Permission[] => [
-    { service: 'deployer', namespace, apiGroup: 'apps', resource: 'deployments', reason: 'server-side apply the blue and green Deployments (an apply that creates is authorized as create); scale down', verbs: ['list', 'watch', 'create', 'patch'] },
+    { service: 'deployer', namespace, apiGroup: 'apps', resource: 'deployments', reason: 'server-side apply the blue and green Deployments (an apply that creates is authorized as create); scale down; read a color the cache lacks before creating it (an object not labeled managed-by=sluice is not watched, and is never overwritten)', verbs: ['get', 'list', 'watch', 'create', 'patch'] },
     { service: 'deployer', namespace, apiGroup: '', resource: 'services', reason: 'server-side apply the active Service (create on first promotion); switch its color; read it fresh before a step that trusts the cache', verbs: ['get', 'list', 'watch', 'create', 'patch'] },
     { service: 'deployer', namespace, apiGroup: '', resource: 'pods', reason: 'informer: readiness, CrashLoop, image pull failures, pod IPs for the pre-promotion check', verbs: WATCH },
+    // A Role in a namespace grants `get` on that Namespace object itself (the apiserver attributes GET /api/v1/namespaces/<ns> to <ns>): no ClusterRole needed.
+    { service: 'deployer', namespace, apiGroup: '', resource: 'namespaces', reason: 'read the target namespace\'s sluice.dev/application and sluice.dev/team labels before every write there (an Application deploys only where its namespace is labeled for it)', verbs: ['get'] },
   ]),
 
   // notifier: Delivery status → GitLab commit statuses, deployments, MR notes.

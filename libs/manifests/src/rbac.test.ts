@@ -33,12 +33,14 @@ const EXPECTED = [
   'deployer sluice-system sluice.dev/deliveries: get,list,watch,create,patch',
   'deployer sluice-system sluice.dev/deliveries/status: update',
   'deployer sluice-system coordination.k8s.io/leases: get,create,patch',
-  'deployer staging apps/deployments: list,watch,create,patch',
+  'deployer staging apps/deployments: get,list,watch,create,patch',
   'deployer staging core/services: get,list,watch,create,patch',
   'deployer staging core/pods: list,watch',
-  'deployer production apps/deployments: list,watch,create,patch',
+  'deployer staging core/namespaces: get',
+  'deployer production apps/deployments: get,list,watch,create,patch',
   'deployer production core/services: get,list,watch,create,patch',
   'deployer production core/pods: list,watch',
+  'deployer production core/namespaces: get',
   'notifier sluice-system sluice.dev/deliveries: list,watch',
   'notifier sluice-system sluice.dev/deliveries/status: patch',
   'notifier sluice-system coordination.k8s.io/leases[sluice-notifier-leader]: get,patch',
@@ -60,6 +62,11 @@ describe('PERMISSIONS', () => {
       if (p.resource.startsWith('secrets')) {
         // Whose repository a push Secret is for, and what its Jobs' Secrets hold (to redact it); it can neither list nor watch Secrets.
         expect([p.service, p.namespace === 'test' || p.namespace === 'build', p.resource, p.verbs]).toEqual(['test-runner', true, 'secrets', ['get']]);
+        continue;
+      }
+      if (p.resource === 'namespaces') {
+        // A Role grants `get` on its own Namespace only: the deployer reads a target namespace's labels, nothing cluster-wide.
+        expect([p.service, p.namespace === 'staging' || p.namespace === 'production', p.verbs]).toEqual(['deployer', true, ['get']]);
         continue;
       }
       expect(p.resource).not.toMatch(/^(nodes|namespaces|clusterroles|clusterrolebindings|roles|rolebindings|customresourcedefinitions|serviceaccounts)/);
@@ -125,7 +132,7 @@ describe('roleFor', () => {
   it('merges rules when one namespace is both staging and production', () => {
     const [role] = roleFor('deployer', { staging: ['apps'], production: ['apps'] }).filter((r) => r.metadata?.namespace === 'apps');
     expect(role?.rules?.filter((r) => r.resources?.[0] === 'deployments')).toEqual([
-      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list', 'watch', 'create', 'patch'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'patch'] },
     ]);
   });
 

@@ -41,8 +41,8 @@ const samples: [string, object][] = [
       cloneImage: 'git:2',
     }),
   ],
-  ['colorDeployment', colorDeployment({ app: 'shop', namespace: 'production', environment: 'production', color: 'blue', image: 'shop:1', readinessProbe: { path: '/' }, livenessProbe: { path: '/' } })],
-  ['activeService', activeService({ app: 'shop', namespace: 'production', color: 'blue' })],
+  ['colorDeployment', colorDeployment({ app: 'shop', namespace: 'production', environment: 'production', color: 'blue', image: 'shop:1', owner: 'sluice-system/shop', readinessProbe: { path: '/' }, livenessProbe: { path: '/' } })],
+  ['activeService', activeService({ app: 'shop', namespace: 'production', color: 'blue', owner: 'sluice-system/shop' })],
 ];
 
 describe('client-node serialization', () => {

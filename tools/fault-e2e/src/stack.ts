@@ -9,7 +9,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API_GROUP_VERSION, type ApplicationSpecInput } from '@sluice/delivery';
+import { API_GROUP_VERSION, TEAM_LABEL, type ApplicationSpecInput } from '@sluice/delivery';
 import { startArtifactRegistry, startGitlabStandIn, startGitServer, type ArtifactRegistry, type GitlabStandIn, type GitServer } from '@sluice/gitlab-stand-in';
 import { newWebhookSecrets, type WebhookSecrets } from '@sluice/gitlab/testing';
 import { kubeClientFromFile, type KubeClient, type KubeObject } from '@sluice/kube';
@@ -17,6 +17,9 @@ import { waitForLeaseHolder } from '@sluice/kube/testing';
 import { createNamespace, deleteNamespace, installSluiceCrds } from '@sluice/local-cluster/testing';
 import { freePort } from '@sluice/service/testing';
 import { ReplicaSet, type ServiceName } from './replicas.js';
+
+/** The team of every branch's Application, and of the apps namespace. */
+const TEAM = 'fault';
 
 /** The leader election every controller replica runs with. */
 export const LEADER = { leaseDurationMs: 4_000, renewDeadline: '3s', retryPeriod: '1s' } as const;
@@ -65,6 +68,8 @@ export async function openStack(kubeconfig: string, branches: readonly string[])
   const client = kubeClientFromFile(kubeconfig, { fieldManager: 'fault-e2e' });
   await installSluiceCrds(client);
   const [namespace, testNamespace, appsNamespace] = await Promise.all([createNamespace(client, 'fault'), createNamespace(client, 'fault-test'), createNamespace(client, 'fault-apps')]);
+  // The apps namespace serves the Applications of their team: the deployer deploys nowhere else.
+  await client.mergePatch({ apiVersion: 'v1', kind: 'Namespace', name: appsNamespace }, { metadata: { labels: { [TEAM_LABEL]: TEAM } } });
   const [gitlab, git, registry] = await Promise.all([
     startGitlabStandIn({ token: GITLAB_TOKEN, projects: branches.map((b) => projectOf(branches, b)) }),
     startGitServer({ username: GIT_USER, password: GIT_PASSWORD }),
@@ -217,5 +222,5 @@ export function applicationObject(o: {
       },
     },
   };
-  return { apiVersion: API_GROUP_VERSION, kind: 'Application', metadata: { name: `sample-${o.branch}`, namespace: o.namespace }, spec: spec as unknown as Record<string, unknown> };
+  return { apiVersion: API_GROUP_VERSION, kind: 'Application', metadata: { name: `sample-${o.branch}`, namespace: o.namespace, labels: { [TEAM_LABEL]: TEAM } }, spec: spec as unknown as Record<string, unknown> };
 }

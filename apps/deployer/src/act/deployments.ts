@@ -18,9 +18,13 @@ export async function applyDeployment(client: KubeClient, deployment: Deployment
   await client.apply(conditional as KubeObject, { force: true });
 }
 
-/** Records when a color is to be scaled down (empty: never); the housekeeping step acts on it. */
-export async function scheduleScaleDown(client: KubeClient, namespace: string, name: string, at: string): Promise<void> {
-  await client.mergePatch(ref(namespace, name), { metadata: { annotations: { [ANNOTATIONS.scaleDownAt]: at } } });
+/**
+ * Records when a color is to be scaled down (empty: never); the housekeeping
+ * step acts on it. `owner` is written too: a color an earlier deployer made
+ * (no owner annotation yet) is adopted by its first write.
+ */
+export async function scheduleScaleDown(client: KubeClient, namespace: string, name: string, at: string, owner: string): Promise<void> {
+  await client.mergePatch(ref(namespace, name), { metadata: { annotations: { [ANNOTATIONS.scaleDownAt]: at, [ANNOTATIONS.owner]: owner } } });
 }
 
 /**
@@ -28,9 +32,10 @@ export async function scheduleScaleDown(client: KubeClient, namespace: string, n
  * Conditional on the Deployment the decision saw (`resourceVersion`): if it
  * changed since (re-rendered for a new rollout, or by a deposed replica's
  * or a person's write), the patch is refused with 409 Conflict and the
- * housekeeping is decided again from fresh facts.
+ * housekeeping is decided again from fresh facts. Writes `owner` (adopting
+ * an earlier deployer's color).
  */
-export async function scaleToZero(client: KubeClient, deployment: DeploymentObject): Promise<void> {
+export async function scaleToZero(client: KubeClient, deployment: DeploymentObject, owner: string): Promise<void> {
   const { namespace = '', name = '', resourceVersion } = deployment.metadata;
-  await client.mergePatch(ref(namespace, name), { metadata: { resourceVersion }, spec: { replicas: 0 } });
+  await client.mergePatch(ref(namespace, name), { metadata: { resourceVersion, annotations: { [ANNOTATIONS.owner]: owner } }, spec: { replicas: 0 } });
 }

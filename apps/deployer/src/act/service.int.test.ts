@@ -8,6 +8,7 @@ import { applyDeployment, scaleToZero } from './deployments.js';
 import { annotateService, createService, switchService } from './service.js';
 
 let h: Harness;
+const OWNER = 'sluice-system/web';
 beforeAll(async () => {
   h = await openHarness(inject('kubeconfig'), 'deployer-service', { start: false });
 });
@@ -21,12 +22,12 @@ async function readService(name: string): Promise<KubeObject & { spec: { selecto
 
 describe('Service writes carry the resourceVersion the decision saw', () => {
   it('switches when the Service is as seen, and refuses (Conflict, nothing written) when it changed since', async () => {
-    await createService(h.client, { app: 'web', namespace: h.namespace, name: 'web', color: 'blue', annotations: {} });
+    await createService(h.client, { app: 'web', namespace: h.namespace, name: 'web', color: 'blue', owner: OWNER, annotations: {} });
     const seen = await readService('web');
-    const ref = { namespace: h.namespace, name: 'web', resourceVersion: seen.metadata.resourceVersion };
+    const ref = { namespace: h.namespace, name: 'web', owner: OWNER, resourceVersion: seen.metadata.resourceVersion };
 
     // Someone else (a deposed replica, a person) writes in between.
-    await annotateService(h.client, { namespace: h.namespace, name: 'web' }, { [ANNOTATIONS.revision]: 'other' });
+    await annotateService(h.client, { namespace: h.namespace, name: 'web', owner: OWNER }, { [ANNOTATIONS.revision]: 'other' });
     const refused = await switchService(h.client, ref, 'green', { [ANNOTATIONS.revision]: 'mine' }).catch((err: unknown) => err);
     expect(isKubeError(refused, 'Conflict')).toBe(true);
     const unchanged = await readService('web');
@@ -56,7 +57,7 @@ describe('the scale-down carries the resourceVersion the decision saw', () => {
     const seen = (await h.client.create<KubeObject>(deployment as unknown as KubeObject)) as unknown as DeploymentObject;
     await h.client.mergePatch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.namespace, name: 'web-green' }, { metadata: { annotations: { [ANNOTATIONS.revision]: 'newer' } } });
 
-    const refused = await scaleToZero(h.client, seen).catch((err: unknown) => err);
+    const refused = await scaleToZero(h.client, seen, OWNER).catch((err: unknown) => err);
     expect(isKubeError(refused, 'Conflict')).toBe(true);
     const kept = await h.client.get<KubeObject & DeploymentObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.namespace, name: 'web-green' });
     expect(kept?.spec?.replicas).toBe(2);
@@ -65,7 +66,7 @@ describe('the scale-down carries the resourceVersion the decision saw', () => {
     // status writes can move it on in between, as they do for the deployer: then it is read and tried again).
     for (let attempt = 0; ; attempt++) {
       const current = await h.client.get<KubeObject & DeploymentObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.namespace, name: 'web-green' });
-      const outcome = await scaleToZero(h.client, current as DeploymentObject).catch((err: unknown) => err);
+      const outcome = await scaleToZero(h.client, current as DeploymentObject, OWNER).catch((err: unknown) => err);
       if (outcome === undefined) break;
       if (!isKubeError(outcome, 'Conflict') || attempt === 10) throw outcome;
     }

@@ -1,14 +1,33 @@
-import type { KubeClient, KubeObject } from '@sluice/kube';
+import { ANNOTATIONS } from '@sluice/delivery';
+import { isKubeError, type KubeClient, type KubeObject } from '@sluice/kube';
 import { activeService, COLOR_LABEL, type Color } from '@sluice/manifests';
 
-/** Creates the environment's Service selecting `color` (the first promotion), with the switch annotations. */
+/**
+ * Creates the environment's Service selecting `color` (the first promotion),
+ * with the switch annotations and the owner annotation. A create, never an
+ * apply: if a Service of that name appeared since it was found absent, it is
+ * left alone (`false`) and the step is decided again.
+ */
 export async function createService(
   client: KubeClient,
-  props: { readonly app: string; readonly namespace: string; readonly name: string; readonly color: Color; readonly annotations: Readonly<Record<string, string>> },
-): Promise<void> {
-  const service = activeService({ app: props.app, namespace: props.namespace, name: props.name, color: props.color }) as unknown as KubeObject;
-  service.metadata.annotations = { ...props.annotations };
-  await client.apply(service, { force: true });
+  props: {
+    readonly app: string;
+    readonly namespace: string;
+    readonly name: string;
+    readonly color: Color;
+    readonly owner: string;
+    readonly annotations: Readonly<Record<string, string>>;
+  },
+): Promise<boolean> {
+  const service = activeService({ app: props.app, namespace: props.namespace, name: props.name, color: props.color, owner: props.owner }) as unknown as KubeObject;
+  service.metadata.annotations = { ...props.annotations, ...service.metadata.annotations };
+  try {
+    await client.create(service);
+    return true;
+  } catch (err) {
+    if (isKubeError(err, 'AlreadyExists')) return false;
+    throw err;
+  }
 }
 
 /**
@@ -16,10 +35,13 @@ export async function createService(
  * refused (409 Conflict) when the Service changed since, e.g. by a deposed
  * replica or a manual edit, and the step is decided again from fresh facts.
  * Without one (a manual action, already consumed), the write is unconditional.
+ * Every write carries `owner` (`sluice.dev/owner`): a Service an earlier
+ * deployer made is adopted by its first write.
  */
 export interface ServiceRef {
   readonly namespace: string;
   readonly name: string;
+  readonly owner: string;
   readonly resourceVersion?: string | undefined;
 }
 
@@ -29,21 +51,20 @@ export interface ServiceRef {
  * single atomic write.
  */
 export async function switchService(client: KubeClient, service: ServiceRef, color: Color, annotations: Readonly<Record<string, string>>): Promise<void> {
-  await client.mergePatch(serviceObject(service), { metadata: { annotations, ...precondition(service) }, spec: { selector: { [COLOR_LABEL]: color } } });
+  await client.mergePatch(serviceObject(service), { metadata: { annotations: owned(service, annotations), ...precondition(service) }, spec: { selector: { [COLOR_LABEL]: color } } });
 }
 
 /** Writes deployer annotations on the Service (never the selector). */
 export async function annotateService(client: KubeClient, service: ServiceRef, annotations: Readonly<Record<string, string>>): Promise<void> {
-  await client.mergePatch(serviceObject(service), { metadata: { annotations, ...precondition(service) } });
-}
-
-/** The Service's current `resourceVersion`, read from the apiserver (`undefined`: there is none). */
-export async function serviceVersion(client: KubeClient, namespace: string, name: string): Promise<string | undefined> {
-  return (await client.get<KubeObject>({ apiVersion: 'v1', kind: 'Service', namespace, name }))?.metadata.resourceVersion;
+  await client.mergePatch(serviceObject(service), { metadata: { annotations: owned(service, annotations), ...precondition(service) } });
 }
 
 function serviceObject(service: ServiceRef) {
   return { apiVersion: 'v1', kind: 'Service', namespace: service.namespace, name: service.name };
+}
+
+function owned(service: ServiceRef, annotations: Readonly<Record<string, string>>): Record<string, string> {
+  return { ...annotations, [ANNOTATIONS.owner]: service.owner };
 }
 
 function precondition(service: ServiceRef): { resourceVersion?: string } {

@@ -6,16 +6,19 @@ import { applyDeployment, scaleToZero, scheduleScaleDown } from '../act/deployme
 import { consumeAction, consumeDeliveryAction } from '../act/application.js';
 import { createLease, readLease, takeLease } from '../act/lease.js';
 import { prePromotionCheck } from '../act/precheck.js';
-import { annotateService, createService, serviceVersion, switchService, type ServiceRef } from '../act/service.js';
+import { annotateService, createService, switchService, type ServiceRef } from '../act/service.js';
 import { updateDelivery } from '../act/status.js';
+import { readTarget, type TargetRead } from '../act/target.js';
 import type { EnvironmentFacts, ParsedDelivery } from '../decide/facts.js';
 import { leaseDecision, leaseName, type LeaseObject } from '../decide/lease.js';
-import { decideManual, type ManualStep } from '../decide/manual.js';
+import { decideManual, refusal, type ManualStep } from '../decide/manual.js';
+import { claimantOf, type Claimant } from '../decide/ownership.js';
 import { rollbackDelivery } from '../decide/rollback.js';
 import { deployStageOf, environmentQueue, newerPushOnLine, pushOf, waitingCount } from '../decide/queue.js';
 import { scaleDownPlan } from '../decide/scale-down.js';
-import { supersede } from '../decide/status.js';
+import { failDeploy, supersede } from '../decide/status.js';
 import { decideStep, isRollbackDelivery, precheckFailed, type Step } from '../decide/step.js';
+import { ownedFacts, targetVerdict } from '../decide/target.js';
 import type { DeployerTelemetry } from '../telemetry/observer.js';
 import type { Caches } from './caches.js';
 import type { HandleResult, KubeObject } from '@sluice/kube';
@@ -59,18 +62,21 @@ export async function reconcileEnvironment(deps: ReconcileDeps, key: string): Pr
   const application = deps.caches.application(appName);
   if (!application) return {};
   const now = Date.now();
-  const facts = deps.caches.facts(application, environment, now);
-  if (!facts) return {};
+  const deliveries = deps.caches.deliveriesOf(appName);
+  const claimant = claimantOf(application, deliveries);
+  const cached = deps.caches.facts(application, environment, now);
+  if (!cached) return {};
+  // Only this Application's objects inform its decisions; anything else where it would write is refused at the write.
+  const facts = ownedFacts(cached, claimant);
   const live = facts.service?.spec?.selector?.[COLOR_LABEL] as Color | undefined;
 
   const plan = scaleDownPlan(facts.deployments, live, now);
   for (const color of plan.now) {
     deps.logger.info({ application: appName, environment, namespace: facts.target.namespace, color }, 'scaling down color');
     const deployment = facts.deployments[color];
-    if (deployment) await scaleToZero(deps.client, deployment);
+    if (deployment) await scaleToZero(deps.client, deployment, claimant.owner);
   }
 
-  const deliveries = deps.caches.deliveriesOf(appName);
   const queue = environmentQueue(deliveries, environment);
   for (const older of queue.superseded) {
     const by = queue.current?.metadata.name;
@@ -86,14 +92,14 @@ export async function reconcileEnvironment(deps: ReconcileDeps, key: string): Pr
   }
 
   const manual = decideManual(facts, queue.current !== undefined);
-  if (manual.kind !== 'none') await actManual(deps, facts, manual);
+  if (manual.kind !== 'none') await actManual(deps, facts, claimant, manual);
 
   const lease = await holdLease(deps, key, appName, environment, queue.current?.metadata.name);
   deps.telemetry?.waiting(key, waitingCount(deliveries, environment, lease.kind === 'held'));
   if (!queue.current) return { recheckAtMs: plan.recheckAtMs };
   if (lease.kind === 'blocked') return { recheckAtMs: lease.untilMs };
 
-  const step = await act(deps, queue.current, facts);
+  const step = await act(deps, queue.current, facts, claimant);
   return { recheckAtMs: earliest(step, plan.recheckAtMs, lease.renewAtMs) };
 }
 
@@ -105,9 +111,15 @@ async function supersedeHere(deps: ReconcileDeps, delivery: ParsedDelivery, envi
 }
 
 /** Takes a manual action once: consumed from the Application first, then acted on. */
-async function actManual(deps: ReconcileDeps, facts: EnvironmentFacts, manual: Exclude<ManualStep, { kind: 'none' }>): Promise<void> {
+async function actManual(deps: ReconcileDeps, facts: EnvironmentFacts, claimant: Claimant, decided: Exclude<ManualStep, { kind: 'none' }>): Promise<void> {
   const { application, target, environment } = facts;
   const log = deps.logger.child({ application: application.metadata.name, environment, namespace: target.namespace });
+  let manual = decided;
+  if (manual.kind === 'rollback') {
+    // The switch back writes the Service and both colors: refused (and recorded so) where they are not this Application's to write.
+    const verdict = targetVerdict(application, target, await readTarget(deps.client, facts, false), claimant);
+    if (!verdict.ok) manual = refusal(facts.now, `${verdict.reason}: ${verdict.message}`);
+  }
   // Consumed first, with its outcome recorded in the same write: at-most-once.
   if (!(await consumeAction(deps.client, deps.settings.namespace, application.metadata.name ?? '', application.metadata.resourceVersion, manual.record))) return;
   if (manual.kind === 'refuse') {
@@ -127,11 +139,11 @@ async function actManual(deps: ReconcileDeps, facts: EnvironmentFacts, manual: E
     return;
   }
   // The color returning to traffic must not be scaled down by the schedule its last promotion left on it.
-  await scheduleScaleDown(deps.client, target.namespace, `${target.deploymentName}-${manual.to}`, '');
+  await scheduleScaleDown(deps.client, target.namespace, `${target.deploymentName}-${manual.to}`, '', claimant.owner);
   // Unconditional: the action is consumed already, so a refused switch could not be retried.
-  await switchService(deps.client, { namespace: target.namespace, name: target.serviceName }, manual.to, manual.annotations);
+  await switchService(deps.client, { namespace: target.namespace, name: target.serviceName, owner: claimant.owner }, manual.to, manual.annotations);
   deps.telemetry?.manualRollback(application.metadata.name ?? '', environment);
-  await scheduleScaleDown(deps.client, target.namespace, `${target.deploymentName}-${manual.from}`, manual.scaleDownAt);
+  await scheduleScaleDown(deps.client, target.namespace, `${target.deploymentName}-${manual.from}`, manual.scaleDownAt, claimant.owner);
   log.warn({ color: manual.to, failedColor: manual.from }, 'manual rollback: traffic back on the previous color');
 }
 
@@ -172,7 +184,7 @@ async function holdLease(deps: ReconcileDeps, key: string, appName: string, envi
 }
 
 /** Decides and takes one step for `delivery`; returns when to look again if no event will say so. */
-async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: EnvironmentFacts): Promise<number | undefined> {
+async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: EnvironmentFacts, claimant: Claimant): Promise<number | undefined> {
   const { client, settings } = deps;
   const started = performance.now();
   const { target, environment } = facts;
@@ -188,13 +200,28 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
     const result = await prePromotionCheck(step.urls);
     step = result.ok ? decideStep(delivery, facts, { ...options, prePromotionPassed: true }) : precheckFailed(facts, result.message, options);
   }
-  // A step that trusts "traffic is not on this revision yet" (render the idle color, fail before the switch) is taken
-  // only if the cached Service is the Service: right after a switch (this replica's, or a killed leader's request that
-  // landed late) the watch may not have brought it yet, and acting on the old selector would re-render the live color
-  // or end the stage with traffic on it.
-  if ((step.kind === 'render' || step.kind === 'end') && !(await serviceAsCached(client, facts))) {
-    log.debug({ step: step.kind }, 'the Service changed since the cache saw it; deciding again');
-    return Date.now() + SERVICE_CATCH_UP_MS;
+  let read: TargetRead | undefined;
+  if (writesTarget(step)) {
+    // Before any write in the target (and when the stage starts): the namespace must be open to this Application, and
+    // the Service and both colors absent or its own. Otherwise the stage fails and nothing is written there.
+    const fresh = step.kind === 'render' || step.kind === 'end';
+    read = await readTarget(client, facts, fresh);
+    const verdict = targetVerdict(facts.application, target, read, claimant);
+    if (!verdict.ok) {
+      log.warn({ step: step.kind, reason: verdict.reason, why: verdict.message }, 'deploy refused: the target is not this Application\'s');
+      const written = await updateDelivery(client, delivery, failDeploy(environment, 'Failed', verdict.reason, verdict.message), now);
+      if (written) deps.telemetry?.statusWritten(delivery, environment, written, facts);
+      deps.observer?.onHandled?.({ delivery: name, environment, step: 'status', ms: performance.now() - started });
+      return undefined;
+    }
+    // A step that trusts "traffic is not on this revision yet" (render the idle color, fail before the switch) is taken
+    // only if the cached Service is the Service: right after a switch (this replica's, or a killed leader's request that
+    // landed late) the watch may not have brought it yet, and acting on the old selector would re-render the live color
+    // or end the stage with traffic on it.
+    if (fresh && read.service?.metadata.resourceVersion !== facts.service?.metadata.resourceVersion) {
+      log.debug({ step: step.kind }, 'the Service changed since the cache saw it; deciding again');
+      return Date.now() + SERVICE_CATCH_UP_MS;
+    }
   }
 
   switch (step.kind) {
@@ -207,7 +234,8 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
     }
     case 'render':
       log.info({ color: step.color, replicas: step.deployment.spec?.replicas }, 'rendering the idle color');
-      await applyDeployment(client, step.deployment, facts.deployments[step.color]?.metadata.resourceVersion);
+      // Conditional on the color as decided from, or as just read when the cache has not brought it yet.
+      await applyDeployment(client, step.deployment, (facts.deployments[step.color] ?? read?.deployments[step.color])?.metadata.resourceVersion);
       break;
     case 'wait':
       log.debug({ why: step.why }, 'waiting');
@@ -220,8 +248,14 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
       break;
     case 'switch': {
       const switchStartMs = Date.now();
-      if (facts.service) await switchService(client, serviceAsSeen(facts), step.color, step.annotations);
-      else await createService(client, { app: target.deploymentName, namespace: target.namespace, name: target.serviceName, color: step.color, annotations: step.annotations });
+      if (facts.service) await switchService(client, serviceAsSeen(facts, claimant), step.color, step.annotations);
+      else {
+        const service = { app: target.deploymentName, namespace: target.namespace, name: target.serviceName, color: step.color, owner: claimant.owner, annotations: step.annotations };
+        if (!(await createService(client, service))) {
+          log.debug({}, 'the Service exists already (the cache has not brought it yet); deciding again');
+          return Date.now() + SERVICE_CATCH_UP_MS;
+        }
+      }
       deps.telemetry?.switched(delivery, facts, { startMs: switchStartMs, endMs: Date.now() }, isRollbackDelivery(delivery, environment));
       log.info({ color: step.color, previousColor: live(facts) }, 'traffic switched');
       break;
@@ -229,20 +263,20 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
     case 'rollback': {
       const decidedAtMs = Date.now();
       // The switch back comes first: traffic leaves the bad color before anything else is written.
-      await switchService(client, serviceAsSeen(facts), step.to, step.annotations);
+      await switchService(client, serviceAsSeen(facts, claimant), step.to, step.annotations);
       const switchedAtMs = Date.now();
       deps.observer?.onRollback?.({ delivery: name, environment, decidedAtMs, switchedAtMs });
       deps.telemetry?.rolledBack(delivery, facts, { startMs: decidedAtMs, endMs: switchedAtMs });
       log.warn({ color: step.to, failedColor: step.from, switchMs: switchedAtMs - decidedAtMs, why: step.message }, 'rolled back');
-      await scheduleScaleDown(client, target.namespace, deploymentName(step.from), step.scaleDownAt);
+      await scheduleScaleDown(client, target.namespace, deploymentName(step.from), step.scaleDownAt, claimant.owner);
       const written = await updateDelivery(client, delivery, step.change, now);
       if (written) deps.telemetry?.statusWritten(delivery, environment, written, facts);
       break;
     }
     case 'end': {
       // Scale-down is scheduled before the stage ends, so a crash in between cannot forget it.
-      if (step.verify) await annotateService(client, serviceAsSeen(facts), step.verify);
-      if (step.color) await scheduleScaleDown(client, target.namespace, deploymentName(step.color), step.scaleDownAt);
+      if (step.verify) await annotateService(client, serviceAsSeen(facts, claimant), step.verify);
+      if (step.color) await scheduleScaleDown(client, target.namespace, deploymentName(step.color), step.scaleDownAt, claimant.owner);
       const written = await updateDelivery(client, delivery, step.change, now);
       if (!written) break;
       deps.telemetry?.statusWritten(delivery, environment, written, facts);
@@ -258,14 +292,14 @@ async function act(deps: ReconcileDeps, delivery: ParsedDelivery, facts: Environ
 /** How soon to decide again when the Service cache lags behind the Service. */
 const SERVICE_CATCH_UP_MS = 100;
 
-/** True when the environment's Service is as the cache (and so the decision) saw it: same resourceVersion, or absent in both. */
-async function serviceAsCached(client: KubeClient, facts: EnvironmentFacts): Promise<boolean> {
-  return (await serviceVersion(client, facts.target.namespace, facts.target.serviceName)) === facts.service?.metadata.resourceVersion;
+/** True for a step that writes in the target namespace, or starts the stage (checked first, so a refused target fails it before anything runs). */
+function writesTarget(step: Step): boolean {
+  return step.kind === 'render' || step.kind === 'switch' || step.kind === 'rollback' || step.kind === 'end' || (step.kind === 'status' && step.checkTarget === true);
 }
 
 /** The environment's Service as this step's decision saw it (its resourceVersion the write's precondition). */
-function serviceAsSeen(facts: EnvironmentFacts): ServiceRef {
-  return { namespace: facts.target.namespace, name: facts.target.serviceName, resourceVersion: facts.service?.metadata.resourceVersion };
+function serviceAsSeen(facts: EnvironmentFacts, claimant: Claimant): ServiceRef {
+  return { namespace: facts.target.namespace, name: facts.target.serviceName, owner: claimant.owner, resourceVersion: facts.service?.metadata.resourceVersion };
 }
 
 function live(facts: EnvironmentFacts): Color | undefined {

@@ -26,6 +26,11 @@ export type ManualStep =
       readonly record: string;
     };
 
+/** The manual rollback is refused (`why`), recorded as `rollback@<now> refused: <why>`. */
+export function refusal(now: number, why: string): Extract<ManualStep, { kind: 'refuse' }> {
+  return { kind: 'refuse', why, record: `rollback@${new Date(now).toISOString()} refused: ${why}` };
+}
+
 /**
  * A manual rollback to the previous good revision (the Service's
  * `previous-revision`, only ever a verified one): switch the Service back at
@@ -43,7 +48,7 @@ export function decideManual(facts: EnvironmentFacts, rolloutInProgress: boolean
   const live = facts.service?.spec?.selector?.[COLOR_LABEL] as Color | undefined;
   const previous = ann[ANNOTATIONS.previousColor] as Color | undefined;
   const previousRevision = ann[ANNOTATIONS.previousRevision] ?? '';
-  const refuse = (why: string): ManualStep => ({ kind: 'refuse', why, record: `rollback@${at} refused: ${why}` });
+  const refuse = (why: string): ManualStep => refusal(facts.now, why);
   if (!live || previousRevision === '') return refuse('there is no previous good revision to return to');
   if (previousRevision === ann[ANNOTATIONS.revision]) return refuse(`the previous good revision ${shortSha(previousRevision)} is already live`);
   const runsPrevious = previous !== undefined && previous !== live && facts.deployments[previous]?.metadata.annotations?.[ANNOTATIONS.revision] === previousRevision;

@@ -1,6 +1,7 @@
 import { ANNOTATIONS, REVISION_LABEL, type Application, type EnvironmentName, type EnvironmentTarget } from '@sluice/delivery';
 import { colorDeployment, type Color } from '@sluice/manifests';
 import type { DeploymentObject } from './facts.js';
+import { ownerOf } from './ownership.js';
 
 /** Environment variable holding the SHA inside the app container. */
 export const REVISION_ENV = 'SLUICE_REVISION';
@@ -25,8 +26,9 @@ export interface RenderInput {
  * Deployment (maxUnavailable 0, maxSurge 1, revisionHistoryLimit 3, probes
  * from the Application) with the revision as a pod label and as
  * `SLUICE_REVISION`, and an empty scale-down schedule (rendering cancels a
- * pending scale-down). The builder returns the wire form, so it goes to
- * the API as it is.
+ * pending scale-down), labeled `app.kubernetes.io/managed-by=sluice` and
+ * annotated `sluice.dev/owner` with the Application. The builder returns the
+ * wire form, so it goes to the API as it is.
  */
 export function renderDeployment(input: RenderInput): DeploymentObject {
   const { target } = input;
@@ -44,6 +46,7 @@ export function renderDeployment(input: RenderInput): DeploymentObject {
     environment: input.environment,
     color: input.color,
     image: input.image,
+    owner: ownerOf(input.application),
     name: `${target.deploymentName}-${input.color}`,
     replicas: input.replicas,
     containerPort: target.containerPort,

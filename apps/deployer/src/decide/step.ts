@@ -29,7 +29,13 @@ import {
 
 /** The next thing to do for one delivery in one environment. Each is idempotent. */
 export type Step =
-  | { readonly kind: 'status'; readonly why: string; readonly change: StatusChange }
+  | {
+      readonly kind: 'status';
+      readonly why: string;
+      readonly change: StatusChange;
+      /** Starting the stage: first check that the target namespace is open to the Application and holds nothing of anyone else's. */
+      readonly checkTarget?: true;
+    }
   | { readonly kind: 'render'; readonly color: Color; readonly deployment: DeploymentObject }
   | { readonly kind: 'wait'; readonly why: string; readonly recheckAtMs?: number }
   | { readonly kind: 'precheck'; readonly urls: readonly string[] }
@@ -122,7 +128,7 @@ export function decideStep(delivery: ParsedDelivery, facts: EnvironmentFacts, op
       const message = `a newer push (${shortSha(ann[ANNOTATIONS.revision] ?? '')}) is live in ${environment}; an older commit is never promoted over it`;
       return { kind: 'status', why: 'older than live', change: supersede(message, ann[ANNOTATIONS.delivery]) };
     }
-    return { kind: 'status', why: 'start deploy stage', change: startDeploy(environment) };
+    return { kind: 'status', why: 'start deploy stage', change: startDeploy(environment), checkTarget: true };
   }
 
   // Traffic is on this revision: bake.

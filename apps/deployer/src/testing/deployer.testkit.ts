@@ -4,7 +4,7 @@
  * Deliveries at the test-runner's hand-off point, and watches. No vitest
  * here, so the benchmark uses it too.
  */
-import { API_GROUP_VERSION, initialStatus, type ApplicationSpecInput, type DeliveryStatus, type EnvironmentName } from '@sluice/delivery';
+import { API_GROUP_VERSION, initialStatus, TEAM_LABEL, type ApplicationSpecInput, type DeliveryStatus, type EnvironmentName } from '@sluice/delivery';
 import { resourcePath, type KubeClient, type KubeObject } from '@sluice/kube';
 
 /**
@@ -32,11 +32,16 @@ export function sha(kind: 'good' | 'never-ready' | 'breaks', n: number): string 
   return (prefix + n.toString(16).padStart(8, '0')).padEnd(40, '0');
 }
 
+/** The team of the tests' Applications; the harness labels its namespace (the target) with it, so they may deploy there. */
+export const TEST_TEAM = 'sample-team';
+
 /** Options of {@link applicationObject}. */
 export interface SampleAppOptions {
   readonly namespace: string;
   readonly name: string;
   readonly targetNamespace: string;
+  /** The Application's `sluice.dev/team` label; `null`: none. @default {@link TEST_TEAM} */
+  readonly team?: string | null;
   readonly staging?: boolean;
   readonly bakeSeconds?: number;
   readonly scaleDownDelaySeconds?: number;
@@ -74,7 +79,7 @@ export function applicationObject(o: SampleAppOptions): KubeObject {
   return {
     apiVersion: API_GROUP_VERSION,
     kind: 'Application',
-    metadata: { name: o.name, namespace: o.namespace },
+    metadata: { name: o.name, namespace: o.namespace, ...(o.team !== null && { labels: { [TEAM_LABEL]: o.team ?? TEST_TEAM } }) },
     spec: spec as unknown as Record<string, unknown>,
   };
 }

@@ -1,4 +1,5 @@
 /** Shared set-up of the deployer's integration tests: a namespace, the CRDs and an in-process deployer. */
+import { TEAM_LABEL } from '@sluice/delivery';
 import { kubeClientFromFile, type KubeClient, type KubeObject } from '@sluice/kube';
 import { createLogger } from '@sluice/service';
 import type { Telemetry } from '@sluice/telemetry';
@@ -6,6 +7,7 @@ import { createDeployer, type Deployer } from '../controller/controller.js';
 import type { DeployerObserver } from '../controller/reconcile.js';
 import type { DeployerSettings } from '../controller/settings.js';
 import { installCrds } from './crds.testkit.js';
+import { TEST_TEAM } from './deployer.testkit.js';
 
 /** A test namespace with the CRDs installed and (optionally) a deployer watching it. */
 export interface Harness {
@@ -31,7 +33,12 @@ export function testSettings(namespace: string, overrides: Partial<DeployerSetti
   };
 }
 
-/** Creates a namespace named `<prefix>-…`, installs the CRDs and, unless `start` is false, an in-process deployer. */
+/**
+ * Creates a namespace named `<prefix>-…` — the tests' Applications, Deliveries
+ * and target at once, labeled `sluice.dev/team` {@link TEST_TEAM} so the
+ * Applications of {@link applicationObject} may deploy there —, installs the
+ * CRDs and, unless `start` is false, an in-process deployer.
+ */
 export async function openHarness(
   kubeconfigPath: string,
   prefix: string,
@@ -44,7 +51,7 @@ export async function openHarness(
 ): Promise<Harness> {
   const client = kubeClientFromFile(kubeconfigPath, { fieldManager: 'deployer-test' });
   await installCrds(client);
-  const ns = await client.create<KubeObject>({ apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: `${prefix}-` } });
+  const ns = await client.create<KubeObject>({ apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: `${prefix}-`, labels: { [TEAM_LABEL]: TEST_TEAM } } });
   const namespace = ns.metadata.name as string;
   const settings = testSettings(namespace, options.settings);
   let deployer: Deployer | undefined;
