@@ -32,10 +32,13 @@ describe('Application status on the real cluster', () => {
     expect(readyOf(alpha)).toMatchObject({ message: 'pushes of project 42 (team/sample) are delivered by this Application', observedGeneration: alpha.metadata.generation });
   });
 
-  it('marks the second Application of the same project DuplicateProject, and Ready again once the first is gone', async () => {
+  it('marks both Applications of one project DuplicateProject (neither gets its pushes), and the one left Ready again once the other is gone', async () => {
     await h.client.create(app('beta'));
     const beta = await waitForReady('beta', 'False', 'DuplicateProject');
-    expect(readyOf(beta)?.message).toContain('also configured by Application alpha, which receives its pushes');
+    expect(readyOf(beta)?.message).toContain('project 42 (team/sample) is also claimed by Application alpha; its pushes are delivered by none of them');
+    // The first one by name no longer wins: a crafted Application cannot take another team's pushes by its name.
+    const alpha = await waitForReady('alpha', 'False', 'DuplicateProject');
+    expect(readyOf(alpha)?.message).toContain('is also claimed by Application beta');
     await h.client.delete({ apiVersion: GROUP, kind: 'Application', namespace: h.namespace, name: 'alpha' });
     await waitForReady('beta', 'True', 'Accepted');
   });
