@@ -265,12 +265,21 @@ async function createNamespace(client: KubeClient, prefix: string): Promise<stri
  */
 async function gatewayKubeconfig(admin: KubeClient, adminKubeconfig: string, namespace: string, dir: string): Promise<string> {
   const service = 'webhook-gateway';
-  const inNamespace = <T extends { metadata?: { namespace?: string } }>(objects: readonly T[]) => objects.filter((o) => o.metadata?.namespace === namespace);
-  const namespaces = { system: namespace, test: `${namespace}-test` };
+  // The gateway also watches the per-Application webhook Secrets, in a namespace of their own.
+  const hooks = webhookSecretsNamespace(namespace);
+  await admin.create<KubeObject>({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: hooks } });
+  cleanups.push(async () => void (await admin.delete({ apiVersion: 'v1', kind: 'Namespace', name: hooks })));
+  const inNamespace = <T extends { metadata?: { namespace?: string } }>(objects: readonly T[]) =>
+    objects.filter((o) => o.metadata?.namespace === namespace || o.metadata?.namespace === hooks);
+  const namespaces = { system: namespace, test: `${namespace}-test`, webhookSecrets: hooks };
   for (const object of [serviceAccountFor(service, namespaces), ...inNamespace(roleFor(service, namespaces)), ...inNamespace(roleBindingFor(service, namespaces))]) {
     await admin.create(toWire(object) as KubeObject);
   }
   return serviceAccountKubeconfig({ adminKubeconfigPath: adminKubeconfig, namespace, serviceAccount: serviceAccountName(service), path: join(dir, 'gateway.kubeconfig') });
+}
+
+function webhookSecretsNamespace(namespace: string): string {
+  return `${namespace}-hooks`;
 }
 
 async function startGateway(dir: string, kubeconfig: string, namespace: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess & { port: number }> {
@@ -283,6 +292,7 @@ async function startGateway(dir: string, kubeconfig: string, namespace: string, 
     SLUICE_HOST: '127.0.0.1',
     SLUICE_LOG_LEVEL: 'warn',
     SLUICE_NAMESPACE: namespace,
+    SLUICE_WEBHOOK_SECRETS_NAMESPACE: webhookSecretsNamespace(namespace),
     SLUICE_WEBHOOK_TOKEN_FILES: join(dir, 'token'),
     SLUICE_WEBHOOK_SIGNING_KEY_FILES: join(dir, 'signing'),
     KUBECONFIG: kubeconfig,

@@ -15,10 +15,10 @@ export const SLUICE_SERVICES: readonly SluiceService[] = Object.freeze(['webhook
  * Which kind of namespace a permission applies in. The concrete names are
  * supplied when building Roles (see `SluiceNamespaces`).
  */
-export type NamespaceRole = 'sluice-system' | 'test' | 'build' | 'staging' | 'production';
+export type NamespaceRole = 'sluice-system' | 'test' | 'build' | 'staging' | 'production' | 'webhook-secrets';
 
 /** Every namespace role, in a fixed order. */
-export const NAMESPACE_ROLES: readonly NamespaceRole[] = Object.freeze(['sluice-system', 'test', 'build', 'staging', 'production']);
+export const NAMESPACE_ROLES: readonly NamespaceRole[] = Object.freeze(['sluice-system', 'test', 'build', 'staging', 'production', 'webhook-secrets']);
 
 /** Verbs Sluice ever grants. No `*`, no `escalate`/`bind`/`impersonate`. */
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
@@ -89,6 +89,7 @@ const rows: Permission[] = [
     verbs: ['get', 'list', 'watch', 'create'],
   },
   { service: 'webhook-gateway', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'end superseded and canceled Deliveries', verbs: ['update'] },
+  { service: 'webhook-gateway', namespace: 'webhook-secrets', apiGroup: '', resource: 'secrets', reason: "informer: each Application's own webhook token and signing key (spec.webhook.secretName); this namespace holds nothing else", verbs: WATCH },
 
   // test-runner: Delivery → test Job in the test namespace, build Job in the build namespace → results.
   { service: 'test-runner', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: 'informer: the test image, commands and build settings', verbs: WATCH },

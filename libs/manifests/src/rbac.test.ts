@@ -13,6 +13,7 @@ const EXPECTED = [
   'webhook-gateway sluice-system sluice.dev/applications: list,watch',
   'webhook-gateway sluice-system sluice.dev/deliveries: get,list,watch,create',
   'webhook-gateway sluice-system sluice.dev/deliveries/status: update',
+  'webhook-gateway webhook-secrets core/secrets: list,watch',
   'test-runner sluice-system sluice.dev/applications: list,watch',
   'test-runner sluice-system sluice.dev/deliveries: list,watch',
   'test-runner sluice-system sluice.dev/deliveries/status: update',
@@ -55,10 +56,15 @@ describe('PERMISSIONS', () => {
     expect(actual).toEqual(EXPECTED);
   });
 
-  it('has no wildcard, nothing cluster-wide, and no Secret access but the test-runner reading Secrets by name where its Jobs run', () => {
+  it('has no wildcard, nothing cluster-wide, and no Secret access but the test-runner reading Secrets by name where its Jobs run and the gateway watching the webhook-secrets namespace', () => {
     const json = JSON.stringify(PERMISSIONS);
     expect(json).not.toContain('*');
     for (const p of PERMISSIONS) {
+      if (p.resource.startsWith('secrets') && p.service === 'webhook-gateway') {
+        // The per-Application webhook Secrets, in a namespace of their own: list and watch, nowhere else.
+        expect([p.namespace, p.resource, p.verbs]).toEqual(['webhook-secrets', 'secrets', ['list', 'watch']]);
+        continue;
+      }
       if (p.resource.startsWith('secrets')) {
         // Whose repository a push Secret is for, and what its Jobs' Secrets hold (to redact it); it can neither list nor watch Secrets.
         expect([p.service, p.namespace === 'test' || p.namespace === 'build', p.resource, p.verbs]).toEqual(['test-runner', true, 'secrets', ['get']]);
@@ -76,9 +82,9 @@ describe('PERMISSIONS', () => {
     }
   });
 
-  it('gives the stateless gateway no Lease and nothing outside sluice-system', () => {
+  it('gives the stateless gateway no Lease and nothing outside sluice-system but watching the webhook Secrets', () => {
     const gateway = PERMISSIONS.filter((p) => p.service === 'webhook-gateway');
-    expect(gateway.every((p) => p.namespace === 'sluice-system')).toBe(true);
+    expect(gateway.filter((p) => p.namespace !== 'sluice-system').map((p) => `${p.namespace} ${p.resource}`)).toEqual(['webhook-secrets secrets']);
     expect(gateway.some((p) => p.resource === 'leases')).toBe(false);
   });
 
@@ -94,13 +100,13 @@ describe('roleFor', () => {
 
   it('creates Roles only in the namespaces a service touches', () => {
     const where = (s: SluiceService) => roleFor(s, NAMESPACES).map((r) => r.metadata?.namespace);
-    expect(where('webhook-gateway')).toEqual(['sluice-system']);
+    expect(where('webhook-gateway')).toEqual(['sluice-system', 'sluice-webhooks']);
     expect(where('test-runner')).toEqual(['sluice-system', 'sluice-test', 'sluice-build']);
     expect(where('deployer')).toEqual(['sluice-system', 'staging', 'production']);
     expect(where('notifier')).toEqual(['sluice-system']);
   });
 
-  it('never produces a ClusterRole or a wildcard, and secrets rules only in the test-runner Roles where its Jobs run', () => {
+  it('never produces a ClusterRole or a wildcard, and secrets rules only in the test-runner Roles where its Jobs run and the gateway Role of the webhook-secrets namespace', () => {
     expect(all.every((r) => r.kind === 'Role')).toBe(true);
     expect(JSON.stringify(all)).not.toContain('*');
     const secretRules = all.flatMap((r) => (r.rules ?? []).filter((rule) => rule.resources?.includes('secrets')).map((rule) => [r.metadata?.name, r.metadata?.namespace, rule.verbs]));
@@ -108,9 +114,10 @@ describe('roleFor', () => {
       expect.arrayContaining([
         [expect.stringContaining('test-runner'), 'sluice-test', ['get']],
         [expect.stringContaining('test-runner'), 'sluice-build', ['get']],
+        [expect.stringContaining('webhook-gateway'), 'sluice-webhooks', ['list', 'watch']],
       ]),
     );
-    expect(secretRules).toHaveLength(2);
+    expect(secretRules).toHaveLength(3);
   });
 
   it('turns table rows into rules with the same verbs, in the test and the build namespace alike', () => {

@@ -17,6 +17,8 @@ export interface SluiceNamespaces {
   readonly staging?: readonly string[];
   /** Namespaces production deploys go to. @default ['production'] */
   readonly production?: readonly string[];
+  /** Where each Application's webhook Secret lives (the gateway's `SLUICE_WEBHOOK_SECRETS_NAMESPACE`); no workloads. @default 'sluice-webhooks' */
+  readonly webhookSecrets?: string;
 }
 
 const VERB_ORDER: readonly Verb[] = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
@@ -44,7 +46,8 @@ function resolveNamespaces(builder: string, namespaces: SluiceNamespaces = {}): 
   const build = namespaces.build ?? 'sluice-build';
   const staging = [...new Set(namespaces.staging ?? [])].sort();
   const production = [...new Set(namespaces.production ?? ['production'])].sort();
-  for (const name of [system, test, build, ...staging, ...production]) assertDnsLabel(builder, 'namespace', name);
+  const webhookSecrets = namespaces.webhookSecrets ?? 'sluice-webhooks';
+  for (const name of [system, test, build, webhookSecrets, ...staging, ...production]) assertDnsLabel(builder, 'namespace', name);
   const deployTargets = new Set([...staging, ...production]);
   const clash = (role: string, name: string, other: string): ManifestError =>
     new ManifestError('NamespaceConflict', builder, `${role} namespace "${name}" is also ${other}; give each its own namespace`);
@@ -54,12 +57,15 @@ function resolveNamespaces(builder: string, namespaces: SluiceNamespaces = {}): 
   if (build === test) throw clash('build', build, 'the test namespace');
   if (deployTargets.has(build)) throw clash('build', build, 'a deploy target');
   if (deployTargets.has(system)) throw clash('system', system, 'a deploy target');
+  // The gateway may read every Secret there: nothing else may live in it.
+  if ([system, test, build].includes(webhookSecrets) || deployTargets.has(webhookSecrets)) throw clash('webhook-secrets', webhookSecrets, 'another Sluice namespace');
   return new Map<NamespaceRole, readonly string[]>([
     ['sluice-system', [system]],
     ['test', [test]],
     ['build', [build]],
     ['staging', staging],
     ['production', production],
+    ['webhook-secrets', [webhookSecrets]],
   ]);
 }
 

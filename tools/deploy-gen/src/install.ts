@@ -94,7 +94,12 @@ function envOf(service: SluiceService, p: InstallProfile): Record<string, string
   const common = { SLUICE_NAMESPACE: p.namespaces.system, SLUICE_PORT: String(PORTS[service]), ...telemetryEnv(p) };
   switch (service) {
     case 'webhook-gateway':
-      return { ...common, SLUICE_PUBLIC_URL: runPagesUrl(p), SLUICE_WEBHOOK_TOKEN_FILES: `${SECRETS_DIR}/webhook-token/token` };
+      return {
+        ...common,
+        SLUICE_PUBLIC_URL: runPagesUrl(p),
+        SLUICE_WEBHOOK_TOKEN_FILES: `${SECRETS_DIR}/webhook-token/token`,
+        SLUICE_WEBHOOK_SECRETS_NAMESPACE: p.namespaces.webhookSecrets,
+      };
     case 'test-runner':
       return { ...common, SLUICE_TEST_NAMESPACE: p.namespaces.test, SLUICE_BUILD_NAMESPACE: p.namespaces.build };
     case 'deployer':
@@ -122,7 +127,8 @@ export function installManifests(p: InstallProfile): Manifest[] {
     applicationCrd(),
     deliveryCrd(),
     ...applicationAdmission({ namespace: system }),
-    ...[system, ns.test].map((name) => namespace({ name })),
+    // The webhook-secrets namespace holds only each Application's webhook Secret: no workloads, only the gateway reads it.
+    ...[system, ns.test, ns.webhookSecrets].map((name) => namespace({ name })),
     // Rootless BuildKit cannot run under `restricted` (deploy/README.md, "Builds"); warn and audit stay there.
     namespace({ name: ns.build, podSecurity: 'baseline' }),
     ...[...targets, obs.namespace].map((name) => namespace({ name })),

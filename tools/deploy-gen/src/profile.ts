@@ -76,6 +76,8 @@ export interface InstallProfile {
     readonly build: string;
     readonly staging: readonly string[];
     readonly production: readonly string[];
+    /** Where each Application's own webhook Secret lives (`spec.webhook.secretName`): Pod Security `restricted`, no workloads; only the gateway reads it. */
+    readonly webhookSecrets: string;
   };
   /** Image per service (`repository:tag` or `@sha256:` digest). */
   readonly images: Readonly<Record<SluiceService, string>>;
@@ -110,7 +112,7 @@ const each = <T>(f: (s: SluiceService) => T): Record<SluiceService, T> =>
  * `sluice-<service>-leader`, so one replica acts and the other is a hot standby.
  */
 export const BASE: InstallProfile = {
-  namespaces: { system: 'sluice-system', test: 'sluice-test', build: 'sluice-build', staging: ['sluice-staging'], production: ['sluice-production'] },
+  namespaces: { system: 'sluice-system', test: 'sluice-test', build: 'sluice-build', staging: ['sluice-staging'], production: ['sluice-production'], webhookSecrets: 'sluice-webhooks' },
   images: each((s) => `registry.example.com/sluice/${s}:0.0.0`),
   replicas: { 'webhook-gateway': 2, 'test-runner': 2, deployer: 2, notifier: 2 },
   host: 'sluice.example.com',

@@ -74,6 +74,7 @@ const ROLE_NAMES: Readonly<Record<NamespaceRole, (p: InstallProfile) => readonly
   build: (p) => [p.namespaces.build],
   staging: (p) => p.namespaces.staging,
   production: (p) => p.namespaces.production,
+  'webhook-secrets': (p) => [p.namespaces.webhookSecrets],
 };
 
 /** The concrete namespaces of a namespace role in an install. */
