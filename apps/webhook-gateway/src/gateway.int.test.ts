@@ -195,7 +195,7 @@ describe('webhook gateway on a real cluster', () => {
   it('is ready once synced, and not ready while the apiserver does not answer', async () => {
     expect(await (await gateway.app.request('/readyz')).json()).toMatchObject({
       status: 'ready',
-      checks: { kubernetes: 'ok', applications: 'ok', deliveries: 'ok' },
+      checks: { kubernetes: 'ok', applications: 'ok', deliveries: 'ok', 'webhook-secrets': 'ok' },
     });
     const unreachable = createGateway({
       client: createKubeClient({ mode: 'explicit', server: 'http://127.0.0.1:1' }, { fieldManager: 'gw' }),
@@ -210,7 +210,7 @@ describe('webhook gateway on a real cluster', () => {
     try {
       const res = await unreachable.app.request('/readyz');
       expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ status: 'not_ready', failed: ['kubernetes', 'applications', 'deliveries'] });
+      expect(await res.json()).toMatchObject({ status: 'not_ready', failed: ['kubernetes', 'applications', 'deliveries', 'webhook-secrets'] });
     } finally {
       await unreachable.shutdownHook.run();
     }
