@@ -112,7 +112,7 @@ export function applicationAdmission(props: ApplicationAdmissionProps): (V1Valid
         {
           expression: `params.metadata.name == object.metadata.name || !has(params.spec.project) || params.spec.project.id != object.spec.project.id`,
           messageExpression: `'spec.project.id ' + string(object.spec.project.id) + ' is already claimed by Application ' + params.metadata.name + ': a GitLab project is delivered by one Application'`,
-          reason: 'Conflict',
+          reason: 'Invalid',
         },
       ],
     },
