@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startArtifactRegistry, type ArtifactRegistry } from '../testing/artifact-registry.testkit.js';
 import { GIT_PASSWORD, startGitServer, type GitServer } from '../testing/git-server.testkit.js';
-import { SAMPLE_COMMITS, adminClient, createNamespace, createRunnerSecrets, createSoon, deliveriesPath, installCrds, jobsPath, sampleApplication, sampleDelivery, waitFor } from '../testing/runner.testkit.js';
+import { SAMPLE_COMMITS, adminClient, createNamespace, createRunnerSecrets, createSoon, deliveriesPath, installCrds, jobsPath, sampleApplication, sampleDelivery, waitFor, watchUntilGone } from '../testing/runner.testkit.js';
 import { TestRunnerController } from './controller.js';
 import type { RunnerSettings } from './settings.js';
 
@@ -71,7 +71,14 @@ describe('test runner isolation on the local control plane', () => {
     await createRunnerSecrets(client, testNs);
     await createSoon(client, sampleApplication(ns, 'sample', repo.url));
     // Another team's Application, pointing at a repository on a host that is not the configured Git host.
-    await createSoon(client, sampleApplication(ns, 'elsewhere', `${elsewhere.url}/team/other.git`, { project: { id: 77, path: 'team/other' } }));
+    // Its tests' deadline leaves room for the clone's retries (backoffLimit below), so the clone's failure is what ends it.
+    await createSoon(
+      client,
+      sampleApplication(ns, 'elsewhere', `${elsewhere.url}/team/other.git`, {
+        project: { id: 77, path: 'team/other' },
+        test: { image: 'node:20-alpine', install: [], commands: ['sh test.sh'], timeoutSeconds: 150 },
+      }),
+    );
     const settings: RunnerSettings = {
       namespace: ns,
       testNamespace: testNs,
@@ -110,19 +117,29 @@ describe('test runner isolation on the local control plane', () => {
     const offMain = git.createCommit('sample', repo.shas[0] as string, { 'test.sh': 'echo "this commit was never on main"\n' });
     git.createRef('sample', 'refs/heads/feature/elsewhere', offMain);
     const d = sampleDelivery(ns, 'sample', { repositoryUrl: repo.url, sha: offMain, ref: 'main' });
-    await createSoon(client, d);
     const name = d.metadata.name as string;
-
-    const done = await finished(name);
-    expect(done.status).toMatchObject({ phase: 'Failed', reason: 'RefMismatch' });
-    expect(stage(done, 'test')).toMatchObject({ state: 'failed', reason: 'RefMismatch', exitCode: 3 });
-    expect(stage(done, 'test')?.message).toContain(`commit ${offMain} is not in the history of refs/heads/main`);
-    expect(stage(done, 'build')?.state).toBe('skipped');
-    // Decided from the clone's exit code, made final by the Job's podFailurePolicy: one pod, not backoffLimit + 1.
-    type FailedJob = KubeObject & { status?: { failed?: number; conditions?: { type: string; status: string; reason?: string }[] } };
-    const job = await waitFor<FailedJob>(client, jobsPath(testNs), (j) => j.metadata.name === `${name}-test` && j.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True') === true);
-    expect(job.status?.failed).toBe(1);
-    expect(job.status?.conditions?.find((c) => c.type === 'Failed')?.reason).toBe('PodFailurePolicy');
+    // Every pod the test Job ever has: a retried clone would add one.
+    const pods = new Set<string>();
+    const watch = client.informer<KubeObject>({
+      path: `/api/v1/namespaces/${testNs}/pods`,
+      onEvent: (e) => {
+        for (const pod of e.type === 'RESYNC' ? e.objects : [e.object]) if (pod.metadata.labels?.['job-name'] === `${name}-test`) pods.add(pod.metadata.name ?? '');
+      },
+    });
+    try {
+      await createSoon(client, d);
+      const done = await finished(name);
+      expect(done.status).toMatchObject({ phase: 'Failed', reason: 'RefMismatch' });
+      expect(stage(done, 'test')).toMatchObject({ state: 'failed', reason: 'RefMismatch', exitCode: 3 });
+      expect(stage(done, 'test')?.message).toContain(`commit ${offMain} is not in the history of refs/heads/main`);
+      expect(stage(done, 'build')?.state).toBe('skipped');
+      // Decided from the clone's exit code, final at once (the Job's podFailurePolicy fails it; backoffLimit is 2 here): one pod,
+      // no retry, and the runner removes the Job that would otherwise still count against quotas.
+      await watchUntilGone(client, jobsPath(testNs), `${name}-test`);
+      expect(pods.size).toBe(1);
+    } finally {
+      watch.stop();
+    }
     expect(await jobOf(name, 'build')).toBeUndefined();
   });
 
@@ -179,7 +196,7 @@ describe('test runner isolation on the local control plane', () => {
     await createSoon(client, d);
     const name = d.metadata.name as string;
 
-    const done = await finished(name, 120_000);
+    const done = await finished(name, 170_000);
     expect(done.status).toMatchObject({ phase: 'Failed', reason: 'CloneFailed' });
     // The host asked for credentials (401) on every try, and was never sent any.
     expect(elsewhere.seen.length).toBeGreaterThan(0);
