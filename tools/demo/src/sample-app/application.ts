@@ -7,6 +7,9 @@ export const SAMPLE_PROJECT = { id: 4242, path: 'demo/sample-app', name: 'Sample
 /** The team the sample app belongs to: its Application's and its production namespace's `sluice.dev/team`. */
 export const SAMPLE_TEAM = 'demo';
 
+/** The sample app's own Secrets: its webhook's (in the webhook-secrets namespace) and its registry push credential (in the build namespace). */
+export const SAMPLE_SECRETS = { webhook: 'sample-app-webhook', push: 'sample-app-push' } as const;
+
 /** Name of the Application, and of the Deployments (`-blue`, `-green`) and the Service in production. */
 export const SAMPLE_APP = 'sample-app';
 
@@ -64,7 +67,8 @@ export function sampleApplication(o: {
     repositoryUrl: o.repositoryUrl,
     rules: [{ refs: 'main', environments: ['production'] }],
     test: { image: o.testImage, install: [INSTALL_COMMAND], commands: [TEST_COMMAND], reportPath: 'junit.xml', timeoutSeconds: 120, resources: small },
-    build: { repository: o.imageRepository, args: { NODE_IMAGE: o.baseImage }, timeoutSeconds: 120, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } } },
+    webhook: { secretName: SAMPLE_SECRETS.webhook },
+    build: { repository: o.imageRepository, pushSecretName: SAMPLE_SECRETS.push, args: { NODE_IMAGE: o.baseImage }, timeoutSeconds: 120, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } } },
     environments: {
       production: {
         namespace: o.targetNamespace,

@@ -23,6 +23,7 @@ export const NAMESPACES = {
   build: 'sluice-build',
   production: 'sluice-production',
   observability: 'sluice-observability',
+  webhookSecrets: 'sluice-webhooks',
 } as const;
 
 /** deploy/'s OpenTelemetry Collector Deployment. */

@@ -3,8 +3,8 @@ import { ANNOTATIONS, TEAM_LABEL } from '@sluice/delivery';
 import { startGitServer, startGitlabStandIn, type GitServer, type GitlabStandIn } from '@sluice/gitlab-stand-in';
 import { kubeClientFromFile, type KubeClient, type KubeObject } from '@sluice/kube';
 import { cidrsOverlap, parseCidr } from '@sluice/manifests';
-import { SAMPLE_PROJECT, SAMPLE_TEAM, sampleApplication, sampleImageRepository, type SampleTiming } from '../sample-app/application.js';
-import type { WebhookSecrets } from '../webhook/sign.js';
+import { SAMPLE_PROJECT, SAMPLE_SECRETS, SAMPLE_TEAM, sampleApplication, sampleImageRepository, type SampleTiming } from '../sample-app/application.js';
+import { newWebhookSecrets, type WebhookSecrets } from '../webhook/sign.js';
 import { buildServiceImages, installSluice, NAMESPACES, OVERLAY, startDemoCluster, type InstalledCluster } from './cluster.js';
 import { SIGNING_KEY_SECRET } from './install.js';
 import { servicesInCluster, type Services } from './services.js';
@@ -102,14 +102,19 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
   const admin = kubeClientFromFile(installed.cluster.kubeconfigPath, { fieldManager: 'sluice-demo' });
   const repositoryUrl = await git.createRepository(SAMPLE_PROJECT.path);
   const registryAuth = { auths: {} }; // the node's registry takes pushes without credentials
+  const globalWebhook = newWebhookSecrets();
   // Onboarding the team, as a platform team would: its production namespace serves the team's Applications
   // and only images under the team's prefix (the admission policy checks both when the Application is written).
   await admin.apply(teamNamespace(NAMESPACES.production, SAMPLE_TEAM, imageRepository.slice(0, imageRepository.lastIndexOf('/') + 1)), { force: true });
   await Promise.all([
     ...[NAMESPACES.test, NAMESPACES.build].map((ns) => admin.apply(secret(ns, 'sluice-git-credentials', GIT_CREDENTIALS), { force: true })),
     admin.apply(secret(NAMESPACES.build, 'sluice-registry-credentials', { '.dockerconfigjson': JSON.stringify(registryAuth) }, 'kubernetes.io/dockerconfigjson'), { force: true }),
-    admin.apply(secret(NAMESPACES.system, 'sluice-webhook-token', { token: options.webhook.secretToken }), { force: true }),
-    admin.apply(secret(NAMESPACES.system, SIGNING_KEY_SECRET, { key: options.webhook.signingToken }), { force: true }),
+    // The sample app's own push credential, for its repository only (the shared one above is for Applications naming none).
+    admin.apply(secret(NAMESPACES.build, SAMPLE_SECRETS.push, { '.dockerconfigjson': JSON.stringify(registryAuth) }, 'kubernetes.io/dockerconfigjson', { [ANNOTATIONS.repository]: imageRepository }), { force: true }),
+    // The global webhook secrets no longer verify the sample app once it names its own: the demo signs with the app's.
+    admin.apply(secret(NAMESPACES.system, 'sluice-webhook-token', { token: globalWebhook.secretToken }), { force: true }),
+    admin.apply(secret(NAMESPACES.system, SIGNING_KEY_SECRET, { key: globalWebhook.signingToken }), { force: true }),
+    admin.apply(secret(NAMESPACES.webhookSecrets, SAMPLE_SECRETS.webhook, { token: options.webhook.secretToken, signingKey: options.webhook.signingToken }), { force: true }),
     admin.apply(secret(NAMESPACES.system, 'sluice-gitlab-token', { token: gitlabToken }), { force: true }),
     admin.apply(hostEndpoints(NAMESPACES.system, 'gitlab', hostIp, { http: HOST_PORTS.gitlabApi }), { force: true }),
     admin.apply(hostEndpoints(NAMESPACES.observability, 'otel-receiver', hostIp, { 'otlp-grpc': HOST_PORTS.otlpGrpc, 'otlp-http': HOST_PORTS.otlpMetrics }), {
@@ -197,6 +202,6 @@ function teamNamespace(name: string, team: string, imagePrefix: string): KubeObj
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { [TEAM_LABEL]: team }, annotations: { [ANNOTATIONS.imagePrefix]: imagePrefix } } };
 }
 
-function secret(namespace: string, name: string, data: Readonly<Record<string, string>>, type = 'Opaque'): KubeObject {
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type, stringData: { ...data } };
+function secret(namespace: string, name: string, data: Readonly<Record<string, string>>, type = 'Opaque', annotations?: Readonly<Record<string, string>>): KubeObject {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace, ...(annotations && { annotations: { ...annotations } }) }, type, stringData: { ...data } };
 }
