@@ -58,7 +58,9 @@ describe('Pod Security admission (restricted, enforced)', () => {
       testCommands: ['npm test'],
       repositoryUrl: 'https://gitlab.example.com/team/shop.git',
       sha: '0123456789abcdef0123456789abcdef01234567',
+      fetchRef: 'refs/heads/main',
       gitCredentialsSecret: 'sluice-git-credentials',
+      gitCredentialsUrl: 'https://gitlab.example.com',
       cloneImage: 'alpine/git:v2.49.1',
     });
     const r = dryRunPod({ apiVersion: 'v1', kind: 'Pod', metadata: { ...job.spec?.template.metadata, name: 'test-pod', namespace: ns.test }, spec: job.spec?.template.spec });
@@ -115,7 +117,9 @@ describe('Pod Security admission in the build namespace (baseline enforced, rest
       resources,
       repositoryUrl: 'https://gitlab.example.com/team/shop.git',
       sha: '0123456789abcdef0123456789abcdef01234567',
+      fetchRef: 'refs/heads/main',
       gitCredentialsSecret: 'sluice-git-credentials',
+      gitCredentialsUrl: 'https://gitlab.example.com',
       cloneImage: 'alpine/git:v2.49.1',
     });
     const pod = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { ...job.spec?.template.metadata, name: 'build-pod', namespace }, spec: job.spec?.template.spec });

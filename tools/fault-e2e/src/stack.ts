@@ -114,6 +114,7 @@ export async function openStack(kubeconfig: string, branches: readonly string[])
       SLUICE_TEST_NAMESPACE: testNamespace,
       SLUICE_BUILD_NAMESPACE: testNamespace,
       SLUICE_GIT_CREDENTIALS_SECRET: 'git',
+      SLUICE_GIT_URL: new URL(git.baseUrl).origin,
       SLUICE_REGISTRY_CREDENTIALS_SECRET: 'registry',
       SLUICE_BUILD_MODE: 'archive',
       SLUICE_ARTIFACT_REGISTRY_URL: registry.url,

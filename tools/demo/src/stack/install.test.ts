@@ -14,6 +14,7 @@ const input = {
   registry: '10.240.3.2:5000',
   cloneImage: `10.240.3.2:5000/sluice/git@${digest('1')}`,
   builderImage: `10.240.3.2:5000/sluice/builder@${digest('2')}`,
+  gitUrl: 'http://10.240.3.1:8929',
   gatewayIp: '10.242.3.80',
   minReadySeconds: 1,
 };
@@ -37,6 +38,8 @@ describe('the demo install on top of deploy/overlays/local', () => {
     expect(new Set(patches.map((p) => p.kind))).toEqual(new Set(['Deployment', 'Service']));
     const runner = patches.find((p) => p.metadata.name === 'test-runner');
     expect(JSON.stringify(runner)).toContain('"SLUICE_BUILD_PLAIN_HTTP_REGISTRIES","value":"10.240.3.2:5000"');
+    // The clone credential goes to the demo's Git server and nowhere else.
+    expect(JSON.stringify(runner)).toContain('"SLUICE_GIT_URL","value":"http://10.240.3.1:8929"');
     expect(patches.find((p) => p.kind === 'Service')?.spec).toEqual({ clusterIP: '10.242.3.80' });
   });
 

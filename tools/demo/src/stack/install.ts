@@ -23,6 +23,8 @@ export interface LocalInstall {
   /** The clone step's image (git) and the build step's (rootless BuildKit), by digest. */
   readonly cloneImage: string;
   readonly builderImage: string;
+  /** Origin (`http://host:port`) of the Git server: the only host the clone credential is given to (SLUICE_GIT_URL). */
+  readonly gitUrl: string;
   /** ClusterIP the gateway's Service gets, so the run pages' links (SLUICE_PUBLIC_URL) open from this machine. */
   readonly gatewayIp: string;
   readonly minReadySeconds: number;
@@ -85,6 +87,7 @@ export function localInstallKustomization(o: LocalInstall): string {
     deploymentPatch('test-runner', {
       ...telemetry,
       SLUICE_CLONE_IMAGE: o.cloneImage,
+      SLUICE_GIT_URL: o.gitUrl,
       SLUICE_BUILDER_IMAGE: o.builderImage,
       SLUICE_BUILD_PLAIN_HTTP_REGISTRIES: o.registry,
     }),

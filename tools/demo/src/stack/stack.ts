@@ -90,6 +90,7 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
     registry: installed.node.registry,
     cloneImage: installed.node.images.git,
     builderImage: installed.node.images.builder,
+    gitUrl: new URL(git.baseUrl).origin,
     gatewayIp,
     minReadySeconds: options.minReadySeconds,
   });
