@@ -101,7 +101,8 @@ function envOf(service: SluiceService, p: InstallProfile): Record<string, string
         SLUICE_WEBHOOK_SECRETS_NAMESPACE: p.namespaces.webhookSecrets,
       };
     case 'test-runner':
-      return { ...common, SLUICE_TEST_NAMESPACE: p.namespaces.test, SLUICE_BUILD_NAMESPACE: p.namespaces.build };
+      // The clone credential goes to GitLab's host only (a repository elsewhere is cloned without it).
+      return { ...common, SLUICE_TEST_NAMESPACE: p.namespaces.test, SLUICE_BUILD_NAMESPACE: p.namespaces.build, SLUICE_GIT_URL: new URL(p.gitlabUrl).origin };
     case 'deployer':
       // Named namespaces keep the deployer's watches inside its Roles (unset would mean cluster-wide).
       return { ...common, SLUICE_TARGET_NAMESPACES: [...p.namespaces.staging, ...p.namespaces.production].join(',') };
