@@ -62,6 +62,7 @@ function runner(env: Env, counter: RequestCounter, maxConcurrentJobs: number): T
     // Every bench Delivery is of one project: its share is every slot, so the bench measures what it did before.
     maxConcurrentJobsPerProject: maxConcurrentJobs,
     gitCredentialsSecret: 'git',
+    gitUrl: new URL(repo.url).origin,
     cloneImage: 'alpine/git:local',
     quotaWaitMs: 60_000,
     podPendingGraceMs: 60_000,
@@ -105,6 +106,7 @@ await installCrds(admin);
   await jobs.waitForSync();
   const latencies: number[] = [];
   for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    git.createRef('bench', `refs/heads/latency-${i}`, sha); // the clone checks the commit is on the pushed branch
     const d = sampleDelivery(env.ns, 'bench', { repositoryUrl: repo.url, sha, ref: `latency-${i}` });
     const jobName = `${d.metadata.name}-test`;
     const appeared = new Promise<void>((resolve) => waiters.set(jobName, resolve));
@@ -155,6 +157,7 @@ for (const n of SIZES) {
       },
     });
   });
+  for (let i = 0; i < n; i++) git.createRef('bench', `refs/heads/load-${i}`, sha); // each push's branch, so its clone finds the commit on it
   const t0 = Date.now();
   const base = Date.now() - 3_600_000;
   for (let i = 0; i < n; i += 20) {
