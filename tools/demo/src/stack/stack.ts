@@ -106,7 +106,8 @@ export async function startStack(options: StackOptions, teardown: Teardown): Pro
   const globalWebhook = newWebhookSecrets();
   // Onboarding the team, as a platform team would: its production namespace serves the team's Applications
   // and only images under the team's prefix (the admission policy checks both when the Application is written).
-  await admin.apply(teamNamespace(NAMESPACES.production, SAMPLE_TEAM, imageRepository.slice(0, imageRepository.lastIndexOf('/') + 1)), { force: true });
+  // Its own field manager: applied as the install's (sluice-demo), this would drop every label the install set (Pod Security's).
+  await admin.apply(teamNamespace(NAMESPACES.production, SAMPLE_TEAM, imageRepository.slice(0, imageRepository.lastIndexOf('/') + 1)), { force: true, fieldManager: 'sluice-demo-onboarding' });
   await Promise.all([
     ...[NAMESPACES.test, NAMESPACES.build].map((ns) => admin.apply(secret(ns, 'sluice-git-credentials', GIT_CREDENTIALS), { force: true })),
     admin.apply(secret(NAMESPACES.build, 'sluice-registry-credentials', { '.dockerconfigjson': JSON.stringify(registryAuth) }, 'kubernetes.io/dockerconfigjson'), { force: true }),
