@@ -4,9 +4,8 @@ import type { KubeClient, KubeObject } from '@sluice/kube';
 import { createLogger } from '@sluice/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitServer, type GitServer } from '../testing/git-server.testkit.js';
-import { SAMPLE_COMMITS, adminClient, createNamespace, createRunnerSecrets, createSoon, deliveriesPath, installCrds, sampleApplication, sampleDelivery, waitFor } from '../testing/runner.testkit.js';
+import { SAMPLE_COMMITS, adminClient, createNamespace, createRunnerSecrets, createSoon, deliveriesPath, installCrds, sampleApplication, sampleDelivery, waitFor, runnerSettings } from '../testing/runner.testkit.js';
 import { TestRunnerController } from './controller.js';
-import type { RunnerSettings } from './settings.js';
 
 type D = KubeObject & Delivery;
 type WithVolumes = KubeObject & { spec?: { template?: { spec?: { volumes?: { secret?: { secretName?: string } }[] } }; volumes?: { secret?: { secretName?: string } }[] } };
@@ -35,23 +34,8 @@ describe('an Application naming a push Secret it does not own, on the local cont
     // Team A's Application names it to push its own image with team B's credential.
     await createSoon(client, sampleApplication(ns, 'shop', repo.url, { project: { id: 7, path: 'team-a/shop' }, build: { repository: 'registry.local/team-a/shop', pushSecretName: 'bank-push' } }));
     await createSoon(client, sampleApplication(ns, 'ghost', repo.url, { project: { id: 8, path: 'team-a/ghost' }, build: { repository: 'registry.local/team-a/ghost', pushSecretName: 'no-such-secret' } }));
-    const settings: RunnerSettings = {
-      namespace: ns,
-      // One namespace for tests and builds, so "mounted nowhere" covers both.
-      testNamespace: buildNs,
-      buildNamespace: buildNs,
-      maxConcurrentJobs: 5,
-      maxConcurrentJobsPerProject: 2,
-      gitCredentialsSecret: 'git',
-      gitUrl: git.baseUrl,
-      cloneImage: 'alpine/git:local',
-      quotaWaitMs: 60_000,
-      podPendingGraceMs: 60_000,
-      backoffLimit: 0,
-      jobTtlSeconds: 600,
-      logTailLines: 20,
-      build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', plainHttpRegistries: [], artifactRegistryUrl: 'http://127.0.0.1:9' },
-    };
+    // One namespace for tests and builds, so "mounted nowhere" covers both.
+    const settings = runnerSettings({ namespace: ns, testNamespace: buildNs, gitUrl: git.baseUrl, maxConcurrentJobsPerProject: 2 });
     controller = new TestRunnerController({ client, settings, logger: createLogger({ service: 'test-runner', level: 'warn' }) });
     await controller.start();
   });

@@ -3,9 +3,8 @@ import type { KubeClient, KubeObject } from '@sluice/kube';
 import { createLogger } from '@sluice/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitServer, type GitServer } from '../testing/git-server.testkit.js';
-import { adminClient, createNamespace, createRunnerSecrets, createSoon, deliveriesPath, installCrds, jobsPath, sampleApplication, sampleDelivery, waitFor } from '../testing/runner.testkit.js';
+import { adminClient, createNamespace, createRunnerSecrets, createSoon, deliveriesPath, installCrds, jobsPath, sampleApplication, sampleDelivery, waitFor, runnerSettings } from '../testing/runner.testkit.js';
 import { TestRunnerController } from './controller.js';
-import type { RunnerSettings } from './settings.js';
 
 type D = KubeObject & Delivery;
 type Job = KubeObject & { metadata: { labels?: Record<string, string> } };
@@ -31,22 +30,7 @@ describe('fair test scheduling on the local control plane', () => {
     const testOnly = { rules: [{ refs: '**', environments: [] }] };
     await createSoon(client, sampleApplication(ns, 'alpha', repo.url, { ...testOnly, project: { id: 101, path: 'team-a/alpha' } }));
     await createSoon(client, sampleApplication(ns, 'beta', repo.url, { ...testOnly, project: { id: 202, path: 'team-b/beta' } }));
-    const settings: RunnerSettings = {
-      namespace: ns,
-      testNamespace: testNs,
-      buildNamespace: testNs,
-      maxConcurrentJobs: 2,
-      maxConcurrentJobsPerProject: 1,
-      gitCredentialsSecret: 'git',
-      gitUrl: git.baseUrl,
-      cloneImage: 'alpine/git:local',
-      quotaWaitMs: 60_000,
-      podPendingGraceMs: 60_000,
-      backoffLimit: 0,
-      jobTtlSeconds: 600,
-      logTailLines: 20,
-      build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', plainHttpRegistries: [], artifactRegistryUrl: 'http://127.0.0.1:9' },
-    };
+    const settings = runnerSettings({ namespace: ns, testNamespace: testNs, gitUrl: git.baseUrl, maxConcurrentJobs: 2, maxConcurrentJobsPerProject: 1 });
     controller = new TestRunnerController({ client, settings, logger: createLogger({ service: 'test-runner', level: 'warn' }) });
   });
 

@@ -13,9 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startArtifactRegistry, type ArtifactRegistry } from '../testing/artifact-registry.testkit.js';
 import { GIT_PASSWORD, startGitServer, type GitServer } from '../testing/git-server.testkit.js';
-import { SAMPLE_COMMITS, adminClient, createNamespace, createRunnerSecrets, createSoon, deliveriesPath, installCrds, jobsPath, sampleApplication, sampleDelivery, waitFor, watchUntilGone } from '../testing/runner.testkit.js';
+import { SAMPLE_COMMITS, adminClient, createNamespace, createRunnerSecrets, createSoon, deliveriesPath, installCrds, jobsPath, sampleApplication, sampleDelivery, waitFor, watchUntilGone, runnerSettings } from '../testing/runner.testkit.js';
 import { TestRunnerController } from './controller.js';
-import type { RunnerSettings } from './settings.js';
 
 type D = KubeObject & Delivery;
 
@@ -79,23 +78,15 @@ describe('test runner isolation on the local control plane', () => {
         test: { image: 'node:20-alpine', install: [], commands: ['sh test.sh'], timeoutSeconds: 150 },
       }),
     );
-    const settings: RunnerSettings = {
+    const settings = runnerSettings({
       namespace: ns,
       testNamespace: testNs,
-      buildNamespace: testNs,
-      maxConcurrentJobs: 5,
-      maxConcurrentJobsPerProject: 5,
-      gitCredentialsSecret: 'git',
       gitUrl: git.baseUrl,
-      cloneImage: 'alpine/git:local',
-      quotaWaitMs: 60_000,
-      podPendingGraceMs: 60_000,
+      artifactRegistryUrl: registry.url,
       // Clone failures are retried: a RefMismatch must not be.
       backoffLimit: 2,
-      jobTtlSeconds: 600,
       logTailLines: 40,
-      build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', plainHttpRegistries: [], artifactRegistryUrl: registry.url },
-    };
+    });
     controller = new TestRunnerController({ client, settings, logger: createLogger({ service: 'test-runner', level: process.env['TEST_LOG_LEVEL'] === 'info' ? 'info' : 'warn' }) });
     await controller.start();
   });

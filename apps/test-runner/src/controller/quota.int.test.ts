@@ -14,9 +14,9 @@ import {
   sampleApplication,
   sampleDelivery,
   waitFor,
+  runnerSettings,
 } from '../testing/runner.testkit.js';
 import { TestRunnerController } from './controller.js';
-import type { RunnerSettings } from './settings.js';
 
 type D = KubeObject & Delivery;
 
@@ -49,22 +49,7 @@ describe('test Jobs refused by a ResourceQuota', () => {
   });
 
   async function runner(quotaWaitMs: number): Promise<void> {
-    const settings: RunnerSettings = {
-      namespace: ns,
-      testNamespace: testNs,
-      buildNamespace: testNs,
-      maxConcurrentJobs: 5,
-      maxConcurrentJobsPerProject: 5,
-      gitCredentialsSecret: 'git',
-      gitUrl: git.baseUrl,
-      cloneImage: 'alpine/git:local',
-      quotaWaitMs,
-      podPendingGraceMs: 60_000,
-      backoffLimit: 0,
-      jobTtlSeconds: 600,
-      logTailLines: 20,
-      build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', plainHttpRegistries: [], artifactRegistryUrl: 'http://127.0.0.1:9' },
-    };
+    const settings = runnerSettings({ namespace: ns, testNamespace: testNs, gitUrl: git.baseUrl, quotaWaitMs });
     const controller = new TestRunnerController({ client, settings, logger: createLogger({ service: 'test-runner', level: 'warn' }) });
     controllers.push(controller);
     await controller.start();

@@ -21,9 +21,9 @@ import {
   sampleDelivery,
   waitFor,
   watchUntilGone,
+  runnerSettings,
 } from '../testing/runner.testkit.js';
 import { TestRunnerController } from './controller.js';
-import type { RunnerSettings } from './settings.js';
 
 type D = KubeObject & Delivery;
 
@@ -50,22 +50,7 @@ describe('test runner on the local control plane', () => {
     await createPushSecret(client, testNs, 'sample-push', 'registry.local/team/sample');
     const app = sampleApplication(ns, 'sample', repo.url, { build: { repository: 'registry.local/team/sample', pushSecretName: 'sample-push' } });
     await createSoon(client, app);
-    const settings: RunnerSettings = {
-      namespace: ns,
-      testNamespace: testNs,
-      buildNamespace: testNs,
-      maxConcurrentJobs: 5,
-      maxConcurrentJobsPerProject: 5,
-      gitCredentialsSecret: 'git',
-      gitUrl: git.baseUrl,
-      cloneImage: 'alpine/git:local',
-      quotaWaitMs: 60_000,
-      podPendingGraceMs: 60_000,
-      backoffLimit: 0,
-      jobTtlSeconds: 600,
-      logTailLines: 20,
-      build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', plainHttpRegistries: [], artifactRegistryUrl: registry.url },
-    };
+    const settings = runnerSettings({ namespace: ns, testNamespace: testNs, gitUrl: git.baseUrl, artifactRegistryUrl: registry.url });
     controller = new TestRunnerController({
       client,
       settings,

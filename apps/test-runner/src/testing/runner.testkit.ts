@@ -9,11 +9,34 @@ import { isKubeError, kubeClientFromFile, resourcePath } from '@sluice/kube';
 import { inject } from 'vitest';
 import { GIT_PASSWORD, GIT_USER } from './git-server.testkit.js';
 import { REGISTRY_PASSWORD, REGISTRY_USER } from './artifact-registry.testkit.js';
+import type { RunnerSettings } from '../controller/settings.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     kubeconfig: string;
   }
+}
+
+/**
+ * The runner's settings in the integration tests: the node-agent lane's clone image, archive builds, the Secrets
+ * {@link createRunnerSecrets} makes, credentials for `gitUrl` only; `overrides` for what a test is about.
+ */
+export function runnerSettings(o: { readonly namespace: string; readonly testNamespace: string; readonly gitUrl: string; readonly artifactRegistryUrl?: string } & Partial<RunnerSettings>): RunnerSettings {
+  const { artifactRegistryUrl = 'http://127.0.0.1:9', ...overrides } = o;
+  return {
+    buildNamespace: o.testNamespace,
+    maxConcurrentJobs: 5,
+    maxConcurrentJobsPerProject: 5,
+    gitCredentialsSecret: 'git',
+    cloneImage: 'alpine/git:local',
+    quotaWaitMs: 60_000,
+    podPendingGraceMs: 60_000,
+    backoffLimit: 0,
+    jobTtlSeconds: 600,
+    logTailLines: 20,
+    build: { mode: 'archive', builderImage: 'alpine:3', registryCredentialsSecret: 'registry', plainHttpRegistries: [], artifactRegistryUrl },
+    ...overrides,
+  };
 }
 
 /** A client with the admin credentials of the test cluster. */
