@@ -149,10 +149,29 @@ export function expectedTrafficSequence(versions: readonly { readonly id: string
 }
 
 /** What differed in what the steady client saw: any failed request, or another order of versions than the story's. */
-export function checkTraffic(seen: { readonly sent: number; readonly failed: number; readonly sequence: readonly string[]; readonly failures: readonly { readonly error?: string }[] }, expected: readonly string[]): string[] {
+export function checkTraffic(
+  seen: {
+    readonly sent: number;
+    readonly failed: number;
+    readonly sequence: readonly string[];
+    readonly failures: readonly { readonly error?: string; readonly at?: number }[];
+    readonly samples?: readonly { readonly at: number; readonly version?: string }[];
+  },
+  expected: readonly string[],
+): string[] {
   const problems: string[] = [];
   if (seen.sent === 0) problems.push('the steady client sent no request');
-  if (seen.failed > 0) problems.push(`${seen.failed} of ${seen.sent} requests through the Service failed (first: ${seen.failures[0]?.error ?? '?'})`);
+  if (seen.failed > 0) {
+    const first = seen.failures[0];
+    problems.push(`${seen.failed} of ${seen.sent} requests through the Service failed (first: ${first?.error ?? '?'}${first?.at !== undefined ? whereIn(seen.samples ?? [], first.at) : ''})`);
+  }
   if (seen.sequence.join(' → ') !== expected.join(' → ')) problems.push(`the Service answered ${seen.sequence.join(' → ') || 'nothing'}, not ${expected.join(' → ')}`);
   return problems;
+}
+
+/** Where a failed request fell in the story: the versions answered just before and after it, and when it was sent. */
+function whereIn(samples: readonly { readonly at: number; readonly version?: string }[], at: number): string {
+  const before = samples.filter((x) => x.at < at && x.version !== undefined).at(-1)?.version ?? 'none';
+  const after = samples.find((x) => x.at > at && x.version !== undefined)?.version ?? 'none';
+  return `, sent at ${new Date(at).toISOString()} between answers of ${before} and ${after}`;
 }

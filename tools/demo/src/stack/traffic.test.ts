@@ -18,5 +18,10 @@ describe('what a steady client sees', () => {
     expect(checkTraffic(ok, ['v1', 'v2', 'v4', 'v2'])).toEqual([]);
     expect(checkTraffic({ ...ok, failed: 1, failures: [{ error: 'ECONNREFUSED' }] }, ['v1', 'v2', 'v4', 'v2'])).toEqual([expect.stringContaining('1 of 400 requests through the Service failed (first: ECONNREFUSED)')]);
     expect(checkTraffic({ ...ok, sequence: ['v1', 'v2', 'v4'] }, ['v1', 'v2', 'v4', 'v2'])).toEqual(['the Service answered v1 → v2 → v4, not v1 → v2 → v4 → v2']);
+    // A failure says where in the story it fell, to compare with the switches.
+    const samples = [{ at: 1000, version: 'v4' }, { at: 1050, error: 'ECONNREFUSED' }, { at: 1100, version: 'v2' }];
+    expect(checkTraffic({ ...ok, failed: 1, failures: [{ at: 1050, error: 'ECONNREFUSED' }], samples }, ['v1', 'v2', 'v4', 'v2'])).toEqual([
+      expect.stringContaining('(first: ECONNREFUSED, sent at 1970-01-01T00:00:01.050Z between answers of v4 and v2)'),
+    ]);
   });
 });
