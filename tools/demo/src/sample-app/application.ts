@@ -77,8 +77,9 @@ export function sampleApplication(o: {
         replicas: o.timing.replicas,
         containerPort: 8080,
         health: {
-          // Readiness is what the bake watches: one failed probe and the pod is unready.
-          readiness: { path: '/healthz', periodSeconds: 1, failureThreshold: 1 },
+          // Readiness is what the bake watches: two failed probes (2 s) and the pod is unready. One was too few: a
+          // probe that timed out while a build took both cores left the live color with no ready pod for a moment.
+          readiness: { path: '/healthz', periodSeconds: 1, failureThreshold: 2 },
           // Liveness only asks whether the process answers, so an unhealthy color is not restarted in a loop.
           liveness: { path: '/', periodSeconds: 5, failureThreshold: 3 },
           prePromotionPath: '/healthz',
