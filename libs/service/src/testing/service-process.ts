@@ -1,10 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** Options for starting a service entry point in a child process. */
 export interface ServiceProcessOptions {
-  /** Path to the TypeScript entry point, e.g. `src/main.ts` of an app. */
+  /**
+   * Path to the entry point: an app's TypeScript `src/main.ts` (run through
+   * tsx), or its built bundle `dist/main.js` (run by plain `node`, as
+   * deployed — what a memory or CPU figure should measure).
+   */
   readonly entry: string;
+  /** Extra `node` flags, e.g. `--cpu-prof`. */
+  readonly nodeArgs?: readonly string[];
   /**
    * The child's whole environment besides PATH: nothing else is inherited, so
    * a developer's shell (or CI's `OTEL_*`) cannot change the outcome.
@@ -28,6 +35,8 @@ export interface ProcessExit {
 export interface ServiceProcess {
   /** Port from the `started` log line. */
   readonly port: number;
+  /** The child's process id (for /proc figures: RSS, CPU time). */
+  readonly pid: number;
   /** Every stdout line that parsed as JSON, so far. */
   readonly logs: ReadonlyArray<Record<string, unknown>>;
   /** GET against the service on 127.0.0.1. */
@@ -65,6 +74,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   }
   return {
     port,
+    pid: child.pid as number,
     logs,
     get: (path) => fetch(`http://127.0.0.1:${port}${path}`),
     stop: async (signal = 'SIGTERM') => {
@@ -88,6 +98,13 @@ export async function runServiceProcess(options: ServiceProcessOptions): Promise
   }
 }
 
+/** Resident set size of a running process, MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  if (kb === undefined) throw new Error(`no VmRSS for process ${pid}`);
+  return Math.round(Number(kb) / 1024);
+}
+
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -99,7 +116,8 @@ export async function freePort(): Promise<number> {
 }
 
 function spawnEntry(options: ServiceProcessOptions): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', options.entry], {
+  const loader = options.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  return spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.entry], {
     cwd: options.cwd,
     env: { PATH: process.env['PATH'] ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
