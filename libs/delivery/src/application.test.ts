@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApplicationSpecSchema, imageFor } from './application.js';
+import { ApplicationSpecSchema, DEFAULT_KEEP_FINISHED, imageFor, keepFinishedOf } from './application.js';
 import type { ApplicationSpecInput } from './application.js';
 import { environmentsFor, matchRule, matchesRefPattern } from './rules.js';
 import { parseApplication, parseApplicationSpec, validateApplicationSpec } from './validate-application.js';
@@ -67,6 +67,16 @@ describe('Application spec defaults', () => {
   ])('accepts build path %j: %s', (dockerfile, accepted) => {
     const input = { ...minimalSpec(), build: { repository: 'registry.example.com/shop/web', dockerfile } };
     expect(ApplicationSpecSchema.safeParse(input).success).toBe(accepted);
+  });
+
+  it('keeps 50 finished Deliveries when spec.history is absent or empty, else the number asked for', () => {
+    expect(keepFinishedOf({ spec: ApplicationSpecSchema.parse(minimalSpec()) })).toBe(DEFAULT_KEEP_FINISHED);
+    expect(keepFinishedOf({ spec: ApplicationSpecSchema.parse({ ...minimalSpec(), history: {} }) })).toBe(50);
+    expect(keepFinishedOf({ spec: ApplicationSpecSchema.parse({ ...minimalSpec(), history: { keepFinished: 3 } }) })).toBe(3);
+  });
+
+  it.each([0, 1001, 2.5])('refuses spec.history.keepFinished %j', (keepFinished) => {
+    expect(problems({ ...minimalSpec(), history: { keepFinished } })[0]).toMatch(/^history\.keepFinished: /);
   });
 
   it('names the image after the full commit SHA', () => {

@@ -140,6 +140,23 @@ export const WebhookSpecSchema = z.object({
 /** Where the project's webhook secrets are. */
 export type WebhookSpec = z.infer<typeof WebhookSpecSchema>;
 
+/** Finished Deliveries kept per Application when `spec.history` does not say. */
+export const DEFAULT_KEEP_FINISHED = 50;
+
+/** How much Delivery history is kept for the Application (the notifier deletes the rest). */
+export const HistorySpecSchema = z.object({
+  keepFinished: z
+    .int()
+    .min(1)
+    .max(1000)
+    .default(DEFAULT_KEEP_FINISHED)
+    .describe(
+      'Finished Deliveries of this Application kept, newest first (by when they finished); the notifier deletes older ones once their GitLab statuses are all posted. Never deleted: a running Delivery, one whose final statuses are not all posted, and the ones the deployer relies on (live in an environment, or what a rollback returns to). Default: 50.',
+    ),
+});
+/** Delivery retention, defaults applied. */
+export type HistorySpec = z.infer<typeof HistorySpecSchema>;
+
 /** The Application's spec: the platform team's configuration for one GitLab project. */
 export const ApplicationSpecSchema = z.object({
   project: ProjectSchema,
@@ -158,6 +175,7 @@ export const ApplicationSpecSchema = z.object({
     staging: EnvironmentTargetSchema.optional().describe('Optional; deployed and verified before production.'),
     production: EnvironmentTargetSchema,
   }),
+  history: HistorySpecSchema.optional().describe('How many finished Deliveries are kept. Default: keepFinished 50.'),
 });
 /** An Application spec, defaults applied. */
 export type ApplicationSpec = z.infer<typeof ApplicationSpecSchema>;
@@ -186,4 +204,9 @@ export type Application = z.infer<typeof ApplicationSchema>;
 /** The tag Sluice pushes for `sha` (the deployer runs the digest the build recorded, never this tag). */
 export function imageFor(build: Pick<BuildSpec, 'repository'>, sha: string): string {
   return `${build.repository}:${sha}`;
+}
+
+/** How many finished Deliveries of `application` are kept ({@link DEFAULT_KEEP_FINISHED} when `spec.history` is absent). */
+export function keepFinishedOf(application: { readonly spec: Pick<ApplicationSpec, 'history'> }): number {
+  return application.spec.history?.keepFinished ?? DEFAULT_KEEP_FINISHED;
 }
