@@ -57,6 +57,32 @@ describe('KubeTransport on the wire', () => {
   });
 });
 
+describe('KubeTransport authentication', () => {
+  it('sends the kubeconfig token on every call, and takes up a rotated one as soon as the server refuses the old', async () => {
+    const stub = await serve((req) => (req.headers.authorization === `Bearer ${current}` ? { status: 200, body: {} } : { status: 401, body: { kind: 'Status', reason: 'Unauthorized', code: 401 } }));
+    server = stub.server;
+    let current = 'first';
+    const kc = loadKubeConfig({ mode: 'explicit', server: stub.url, token: 'first' });
+    const transport = new KubeTransport(kc);
+    await transport.request({ method: 'GET', path: '/api/v1/namespaces' });
+    await transport.request({ method: 'GET', path: '/api/v1/namespaces' });
+    current = 'second';
+    (kc.getCurrentUser() as { token?: string }).token = 'second';
+    await expect(transport.request({ method: 'GET', path: '/api/v1/namespaces' })).rejects.toMatchObject({ status: 401 });
+    await transport.request({ method: 'GET', path: '/api/v1/namespaces' });
+    expect(stub.seen).toHaveLength(4);
+  });
+
+  it('keeps the query of each call, encoded, and leaves out the undefined values', async () => {
+    const urls: string[] = [];
+    const stub = await serve((req) => (urls.push(req.url ?? ''), { status: 200, body: {} }));
+    server = stub.server;
+    const transport = new KubeTransport(loadKubeConfig({ mode: 'explicit', server: stub.url }));
+    await transport.request({ method: 'GET', path: '/api/v1/namespaces/a/pods', query: { labelSelector: 'app=x,tier in (web)', limit: 5, continue: undefined } });
+    expect(urls).toEqual(['/api/v1/namespaces/a/pods?labelSelector=app%3Dx%2Ctier%20in%20(web)&limit=5']);
+  });
+});
+
 describe('KubeTransport streams (watches)', () => {
   /** A server that answers a watch with `parts` written one by one, then ends (or stays open). */
   async function streaming(parts: readonly (string | Buffer)[], keepOpen = false): Promise<string> {

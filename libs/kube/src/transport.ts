@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type Agent, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createConfiguration, ServerConfiguration } from '@kubernetes/client-node';
 import type { Configuration, HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
@@ -29,10 +29,17 @@ export interface KubeRequest {
  * ({@link ConnectionPool}) and go out through `node:https` directly: client-node's
  * fetch layer (node-fetch, an AbortSignal and Headers per call) cost more CPU
  * than the rest of a request.
+ *
+ * Authentication is worked out by client-node at most every
+ * {@link AUTH_REFRESH_MS} (and again after a 401), not per call: applying it
+ * builds a TLS agent and re-reads the credentials, which cost a busy service
+ * (the gateway at hundreds of creates a second) more CPU than its own work.
+ * A rotated token or certificate is picked up within that interval.
  */
 export class KubeTransport {
   private readonly config: Configuration;
   private readonly pool = new ConnectionPool();
+  private auth: { readonly value: Promise<CallAuth>; readonly until: number } | undefined;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -48,12 +55,12 @@ export class KubeTransport {
     let status: number;
     let text: string;
     try {
-      const ctx = await this.authenticated(req);
-      this.pool.adopt(ctx);
-      ({ status, text } = await send(ctx, this.timeoutMs));
+      ({ status, text } = await send(await this.callAuth(), req, this.timeoutMs));
     } catch (err) {
+      this.auth = undefined;
       throw toKubeError(err);
     }
+    if (status === 401) this.auth = undefined;
     if (status < 200 || status > 299) throw errorFromResponse(status, text);
     try {
       return (text ? JSON.parse(text) : undefined) as T;
@@ -77,6 +84,23 @@ export class KubeTransport {
     }
   }
 
+  /** What every call sends to be let in, worked out by client-node and kept for {@link AUTH_REFRESH_MS}. */
+  private callAuth(): Promise<CallAuth> {
+    const now = Date.now();
+    if (this.auth === undefined || now >= this.auth.until) {
+      const value = this.authenticated({ method: 'GET', path: '/' }).then((ctx): CallAuth => {
+        this.pool.adopt(ctx);
+        const url = new URL(ctx.getUrl());
+        const headers = { ...ctx.getHeaders() };
+        delete headers['Accept'];
+        return { url, headers, agent: ctx.getAgent() as Agent | undefined };
+      });
+      value.catch(() => (this.auth = undefined));
+      this.auth = { value, until: now + AUTH_REFRESH_MS };
+    }
+    return this.auth.value;
+  }
+
   private async authenticated(req: KubeRequest): Promise<RequestContext> {
     const ctx = this.config.baseServer.makeRequestContext(req.path, req.method as HttpMethod);
     for (const [key, value] of Object.entries(req.query ?? {})) {
@@ -97,15 +121,30 @@ export interface StreamHandle {
   abort(): void;
 }
 
-/** One HTTP exchange for an authenticated context, bounded by `timeoutMs` from start to the body's end. */
-function send(ctx: RequestContext, timeoutMs: number): Promise<{ status: number; text: string }> {
-  const url = new URL(ctx.getUrl());
+/** How long authentication worked out by client-node is reused. */
+export const AUTH_REFRESH_MS = 10_000;
+
+/** The server and what each call carries to be let in: auth headers and the (pooled) TLS agent. */
+interface CallAuth {
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly agent: Agent | undefined;
+}
+
+/** One HTTP exchange, bounded by `timeoutMs` from start to the body's end. */
+function send(auth: CallAuth, call: KubeRequest, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const { url } = auth;
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const body = ctx.getBody() as string | undefined;
-  // Explicit: Node sends a DELETE's body without a length, which desynchronizes a kept-alive connection.
-  const headers = body === undefined ? ctx.getHeaders() : { ...ctx.getHeaders(), 'Content-Length': String(Buffer.byteLength(body)) };
+  const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+  const headers: OutgoingHttpHeaders = { ...auth.headers, Accept: 'application/json' };
+  if (body !== undefined) {
+    headers['Content-Type'] = call.contentType ?? 'application/json';
+    // Explicit: Node sends a DELETE's body without a length, which desynchronizes a kept-alive connection.
+    headers['Content-Length'] = Buffer.byteLength(body);
+  }
+  const options = { protocol: url.protocol, hostname: url.hostname, port: url.port, path: pathWithQuery(url.pathname, call), method: call.method, headers, agent: auth.agent };
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: ctx.getHttpMethod(), headers, agent: ctx.getAgent() }, (res: IncomingMessage) => {
+    const req = request(options, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -122,6 +161,16 @@ function send(ctx: RequestContext, timeoutMs: number): Promise<{ status: number;
     req.on('error', fail);
     req.end(body);
   });
+}
+
+/** `path` under the server's base path, with the call's query (undefined values left out). */
+function pathWithQuery(basePath: string, call: KubeRequest): string {
+  const base = basePath.endsWith('/') ? basePath.slice(0, -1) : basePath;
+  let query = '';
+  for (const [key, value] of Object.entries(call.query ?? {})) {
+    if (value !== undefined) query += `${query ? '&' : '?'}${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`;
+  }
+  return `${base}${call.path}${query}`;
 }
 
 function openStream(ctx: RequestContext, onLine: (line: string) => void, onEnd: (err: Error | null) => void): Promise<StreamHandle> {
