@@ -8,7 +8,7 @@ export { healthRoutes, type HealthOptions } from './health.js';
 export { Readiness, SHUTDOWN_CHECK } from './readiness.js';
 export type { ReadinessCheck, ReadinessReport, CheckOutcome } from './readiness.js';
 export { runService } from './run-service.js';
-export type { RunServiceOptions, RunningService, ShutdownHook, SignalSource, FetchHandler } from './run-service.js';
+export type { RunServiceOptions, RunningService, ShutdownHook, SignalSource, FetchHandler, Preflight } from './run-service.js';
 export { ServiceError, type ServiceErrorCode } from './errors.js';
 export { launch, type LaunchOptions } from './launch.js';
 export { serviceEnv, type ServiceEnvOptions } from './service-env.js';

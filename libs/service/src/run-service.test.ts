@@ -46,6 +46,20 @@ describe('runService', () => {
     expect(h.lines.find((l) => l['msg'] === 'started')).toMatchObject({ port: service.port, host: '127.0.0.1', service: 'svc' });
   });
 
+  it('lets a preflight answer the requests it takes, and hands every other one to the app', async () => {
+    const h = harness({
+      preflight: (req, res) => {
+        if (req.url !== '/teapot') return false;
+        res.writeHead(418, { 'content-type': 'text/plain' }).end('short and stout');
+        return true;
+      },
+    });
+    const service = await h.start();
+    const teapot = await fetch(`http://127.0.0.1:${service.port}/teapot`);
+    expect([teapot.status, await teapot.text()]).toEqual([418, 'short and stout']);
+    expect((await fetch(`http://127.0.0.1:${service.port}/healthz`)).status).toBe(200);
+  });
+
   it('on SIGTERM drains, stops accepting, runs hooks in order and exits 0', async () => {
     const order: string[] = [];
     const h = harness({

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { ServiceError } from './errors.js';
@@ -21,6 +21,12 @@ export interface SignalSource {
 /** Anything that answers fetch-style requests; a Hono app fits. */
 export type FetchHandler = Parameters<typeof serve>[0]['fetch'];
 
+/**
+ * Answers a request at the Node level, before the app sees it; returns true
+ * when it did (and then owns the response), false to hand it to the app.
+ */
+export type Preflight = (req: IncomingMessage, res: ServerResponse) => boolean;
+
 /** Options for {@link runService}. */
 export interface RunServiceOptions {
   readonly logger: Logger;
@@ -30,6 +36,13 @@ export interface RunServiceOptions {
   readonly host?: string;
   /** The HTTP surface, usually a Hono app with `healthRoutes` mounted. */
   readonly app: { readonly fetch: FetchHandler };
+  /**
+   * Runs before the app for every request: for the few answers that must
+   * cost next to nothing even under a flood (a webhook with a wrong token),
+   * where building the app's Request and Response objects would be most of
+   * the cost.
+   */
+  readonly preflight?: Preflight;
   /** Drained (made not ready) as soon as shutdown begins. */
   readonly readiness?: Readiness;
   /** Run one after another once the server stopped accepting connections. */
@@ -69,7 +82,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   const signals = options.signals ?? process;
   const exit = options.exit ?? ((code: number) => process.exit(code));
 
-  const server = await listen(options.app.fetch, options.port, host);
+  const server = await listen(options.app.fetch, options.port, host, options.preflight);
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, host }, 'started');
 
@@ -97,12 +110,16 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   return { port, stop };
 }
 
-function listen(fetch: FetchHandler, port: number, hostname: string): Promise<Server> {
+function listen(fetch: FetchHandler, port: number, hostname: string, preflight?: Preflight): Promise<Server> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void =>
       reject(new ServiceError('listen_failed', `cannot listen on ${hostname}:${port}: ${error.message}`, { cause: error }));
     // Only a plain HTTP/1.1 server is created here (no http2/https options).
-    const server = serve({ fetch, port, hostname }, () => {
+    const withPreflight = (serverOptions: object, listener: (req: IncomingMessage, res: ServerResponse) => void): Server =>
+      createServer(serverOptions, (req, res) => {
+        if (!(preflight as Preflight)(req, res)) listener(req, res);
+      });
+    const server = serve({ fetch, port, hostname, ...(preflight && { createServer: withPreflight as typeof createServer }) }, () => {
       server.off('error', onError);
       resolve(server as Server);
     }) as Server;
