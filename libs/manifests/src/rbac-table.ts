@@ -123,9 +123,20 @@ const rows: Permission[] = [
   ]),
 
   // notifier: Delivery status → GitLab commit statuses, deployments, MR notes.
-  { service: 'notifier', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries', reason: 'informer: Deliveries whose status changed', verbs: WATCH },
+  { service: 'notifier', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'applications', reason: "informer: each Application's retention policy (spec.history) and the Services of its environments", verbs: WATCH },
+  {
+    service: 'notifier',
+    namespace: 'sluice-system',
+    apiGroup: 'sluice.dev',
+    resource: 'deliveries',
+    reason: "informer: Deliveries whose status changed; delete finished ones beyond their Application's spec.history.keepFinished (all statuses posted, not live, preconditioned on uid and resourceVersion)",
+    verbs: ['list', 'watch', 'delete'],
+  },
   { service: 'notifier', namespace: 'sluice-system', apiGroup: 'sluice.dev', resource: 'deliveries/status', reason: 'remember what was last posted to GitLab (merge patch)', verbs: ['patch'] },
   ...leaderRows('notifier'),
+  ...(['staging', 'production'] as const).map(
+    (namespace): Permission => ({ service: 'notifier', namespace, apiGroup: '', resource: 'services', reason: "read an environment's active Service before deleting Deliveries: the one it names live and the one a rollback returns to are kept", verbs: ['get'] }),
+  ),
 ];
 
 /**

@@ -42,10 +42,13 @@ const EXPECTED = [
   'deployer production core/services: get,list,watch,create,patch',
   'deployer production core/pods: list,watch',
   'deployer production core/namespaces: get',
-  'notifier sluice-system sluice.dev/deliveries: list,watch',
+  'notifier sluice-system sluice.dev/applications: list,watch',
+  'notifier sluice-system sluice.dev/deliveries: list,watch,delete',
   'notifier sluice-system sluice.dev/deliveries/status: patch',
   'notifier sluice-system coordination.k8s.io/leases[sluice-notifier-leader]: get,patch',
   'notifier sluice-system coordination.k8s.io/leases: create',
+  'notifier staging core/services: get',
+  'notifier production core/services: get',
 ];
 
 const NAMESPACES = { staging: ['staging'], production: ['production'] };
@@ -103,7 +106,7 @@ describe('roleFor', () => {
     expect(where('webhook-gateway')).toEqual(['sluice-system', 'sluice-webhooks']);
     expect(where('test-runner')).toEqual(['sluice-system', 'sluice-test', 'sluice-build']);
     expect(where('deployer')).toEqual(['sluice-system', 'staging', 'production']);
-    expect(where('notifier')).toEqual(['sluice-system']);
+    expect(where('notifier')).toEqual(['sluice-system', 'staging', 'production']);
   });
 
   it('never produces a ClusterRole or a wildcard, and secrets rules only in the test-runner Roles where its Jobs run and the gateway Role of the webhook-secrets namespace', () => {

@@ -152,6 +152,15 @@ export const METRICS = {
     attributes: [ATTR.gitlabOperation, ATTR.httpStatus, ATTR.errorType],
     services: ['notifier'],
   },
+  /** Deliveries the notifier deleted under their Application's retention policy (`spec.history.keepFinished`). */
+  deliveriesDeleted: {
+    name: 'sluice.deliveries.deleted',
+    kind: 'counter',
+    unit: '{delivery}',
+    description: 'Finished Deliveries deleted by the retention policy, by Application',
+    attributes: [ATTR.pipelineName],
+    services: ['notifier'],
+  },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricKey = keyof typeof METRICS;

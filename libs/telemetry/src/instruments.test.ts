@@ -27,6 +27,7 @@ describe('instruments', () => {
     i.webhookDuration.record(0.01);
     i.queueDepth.set('test', 1);
     i.gitlabErrors.add(1);
+    i.deliveriesDeleted.add(1);
     const points = await telemetry.metrics();
     for (const spec of Object.values(METRICS)) {
       const point = points.find((p) => p.name === spec.name);

@@ -20,6 +20,7 @@ export interface Instruments {
   readonly webhookDuration: Histogram;
   readonly queueDepth: QueueDepth;
   readonly gitlabErrors: Counter;
+  readonly deliveriesDeleted: Counter;
 }
 
 /**
@@ -38,6 +39,7 @@ export function instruments(meter: Meter): Instruments {
     webhookDuration: histogram(meter, METRICS.webhookDuration),
     queueDepth: queueDepth(meter.createUpDownCounter(METRICS.queueDepth.name, options(METRICS.queueDepth))),
     gitlabErrors: counter(meter, METRICS.gitlabErrors),
+    deliveriesDeleted: counter(meter, METRICS.deliveriesDeleted),
   };
 }
 

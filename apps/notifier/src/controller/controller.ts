@@ -20,6 +20,7 @@ import {
 import type { Logger } from '@sluice/service';
 import type { DesiredOptions } from '../decide/desired.js';
 import type { Call } from '../decide/plan.js';
+import { DeliveryRetention, RETENTION_LANE } from '../retention/retention.js';
 import type { NotifierTelemetry } from '../telemetry/gitlab.js';
 import { newMemory, reconcileDelivery, type DeliveryMemory } from './reconcile.js';
 
@@ -57,17 +58,19 @@ export class NotifierController {
   private readonly memory = new Map<string, DeliveryMemory>();
   private readonly invalid = new Set<string>();
   private informer: Informer<KubeObject> | undefined;
+  private readonly retention: DeliveryRetention;
   private startedAtMs = Number.POSITIVE_INFINITY;
 
   constructor(private readonly options: NotifierControllerOptions) {
     const { logger } = options;
+    this.retention = new DeliveryRetention({ namespace: options.namespace, decide: options.decide, logger, ...(options.telemetry && { onDeleted: options.telemetry.deleted }) });
     this.runtime = new ControllerRuntime({
       name: 'notifier',
       client: options.kube,
       concurrency: options.concurrency ?? 8,
       // GitLab serialises status updates per project+SHA, and its rate limits are per user: one lane per project, so a
       // project that is slow or answering 429/5xx pauses only its own lane.
-      laneOf: (key) => this.projectOf(key),
+      laneOf: (key) => (this.retention.owns(key) ? RETENTION_LANE : this.projectOf(key)),
       backoff: { initialMs: 500, maxMs: 300_000, ...options.backoff },
       logger,
       onError: (key, error) => logger.error({ delivery: key, err: error }, 'reconcile failed; will retry'),
@@ -89,7 +92,7 @@ export class NotifierController {
         });
         this.informer = informer;
         return {
-          informers: [informer],
+          informers: [informer, this.retention.setup(client, queue, informer)],
           keys: () => [],
           reconcile: (k) => this.handle(client, mayWrite, k),
           onStarted: () => logger.info({ namespace: options.namespace, deliveries: informer.list().length }, 'watching Deliveries'),
@@ -143,6 +146,7 @@ export class NotifierController {
   }
 
   private async handle(kube: KubeClient, mayWrite: () => boolean, key: string): Promise<HandleResult> {
+    if (this.retention.owns(key)) return this.retention.pass(kube, key);
     const [namespace, name] = key.includes('/') ? key.split('/', 2) : [undefined, key];
     const object = this.informer?.get(namespace, name ?? '');
     if (!object) return {};
@@ -173,6 +177,7 @@ export class NotifierController {
     this.options.telemetry?.unsent(key, result.unsent ?? 0);
     // A finished Delivery whose record is complete in the cluster needs no memory: replanning it from the cluster gives nothing to do.
     if (result.settled && memory.unflushed.size === 0) this.memory.delete(uid);
+    if (result.settled) this.retention.settled(delivery);
     return result.lane;
   }
 }

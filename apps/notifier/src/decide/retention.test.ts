@@ -48,7 +48,12 @@ function withEverythingPosted(delivery: Delivery): Delivery {
     posted[d.environmentKey] = { state: 'success', postedAt };
     posted[d.key] = { state: d.status === 'success' ? 'success' : 'failed', postedAt, deploymentId: 1 };
   }
-  return { ...delivery, status: { ...delivery.status!, posted } };
+  return { ...delivery, status: { ...statusOf(delivery), posted } };
+}
+
+function statusOf(delivery: Delivery): DeliveryStatus {
+  if (delivery.status === undefined) throw new Error(`${delivery.metadata.name} has no status`);
+  return delivery.status;
 }
 
 function running(name: string): Delivery {
@@ -93,7 +98,7 @@ describe('retentionPlan', () => {
     expect(allPosted(unposted, options)).toBe(false);
     // One final status still running on GitLab's side: still not all posted.
     const partly = withEverythingPosted(finished('d0', 5));
-    const lagging: Delivery = { ...partly, status: { ...partly.status!, posted: { ...partly.status!.posted, 'sluice/deploy:production': { state: 'running', postedAt: at(0) } } } };
+    const lagging: Delivery = { ...partly, status: { ...statusOf(partly), posted: { ...statusOf(partly).posted, 'sluice/deploy:production': { state: 'running', postedAt: at(0) } } } };
     expect(allPosted(lagging, options)).toBe(false);
     const plan = retentionPlan({ application: application('inventory', 1), deliveries: [lagging, unposted, finished('d2', 20), finished('d3', 30)], reliedOn: none }, options, 50);
     expect(names(plan)).toEqual(['d2']);

@@ -4,7 +4,8 @@
  * `gitlab.deployment`, `gitlab.environment`, `gitlab.note`; `gitlab.other`
  * for a request `@sluice/gitlab` does not name), the failed ones
  * counted in `sluice.gitlab.errors`, and the posts not yet made in
- * `sluice.queue.depth{sluice.queue=notify}`.
+ * `sluice.queue.depth{sluice.queue=notify}`; Deliveries deleted by the
+ * retention policy in `sluice.deliveries.deleted`.
  *
  * The spans come from the fetch dispatcher the GitLab client is built with,
  * so they carry what really happened on the wire (method, status code, each
@@ -54,6 +55,9 @@ export class NotifierTelemetry {
   forDelivery<T>(delivery: Delivery, fn: () => T): T {
     return this.scope.run(deliveryContext(delivery), fn);
   }
+
+  /** `count` Deliveries of `application` deleted by its retention policy (`sluice.deliveries.deleted`). */
+  readonly deleted = (application: string, count: number): void => this.metrics.deliveriesDeleted.add(count, { [ATTR.pipelineName]: application });
 
   /** `key` (a Delivery) still has `count` posts to make; the depth is the sum over Deliveries. */
   unsent(key: string, count: number): void {

@@ -48,6 +48,7 @@ describe('prometheusMetricName', () => {
       'sluice.webhook.duration': 'sluice_webhook_duration_seconds',
       'sluice.queue.depth': 'sluice_queue_depth',
       'sluice.gitlab.errors': 'sluice_gitlab_errors_total',
+      'sluice.deliveries.deleted': 'sluice_deliveries_deleted_total',
     });
   });
 });
