@@ -1,6 +1,6 @@
 import { API_GROUP_VERSION } from '@sluice/delivery';
 import type { KubeClient } from '@sluice/kube';
-import { Readiness, type Logger, type ShutdownHook } from '@sluice/service';
+import { Readiness, type Logger, type Preflight, type ShutdownHook } from '@sluice/service';
 import type { Telemetry } from '@sluice/telemetry';
 import type { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
@@ -15,6 +15,7 @@ import type { GrafanaOptions } from './pages/links.js';
 import { RunPageStore } from './pages/store.js';
 import { createAuthenticator } from './webhook/auth.js';
 import { createWebhookObserver } from './webhook/observe.js';
+import { badTokenPreflight } from './webhook/preflight.js';
 import { ReplayGuard } from './webhook/replay.js';
 import { DEFAULT_WEBHOOK_SECRETS_NAMESPACE, WebhookSecretStore, watchWebhookSecrets } from './webhook-secrets.js';
 
@@ -45,6 +46,8 @@ export interface Gateway {
   readonly deliveries: DeliveryIndex;
   /** Stops the informers (the caches stay readable). */
   readonly shutdownHook: ShutdownHook;
+  /** Answers webhooks with a wrong token before the app (`runService`'s `preflight`). */
+  readonly preflight: Preflight;
 }
 
 /**
@@ -82,6 +85,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     .add('webhook-secrets', () => secretInformer.hasSynced());
 
   const onEnded = deliveryEndRecorder(deps.telemetry.meter);
+  const observer = createWebhookObserver({ meter: deps.telemetry.meter });
   const app = createGatewayApp({
     readiness,
     webhook: {
@@ -100,7 +104,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           if (summary) deliveries.upsert(summary);
         },
       }),
-      observer: createWebhookObserver({ meter: deps.telemetry.meter }),
+      observer,
       tracer: deps.telemetry.tracer,
       logger,
       publicUrl: deps.publicUrl,
@@ -119,5 +123,5 @@ export function createGateway(deps: GatewayDeps): Gateway {
       secretInformer.stop();
     },
   };
-  return { app, readiness, deliveries, shutdownHook };
+  return { app, readiness, deliveries, shutdownHook, preflight: badTokenPreflight({ authenticator, observer, logger }) };
 }

@@ -37,6 +37,7 @@ void launch(SERVICE, async () => {
     host: config.SLUICE_HOST,
     port: config.SLUICE_PORT,
     app: gateway.app,
+    preflight: gateway.preflight,
     readiness: gateway.readiness,
     shutdownTimeoutMs: config.SLUICE_SHUTDOWN_TIMEOUT,
     onShutdown: [gateway.shutdownHook, { name: 'telemetry', run: () => telemetry.shutdown() }],

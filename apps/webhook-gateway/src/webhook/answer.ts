@@ -45,5 +45,10 @@ export interface AnswerEnv {
  */
 export function reject<E extends AnswerEnv>(c: Context<E>, reason: WebhookRejectionReason, detail: string): Response {
   c.set('webhookAnswer', { outcome: 'rejected', reason, detail });
-  return c.json({ status: 'rejected', reason, ...(!QUIET.has(reason) && { detail }) }, REJECTION_STATUS[reason]);
+  return c.json(rejectionBody(reason, detail), REJECTION_STATUS[reason]);
+}
+
+/** The body of a rejection: `{status: 'rejected', reason, detail?}`, the detail left out for authentication failures. */
+export function rejectionBody(reason: WebhookRejectionReason, detail: string): { status: 'rejected'; reason: WebhookRejectionReason; detail?: string } {
+  return { status: 'rejected', reason, ...(!QUIET.has(reason) && { detail }) };
 }

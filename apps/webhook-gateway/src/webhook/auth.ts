@@ -46,6 +46,8 @@ export interface Authenticator {
    * says whose it is.
    */
   checkToken(headers: Headers): Check<SecretOwners>;
+  /** {@link checkToken} for the header's value itself (`undefined` when it is missing). */
+  checkTokenValue(token: string | undefined): Check<SecretOwners>;
   /**
    * Verifies the Standard Webhooks signature and timestamp window over the
    * raw body against every global and per-Application signing key; says
@@ -122,17 +124,18 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return compiled;
   };
   const signingRequired = globalSigning.length > 0;
+  const checkTokenValue = (token: string | undefined): Check<SecretOwners> => {
+    if (token === undefined) return { ok: false, reason: 'bad_token', detail: 'X-Gitlab-Token header is missing' };
+    const { tokens } = current();
+    const owners = ownersOf(tokens.owners, tokens.match(token));
+    if (!owners.global && owners.secrets.length === 0) return { ok: false, reason: 'bad_token', detail: 'X-Gitlab-Token does not match any configured secret' };
+    return { ok: true, owners };
+  };
 
   return {
     signingRequired,
-    checkToken: (headers) => {
-      const token = getHeader(headers, GITLAB_HEADERS.token);
-      if (token === undefined) return { ok: false, reason: 'bad_token', detail: 'X-Gitlab-Token header is missing' };
-      const { tokens } = current();
-      const owners = ownersOf(tokens.owners, tokens.match(token));
-      if (!owners.global && owners.secrets.length === 0) return { ok: false, reason: 'bad_token', detail: 'X-Gitlab-Token does not match any configured secret' };
-      return { ok: true, owners };
-    },
+    checkToken: (headers) => checkTokenValue(getHeader(headers, GITLAB_HEADERS.token)),
+    checkTokenValue,
     checkSignature: (headers, body) => {
       if (body.byteLength > options.maxBodyBytes) {
         return { ok: false, reason: 'too_large', detail: `body is ${body.byteLength} bytes; the limit is ${options.maxBodyBytes}` };

@@ -13,6 +13,9 @@ import { webhookSignature } from './signature.js';
 import { webhookSpans } from './spans.js';
 import { gitlabToken } from './token.js';
 
+/** The webhook endpoint's path. */
+export const WEBHOOK_PATH = '/webhooks/gitlab';
+
 /** Options of {@link webhookRoutes}. */
 export interface WebhookRouteOptions {
   readonly authenticator: Authenticator;
@@ -61,7 +64,7 @@ export interface WebhookRouteOptions {
 export function webhookRoutes(options: WebhookRouteOptions): Hono<{ Variables: RequestIdVariables }> {
   const { authenticator } = options;
   return new Hono<{ Variables: RequestIdVariables }>().post(
-    '/webhooks/gitlab',
+    WEBHOOK_PATH,
     observeWebhook({ observer: options.observer, logger: options.logger }),
     gitlabToken({ authenticator }),
     webhookSpans({ tracer: options.tracer, signed: authenticator.signingRequired }),
