@@ -5,43 +5,47 @@
  *
  * It builds the gateway (`dist/main.js`), starts a local control plane
  * without the node agent (or reuses the one in `SLUICE_KUBECONFIG`), installs
- * the CRDs and an Application in a fresh namespace, runs the built gateway,
- * and measures, against 127.0.0.1 only:
+ * the CRDs and Applications in a fresh namespace, runs the built gateway as
+ * its own ServiceAccount, and measures, against 127.0.0.1 only:
  *
- * 1. signed webhooks → Delivery created, open loop at 50, 100 and 200 req/s
- *    for 10 s each (p50/p99 latency, achieved throughput, gateway RSS);
- * 2. a no-gateway baseline: the same Delivery creates sent straight to the
- *    apiserver (as the gateway's ServiceAccount) at 200/s — the latency floor;
- * 3. the gateway's maximum (closed loop, 64 connections, 10 s);
- * 4. the seed design it replaces, `bench/seed_flask.py` (HMAC check, JSON
- *    parse, `kubectl create job` per request), on the same payloads: maximum
- *    throughput with 4 and 16 concurrent clients, 10 s each (Flask is
- *    pip-installed if absent); the ratio compares each side's best;
- * 5. bad-token rejections per second over HTTP (closed loop, 32 connections,
- *    10 s) with the gateway pinned to one core (`taskset -a -p -c 1`) and its
- *    RSS before and after;
- * 6. the gateway's maximum again with its traces and metrics exported over
- *    OTLP/HTTP to a sink, as deployed (run after 3., so ~7,000 more
- *    Deliveries are stored).
+ * 1. `rates`: signed webhooks → Delivery created, open loop at 50, 100 and
+ *    200 req/s for 10 s each (p50/p99, throughput, CPU per webhook of the
+ *    gateway and the apiserver); the gateway's RSS idle and after the first
+ *    500 Deliveries;
+ * 2. `latency`: p99 through the gateway at 100/s against the same Delivery
+ *    creates sent straight to the apiserver at 100/s (the floor under it),
+ *    in adjacent pairs;
+ * 3. `telemetry`: CPU per accepted webhook with traces and metrics exported
+ *    over OTLP ÷ without, A/B: both gateways run, measurements alternate and
+ *    each starts from the same stored state (its Deliveries are deleted
+ *    after it), three pairs;
+ * 4. `max`: the gateway's maximum (closed loop, 64 connections, 10 s);
+ * 5. `bad-token`: rejections per second with the gateway alone on CPU 1 and
+ *    the load generator on CPU 0, against a bare Node server answering 401
+ *    on the same core under the same load (bare-401.ts), three pairs;
+ * 6. `seed`: the design it replaced, `bench/seed_flask.py` (HMAC check, JSON
+ *    parse, `kubectl create job` per request), on the same payloads, at 4
+ *    and 16 clients (Flask is pip-installed if absent).
+ *
+ * At the end: the apiserver's RSS and live heap with every Delivery still
+ * stored, and what a typical Delivery weighs as stored; then a table of
+ * issue 20's figures, each against its target, pair by pair.
  *
  * The apiserver, etcd, the controller-manager, the gateway and the load
  * generator share the machine; the load average is printed with each row
  * because it moves the figures. Measuring starts once the controller-manager
- * watches Deliveries, and each phase once the servers are quiet. The
- * telemetry phase (6.) replaces the first gateway for the phases after it;
- * `SLUICE_BENCH_PHASES` picks phases (rates, baseline, max, telemetry,
- * bad-token, seed).
+ * watches Deliveries, and each phase once the servers are quiet.
+ * `SLUICE_BENCH_PHASES` picks phases.
  *
  * Every push uses a new branch and SHA, so each accepted request creates one
- * Delivery. Requests are built and signed before each phase starts. The
- * gateway authenticates to the apiserver as its own ServiceAccount, with the
- * Role the install grants it. Everything is bounded in count and
- * time and stops by itself; the namespaces and a cluster it started are removed.
+ * Delivery. Requests are built and signed before each phase starts.
+ * Everything is bounded in count and time and stops by itself; the
+ * namespaces and a cluster it started are removed.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -54,7 +58,9 @@ import { OtlpReceiver } from '@sluice/telemetry/testing';
 import { roleBindingFor, roleFor, serviceAccountFor, serviceAccountName, toWire } from '@sluice/manifests';
 import { applicationObject, fakeSha, pushPayload } from '../src/fixtures/index.js';
 import { installCrds, serviceAccountKubeconfig, waitUntil } from '../src/testing/crds.testkit.js';
-import { closedLoop, openLoop, openLoopCalls, percentile, type LoadResult } from './load.js';
+import { closedLoop, openLoop, openLoopCalls, percentile } from './load.js';
+import { clusterPids, cpuMeter, pin, quiet, rssMb, sampleMax } from './procs.js';
+import { newFigures, printReport, rate, type Row } from './report.js';
 import { requestBytes, type Shot } from './wire.js';
 
 const execFileAsync = promisify(execFile);
@@ -65,36 +71,36 @@ const SIGNING = `whsec_${randomBytes(32).toString('base64')}`;
 const RUN = randomBytes(4).toString('hex');
 const RATES = [50, 100, 200];
 /**
- * Each side's maximum is its best closed loop. The gateway gains from
- * concurrency up to ~64 connections (the apiserver batches; on two cores 8,
- * 16, 32, 64, 128 and 256 gave ~710, ~720, 770, 800, 730 and 580/s), and
- * every loop leaves ~7,000 Deliveries behind that make the apiserver slower
- * for the next, so one loop it is. The seed does not gain (a kubectl process
- * per request; 2 to 16 clients all give ~31-35/s).
+ * The gateway's maximum is its best closed loop. It gains from concurrency up
+ * to ~64 connections (the apiserver batches; on two cores 8, 16, 32, 64, 128
+ * and 256 gave ~710, ~720, 770, 800, 730 and 580/s), and every loop leaves
+ * thousands of Deliveries behind that make the apiserver slower for the next,
+ * so one loop it is. The seed does not gain (a kubectl process per request;
+ * 2 to 16 clients all give ~31-35/s).
  */
-const MAX_CONNECTIONS = [64];
+const MAX_CONNECTIONS = 64;
 const SEED_CONNECTIONS = [4, 16];
 const PHASE_SECONDS = 10;
+/** p99 through the gateway vs straight to the apiserver: this rate, this many adjacent pairs. */
+const LATENCY_RATE = 100;
+const LATENCY_PAIRS = 2;
+/** Telemetry A/B: pairs of measurements at this open-loop rate. */
+const AB_PAIRS = 3;
+const AB_RATE = 200;
+/** The exporting gateway's span batch delay and metric interval; each A/B measurement waits one out. */
+const EXPORT_INTERVAL_MS = 5000;
+const BAD_TOKEN_PAIRS = 3;
+const BAD_TOKEN_SECONDS = 5;
 /** Every phase, in run order; `SLUICE_BENCH_PHASES=max,seed` runs only those (e.g. to profile one). */
-const PHASES = ['rates', 'baseline', 'max', 'telemetry', 'bad-token', 'seed'] as const;
+const PHASES = ['rates', 'latency', 'telemetry', 'max', 'bad-token', 'seed'] as const;
 const selected = new Set((process.env['SLUICE_BENCH_PHASES'] ?? PHASES.join(',')).split(',').map((p) => p.trim()));
 const runs = (phase: (typeof PHASES)[number]): boolean => selected.has(phase);
 
-interface Row {
-  readonly scenario: string;
-  readonly load: string;
-  readonly result: LoadResult;
-  readonly rssMb: string;
-  /** 1-minute load average when the row finished. */
-  readonly loadavg?: string;
-  /** A closed loop measuring this side's maximum throughput. */
-  readonly maximum?: 'gateway' | 'seed';
-}
-
+type Gateway = ChildProcess & { port: number };
 const rows: Row[] = [];
-const addRow = (row: Row): void => void rows.push({ ...row, loadavg: loadavg()[0]?.toFixed(1) ?? "?" });
+const addRow = (row: Omit<Row, 'loadavg'>): void => void rows.push({ ...row, loadavg: loadavg()[0]?.toFixed(1) ?? '?' });
+const figures = newFigures();
 const cleanups: (() => Promise<void> | void)[] = [];
-const cpuNotes: string[] = [];
 
 async function main(): Promise<void> {
   const kubeconfig = process.env['SLUICE_KUBECONFIG'] ?? startCluster();
@@ -106,91 +112,81 @@ async function main(): Promise<void> {
   const namespace = await createNamespace(admin, 'gw-bench');
   const seedNamespace = await createNamespace(admin, 'gw-bench-seed');
   await admin.create(applicationObject('inventory', namespace));
+  // The telemetry A/B measurements push to projects of their own, so each measurement's Deliveries can be removed again.
+  for (let pair = 0; pair < AB_PAIRS * 2; pair++) {
+    await admin.create(applicationObject(abApplication(pair), namespace, { project: abProject(pair) }));
+  }
 
   const dir = await mkdtemp(join(tmpdir(), 'gw-bench-'));
   await writeFile(join(dir, 'token'), TOKEN);
   await writeFile(join(dir, 'signing'), SIGNING);
   const identity = await gatewayKubeconfig(admin, kubeconfig, namespace, dir);
-  let gateway = await startGateway(dir, identity, namespace);
-  const rss = () => rssMb(gateway.pid as number);
-  log(`gateway pid ${gateway.pid} on 127.0.0.1:${gateway.port}`);
+  const gateway = await startGateway(dir, identity, namespace);
+  const gatewayPid = gateway.pid as number;
+  log(`gateway pid ${gatewayPid} on 127.0.0.1:${gateway.port}`);
 
   const cluster = clusterPids(kubeconfig);
   const clusterList = [cluster.apiserver, cluster.etcd, cluster.controllerManager].filter((pid): pid is number => pid !== undefined);
-  const servers = [gateway.pid as number, ...clusterList];
-  const settle = () => quiet(servers);
+  const servers = [gatewayPid, ...clusterList];
+  const settle = async (): Promise<void> => {
+    const waited = await quiet(servers);
+    if (waited > 1500) log(`waited ${(waited / 1000).toFixed(1)} s for the servers to go quiet`);
+  };
   await controllersWatching;
   const unknown = [...selected].filter((p) => !(PHASES as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`unknown SLUICE_BENCH_PHASES ${unknown.join(', ')}; the phases are ${PHASES.join(', ')}`);
+  await settle();
+  const idleRss = rssMb(gatewayPid);
   await openLoop({ port: gateway.port, rate: 50, seconds: 2, expect: 202, request: (i) => requestBytes(signedPush('/webhooks/gitlab', 'warmup', i)) });
+
   for (const rate of runs('rates') ? RATES : []) {
     await settle();
     log(`signed pushes at ${rate} req/s for ${PHASE_SECONDS} s`);
-    const sampler = sampleMax(rss);
+    const sampler = sampleMax(() => rssMb(gatewayPid));
     const shots = prepare(rate * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `r${rate}`, i));
+    const cpu = cpuMeter([gatewayPid, ...clusterList]);
     const result = await openLoop({ port: gateway.port, rate, seconds: PHASE_SECONDS, expect: 202, request: shots });
-    addRow({ scenario: 'gateway: signed push → Delivery', load: `open loop ${rate}/s`, result, rssMb: `${sampler.stop()} max` });
+    const [gatewayCpu = 0, apiserverCpu = 0] = cpu.stop();
+    addRow({ scenario: 'gateway: signed push → Delivery', load: `open loop ${rate}/s`, result, rssMb: `${sampler.stop()} max`, cpu: { gateway: gatewayCpu, apiserver: apiserverCpu } });
+    if (rate === RATES[0]) figures.rss = { idle: idleRss, after500: rssMb(gatewayPid) };
   }
-  if (runs('baseline')) {
-    await settle();
-    log('baseline: the same Delivery creates straight to the apiserver (no gateway), 200/s');
-    // What the apiserver alone gives at 200/s on this machine: the floor under the gateway's latency.
+
+  if (runs('latency')) {
+    // The gateway's p99 against the floor under it: the same Delivery creates sent straight to the apiserver
+    // (as the gateway's ServiceAccount, through the same client library), at the same rate, in adjacent
+    // measurements; each pair gives one ratio.
     const direct = kubeClientFromFile(identity, { fieldManager: 'gateway-bench-direct' });
     const [template] = (await admin.list<KubeObject>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace })).items;
-    if (template === undefined) throw new Error('no Delivery to copy for the baseline');
+    if (template === undefined) throw new Error('no Delivery to copy for the no-gateway baseline');
     const { labels, annotations } = template.metadata;
-    const copy = (i: number): KubeObject => ({ ...template, apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', metadata: { name: `direct-${RUN}-${i}`, namespace, ...(labels && { labels }), ...(annotations && { annotations }) } });
-    const result = await openLoopCalls({ rate: 200, seconds: PHASE_SECONDS, call: (i) => direct.create(copy(i)) });
-    addRow({ scenario: 'baseline: Delivery create, no gateway', load: 'open loop 200/s', result, rssMb: '-' });
-  }
-  if (runs('max')) {
-    for (const connections of MAX_CONNECTIONS) {
+    for (let pair = 0; pair < LATENCY_PAIRS; pair++) {
       await settle();
-      log(`gateway maximum, closed loop, ${connections} connections`);
-      const shots = prepare(25_000, (i) => signedPush('/webhooks/gitlab', `max${connections}`, i));
-      const sampler = sampleMax(rss);
-      const measured = { gateway: gateway.pid, 'kube-apiserver': cluster.apiserver, etcd: cluster.etcd, 'kube-controller-manager': cluster.controllerManager };
-      const cpuBefore = Object.values(measured).map((pid) => (pid === undefined ? 0 : cpuMs(pid)));
-      const generatorBefore = process.cpuUsage();
-      const result = await closedLoop({ port: gateway.port, connections, seconds: PHASE_SECONDS, maxRequests: 25_000, expect: 202, request: shots });
-      addRow({ scenario: 'gateway: signed push → Delivery', load: `closed loop, ${connections} conns`, result, rssMb: `${sampler.stop()} max`, maximum: 'gateway' });
-      const perRequest = Object.entries(measured).map(([name, pid], i) => `${name} ${pid === undefined ? '?' : ((cpuMs(pid) - (cpuBefore[i] as number)) / Math.max(1, result.ok)).toFixed(2)} ms`);
-      const generator = process.cpuUsage(generatorBefore);
-      const generatorMs = ((generator.user + generator.system) / 1000 / Math.max(1, result.ok)).toFixed(2);
-      cpuNotes.push(`CPU per accepted webhook, ${connections} conns: ${perRequest.join(', ')}, load generator ${generatorMs} ms`);
+      log(`p99 pair ${pair + 1}: signed pushes through the gateway at ${LATENCY_RATE}/s, then the same creates straight to the apiserver`);
+      const shots = prepare(LATENCY_RATE * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `p99-${pair}`, i));
+      const viaGateway = await openLoop({ port: gateway.port, rate: LATENCY_RATE, seconds: PHASE_SECONDS, expect: 202, request: shots });
+      addRow({ scenario: 'gateway: signed push → Delivery', load: `open loop ${LATENCY_RATE}/s (pair ${pair + 1})`, result: viaGateway, rssMb: String(rssMb(gatewayPid)) });
+      await settle();
+      const copy = (i: number): KubeObject => ({ ...template, apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', metadata: { name: `direct-${RUN}-${pair}-${i}`, namespace, ...(labels && { labels }), ...(annotations && { annotations }) } });
+      const straight = await openLoopCalls({ rate: LATENCY_RATE, seconds: PHASE_SECONDS, call: (i) => direct.create(copy(i)) });
+      addRow({ scenario: 'baseline: Delivery create, no gateway', load: `open loop ${LATENCY_RATE}/s (pair ${pair + 1})`, result: straight, rssMb: '-' });
+      figures.p99.push({ gateway: percentile(viaGateway.latencies, 99), direct: percentile(straight.latencies, 99) });
     }
   }
-  if (runs('telemetry')) {
-    // As deployed: every webhook traced (three spans) and metered, exported over OTLP/HTTP to a sink that
-    // accepts all. It replaces the first gateway (two would both decode every Delivery event) for the phases after.
-    gateway.kill('SIGTERM');
-    await once(gateway, 'exit');
-    const sink = await OtlpReceiver.start();
-    cleanups.push(() => sink.close()); // after the gateway stops (cleanups run in reverse): it exports until then
-    const traced = await startGateway(dir, identity, namespace, { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_METRIC_EXPORT_INTERVAL: '5000' });
-    gateway = traced;
-    servers[0] = traced.pid as number;
+
+  if (runs('telemetry')) await telemetryAB({ dir, identity, namespace, kubectl, kubeconfig, plain: gateway, servers, settle });
+
+  if (runs('max')) {
     await settle();
-    const connections = MAX_CONNECTIONS[0] as number;
-    log(`gateway exporting telemetry, closed loop, ${connections} connections`);
-    const shots = prepare(25_000, (i) => signedPush('/webhooks/gitlab', 'traced', i));
-    const sampler = sampleMax(rss);
-    const cpuBefore = cpuMs(traced.pid as number);
-    const result = await closedLoop({ port: traced.port, connections, seconds: PHASE_SECONDS, maxRequests: 25_000, expect: 202, request: shots });
-    addRow({ scenario: 'gateway, telemetry exported (OTLP)', load: `closed loop, ${connections} conns`, result, rssMb: `${sampler.stop()} max` });
-    const perRequest = ((cpuMs(traced.pid as number) - cpuBefore) / Math.max(1, result.ok)).toFixed(2);
-    const traces = sink.requests('/v1/traces');
-    cpuNotes.push(`telemetry exported: gateway ${perRequest} ms CPU per webhook; the sink received ${traces.length} trace exports (${(traces.reduce((n, r) => n + r.body.length, 0) / 1e6).toFixed(1)} MB) and ${sink.requests('/v1/metrics').length} metric exports`);
+    log(`gateway maximum, closed loop, ${MAX_CONNECTIONS} connections`);
+    const shots = prepare(25_000, (i) => signedPush('/webhooks/gitlab', 'max', i));
+    const sampler = sampleMax(() => rssMb(gatewayPid));
+    const cpu = cpuMeter([gatewayPid, ...clusterList]);
+    const result = await closedLoop({ port: gateway.port, connections: MAX_CONNECTIONS, seconds: PHASE_SECONDS, maxRequests: 25_000, expect: 202, request: shots });
+    const [gatewayCpu = 0, apiserverCpu = 0] = cpu.stop();
+    addRow({ scenario: 'gateway: signed push → Delivery', load: `closed loop, ${MAX_CONNECTIONS} conns`, result, rssMb: `${sampler.stop()} max`, maximum: 'gateway', cpu: { gateway: gatewayCpu, apiserver: apiserverCpu } });
   }
-  if (runs('bad-token')) {
-    log('bad tokens, closed loop, gateway pinned to one core');
-    const pinned = pin(gateway.pid as number);
-    const before = rss();
-    const body = JSON.stringify(pushPayload('trunk', fakeSha('bad-0'), fakeSha('bad-1')));
-    const shot = requestBytes({ path: '/webhooks/gitlab', headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-token' }, body });
-    const result = await closedLoop({ port: gateway.port, connections: 32, seconds: PHASE_SECONDS, maxRequests: 1_000_000, expect: 401, request: () => shot });
-    addRow({ scenario: `gateway: bad token → 401 (HTTP${pinned ? ', 1 core' : ', NOT pinned'})`, load: 'closed loop, 32 conns', result, rssMb: `${before} → ${rss()}` });
-  }
+
+  if (runs('bad-token')) await badTokens(gateway, settle);
 
   if (runs('seed')) {
     const seed = await startSeed(kubectl, kubeconfig, seedNamespace);
@@ -203,10 +199,92 @@ async function main(): Promise<void> {
       addRow({ scenario: 'seed: Flask HMAC + kubectl create job', load: `closed loop, ${connections} conns`, result, rssMb: `${sampler.stop()} max`, maximum: 'seed' });
     }
   }
-  if (cluster.apiserver !== undefined) cpuNotes.push(`kube-apiserver RSS at the end: ${rssMb(cluster.apiserver)} MB`);
-  const deliveries = (await admin.list({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace })).items.length;
-  log(`${deliveries} Deliveries created in ${namespace}`);
-  printTable(deliveries);
+
+  const deliveries = (await admin.list<KubeObject>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace })).items;
+  const typical = deliveries.find((d) => d.metadata.name?.startsWith('feature-load-r'));
+  if (typical !== undefined) {
+    const stored = await admin.get<KubeObject>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace, name: typical.metadata.name as string });
+    const managed = JSON.stringify(stored?.metadata.managedFields ?? []).length;
+    figures.deliveryBytes = { total: JSON.stringify(stored).length, managedFields: managed };
+  }
+  if (cluster.apiserver !== undefined) figures.apiserver = { rss: rssMb(cluster.apiserver), liveHeap: await apiserverLiveHeapMb(kubectl, kubeconfig), deliveries: deliveries.length };
+  log(`${deliveries.length} Deliveries stored in ${namespace}`);
+  printReport(rows, figures);
+}
+
+/**
+ * Telemetry cost, A/B: the plain gateway (A) and a second one exporting its
+ * traces and metrics over OTLP/HTTP to a sink, as deployed (B), both running
+ * and watching the same Deliveries. Each measurement offers one of them the
+ * same open-loop load, then waits out one export interval so B's batched
+ * exports are counted, and its Deliveries are deleted again: every
+ * measurement starts from the same stored state. Pairs alternate which side
+ * goes first; each pair gives one ratio.
+ */
+async function telemetryAB(run: {
+  readonly dir: string;
+  readonly identity: string;
+  readonly namespace: string;
+  readonly kubectl: string;
+  readonly kubeconfig: string;
+  readonly plain: Gateway;
+  readonly servers: number[];
+  readonly settle: () => Promise<void>;
+}): Promise<void> {
+  const sink = await OtlpReceiver.start();
+  cleanups.push(() => sink.close()); // after the gateway stops (cleanups run in reverse): it exports until then
+  const traced = await startGateway(run.dir, run.identity, run.namespace, { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_METRIC_EXPORT_INTERVAL: String(EXPORT_INTERVAL_MS), OTEL_BSP_SCHEDULE_DELAY: String(EXPORT_INTERVAL_MS) });
+  run.servers.push(traced.pid as number);
+  const measure = async (side: 'plain' | 'exported', index: number): Promise<number> => {
+    await run.settle();
+    const target = side === 'plain' ? run.plain : traced;
+    log(`telemetry A/B ${index + 1}/${AB_PAIRS * 2}: ${side === 'plain' ? 'no export' : 'exported over OTLP'}, ${AB_RATE}/s for ${PHASE_SECONDS} s`);
+    const shots = prepare(AB_RATE * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `ab${index}`, i, abProject(index).id));
+    const cpu = cpuMeter([target.pid as number]);
+    const result = await openLoop({ port: target.port, rate: AB_RATE, seconds: PHASE_SECONDS, expect: 202, request: shots });
+    await new Promise((resolve) => setTimeout(resolve, EXPORT_INTERVAL_MS + 1000));
+    const [ms = 0] = cpu.stop();
+    addRow({ scenario: side === 'plain' ? 'A/B: gateway, no export' : 'A/B: gateway, telemetry exported (OTLP)', load: `open loop ${AB_RATE}/s`, result, rssMb: String(rssMb(target.pid as number)), cpu: { gateway: ms } });
+    // Back to the same stored state for the next measurement.
+    execFileSync(run.kubectl, ['--kubeconfig', run.kubeconfig, 'delete', '--raw', `/apis/sluice.dev/v1alpha1/namespaces/${run.namespace}/deliveries?labelSelector=sluice.dev%2Fapplication%3D${abApplication(index)}`], { stdio: 'ignore' });
+    return ms / Math.max(1, result.ok);
+  };
+  for (let pair = 0; pair < AB_PAIRS; pair++) {
+    const order: ('plain' | 'exported')[] = pair % 2 === 0 ? ['plain', 'exported'] : ['exported', 'plain'];
+    const perWebhook: Record<string, number> = {};
+    for (const [i, side] of order.entries()) perWebhook[side] = await measure(side, pair * 2 + i);
+    figures.telemetry.push({ plain: perWebhook['plain'] as number, exported: perWebhook['exported'] as number });
+  }
+  const traces = sink.requests('/v1/traces');
+  figures.exports = `the sink received ${traces.length} trace exports (${(traces.reduce((n, r) => n + r.body.length, 0) / 1e6).toFixed(1)} MB) and ${sink.requests('/v1/metrics').length} metric exports`;
+  traced.kill('SIGTERM');
+  await once(traced, 'exit');
+  run.servers.pop();
+}
+
+/**
+ * Bad tokens on one core: the gateway and a bare Node server answering 401
+ * (bare-401.ts) take turns on CPU 1 under the same closed-loop load from
+ * this process, pinned to CPU 0; each pair gives one ratio.
+ */
+async function badTokens(gateway: Gateway, settle: () => Promise<void>): Promise<void> {
+  const bare = await startBare();
+  const pinned = pin(gateway.pid as number, '1') && pin(bare.pid as number, '1') && pin(process.pid, '0');
+  const body = JSON.stringify(pushPayload('trunk', fakeSha('bad-0'), fakeSha('bad-1')));
+  const shot = requestBytes({ path: '/webhooks/gitlab', headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-token' }, body });
+  const flood = (port: number) => closedLoop({ port, connections: 32, seconds: BAD_TOKEN_SECONDS, maxRequests: 1_000_000, expect: 401, request: () => shot });
+  const before = rssMb(gateway.pid as number);
+  for (let pair = 0; pair < BAD_TOKEN_PAIRS; pair++) {
+    await settle();
+    log(`bad tokens, pair ${pair + 1}: the gateway, then a bare Node 401 server, each alone on CPU 1`);
+    const viaGateway = await flood(gateway.port);
+    addRow({ scenario: `gateway: bad token → 401${pinned ? ' (1 core)' : ' (NOT pinned)'}`, load: `closed loop, 32 conns (pair ${pair + 1})`, result: viaGateway, rssMb: `${before} → ${rssMb(gateway.pid as number)}` });
+    const viaBare = await flood(bare.port);
+    addRow({ scenario: `bare Node 401 server${pinned ? ' (1 core)' : ' (NOT pinned)'}`, load: `closed loop, 32 conns (pair ${pair + 1})`, result: viaBare, rssMb: String(rssMb(bare.pid as number)) });
+    figures.badToken.push({ gateway: rate(viaGateway), bare: rate(viaBare) });
+  }
+  pin(process.pid, '0,1'); // the load generator back on both cores
+  bare.kill('SIGTERM');
 }
 
 /**
@@ -219,9 +297,10 @@ function prepare(count: number, make: (i: number) => Shot): (i: number) => Buffe
   return (i) => shots[i] ?? requestBytes(make(i));
 }
 
-function signedPush(path: string, phase: string, i: number): Shot {
+function signedPush(path: string, phase: string, i: number, projectId?: number): Shot {
   const sha = fakeSha(`${RUN}-${phase}-${i}`);
-  const body = JSON.stringify(pushPayload(`feature/load-${phase}-${i}`, fakeSha(`${RUN}-${phase}-${i}-parent`), sha));
+  const payload = pushPayload(`feature/load-${phase}-${i}`, fakeSha(`${RUN}-${phase}-${i}-parent`), sha);
+  const body = JSON.stringify(projectId === undefined ? payload : { ...payload, project_id: projectId, project: { ...(payload['project'] as object), id: projectId } });
   const id = `msg_${RUN}_${phase}_${i}`;
   const timestamp = Math.floor(Date.now() / 1000);
   return {
@@ -237,6 +316,15 @@ function signedPush(path: string, phase: string, i: number): Shot {
       'webhook-signature': signWebhookPayload({ signingToken: SIGNING, webhookId: id, timestamp, body }),
     },
   };
+}
+
+/** The Application (and project) of telemetry A/B measurement `index`. */
+function abApplication(index: number): string {
+  return `ab-${index}`;
+}
+
+function abProject(index: number): { id: number; path: string } {
+  return { id: 8800 + index, path: `platform/ab-${index}` };
 }
 
 function startCluster(): string {
@@ -282,7 +370,7 @@ function webhookSecretsNamespace(namespace: string): string {
   return `${namespace}-hooks`;
 }
 
-async function startGateway(dir: string, kubeconfig: string, namespace: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess & { port: number }> {
+async function startGateway(dir: string, kubeconfig: string, namespace: string, extraEnv: Record<string, string> = {}): Promise<Gateway> {
   const main = join(appDir, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing; run the bench through "npm run bench -w @sluice/webhook-gateway", which builds it`);
   const port = await freePort();
@@ -304,6 +392,20 @@ async function startGateway(dir: string, kubeconfig: string, namespace: string, 
   cleanups.push(() => void child.kill('SIGTERM'));
   await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200, 'the gateway to be ready', 60_000);
   return Object.assign(child, { port });
+}
+
+async function startBare(): Promise<Gateway> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(appDir, 'bench', 'bare-401.ts')], { cwd: appDir, stdio: ['ignore', 'pipe', 'inherit'] });
+  cleanups.push(() => void child.kill('SIGTERM'));
+  const [line] = (await once(child.stdout, 'data')) as [Buffer];
+  return Object.assign(child, { port: Number(line.toString().trim()) });
+}
+
+/** The apiserver's live heap after its last collection (`go_gc_heap_live_bytes`), MiB. */
+async function apiserverLiveHeapMb(kubectl: string, kubeconfig: string): Promise<number | undefined> {
+  const { stdout } = await execFileAsync(kubectl, ['--kubeconfig', kubeconfig, 'get', '--raw', '/metrics'], { maxBuffer: 64 << 20 });
+  const bytes = /^go_gc_heap_live_bytes (\S+)$/m.exec(stdout)?.[1];
+  return bytes === undefined ? undefined : Math.round(Number(bytes) / (1 << 20));
 }
 
 async function startSeed(kubectl: string, kubeconfig: string, namespace: string): Promise<ChildProcess & { port: number }> {
@@ -336,40 +438,8 @@ function ensureFlask(): void {
   if (!has()) throw new Error('Flask could not be installed; install it (apt install python3-flask or pip install flask) and rerun');
 }
 
-/** Restricts every thread of `pid` to CPU 1; false when taskset is unavailable. */
-function pin(pid: number): boolean {
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', '1', String(pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-/** user+system CPU time of `pid`, ms (clock ticks are 10 ms on Linux). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
-/** The control-plane processes serving `kubeconfig`, found by their command lines; a missing one is left out. */
-function clusterPids(kubeconfig: string): { readonly apiserver?: number; readonly etcd?: number; readonly controllerManager?: number } {
-  const port = /server"?:\s*"?https:\/\/127\.0\.0\.1:(\d+)/.exec(readFileSync(kubeconfig, 'utf8'))?.[1];
-  const cmdlines = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map((pid) => {
-      try {
-        return { pid: Number(pid), cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0') };
-      } catch {
-        return { pid: Number(pid), cmd: [] as string[] };
-      }
-    });
-  const apiserver = cmdlines.find((p) => p.cmd.includes(`--secure-port=${port}`) && p.cmd[0]?.endsWith('kube-apiserver'));
-  const etcdUrl = apiserver?.cmd.find((arg) => arg.startsWith('--etcd-servers='))?.slice('--etcd-servers='.length);
-  const etcd = cmdlines.find((p) => p.cmd[0]?.endsWith('etcd') && p.cmd.includes(`--listen-client-urls=${etcdUrl}`));
-  const controllerManager = cmdlines.find((p) => p.cmd[0]?.endsWith('kube-controller-manager') && p.cmd.includes(`--kubeconfig=${kubeconfig}`));
-  return { apiserver: apiserver?.pid, etcd: etcd?.pid, controllerManager: controllerManager?.pid };
-}
 
 /**
  * Waits (at most 60 s) until the controller-manager watches Deliveries: its
@@ -387,39 +457,8 @@ async function controllerManagerWatchesDeliveries(kubectl: string, kubeconfig: s
   log(`the controller-manager watches Deliveries (waited ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-/**
- * Waits (at most 30 s) until `pids` together use under a tenth of a core over
- * a second, so a phase does not start while the apiserver is still busy with
- * the previous one (or with the CRDs' OpenAPI after the install).
- */
-async function quiet(pids: readonly number[]): Promise<void> {
-  const started = Date.now();
-  const total = () => pids.reduce((sum, pid) => sum + (existsSync(`/proc/${pid}`) ? cpuMs(pid) : 0), 0);
-  for (let before = total(); Date.now() - started < 30_000; ) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const now = total();
-    if (now - before < 100) break;
-    before = now;
-  }
-  const waited = Date.now() - started;
-  if (waited > 1500) log(`waited ${(waited / 1000).toFixed(1)} s for the servers to go quiet`);
-}
 
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Math.round(Number(match?.[1] ?? 0) / 1024);
-}
 
-function sampleMax(read: () => number): { stop(): number } {
-  let max = read();
-  const timer = setInterval(() => (max = Math.max(max, read())), 250);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      return Math.max(max, read());
-    },
-  };
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -432,28 +471,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function printTable(deliveries: number): void {
-  const header = ['scenario', 'load', 'sent', 'ok', 'failed', 'p50 ms', 'p99 ms', 'achieved/s', 'RSS MB', 'loadavg'];
-  const lines = rows.map(({ scenario, load, result, rssMb: rss, loadavg: la }) => {
-    const failed = Object.entries(result.failures).map(([k, v]) => `${v}×${k}`).join(' ') || '0';
-    return [scenario, load, String(result.sent), String(result.ok), failed, fmt(percentile(result.latencies, 50)), fmt(percentile(result.latencies, 99)), (result.ok / (result.elapsedMs / 1000)).toFixed(1), rss, la ?? '?'];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-  const row = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
-  console.log(['', row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n'));
-  const rate = (r: Row) => r.result.ok / (r.result.elapsedMs / 1000);
-  const best = (side: 'gateway' | 'seed') => Math.max(0, ...rows.filter((r) => r.maximum === side).map(rate));
-  const [gatewayMax, seedMax] = [best('gateway'), best('seed')];
-  if (gatewayMax > 0 && seedMax > 0) {
-    console.log(`\ngateway max / seed max: ${gatewayMax.toFixed(0)}/s / ${seedMax.toFixed(1)}/s = ${(gatewayMax / seedMax).toFixed(1)}×   (${deliveries} Deliveries created in the gateway namespace)`);
-  }
-  for (const note of cpuNotes) console.log(note);
-  console.log(`node ${process.version}, ${(execFileSync('nproc', { encoding: 'utf8' }) as string).trim()} CPUs; latency = request sent → response read, client on the same machine`);
-}
 
-function fmt(ms: number): string {
-  return Number.isNaN(ms) ? '-' : ms.toFixed(1);
-}
 
 function log(message: string): void {
   console.error(`bench: ${message}`);
