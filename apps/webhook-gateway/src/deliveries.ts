@@ -1,4 +1,4 @@
-import { API_GROUP_VERSION, DELIVERY_RESOURCE, PhaseSchema, RefTypeSchema, isTerminal, lineKey, type Delivery, type DeliveryLine, type Phase } from '@sluice/delivery';
+import { API_GROUP_VERSION, DELIVERY_RESOURCE, PhaseSchema, RefTypeSchema, isTerminal, lineKey, type Delivery, type DeliveryLine, type DeliverySpec, type Phase } from '@sluice/delivery';
 import { resourcePath, type Informer, type KubeClient, type KubeObject } from '@sluice/kube';
 import type { Logger } from '@sluice/service';
 import * as z from 'zod';
@@ -25,19 +25,19 @@ export interface DeliveryIndex {
 }
 
 
-// Only the fields the index reads are checked: parsing every watched Delivery in full
-// would cost more than the webhook that created it.
-const summarySchema = z.looseObject({
-  metadata: z.looseObject({ name: z.string().min(1) }),
-  spec: z.looseObject({
+// Only the fields the index reads are checked, and only those are copied (z.object drops the rest without
+// looking at it): parsing every watched Delivery in full would cost more than the webhook that created it.
+const summarySchema = z.object({
+  metadata: z.object({ name: z.string().min(1) }),
+  spec: z.object({
     idempotencyKey: z.string().min(1),
-    project: z.looseObject({ id: z.int().min(1) }),
+    project: z.object({ id: z.int().min(1) }),
     refType: RefTypeSchema,
     ref: z.string().min(1),
     receivedAt: z.string(),
-    mergeRequest: z.looseObject({ iid: z.int() }).optional(),
+    mergeRequest: z.object({ iid: z.int() }).optional(),
   }),
-  status: z.looseObject({ phase: PhaseSchema.optional() }).nullish(),
+  status: z.object({ phase: PhaseSchema.optional() }).nullish(),
 });
 
 /** The summary of a Delivery read from the cluster, or `undefined` when it lacks what the index needs. */
@@ -45,19 +45,28 @@ export function summarize(object: unknown): DeliverySummary | undefined {
   const parsed = summarySchema.safeParse(object);
   if (!parsed.success) return undefined;
   const { metadata, spec, status } = parsed.data;
+  return summaryOf(metadata.name, spec, status?.phase ?? 'Pending');
+}
+
+/** The summary of a Delivery from its (already valid) spec: what the gateway just created needs no parsing. */
+export function summaryOf(
+  name: string,
+  spec: Pick<DeliverySpec, 'idempotencyKey' | 'refType' | 'ref' | 'receivedAt'> & { readonly project: { readonly id: number }; readonly mergeRequest?: { readonly iid: number } | undefined },
+  phase: Phase = 'Pending',
+): DeliverySummary {
   const receivedAt = Date.parse(spec.receivedAt);
   return {
-    name: metadata.name,
+    name,
     idempotencyKey: spec.idempotencyKey,
     line: { projectId: spec.project.id, refType: spec.refType, ref: spec.ref, ...(spec.mergeRequest && { mergeRequestIid: spec.mergeRequest.iid }) },
     receivedAt: Number.isNaN(receivedAt) ? 0 : receivedAt,
-    phase: status?.phase ?? 'Pending',
+    phase,
   };
 }
 
 /** The summary of a Delivery the gateway holds as a typed value (tests, fixtures). */
-export function summaryOf(delivery: Delivery): DeliverySummary {
-  return summarize(delivery) as DeliverySummary;
+export function summaryOfDelivery(delivery: Delivery): DeliverySummary {
+  return summaryOf(delivery.metadata.name, delivery.spec, delivery.status?.phase);
 }
 
 /**

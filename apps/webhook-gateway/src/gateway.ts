@@ -7,7 +7,7 @@ import type { RequestIdVariables } from 'hono/request-id';
 import { createGatewayApp } from './app.js';
 import { ApplicationStore, watchApplications } from './applications.js';
 import type { WebhookSecrets } from './config.js';
-import { DeliveryStore, summarize, watchDeliveries, type DeliveryIndex } from './deliveries.js';
+import { DeliveryStore, summaryOf, watchDeliveries, type DeliveryIndex } from './deliveries.js';
 import { applyPlan } from './intake/act.js';
 import { createIntake } from './intake/intake.js';
 import { deliveryEndRecorder } from './telemetry.js';
@@ -99,10 +99,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         globalSigning: authenticator.signingRequired,
         apply: (plan) => applyPlan(plan, { client, logger, onEnded }),
         // The watch brings it too, moments later; the next webhook of its line must see it now.
-        onCreated: (delivery) => {
-          const summary = summarize(delivery);
-          if (summary) deliveries.upsert(summary);
-        },
+        onCreated: (delivery) => deliveries.upsert(summaryOf(delivery.metadata.name, delivery.spec)),
       }),
       observer,
       tracer: deps.telemetry.tracer,

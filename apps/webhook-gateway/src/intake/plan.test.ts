@@ -1,6 +1,6 @@
 import { ANNOTATIONS, deliveryName, IDEMPOTENCY_LABEL, parseDelivery, type Delivery, type Phase } from '@sluice/delivery';
 import { describe, expect, it } from 'vitest';
-import { DeliveryStore, summaryOf } from '../deliveries.js';
+import { DeliveryStore, summaryOfDelivery } from '../deliveries.js';
 import { application, fakeSha, FIXTURE_PROJECT, loadFixture, pushPayload, type FixtureName } from '../fixtures/index.js';
 import { toIntakeEvent, type DeliverEvent, type RefDeletedEvent } from './event.js';
 import { endedStatus, planIntake, type IntakePlan, type PlanInput } from './plan.js';
@@ -148,7 +148,7 @@ describe('planIntake: nothing to do', () => {
   it('answers a repeated Idempotency-Key with the existing Delivery, whatever the payload', () => {
     const deliveries = new DeliveryStore();
     const first = push('trunk', fakeSha('a'), 'key-1');
-    deliveries.upsert(summaryOf(stored(first)));
+    deliveries.upsert(summaryOfDelivery(stored(first)));
     const again = plan(eventOf('Push Hook', pushPayload('trunk', fakeSha('x'), fakeSha('b'))), { deliveries, idempotencyKey: 'key-1' });
     expect(again).toEqual({ action: 'duplicate', delivery: first.action === 'create' && first.delivery.metadata.name, detail: expect.any(String) });
   });
@@ -156,7 +156,7 @@ describe('planIntake: nothing to do', () => {
   it('answers the same push under a new key with the existing Delivery (deterministic name)', () => {
     const deliveries = new DeliveryStore();
     const first = push('trunk', fakeSha('a'), 'key-1');
-    deliveries.upsert(summaryOf(stored(first)));
+    deliveries.upsert(summaryOfDelivery(stored(first)));
     expect(push('trunk', fakeSha('a'), 'key-2').action).toBe('create');
     const again = plan(eventOf('Push Hook', pushPayload('trunk', fakeSha('parent'), fakeSha('a'))), { deliveries, idempotencyKey: 'key-2' });
     expect(again).toMatchObject({ action: 'duplicate' });
@@ -180,10 +180,10 @@ describe('planIntake: superseding and canceling', () => {
     const pending = push('trunk', fakeSha('old-2'), 'k2');
     const live = push('trunk', fakeSha('old-3'), 'k3');
     const otherBranch = push('release/2026.04', fakeSha('old-4'), 'k4');
-    deliveries.upsert(summaryOf(stored(running, 'Testing')));
-    deliveries.upsert(summaryOf(stored(pending, 'Pending')));
-    deliveries.upsert(summaryOf(stored(live, 'Live')));
-    deliveries.upsert(summaryOf(stored(otherBranch, 'Testing')));
+    deliveries.upsert(summaryOfDelivery(stored(running, 'Testing')));
+    deliveries.upsert(summaryOfDelivery(stored(pending, 'Pending')));
+    deliveries.upsert(summaryOfDelivery(stored(live, 'Live')));
+    deliveries.upsert(summaryOfDelivery(stored(otherBranch, 'Testing')));
     const newer = push('trunk', fakeSha('new'), 'k5', new Date(T0.getTime() + 1000), deliveries);
     expect(newer.action).toBe('create');
     const names = [running, pending].map((p) => (p.action === 'create' ? p.delivery.metadata.name : '')).sort();
@@ -192,7 +192,7 @@ describe('planIntake: superseding and canceling', () => {
 
   it('leaves a Delivery received after this webhook alone (another replica got a newer push)', () => {
     const deliveries = new DeliveryStore();
-    deliveries.upsert(summaryOf(stored(push('trunk', fakeSha('newer'), 'k1', new Date(T0.getTime() + 5000)), 'Testing')));
+    deliveries.upsert(summaryOfDelivery(stored(push('trunk', fakeSha('newer'), 'k1', new Date(T0.getTime() + 5000)), 'Testing')));
     const older = push('trunk', fakeSha('older'), 'k2', T0, deliveries);
     expect(older.action === 'create' && older.supersede).toEqual([]);
   });
@@ -202,9 +202,9 @@ describe('planIntake: superseding and canceling', () => {
     const building = push('release/2026.04/rc-1', fakeSha('rc-a'), 'k1');
     const failed = push('release/2026.04/rc-1', fakeSha('rc-b'), 'k2');
     const trunk = push('trunk', fakeSha('t'), 'k3');
-    deliveries.upsert(summaryOf(stored(building, 'Building')));
-    deliveries.upsert(summaryOf(stored(failed, 'Failed')));
-    deliveries.upsert(summaryOf(stored(trunk, 'Testing')));
+    deliveries.upsert(summaryOfDelivery(stored(building, 'Building')));
+    deliveries.upsert(summaryOfDelivery(stored(failed, 'Failed')));
+    deliveries.upsert(summaryOfDelivery(stored(trunk, 'Testing')));
     const result = plan(fixtureEvent('push-branch-deleted'), { deliveries });
     expect(result).toEqual({
       action: 'cancel',
@@ -222,7 +222,7 @@ describe('planIntake: superseding and canceling', () => {
     const deliveries = new DeliveryStore();
     const anyBranch = application('inventory', NS, { rules: [{ refs: '**', environments: [] }] });
     const branch = plan(eventOf('Push Hook', pushPayload('v3.0.9', fakeSha('p'), fakeSha('b'))), { application: anyBranch });
-    deliveries.upsert(summaryOf(stored(branch, 'Testing')));
+    deliveries.upsert(summaryOfDelivery(stored(branch, 'Testing')));
     expect(plan(fixtureEvent('tag-push-deleted'), { deliveries, application: undefined })).toMatchObject({ action: 'ignore' });
   });
 });

@@ -7,7 +7,7 @@ import { startTelemetry, type Telemetry } from '@sluice/telemetry';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApplicationStore } from '../applications.js';
 import { createGatewayApp } from '../app.js';
-import { DeliveryStore, summaryOf } from '../deliveries.js';
+import { DeliveryStore, summaryOfDelivery } from '../deliveries.js';
 import { application, fakeSha, loadFixture, pushPayload } from '../fixtures/index.js';
 import type { IntakeOutcome } from '../intake/act.js';
 import { createIntake } from '../intake/intake.js';
@@ -161,7 +161,7 @@ describe('POST /webhooks/gitlab: accepted', () => {
     if (plan?.action !== 'create') throw new Error('expected a create plan');
     const stored = parseDelivery(plan.delivery);
     if (!stored.ok) throw stored.error;
-    h.deliveries.upsert(summaryOf(stored.value));
+    h.deliveries.upsert(summaryOfDelivery(stored.value));
     const again = await h.request({});
     const { delivery } = (await first.json()) as { delivery: string };
     expect(again.status).toBe(200);
@@ -334,7 +334,7 @@ describe('POST /webhooks/gitlab: branch deletion', () => {
     if (plan?.action !== 'create') throw new Error('expected a create plan');
     const stored = parseDelivery(plan.delivery);
     if (!stored.ok) throw stored.error;
-    h.deliveries.upsert(summaryOf(stored.value));
+    h.deliveries.upsert(summaryOfDelivery(stored.value));
     const res = await h.request({ body: loadFixture('push-branch-deleted').raw });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ignored', reason: 'ref_deleted', canceled: [plan.delivery.metadata.name] });
