@@ -26,5 +26,6 @@ export function lineOf(spec: Pick<DeliverySpec, 'project' | 'refType' | 'ref' | 
 
 /** A line as one string, to index or compare lines by. */
 export function lineKey(line: DeliveryLine): string {
-  return JSON.stringify([line.projectId, line.refType, line.ref, line.mergeRequestIid ?? null]);
+  // Spaces cannot occur in a Git ref name or a ref type, so the parts cannot run into each other.
+  return `${line.projectId} ${line.refType} ${line.ref} ${line.mergeRequestIid ?? ''}`;
 }
