@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { context, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closedPort, OtlpReceiver } from './otlp-receiver.testkit.js';
+import { contextWithSpan, startSpan } from './record.js';
 import { startTelemetry, type Telemetry } from './start.js';
 import { extractTraceContext, injectTraceContext } from './trace-context.js';
 
@@ -40,11 +41,10 @@ describe('startTelemetry exporting to a collector', () => {
     const telemetry = start('sluice-test', { ...jsonTo(collector.endpoint), OTEL_METRICS_EXPORTER: 'none' });
     expect(telemetry.exporting).toEqual({ traces: true, metrics: false });
 
-    telemetry.tracer.startActiveSpan('delivery', (parent) => {
-      // The child finds its parent through the registered async context manager.
-      telemetry.tracer.startSpan('run tests').end();
-      parent.end();
-    });
+    // Parents are always handed over explicitly: there is no async context manager to find them.
+    const delivery = startSpan(telemetry.tracer, 'delivery', {});
+    startSpan(telemetry.tracer, 'run tests', {}, contextWithSpan(delivery)).end();
+    delivery.end();
     await telemetry.shutdown();
 
     const spans = collector.jsonSpans();
