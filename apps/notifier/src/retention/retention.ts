@@ -2,9 +2,10 @@
  * Delivery retention, acting: the notifier is the last writer of a Delivery
  * and knows when its statuses are all posted, so it deletes what an
  * Application's `spec.history` no longer keeps (`decide/retention.ts`
- * decides which). A pass runs per Application after one of its Deliveries
- * settled (final, every status posted), when the Application is listed or
- * changed (so once at start-up), and again while one pass left some behind.
+ * decides which). A pass runs per Application a second after one of its
+ * Deliveries settled (final, every status posted; those settling meanwhile
+ * share it), when the Application is listed or changed (so once at
+ * start-up), and again a second later while a pass left some behind.
  *
  * A pass reads the caches (Applications, Deliveries) and the environments'
  * Services (what is live, what a rollback returns to: the deployer's truth),
@@ -32,7 +33,11 @@ export interface RetentionOptions {
   readonly logger: Logger;
   /** Deletes per pass. Default 50. */
   readonly maxDeletesPerPass?: number;
-  /** Pause before the next pass of an Application whose pass left deletable Deliveries behind. Default 1 s. */
+  /**
+   * Pause before the next pass of an Application whose pass left deletable
+   * Deliveries behind, and after a Delivery settles (the Deliveries that
+   * settle meanwhile share the pass). Default 1 s.
+   */
   readonly pauseMs?: number;
   /** Told how many Deliveries of an Application a pass deleted (the metric). */
   readonly onDeleted?: (application: string, count: number) => void;
@@ -76,9 +81,9 @@ export class DeliveryRetention {
     return key.startsWith(PREFIX);
   }
 
-  /** `delivery` is final and all posted: a pass for its Application (coalesced by the queue). */
+  /** `delivery` is final and all posted: a pass for its Application shortly (one pass for those settling meanwhile). */
   settled(delivery: Delivery): void {
-    this.request(delivery.metadata.namespace, delivery.spec.application);
+    this.queue?.addAt(keyOf(delivery.metadata.namespace, delivery.spec.application), this.now() + this.pauseMs());
   }
 
   /** One pass for the Application the key names; see the module comment. */
@@ -114,7 +119,7 @@ export class DeliveryRetention {
     if (tally.deleted > 0) this.options.onDeleted?.(name, tally.deleted);
     log.info({ ...tally, finished: plan.finished, keepFinished: application.spec.history?.keepFinished, deferred: plan.deferred, ...(failure !== undefined && { err: failure }) }, `Delivery retention: deleted ${tally.deleted}`);
     if (failure !== undefined) return { retry: { reason: 'error', afterMs: null } };
-    return plan.deferred > 0 || tally.changed > 0 ? { recheckAtMs: (this.options.now ?? Date.now)() + (this.options.pauseMs ?? 1000) } : {};
+    return plan.deferred > 0 || tally.changed > 0 ? { recheckAtMs: this.now() + this.pauseMs() } : {};
   }
 
   private async remove(kube: KubeClient, delivery: Delivery, tally: Tally): Promise<void> {
@@ -143,6 +148,18 @@ export class DeliveryRetention {
   }
 
   private request(namespace: string | undefined, application: string | undefined): void {
-    if (application) this.queue?.add(`${PREFIX}${objectKey(namespace, application)}`);
+    if (application) this.queue?.add(keyOf(namespace, application));
   }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private pauseMs(): number {
+    return this.options.pauseMs ?? 1000;
+  }
+}
+
+function keyOf(namespace: string | undefined, application: string): string {
+  return `${PREFIX}${objectKey(namespace, application)}`;
 }
