@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { RequestContext } from '@kubernetes/client-node';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeClient } from './client.js';
+import { ConnectionPool } from './connection-pool.js';
 import { loadKubeConfig } from './kubeconfig.js';
 
 /** A stand-in apiserver that counts TCP connections and answers every GET with a ConfigMap. */
@@ -36,5 +39,30 @@ describe('KubeClient connections', () => {
 
   it('sends sequential API calls over one kept-alive connection, not one connection each', async () => {
     expect(await connectionsFor20Gets()).toBe(1);
+  });
+});
+
+describe('ConnectionPool', () => {
+  /** What client-node hands over per request: a context holding a throwaway agent with the cluster's TLS settings. */
+  function contextWith(agent: HttpsAgent) {
+    let current = agent;
+    return { getAgent: () => current, setAgent: (next: HttpsAgent) => void (current = next) } as unknown as RequestContext & { getAgent(): HttpsAgent };
+  }
+
+  it('keeps one HTTPS agent while the TLS settings stay the same, with them as a prebuilt secure context, and a new one when they change', () => {
+    const pool = new ConnectionPool();
+    const first = contextWith(new HttpsAgent({ rejectUnauthorized: true, servername: 'kubernetes' }));
+    const second = contextWith(new HttpsAgent({ rejectUnauthorized: true, servername: 'kubernetes' }));
+    pool.adopt(first);
+    pool.adopt(second);
+    const shared = first.getAgent();
+    expect(second.getAgent()).toBe(shared);
+    expect(shared.options).toMatchObject({ keepAlive: true, servername: 'kubernetes', secureContext: expect.anything() });
+    expect(shared.options.ca).toBeUndefined();
+
+    const rotated = contextWith(new HttpsAgent({ rejectUnauthorized: false, servername: 'kubernetes' }));
+    pool.adopt(rotated);
+    expect(rotated.getAgent()).not.toBe(shared);
+    pool.destroy();
   });
 });
