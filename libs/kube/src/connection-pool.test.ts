@@ -46,7 +46,8 @@ describe('ConnectionPool', () => {
   /** What client-node hands over per request: a context holding a throwaway agent with the cluster's TLS settings. */
   function contextWith(agent: HttpsAgent) {
     let current = agent;
-    return { getAgent: () => current, setAgent: (next: HttpsAgent) => void (current = next) } as unknown as RequestContext & { getAgent(): HttpsAgent };
+    const context = { getAgent: () => current, setAgent: (next: HttpsAgent) => void (current = next) };
+    return context as unknown as RequestContext & typeof context;
   }
 
   it('keeps one HTTPS agent while the TLS settings stay the same, with them as a prebuilt secure context, and a new one when they change', () => {
@@ -55,7 +56,7 @@ describe('ConnectionPool', () => {
     const second = contextWith(new HttpsAgent({ rejectUnauthorized: true, servername: 'kubernetes' }));
     pool.adopt(first);
     pool.adopt(second);
-    const shared = first.getAgent();
+    const shared = first.getAgent() as HttpsAgent;
     expect(second.getAgent()).toBe(shared);
     expect(shared.options).toMatchObject({ keepAlive: true, servername: 'kubernetes', secureContext: expect.anything() });
     expect(shared.options.ca).toBeUndefined();
