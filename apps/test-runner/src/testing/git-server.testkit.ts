@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { startGitServer as startStandInGitServer } from '@sluice/gitlab-stand-in';
+import { startGitServer as startStandInGitServer, type ListenOptions } from '@sluice/gitlab-stand-in';
 
 /** Credentials the server accepts. */
 export const GIT_USER = 'sluice-ci';
@@ -15,7 +15,7 @@ export const GIT_PASSWORD = 'not-a-real-token';
 
 /** A running Git HTTP server. */
 export interface GitServer {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://<address>:<port>` (`127.0.0.1` unless started elsewhere). */
   readonly baseUrl: string;
   /**
    * Creates a bare repository `<name>.git` from `commits` (each a file map), all on `main`; returns its URL and
@@ -43,9 +43,9 @@ function git(cwd: string, ...args: string[]): string {
   }).trim();
 }
 
-/** Starts the server on 127.0.0.1 with an ephemeral port. */
-export async function startGitServer(): Promise<GitServer> {
-  const server = await startStandInGitServer({ username: GIT_USER, password: GIT_PASSWORD });
+/** Starts the server on 127.0.0.1 with an ephemeral port, or where `where` says (a real node's pods reach the host's address, not its loopback). */
+export async function startGitServer(where: ListenOptions = {}): Promise<GitServer> {
+  const server = await startStandInGitServer({ username: GIT_USER, password: GIT_PASSWORD }, where);
   return {
     baseUrl: server.baseUrl,
     async createRepository(name, commits) {
