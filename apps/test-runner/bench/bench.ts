@@ -3,7 +3,7 @@
  *
  *   npm run bench -w @sluice/test-runner
  *   SLUICE_KUBECONFIG=<admin kubeconfig> npm run bench -w @sluice/test-runner   (reuse a running cluster of `npm run cluster`)
- *   LATENCY_SAMPLES=60 MEMORY_DELIVERIES=500 SIZES=50,100 PHASES=latency,memory,throughput npm run bench -w @sluice/test-runner
+ *   LATENCY_SAMPLES=60 MEMORY_DELIVERIES=500 SIZES=25,50 PHASES=latency,memory,throughput npm run bench -w @sluice/test-runner
  *
  * 1. Latency (latency.ts): Delivery created → its test Job created, the
  *    built runner in its own process, against two baselines of the same run.
@@ -26,7 +26,7 @@ import { load, percentile } from './stats.js';
 import { throughputPhase } from './throughput.js';
 
 const PHASES = new Set((process.env['PHASES'] ?? 'latency,memory,throughput').split(','));
-const SIZES = (process.env['SIZES'] ?? '50,100,200').split(',').map(Number);
+const SIZES = (process.env['SIZES'] ?? '25,50').split(',').map(Number);
 const LATENCY_SAMPLES = Number(process.env['LATENCY_SAMPLES'] ?? 60);
 const MEMORY_DELIVERIES = Number(process.env['MEMORY_DELIVERIES'] ?? 500);
 const MEMORY_CONCURRENCY = Number(process.env['MEMORY_CONCURRENCY'] ?? 20);
