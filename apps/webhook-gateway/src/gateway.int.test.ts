@@ -3,15 +3,16 @@ import { API_GROUP_VERSION, deliveryName, type DeliveryStatus } from '@sluice/de
 import { createKubeClient, type KubeObject } from '@sluice/kube';
 import { createLogger } from '@sluice/service';
 import { TRACEPARENT_ANNOTATION } from '@sluice/telemetry';
-import { memoryTelemetry, type MemoryTelemetry } from '@sluice/telemetry/testing';
+import type { MemoryTelemetry } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationObject, branchDeletionPayload, fakeSha, FIXTURE_PROJECT, pushPayload } from './fixtures/index.js';
 import { createGateway, type Gateway } from './gateway.js';
-import { adminClient, createNamespace, deleteNamespace, installCrds, waitUntil } from './testing/cluster.testkit.js';
+import { adminClient, createNamespace, deleteNamespace, installCrds, startTestGateway, waitUntil, type TestGateway } from './testing/cluster.testkit.js';
 
 const TOKEN = 'int-test-token';
 const admin = adminClient();
 let namespace: string;
+let started: TestGateway | undefined;
 let gateway: Gateway;
 let telemetry: MemoryTelemetry;
 
@@ -45,24 +46,12 @@ beforeAll(async () => {
   await installCrds(admin);
   namespace = await createNamespace(admin, 'gw-int');
   await admin.create(applicationObject('inventory', namespace));
-  // Real spans (valid trace ids) and metrics, kept in memory.
-  telemetry = memoryTelemetry();
-  gateway = createGateway({
-    client: adminClient('sluice-webhook-gateway'),
-    namespace,
-    secrets: { secretTokens: [TOKEN], signingTokens: [] },
-    telemetry,
-    logger: createLogger({ service: 'gateway-int-test', level: 'silent' }),
-    publicUrl: 'https://sluice.example.test',
-    maxBodyBytes: 1024 * 1024,
-    toleranceSeconds: 300,
-  });
-  await waitUntil(async () => (await gateway.app.request('/readyz')).status === 200, 'the gateway to be ready');
+  started = await startTestGateway({ namespace, secretTokens: [TOKEN], service: 'gateway-int-test' });
+  ({ gateway, telemetry } = started);
 });
 
 afterAll(async () => {
-  await gateway?.shutdownHook.run();
-  await telemetry?.shutdown();
+  await started?.stop();
   if (namespace) await deleteNamespace(admin, namespace);
 });
 

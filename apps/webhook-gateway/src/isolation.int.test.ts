@@ -2,12 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { API_GROUP_VERSION, type DeliverySpec } from '@sluice/delivery';
 import { signWebhookPayload } from '@sluice/gitlab';
 import type { KubeObject } from '@sluice/kube';
-import { createLogger } from '@sluice/service';
-import { memoryTelemetry, type MemoryTelemetry } from '@sluice/telemetry/testing';
+import type { MemoryTelemetry } from '@sluice/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationObject, fakeSha, FIXTURE_PROJECT, loadFixture, pushPayload } from './fixtures/index.js';
-import { createGateway, type Gateway } from './gateway.js';
-import { adminClient, createNamespace, deleteNamespace, installCrds, waitUntil } from './testing/cluster.testkit.js';
+import type { Gateway } from './gateway.js';
+import { adminClient, createNamespace, deleteNamespace, installCrds, startTestGateway, type TestGateway } from './testing/cluster.testkit.js';
 
 /*
  * Issue 19 on the real (local) control plane: each project can only ever
@@ -32,6 +31,7 @@ const FORK_URL = 'https://evil.example.test/attacker/inventory-svc.git';
 const admin = adminClient();
 let namespace: string;
 let hooks: string;
+let started: TestGateway | undefined;
 let gateway: Gateway;
 let telemetry: MemoryTelemetry;
 
@@ -106,24 +106,12 @@ beforeAll(async () => {
   ]) {
     await admin.create(object);
   }
-  telemetry = memoryTelemetry();
-  gateway = createGateway({
-    client: adminClient('sluice-webhook-gateway'),
-    namespace,
-    secrets: { secretTokens: [GLOBAL_TOKEN], signingTokens: [] },
-    webhookSecretsNamespace: hooks,
-    telemetry,
-    logger: createLogger({ service: 'gateway-isolation-test', level: 'silent' }),
-    publicUrl: 'https://sluice.example.test',
-    maxBodyBytes: 1024 * 1024,
-    toleranceSeconds: 300,
-  });
-  await waitUntil(async () => (await gateway.app.request('/readyz')).status === 200, 'the gateway to be ready');
+  started = await startTestGateway({ namespace, secretTokens: [GLOBAL_TOKEN], webhookSecretsNamespace: hooks, service: 'gateway-isolation-test' });
+  ({ gateway, telemetry } = started);
 });
 
 afterAll(async () => {
-  await gateway?.shutdownHook.run();
-  await telemetry?.shutdown();
+  await started?.stop();
   if (namespace) await deleteNamespace(admin, namespace);
   if (hooks) await deleteNamespace(admin, hooks);
 });
