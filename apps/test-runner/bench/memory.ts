@@ -42,7 +42,17 @@ export async function memoryPhase(o: MemoryOptions): Promise<{ idleMb: number; a
     await sleep(15_000);
   };
   let peakMb = 0;
-  const sampler = setInterval(() => (peakMb = Math.max(peakMb, rssMb(runner.pid))), 500);
+  let died = (_: Error) => undefined as void;
+  const exited = new Promise<never>((_, reject) => (died = reject));
+  exited.catch(() => undefined);
+  const sampler = setInterval(() => {
+    try {
+      peakMb = Math.max(peakMb, rssMb(runner.pid));
+    } catch {
+      clearInterval(sampler);
+      died(new Error('the runner exited in the middle of the phase (its output follows)'));
+    }
+  }, 500);
   try {
     await sleep(o.quietMs);
     const idleMb = rssMb(runner.pid);
@@ -82,7 +92,7 @@ export async function memoryPhase(o: MemoryOptions): Promise<{ idleMb: number; a
         ),
       );
     }
-    await allDone;
+    await Promise.race([allDone, exited]);
     const wallS = (Date.now() - t0) / 1000;
     const cpuPerDelivery = (cpuMs(runner.pid) - cpuBefore) / n;
     await sleep(o.quietMs);
@@ -103,7 +113,7 @@ export async function memoryPhase(o: MemoryOptions): Promise<{ idleMb: number; a
   } finally {
     clearInterval(sampler);
     const exit = await runner.stop().catch(() => undefined);
-    if (exit && exit.code !== 0) console.error(`the runner exited ${exit.code ?? exit.signal}: ${exit.stderr.slice(-2_000)}`);
+    if (exit && exit.code !== 0) console.error(`the runner exited ${exit.code ?? exit.signal}:\n${exit.stdout.slice(-2_000)}\n${exit.stderr.slice(-2_000)}`);
     await cleanup(admin, env.ns, env.testNs);
   }
 }
