@@ -15,9 +15,15 @@
  * 2. ROLLBACKS deliveries that turn unhealthy after promotion (the benchmark
  *    breaks the new pod as soon as the Service selects it): the time from the
  *    deployer's unhealthy decision to the Service write returning, and to the
- *    switched-back selector arriving on an independent watch.
+ *    switched-back selector arriving on an independent watch;
+ * 3. memory (bench/memory.ts): the BUILT deployer (`dist/main.js`, the
+ *    image's `node` flags) in a child process, in a namespace of its own:
+ *    RSS at idle, and after DELIVERIES (500) handed-off Deliveries of one
+ *    Application on one branch, in WAVES (5) bursts — the newest of a burst
+ *    deploys for real, the older ones end Superseded, all stay cached.
  *
- * Prints a table; bounded (each wait times out, 10 min overall) and cleans up.
+ * Prints a table; bounded (each wait times out, 15 min overall) and cleans up.
+ * `npm run bench` builds `dist/main.js` first.
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg, tmpdir } from 'node:os';
@@ -30,6 +36,7 @@ import { ANNOTATIONS, REVISION_LABEL } from '@sluice/delivery';
 import type { PodObject } from '../src/decide/facts.js';
 import { applicationObject, createHandedOffDelivery, sha, waitForObject, waitForPhase } from '../src/testing/deployer.testkit.js';
 import { openHarness } from '../src/testing/harness.testkit.js';
+import { memoryPhase, TARGET_IDLE_MB, TARGET_LOADED_MB } from './memory.js';
 
 const GOOD = Number(process.env['GOOD'] ?? 5);
 const ROLLBACKS = Number(process.env['ROLLBACKS'] ?? 20);
@@ -124,13 +131,23 @@ async function main(): Promise<void> {
   console.log(row('deploy: total, hand-off → Live (incl. 3 s bake)', totals));
   console.log(row('deploy: orchestration (total − waiting on k8s)', overheads, 1000));
   console.log(row('deploy: handlings per deploy (count)', perDeployHandlings));
+
+  const mem = await memoryPhase(kubeconfig, log);
+  const mb = (what: string, value: number, target: number) => `${what.padEnd(48)} ${String(value).padStart(5)} MB${value <= target ? `  ok (≤ ${target} MB)` : `  OVER ${target} MB`}`;
+  console.log(`\nRSS of the built deployer (node ${mem.nodeArgs.join(' ')} dist/main.js, one child process; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(mb('idle (ready, leading, synced, 5 s quiet)', mem.idleMb, TARGET_IDLE_MB));
+  console.log(`    ${mem.idleWhere}`);
+  console.log(mb(`after ${mem.deliveries} Deliveries handled and held`, mem.loadedMb, TARGET_LOADED_MB));
+  console.log(`    ${mem.loadedWhere}`);
+  console.log(`  (one Application, one branch, in bursts: ${Object.entries(mem.phases).map(([p, n]) => `${n} ${p}`).join(', ')}; ${mem.seconds.toFixed(0)} s)`);
+  if (mem.idleMb > TARGET_IDLE_MB || mem.loadedMb > TARGET_LOADED_MB) process.exitCode = 1;
 }
 
 const timeout = setTimeout(() => {
-  log('timed out after 10 min');
+  log('timed out after 15 min');
   process.exitCode = 1;
   void cleanup().then(() => process.exit(1));
-}, 600_000);
+}, 900_000);
 
 async function cleanup(): Promise<void> {
   for (const fn of cleanups.reverse()) {

@@ -90,7 +90,16 @@ export function applicationObject(o: SampleAppOptions): KubeObject {
  */
 export async function createHandedOffDelivery(
   client: KubeClient,
-  o: { readonly namespace: string; readonly application: string; readonly name: string; readonly commit: string; readonly environments: readonly EnvironmentName[]; readonly receivedAt?: string },
+  o: {
+    readonly namespace: string;
+    readonly application: string;
+    readonly name: string;
+    readonly commit: string;
+    readonly environments: readonly EnvironmentName[];
+    readonly receivedAt?: string;
+    /** The built image by digest. Default: a made-up one (the agent node ignores images; a real node needs one it can pull). */
+    readonly image?: string;
+  },
 ): Promise<void> {
   const receivedAt = o.receivedAt ?? new Date().toISOString();
   await client.create<KubeObject>({
@@ -115,7 +124,7 @@ export async function createHandedOffDelivery(
   const status: DeliveryStatus = initialStatus({ environments: o.environments });
   const done = { state: 'succeeded' as const, startedAt: receivedAt, finishedAt: receivedAt };
   status.phase = 'Building';
-  status.image = `registry.example.com/team/sample@sha256:${o.commit.padEnd(64, '0')}`;
+  status.image = o.image ?? `registry.example.com/team/sample@sha256:${o.commit.padEnd(64, '0')}`;
   status.stages = status.stages.map((s) => (s.name === 'deploy' ? s : { ...s, ...done }));
   await client.updateStatus<KubeObject>({ apiVersion: API_GROUP_VERSION, kind: 'Delivery', namespace: o.namespace, name: o.name }, () => status);
 }
