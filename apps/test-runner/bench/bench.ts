@@ -29,7 +29,7 @@ const PHASES = new Set((process.env['PHASES'] ?? 'latency,memory,throughput').sp
 const SIZES = (process.env['SIZES'] ?? '25,50').split(',').map(Number);
 const LATENCY_SAMPLES = Number(process.env['LATENCY_SAMPLES'] ?? 60);
 const MEMORY_DELIVERIES = Number(process.env['MEMORY_DELIVERIES'] ?? 500);
-const MEMORY_CONCURRENCY = Number(process.env['MEMORY_CONCURRENCY'] ?? 20);
+const MEMORY_CONCURRENCY = Number(process.env['MEMORY_CONCURRENCY'] ?? 15);
 const DEADLINE_MS = Number(process.env['BENCH_DEADLINE_MS'] ?? 45 * 60_000);
 
 const started = Date.now();

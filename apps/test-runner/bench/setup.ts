@@ -42,9 +42,14 @@ export interface Env {
   readonly testNs: string;
 }
 
-/** The Application every bench Delivery is of: tests only (`sh test.sh` in the node's busybox image), never deployed, so no build; a deadline a busy node's pod starts cannot reach. */
+/**
+ * The Application every bench Delivery is of: tests only (`sh test.sh` in the node's busybox image), never deployed,
+ * so no build; a deadline a busy node's pod starts cannot reach; small requests (`true` needs no 500m CPU), so the
+ * node's 2 CPUs schedule the runner's concurrency, not 3 pods at a time.
+ */
 export function benchApplication(ns: string, repo: BenchRepo, node: BenchNode) {
-  return sampleApplication(ns, 'bench', repo.url, { rules: [{ refs: '**', environments: [] }], test: { image: node.testImage, commands: ['sh test.sh'], timeoutSeconds: 600 } });
+  const resources = { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '1', memory: '256Mi' } };
+  return sampleApplication(ns, 'bench', repo.url, { rules: [{ refs: '**', environments: [] }], test: { image: node.testImage, commands: ['sh test.sh'], timeoutSeconds: 600, resources } });
 }
 
 export async function environment(admin: KubeClient, repo: BenchRepo, node: BenchNode): Promise<Env> {
