@@ -35,7 +35,7 @@ const WAVE_TIMEOUT_MS = 180_000;
 export const TARGET_IDLE_MB = 120;
 export const TARGET_LOADED_MB = 160;
 const ENDED = new Set(['Live', 'Superseded', 'Failed', 'RolledBack', 'Canceled']);
-/** Set to a directory to get heap snapshots of the service at idle and at the end (for finding where memory goes). */
+/** Set to a directory to get a heap snapshot of the service at the end, after the figures (it leaves native memory behind). */
 const SNAPSHOTS = process.env['BENCH_HEAP_SNAPSHOTS'];
 
 /** What the memory phase measured. */
@@ -102,7 +102,6 @@ export async function memoryPhase(kubeconfig: string, log: (msg: string) => void
     const idleMb = rssMb(child.pid);
     const idleWhere = describeProcMemory(procMemory(child.pid));
     log(`deployer idle: ${idleMb} MB RSS`);
-    if (SNAPSHOTS) await heapSnapshot(child.pid);
 
     const started = performance.now();
     const t0 = Date.now() - 3_600_000;
@@ -149,7 +148,7 @@ export async function memoryPhase(kubeconfig: string, log: (msg: string) => void
  * An image a real node can pull that runs the sample app (`node -e …`): `SAMPLE_IMAGE`, else the
  * local cluster's `node` base image (its `host.json` beside the kubeconfig). None: the agent node, which ignores images.
  */
-function sampleImage(kubeconfig: string): string | undefined {
+export function sampleImage(kubeconfig: string): string | undefined {
   if (process.env['SAMPLE_IMAGE']) return process.env['SAMPLE_IMAGE'];
   const host = join(dirname(kubeconfig), 'host.json');
   if (!existsSync(host)) return undefined;

@@ -36,7 +36,7 @@ import { ANNOTATIONS, REVISION_LABEL } from '@sluice/delivery';
 import type { PodObject } from '../src/decide/facts.js';
 import { applicationObject, createHandedOffDelivery, sha, waitForObject, waitForPhase } from '../src/testing/deployer.testkit.js';
 import { openHarness } from '../src/testing/harness.testkit.js';
-import { memoryPhase, TARGET_IDLE_MB, TARGET_LOADED_MB } from './memory.js';
+import { memoryPhase, sampleImage, TARGET_IDLE_MB, TARGET_LOADED_MB } from './memory.js';
 
 const GOOD = Number(process.env['GOOD'] ?? 5);
 const ROLLBACKS = Number(process.env['ROLLBACKS'] ?? 20);
@@ -70,6 +70,8 @@ function row(name: string, values: readonly number[], target?: number): string {
 
 async function main(): Promise<void> {
   const kubeconfig = process.env['SLUICE_KUBECONFIG'] ?? startCluster();
+  // A real node pulls the image (the agent node ignores it): the cluster's node image runs the sample app's `node -e`.
+  const image = sampleImage(kubeconfig);
   const handled = new Map<string, number>();
   const handlings = new Map<string, number>();
   const rollbacks = new Map<string, { decidedAtMs: number; switchedAtMs: number }>();
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
   const perDeployHandlings: number[] = [];
   for (let i = 1; i <= GOOD; i++) {
     const name = `good-${i}`;
-    await createHandedOffDelivery(client, { namespace, application: 'bench', name, commit: sha('good', i), environments: ['production'] });
+    await createHandedOffDelivery(client, { namespace, application: 'bench', name, commit: sha('good', i), environments: ['production'], ...(image && { image }) });
     const done = await waitForPhase(client, namespace, name, ['Live', 'Failed', 'RolledBack'], 120_000);
     if (done.status.phase !== 'Live') throw new Error(`${name} ended ${done.status.phase}: ${done.status.message ?? ''}`);
     const stage = done.status.stages.find((s) => s.name === 'deploy');
@@ -106,7 +108,7 @@ async function main(): Promise<void> {
   for (let i = 1; i <= ROLLBACKS; i++) {
     const name = `bad-${i}`;
     const commit = sha('breaks', i);
-    await createHandedOffDelivery(client, { namespace, application: 'bench', name, commit, environments: ['production'] });
+    await createHandedOffDelivery(client, { namespace, application: 'bench', name, commit, environments: ['production'], ...(image && { image }) });
     const promoted = await waitForObject(client, services, (s) => s.metadata.name === 'bench-production' && s.metadata.annotations?.[ANNOTATIONS.revision] === commit, 120_000);
     const badColor = (promoted['spec'] as { selector: Record<string, string> }).selector['color'];
     const pods = (await client.list<KubeObject>({ apiVersion: 'v1', kind: 'Pod', namespace }, { labelSelector: `${REVISION_LABEL}=${commit}` })).items as unknown as PodObject[];
