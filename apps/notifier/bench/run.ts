@@ -189,7 +189,10 @@ async function main(): Promise<void> {
         clearInterval(faults);
       }
       const drivenMs = performance.now() - started;
-      await waitUntil(() => alive(child) && check(gitlab, expectations).length === 0, `round ${round} to converge`, ROUND_TIMEOUT_MS);
+      await waitUntil(() => alive(child) && check(gitlab, expectations).length === 0, `round ${round} to converge`, ROUND_TIMEOUT_MS).catch((error: unknown) => {
+        const problems = check(gitlab, expectations);
+        throw new Error(`${String(error)}: ${problems.length} wrong, e.g. ${problems.slice(0, 5).join('; ')}`);
+      });
       const convergedMs = performance.now() - started;
       // Converged; wait until the notifier sends nothing more (retries of faults still queued would show here).
       await quiet(gitlab);
