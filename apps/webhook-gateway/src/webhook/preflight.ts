@@ -30,9 +30,10 @@ export function badTokenPreflight(options: BadTokenPreflightOptions): Preflight 
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'POST' || (req.url !== WEBHOOK_PATH && !req.url?.startsWith(`${WEBHOOK_PATH}?`))) return false;
     const started = performance.now();
-    const check = authenticator.checkTokenValue(single(req.headers[GITLAB_HEADERS.token]));
+    // From rawHeaders: `req.headers` would build an object of every header first, a third of a rejection's cost.
+    const check = authenticator.checkTokenValue(rawHeader(req.rawHeaders, GITLAB_HEADERS.token));
     if (check.ok) return false;
-    const requestId = requestIdFor(single(req.headers['x-request-id']));
+    const requestId = requestIdFor(rawHeader(req.rawHeaders, 'x-request-id'));
     const body = JSON.stringify(rejectionBody(check.reason, check.detail));
     res.writeHead(REJECTION_STATUS[check.reason], { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId });
     res.end(body);
@@ -42,6 +43,12 @@ export function badTokenPreflight(options: BadTokenPreflightOptions): Preflight 
   };
 }
 
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
+/** The value of header `name` (lower case) in Node's `[name, value, …]` list, repeated ones joined with `, ` as Node joins them. */
+function rawHeader(raw: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string;
+    if (key.length === name.length && key.toLowerCase() === name) value = value === undefined ? raw[i + 1] : `${value}, ${raw[i + 1]}`;
+  }
+  return value;
 }
