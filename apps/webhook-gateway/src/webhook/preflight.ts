@@ -27,6 +27,8 @@ export interface BadTokenPreflightOptions {
  */
 export function badTokenPreflight(options: BadTokenPreflightOptions): Preflight {
   const { authenticator, observer, logger } = options;
+  // The token check refuses only as `bad_token`, whose body carries no detail: one body per reason, built once.
+  const bodies = new Map<string, Buffer>();
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'POST' || (req.url !== WEBHOOK_PATH && !req.url?.startsWith(`${WEBHOOK_PATH}?`))) return false;
     const started = performance.now();
@@ -34,8 +36,9 @@ export function badTokenPreflight(options: BadTokenPreflightOptions): Preflight 
     const check = authenticator.checkTokenValue(rawHeader(req.rawHeaders, GITLAB_HEADERS.token));
     if (check.ok) return false;
     const requestId = requestIdFor(rawHeader(req.rawHeaders, 'x-request-id'));
-    const body = JSON.stringify(rejectionBody(check.reason, check.detail));
-    res.writeHead(REJECTION_STATUS[check.reason], { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId });
+    const body = bodies.get(check.reason) ?? bodies.set(check.reason, Buffer.from(JSON.stringify(rejectionBody(check.reason, check.detail)))).get(check.reason) as Buffer;
+    // Node takes headers as one flat [name, value, …] list, the cheapest form it accepts.
+    res.writeHead(REJECTION_STATUS[check.reason], ['content-type', 'application/json', 'content-length', String(body.length), 'x-request-id', requestId]);
     res.end(body);
     observer.rejected(check.reason, check.detail, () => logger.child({ requestId }));
     observer.finished('rejected', performance.now() - started);
