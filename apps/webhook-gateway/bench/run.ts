@@ -235,6 +235,10 @@ async function telemetryAB(run: {
   cleanups.push(() => sink.close()); // after the gateway stops (cleanups run in reverse): it exports until then
   const traced = await startGateway(run.dir, run.identity, run.namespace, { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_METRIC_EXPORT_INTERVAL: String(EXPORT_INTERVAL_MS), OTEL_BSP_SCHEDULE_DELAY: String(EXPORT_INTERVAL_MS) });
   run.servers.push(traced.pid as number);
+  // The plain gateway is warm from the phases before; warm this one the same way (JIT, connections, the first exports).
+  await openLoop({ port: traced.port, rate: AB_RATE, seconds: 3, expect: 202, request: (i) => requestBytes(signedPush('/webhooks/gitlab', 'ab-warmup', i, abProject(0).id)) });
+  await new Promise((resolve) => setTimeout(resolve, EXPORT_INTERVAL_MS + 1000));
+  execFileSync(run.kubectl, ['--kubeconfig', run.kubeconfig, 'delete', '--raw', `/apis/sluice.dev/v1alpha1/namespaces/${run.namespace}/deliveries?labelSelector=sluice.dev%2Fapplication%3D${abApplication(0)}`], { stdio: 'ignore' });
   const measure = async (side: 'plain' | 'exported', index: number): Promise<number> => {
     await run.settle();
     const target = side === 'plain' ? run.plain : traced;
