@@ -111,13 +111,6 @@ describe('decideStep', () => {
     expect(decideStep(snapshot({ phase: 'Canceled' }))).toMatchObject({ kind: 'done' });
   });
 
-  it('keeps the Job of a Passed Delivery whose pod succeeded before the Job says Complete; deletes one still running when it Failed', () => {
-    const passed = { phase: 'Passed', stages: [{ name: 'test', state: 'succeeded' }] } as Partial<DeliveryStatus>;
-    expect(decideStep(snapshot(passed, { jobs: { test: runningJob } }))).toMatchObject({ kind: 'done' });
-    const failed = { phase: 'Failed', stages: [{ name: 'test', state: 'failed', reason: 'QuotaExceeded' }] } as Partial<DeliveryStatus>;
-    expect(decideStep(snapshot(failed, { jobs: { test: runningJob } }))).toEqual({ kind: 'deleteJobs', names: ['main-abc-test'], why: 'delivery ended as Failed' });
-  });
-
   it('leaves Deliveries past the runner\'s part to the deployer', () => {
     expect(decideStep(snapshot({ phase: 'Deploying' }))).toMatchObject({ kind: 'done' });
   });

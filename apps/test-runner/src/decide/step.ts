@@ -48,11 +48,7 @@ export type Step =
   | { readonly kind: 'finishStage'; readonly job: JobKind; readonly outcome: Exclude<JobOutcome, { kind: 'running' }> };
 
 function liveJobs(snapshot: Snapshot, all: boolean): string[] {
-  const status = currentStatus(snapshot.delivery);
-  // A stage recorded as succeeded was decided from its pod, which may come before the Job's own Complete condition: that Job is done, kept for its TTL.
-  const succeeded = (kind: JobKind) => findStage(status, { name: kind })?.state === 'succeeded';
   return (['test', 'build'] as const)
-    .filter((kind) => all || !succeeded(kind))
     .map((kind) => snapshot.jobs[kind])
     .filter((job): job is JobFacts => job !== undefined && job.metadata.deletionTimestamp === undefined && (all || !isJobFinished(job)))
     .map((job) => job.metadata.name ?? '');
