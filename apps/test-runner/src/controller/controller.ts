@@ -7,7 +7,7 @@ import type { Telemetry } from '@sluice/telemetry';
 import { admittedDeliveries, waitingReason, type AdmissionInput } from '../decide/admission.js';
 import type { EventFacts, JobFacts, PodFacts } from '../decide/facts.js';
 import { awaitsTestStart, currentStatus } from '../decide/status.js';
-import { MANAGED_SELECTOR, jobName } from '../jobs/names.js';
+import { MANAGED_SELECTOR } from '../jobs/names.js';
 import { RunnerTelemetry } from '../telemetry/observer.js';
 import type { ReconcileContext } from './reconcile.js';
 import { reconcileDelivery } from './reconcile.js';
@@ -153,11 +153,9 @@ export class TestRunnerController {
   }
 
   private admissionInput(view: ClusterView): AdmissionInput {
-    let withTestJob: ReadonlySet<string> | undefined;
     return {
       deliveries: view.deliveries(),
       starting: this.starting,
-      hasTestJob: (d) => (withTestJob ??= view.deliveriesWithJob('test')).has(d.metadata.name) || this.jobsInFlight.has(jobName(d.metadata.name, 'test')),
       canStart: (d) => view.application(d.spec.application).kind === 'found',
       maxConcurrentJobs: this.options.settings.maxConcurrentJobs,
       maxConcurrentJobsPerProject: this.options.settings.maxConcurrentJobsPerProject,

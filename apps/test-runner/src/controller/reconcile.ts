@@ -9,11 +9,10 @@ import { writeDeliveryStatus } from '../act/status.js';
 import type { Snapshot, Step } from '../decide/step.js';
 import { decideStep } from '../decide/step.js';
 import { decidePushSecret, pushSecretToRead } from '../decide/push-secret.js';
-import { awaitsTestStart, currentStatus, finishJobStage } from '../decide/status.js';
+import { currentStatus, finishJobStage } from '../decide/status.js';
 import { buildBuildJob } from '../jobs/build-job.js';
 import { jobName } from '../jobs/names.js';
 import { buildTestJob } from '../jobs/test-job.js';
-import type { Job } from '../jobs/types.js';
 import type { RunnerTelemetry } from '../telemetry/observer.js';
 import type { HandleResult } from '@sluice/kube';
 import { jobNamespace, type RunnerSettings } from './settings.js';
@@ -47,9 +46,8 @@ const MAX_STEPS = 6;
 function snapshotOf(ctx: ReconcileContext, delivery: Delivery): Snapshot {
   const { jobs, pods } = ctx.view.jobsOf(delivery.metadata.name);
   const jobNames = Object.values(jobs).map((j) => j.metadata.name ?? '');
-  // Slots are counted only for a Delivery whose test waits to start: nothing else asks (see decideStep).
-  const admitted = awaitsTestStart(delivery) && ctx.isAdmitted(delivery);
-  const waiting = admitted || !awaitsTestStart(delivery) ? undefined : ctx.waitingReason?.(delivery);
+  const admitted = ctx.isAdmitted(delivery);
+  const waiting = admitted ? undefined : ctx.waitingReason?.(delivery);
   return {
     delivery,
     application: ctx.view.application(delivery.spec.application),
@@ -76,28 +74,6 @@ async function deleteOrphans(ctx: ReconcileContext, name: string): Promise<Handl
   return {};
 }
 
-/** Creates a stage's Job (or finds it made already). A quota refusal is remembered, not thrown: the stage waits for room. */
-async function createStageJob(ctx: ReconcileContext, delivery: Delivery, job: Job, log: Logger): Promise<'created' | 'refused'> {
-  try {
-    const { created } = await createJob(ctx.client, job);
-    ctx.createRefusals.delete(delivery.metadata.name);
-    if (job.metadata?.name) ctx.jobsInFlight.add(job.metadata.name);
-    log.info({ job: job.metadata?.name, created }, created ? 'created Job' : 'Job already exists');
-    return 'created';
-  } catch (err) {
-    if (!isKubeError(err, 'QuotaExceeded')) throw err;
-    // The quota covers Job objects too; wait for room like a refused pod does, then give up as QuotaExceeded.
-    ctx.createRefusals.set(delivery.metadata.name, err.message);
-    log.info({ job: job.metadata?.name, message: err.message }, 'Job refused by quota; waiting');
-    return 'refused';
-  }
-}
-
-/** When a quota-refused Job's create is tried again. */
-function quotaRecheck(ctx: ReconcileContext): HandleResult {
-  return { recheckAtMs: ctx.now() + Math.min(5_000, Math.max(100, ctx.settings.quotaWaitMs)) };
-}
-
 /** Runs one decided step. `continue` means: decide again now; otherwise hand back to the queue. */
 async function act(ctx: ReconcileContext, raw: KubeObject, delivery: Delivery, step: Step, log: Logger): Promise<'continue' | HandleResult> {
   switch (step.kind) {
@@ -116,7 +92,7 @@ async function act(ctx: ReconcileContext, raw: KubeObject, delivery: Delivery, s
       return {};
     }
     case 'writeStatus': {
-      const starting = step.startsTest === true;
+      const starting = step.why === 'start test';
       // The slot is taken before the first await, so two workers cannot both take the last one.
       if (starting) ctx.starting.add(delivery.metadata.name);
       try {
@@ -127,28 +103,6 @@ async function act(ctx: ReconcileContext, raw: KubeObject, delivery: Delivery, s
       log.info({ phase: step.status.phase, why: step.why }, 'status written');
       if (starting) ctx.telemetry?.testStarted(delivery, step.status);
       return 'continue';
-    }
-    case 'startTest': {
-      const app = ctx.view.application(delivery.spec.application);
-      if (app.kind !== 'found') return {};
-      const job = buildTestJob(delivery, app.value, ctx.settings);
-      // The slot is taken before the first await, so two workers cannot both take the last one.
-      ctx.starting.add(delivery.metadata.name);
-      let written: PromiseSettledResult<KubeObject>;
-      let made: PromiseSettledResult<'created' | 'refused'>;
-      try {
-        [written, made] = await Promise.allSettled([writeDeliveryStatus(ctx.client, raw, step.status), createStageJob(ctx, delivery, job, log)]);
-      } finally {
-        ctx.starting.delete(delivery.metadata.name);
-      }
-      // A failed write (a Conflict: decided from a stale copy) is decided again; a Job made meanwhile is in jobsInFlight.
-      if (written.status === 'rejected') throw written.reason;
-      ctx.view.remember(written.value);
-      log.info({ phase: step.status.phase, why: step.why }, 'status written');
-      ctx.telemetry?.testStarted(delivery, step.status);
-      if (made.status === 'rejected') throw made.reason;
-      // The Job's own events bring the Delivery back.
-      return made.value === 'refused' ? quotaRecheck(ctx) : {};
     }
     case 'createJob': {
       const app = ctx.view.application(delivery.spec.application);
@@ -166,8 +120,21 @@ async function act(ctx: ReconcileContext, raw: KubeObject, delivery: Delivery, s
         }
         job = buildBuildJob(delivery, app.value, ctx.settings, push.secretName);
       }
+      let created: boolean;
+      try {
+        ({ created } = await createJob(ctx.client, job));
+        ctx.createRefusals.delete(delivery.metadata.name);
+        if (job.metadata?.name) ctx.jobsInFlight.add(job.metadata.name);
+      } catch (err) {
+        if (!isKubeError(err, 'QuotaExceeded')) throw err;
+        // The quota covers Job objects too; wait for room like a refused pod does, then give up as QuotaExceeded.
+        ctx.createRefusals.set(delivery.metadata.name, err.message);
+        log.info({ job: job.metadata?.name, message: err.message }, 'Job refused by quota; waiting');
+        return { recheckAtMs: ctx.now() + Math.min(5_000, Math.max(100, ctx.settings.quotaWaitMs)) };
+      }
+      log.info({ job: job.metadata?.name, created }, created ? 'created Job' : 'Job already exists');
       // The Job's own events bring the Delivery back.
-      return (await createStageJob(ctx, delivery, job, log)) === 'refused' ? quotaRecheck(ctx) : {};
+      return {};
     }
     case 'finishStage': {
       // What came from the pod (log tail, termination messages) is stored redacted.

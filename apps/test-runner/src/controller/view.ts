@@ -127,17 +127,6 @@ export class ClusterView {
     return { jobs, pods };
   }
 
-  /** Names of the Deliveries that have a Job of `kind`. */
-  deliveriesWithJob(kind: JobKind): Set<string> {
-    const names = new Set<string>();
-    for (const job of this.informers.jobs.list()) {
-      const labels = job.metadata.labels;
-      const name = labels?.[LABEL_KEYS.delivery];
-      if (name !== undefined && labels?.[STAGE_LABEL] === kind) names.add(name);
-    }
-    return names;
-  }
-
   /** The Delivery a Job belongs to, from its labels. */
   deliveryOfJob(jobName: string, namespace: string): string | undefined {
     return this.informers.jobs.get(namespace, jobName)?.metadata.labels?.[LABEL_KEYS.delivery];

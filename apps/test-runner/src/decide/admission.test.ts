@@ -80,13 +80,6 @@ describe('admittedDeliveries', () => {
     expect(admittedDeliveries({ ...base, deliveries: ds, starting: new Set(['y']) })).toEqual([]);
   });
 
-  it('counts a pending Delivery whose test Job already exists (its start write failed) as holding a slot of its project', () => {
-    const ds = [delivery('started', 0, { project: 1 }), delivery('next', 5, { project: 1 }), delivery('other', 9, { project: 2 })];
-    const hasTestJob = (d: Delivery) => d.metadata.name === 'started';
-    expect(names(admittedDeliveries({ ...base, maxConcurrentJobsPerProject: 1, deliveries: ds, hasTestJob }))).toEqual(['other']);
-    expect(waitingReason(ds[1] as Delivery, { ...base, maxConcurrentJobsPerProject: 1, deliveries: ds, hasTestJob })).toBe('waiting for a test slot: project team/p1 has 1 of its 1 Jobs running');
-  });
-
   it('skips Deliveries that cannot start (no Application), so they do not hold up the line', () => {
     const ds = [delivery('orphan', 0), delivery('ok', 9)];
     expect(names(admittedDeliveries({ ...base, maxConcurrentJobs: 1, deliveries: ds, canStart: (d) => d.metadata.name !== 'orphan' }))).toEqual(['ok']);

@@ -7,11 +7,6 @@ export interface AdmissionInput {
   readonly deliveries: readonly Delivery[];
   /** Deliveries being started right now (status write in flight); they hold a slot already. */
   readonly starting: ReadonlySet<string>;
-  /**
-   * Whether a Delivery's test Job exists (or its create is in flight) though its status may not say so yet: a
-   * start whose status write failed holds its slot like a running one. Default: none.
-   */
-  readonly hasTestJob?: (delivery: Delivery) => boolean;
   /** Whether a Delivery can start at all (its Application exists); others do not hold up the line. */
   readonly canStart: (delivery: Delivery) => boolean;
   /** Job slots in all (`SLUICE_MAX_CONCURRENT_JOBS`). */
@@ -49,8 +44,7 @@ function occupancy(input: AdmissionInput): Occupancy {
     busy.add(d.metadata.name);
     perProject.set(projectOf(d), (perProject.get(projectOf(d)) ?? 0) + 1);
   };
-  const started = (d: Delivery) => awaitsTestStart(d) && input.hasTestJob?.(d) === true;
-  for (const d of input.deliveries) if (holdsJobSlot(d) || input.starting.has(d.metadata.name) || started(d)) take(d);
+  for (const d of input.deliveries) if (holdsJobSlot(d) || input.starting.has(d.metadata.name)) take(d);
   // A start in flight for a Delivery this view does not list (yet) still takes a slot, of no known project.
   for (const name of input.starting) busy.add(name);
   return { busy, perProject };

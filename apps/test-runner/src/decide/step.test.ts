@@ -37,28 +37,15 @@ describe('decideStep', () => {
     expect(step.kind === 'writeStatus' && step.status.stages.map((s) => s.name)).toEqual(['test', 'build', 'deploy']);
     // With a free slot, planning and starting the test are one write.
     const start = decideStep(snapshot(undefined));
-    expect(start).toMatchObject({ kind: 'startTest', why: 'start test', status: { phase: 'Testing' } });
-    expect(start.kind === 'startTest' && start.status.stages.map((s) => `${s.name}:${s.state}`)).toEqual(['test:running', 'build:pending', 'deploy:pending']);
+    expect(start).toMatchObject({ kind: 'writeStatus', why: 'start test', status: { phase: 'Testing' } });
+    expect(start.kind === 'writeStatus' && start.status.stages.map((s) => `${s.name}:${s.state}`)).toEqual(['test:running', 'build:pending', 'deploy:pending']);
   });
 
-  it('waits for a slot, then starts the test stage (Testing, Job name recorded) and creates its Job in one step', () => {
+  it('waits for a slot, then starts the test stage (Testing, Job name recorded) before any Job exists', () => {
     const pending = { stages: [{ name: 'test', state: 'pending' }] } as Partial<DeliveryStatus>;
     expect(decideStep(snapshot(pending, { admitted: false }))).toMatchObject({ kind: 'wait', why: 'waiting for a free Job slot' });
     const step = decideStep(snapshot(pending));
-    expect(step).toMatchObject({ kind: 'startTest', status: { phase: 'Testing', stages: [{ name: 'test', state: 'running', jobName: 'main-abc-test' }] } });
-  });
-
-  it('records the start of a test whose Job exists though the status still says pending (its start write failed), slot or not', () => {
-    const pending = { stages: [{ name: 'test', state: 'pending' }] } as Partial<DeliveryStatus>;
-    for (const extra of [{ jobs: { test: runningJob } }, { jobsInFlight: ['test' as const] }]) {
-      const step = decideStep(snapshot(pending, { admitted: false, waiting: 'waiting for a test slot: all 5 are in use', ...extra }));
-      expect(step).toMatchObject({ kind: 'writeStatus', startsTest: true, status: { phase: 'Testing', stages: [{ name: 'test', state: 'running', jobName: 'main-abc-test' }] } });
-    }
-  });
-
-  it('starts a build by writing its stage first; its Job (after the push credential check) comes next', () => {
-    const tested = { phase: 'Testing', stages: [{ name: 'test', state: 'succeeded' }, { name: 'build', state: 'pending' }] } as Partial<DeliveryStatus>;
-    expect(decideStep(snapshot(tested))).toMatchObject({ kind: 'writeStatus', why: 'start build', status: { phase: 'Building', stages: [{}, { name: 'build', state: 'running' }] } });
+    expect(step).toMatchObject({ kind: 'writeStatus', status: { phase: 'Testing', stages: [{ name: 'test', state: 'running', jobName: 'main-abc-test' }] } });
   });
 
   it('records on the pending test stage why it waits, once, and drops it when the test starts', () => {
@@ -69,8 +56,8 @@ describe('decideStep', () => {
     const said = { stages: [{ name: 'test', state: 'pending', message: why }] } as Partial<DeliveryStatus>;
     expect(decideStep(snapshot(said, { admitted: false, waiting: why }))).toEqual({ kind: 'wait', why });
     const started = decideStep(snapshot(said));
-    expect(started.kind === 'startTest' && started.status.stages[0]).toEqual(expect.not.objectContaining({ message: expect.anything() }));
-    expect(started).toMatchObject({ kind: 'startTest', status: { stages: [{ state: 'running' }] } });
+    expect(started.kind === 'writeStatus' && started.status.stages[0]).toEqual(expect.not.objectContaining({ message: expect.anything() }));
+    expect(started).toMatchObject({ kind: 'writeStatus', status: { stages: [{ state: 'running' }] } });
   });
 
   const running = { phase: 'Testing', stages: [{ name: 'test', state: 'running', startedAt: '2026-01-01T00:00:30Z' }] } as Partial<DeliveryStatus>;

@@ -36,14 +36,7 @@ export type Step =
   /** Nothing left for the runner to do, ever. */
   | { readonly kind: 'done'; readonly why: string }
   | { readonly kind: 'deleteJobs'; readonly names: readonly string[]; readonly why: string }
-  | { readonly kind: 'writeStatus'; readonly status: DeliveryStatus; readonly why: string; readonly startsTest?: true }
-  /**
-   * The test's start: the status write that marks the stage running and the
-   * Job's create go out together (one round trip before the Job exists, not
-   * two). Each is idempotent; a failed write leaves a Job that holds its slot
-   * (see `jobsInFlight`, `AdmissionInput.hasTestJob`) and is recorded next time.
-   */
-  | { readonly kind: 'startTest'; readonly status: DeliveryStatus; readonly why: string }
+  | { readonly kind: 'writeStatus'; readonly status: DeliveryStatus; readonly why: string }
   | { readonly kind: 'createJob'; readonly job: JobKind }
   | { readonly kind: 'finishStage'; readonly job: JobKind; readonly outcome: Exclude<JobOutcome, { kind: 'running' }> };
 
@@ -104,7 +97,7 @@ function followStage(snapshot: Snapshot, status: DeliveryStatus, kind: JobKind):
  * 3. Past the runner's part (Deploying, Verifying) → done.
  * 4. Application missing → wait; invalid → wait too (a fix to it re-triggers).
  * 5. Stages not planned → plan them (in the same write as 6 when a slot is free).
- * 6. Test pending → wait for a slot (why it waits recorded on the stage); when admitted, mark it running and create its Job, together.
+ * 6. Test pending → wait for a slot (why it waits recorded on the stage); when admitted, mark it running (the Job comes next).
  * 7. Test running → create its Job if absent, else follow it to its end and record it.
  * 8. Build pending (test succeeded) → mark it running; then as 7.
  */
@@ -134,9 +127,7 @@ export function decideStep(snapshot: Snapshot): Step {
     if (stage === undefined) continue;
     if (stage.state === 'running') return followStage(snapshot, planned, kind);
     if (stage.state !== 'pending') continue;
-    // A test Job already there (a start whose status write failed, or a crash between the two) runs: record it, slot or not.
-    const jobThere = kind === 'test' && (snapshot.jobs.test !== undefined || snapshot.jobsInFlight?.includes('test') === true);
-    if (kind === 'test' && !snapshot.admitted && !jobThere) {
+    if (kind === 'test' && !snapshot.admitted) {
       const why = snapshot.waiting ?? 'waiting for a free Job slot';
       const noted = snapshot.waiting === undefined ? undefined : notePendingMessage(planned, kind, snapshot.waiting);
       if (noted) return { kind: 'writeStatus', status: noted, why };
@@ -144,8 +135,6 @@ export function decideStep(snapshot: Snapshot): Step {
     }
     const started = startJobStage(planned, kind, jobName(delivery.metadata.name, kind), now);
     if (!started.ok) return { kind: 'wait', why: started.refused };
-    if (kind === 'test') return jobThere ? { kind: 'writeStatus', status: started.status, why: 'start test (its Job exists)', startsTest: true } : { kind: 'startTest', status: started.status, why: 'start test' };
-    // The build's start is written before its Job: the push credential is checked when the Job is made, and a refusal fails the running stage.
     return { kind: 'writeStatus', status: started.status, why: `start ${kind}` };
   }
   if (planned !== status) return plan;
