@@ -92,7 +92,7 @@ describe('DeliveryRetention pass', () => {
     const h = harness([posted('d1', 1), posted('d2', 2), posted('d3', 3)], { d1: 'gone', d2: 'conflict' });
     const result = await h.retention.pass(h.kube, h.key);
     expect(h.deletes.map((d) => d.name)).toEqual(['d1', 'd2']);
-    expect(h.deleted).toEqual([]);
+    expect(h.deleted).toEqual([0]);
     expect(result.recheckAtMs).toBe(1000);
   });
 

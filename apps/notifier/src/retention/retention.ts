@@ -39,7 +39,7 @@ export interface RetentionOptions {
    * settle meanwhile share the pass). Default 1 s.
    */
   readonly pauseMs?: number;
-  /** Told how many Deliveries of an Application a pass deleted (the metric). */
+  /** Told how many Deliveries of an Application each pass deleted, 0 included (the metric). */
   readonly onDeleted?: (application: string, count: number) => void;
   readonly now?: () => number;
 }
@@ -116,7 +116,8 @@ export class DeliveryRetention {
         break;
       }
     }
-    if (tally.deleted > 0) this.options.onDeleted?.(name, tally.deleted);
+    // Every pass counts, none included: the Application's series exists from its first pass, not its first delete.
+    this.options.onDeleted?.(name, tally.deleted);
     log.info({ ...tally, finished: plan.finished, keepFinished: application.spec.history?.keepFinished, deferred: plan.deferred, ...(failure !== undefined && { err: failure }) }, `Delivery retention: deleted ${tally.deleted}`);
     if (failure !== undefined) return { retry: { reason: 'error', afterMs: null } };
     return plan.deferred > 0 || tally.changed > 0 ? { recheckAtMs: this.now() + this.pauseMs() } : {};
