@@ -19,10 +19,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ANNOTATIONS } from '@sluice/delivery';
 import type { KubeObject } from '@sluice/kube';
-import { freePort, rssMb, startServiceProcess, type ServiceProcess } from '@sluice/service/testing';
+import { describeProcMemory, freePort, procMemory, rssMb, startServiceProcess, type ServiceProcess } from '@sluice/service/testing';
 import { applicationObject, createHandedOffDelivery, deliveriesPath, sha } from '../src/testing/deployer.testkit.js';
 import { openHarness } from '../src/testing/harness.testkit.js';
-import { describeProcMemory, procMemory } from './proc-memory.js';
 
 const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The bundle the image ships (`npm run bench` builds it first). */

@@ -31,11 +31,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kubeClientFromFile, type KubeClient, type KubeObject } from '@sluice/kube';
-import { freePort, rssMb, startServiceProcess, type ServiceProcess } from '@sluice/service/testing';
+import { describeProcMemory, freePort, procMemory, rssMb, startServiceProcess, type ServiceProcess } from '@sluice/service/testing';
 import { installCrds, waitUntil } from '../src/testing/crds.testkit.js';
 import { deliveryObject, fakeSha } from '../src/testing/delivery.testkit.js';
 import { StatusDriver } from '../src/testing/driver.testkit.js';
-import { describeProcMemory, procMemory } from './proc-memory.js';
 import { startCluster, startGitlabStandIn, type GitlabStandIn } from './tools.testkit.js';
 
 const TOKEN = 'glpat-bench';

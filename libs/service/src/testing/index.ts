@@ -4,3 +4,5 @@
  */
 export { startServiceProcess, runServiceProcess, freePort, rssMb } from './service-process.js';
 export type { ServiceProcess, ServiceProcessOptions, ProcessExit } from './service-process.js';
+export { describeProcMemory, procMemory } from './proc-memory.js';
+export type { ProcMemory } from './proc-memory.js';
