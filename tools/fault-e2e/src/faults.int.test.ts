@@ -25,5 +25,7 @@ it('50 pushes through SIGKILLed controllers and a flaky GitLab end as they shoul
   expect(result.figures.pushWindowMs).toBeLessThanOrEqual(30_000);
   expect(result.kills.filter((k) => k.killedAt !== undefined).length).toBeGreaterThanOrEqual(10);
   expect(result.figures.gitlab.faults429 + result.figures.gitlab.faults502).toBeGreaterThan(0);
-  expect([...result.problems, ...result.verdict.problems]).toEqual([]);
+  // The message carries the seed and every problem: CI often shows only the failing assertion.
+  const problems = [...result.problems, ...result.verdict.problems];
+  expect(problems, `SLUICE_FAULT_SEED=${seed}\n${problems.join('\n')}`).toEqual([]);
 }, 330_000);
