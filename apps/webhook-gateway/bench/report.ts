@@ -23,6 +23,8 @@ export interface Figures {
   /** Gateway CPU per accepted webhook, ms, in each A/B pair. */
   readonly telemetry: { plain: number; exported: number }[];
   exports?: string;
+  /** CPU per accepted webhook, ms: the gateway and the bare Node baseline (`bare-create.ts`), in each pair. */
+  readonly floor: { gateway: number; bare: number }[];
   /** Rejections per second. */
   readonly badToken: { gateway: number; bare: number }[];
   apiserver?: { rss: number; liveHeap: number | undefined; deliveries: number };
@@ -31,7 +33,7 @@ export interface Figures {
 }
 
 export function newFigures(): Figures {
-  return { p99: [], telemetry: [], badToken: [] };
+  return { p99: [], telemetry: [], badToken: [], floor: [] };
 }
 
 /** Accepted requests per second of a run. */
@@ -60,6 +62,9 @@ export function printReport(rows: readonly Row[], figures: Figures): void {
     check(`gateway CPU/webhook, exported ÷ not (pair ${i + 1})`, `${exported.toFixed(3)} / ${plain.toFixed(3)} ms = ${(exported / plain).toFixed(2)}×`, '≤ 1.25×', exported / plain <= 1.25);
   });
   figures.telemetry.forEach(({ plain }, i) => check(`gateway CPU per accepted webhook, no export (pair ${i + 1})`, `${plain.toFixed(3)} ms`, '≤ 0.6 ms', plain <= 0.6));
+  figures.floor.forEach(({ gateway, bare }, i) => {
+    check(`gateway CPU per accepted webhook ÷ bare Node's (pair ${i + 1})`, `${gateway.toFixed(3)} / ${bare.toFixed(3)} ms = ${(gateway / bare).toFixed(2)}×`, 'gateway ≤ 0.6 ms', gateway <= 0.6);
+  });
   figures.badToken.forEach(({ gateway, bare }, i) => {
     check(`bad-token rejections/s on one core ÷ bare Node 401 (pair ${i + 1})`, `${gateway.toFixed(0)} / ${bare.toFixed(0)} = ${(gateway / bare).toFixed(2)}`, '≥ 0.8', gateway / bare >= 0.8);
   });

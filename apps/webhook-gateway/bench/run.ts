@@ -12,18 +12,22 @@
  *    200 req/s for 10 s each (p50/p99, throughput, CPU per webhook of the
  *    gateway and the apiserver); the gateway's RSS idle and after the first
  *    500 Deliveries;
- * 2. `latency`: p99 through the gateway at 100/s against the same Delivery
+ * 2. `floor`: the gateway's CPU per accepted webhook at 200/s against a bare
+ *    Node server doing the least the same work needs (bare-create.ts: verify
+ *    the signature, parse, create the Delivery, watch them all), same load,
+ *    same stored state, three adjacent pairs;
+ * 3. `latency`: p99 through the gateway at 100/s against the same Delivery
  *    creates sent straight to the apiserver at 100/s (the floor under it),
  *    in adjacent pairs;
- * 3. `telemetry`: CPU per accepted webhook with traces and metrics exported
+ * 4. `telemetry`: CPU per accepted webhook with traces and metrics exported
  *    over OTLP ÷ without, A/B: both gateways run, measurements alternate and
  *    each starts from the same stored state (its Deliveries are deleted
  *    after it), three pairs;
- * 4. `max`: the gateway's maximum (closed loop, 64 connections, 10 s);
- * 5. `bad-token`: rejections per second with the gateway alone on CPU 1 and
+ * 5. `max`: the gateway's maximum (closed loop, 64 connections, 10 s);
+ * 6. `bad-token`: rejections per second with the gateway alone on CPU 1 and
  *    the load generator on CPU 0, against a bare Node server answering 401
  *    on the same core under the same load (bare-401.ts), three pairs;
- * 6. `seed`: the design it replaced, `bench/seed_flask.py` (HMAC check, JSON
+ * 7. `seed`: the design it replaced, `bench/seed_flask.py` (HMAC check, JSON
  *    parse, `kubectl create job` per request), on the same payloads, at 4
  *    and 16 clients (Flask is pip-installed if absent).
  *
@@ -90,9 +94,11 @@ const AB_RATE = 200;
 /** The exporting gateway's span batch delay and metric interval; each A/B measurement waits one out. */
 const EXPORT_INTERVAL_MS = 5000;
 const BAD_TOKEN_PAIRS = 3;
+/** Gateway vs bare Node, CPU per accepted webhook: this many adjacent pairs at the A/B rate. */
+const FLOOR_PAIRS = 3;
 const BAD_TOKEN_SECONDS = 5;
 /** Every phase, in run order; `SLUICE_BENCH_PHASES=max,seed` runs only those (e.g. to profile one). */
-const PHASES = ['rates', 'latency', 'telemetry', 'max', 'bad-token', 'seed'] as const;
+const PHASES = ['rates', 'floor', 'latency', 'telemetry', 'max', 'bad-token', 'seed'] as const;
 const selected = new Set((process.env['SLUICE_BENCH_PHASES'] ?? PHASES.join(',')).split(',').map((p) => p.trim()));
 const runs = (phase: (typeof PHASES)[number]): boolean => selected.has(phase);
 
@@ -150,6 +156,8 @@ async function main(): Promise<void> {
     addRow({ scenario: 'gateway: signed push → Delivery', load: `open loop ${rate}/s`, result, rssMb: `${sampler.stop()} max`, cpu: { gateway: gatewayCpu, apiserver: apiserverCpu } });
     if (rate === RATES[0]) figures.rss = { idle: idleRss, after500: rssMb(gatewayPid) };
   }
+
+  if (runs('floor')) await floorPairs({ identity, namespace, gateway, admin, settle });
 
   if (runs('latency')) {
     // The gateway's p99 against the floor under it: the same Delivery creates sent straight to the apiserver
@@ -272,7 +280,7 @@ async function telemetryAB(run: {
  * this process, pinned to CPU 0; each pair gives one ratio.
  */
 async function badTokens(gateway: Gateway, settle: () => Promise<void>): Promise<void> {
-  const bare = await startBare();
+  const bare = await startBare('bare-401.ts');
   const pinned = pin(gateway.pid as number, '1') && pin(bare.pid as number, '1') && pin(process.pid, '0');
   const body = JSON.stringify(pushPayload('trunk', fakeSha('bad-0'), fakeSha('bad-1')));
   const shot = requestBytes({ path: '/webhooks/gitlab', headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-token' }, body });
@@ -398,8 +406,40 @@ async function startGateway(dir: string, kubeconfig: string, namespace: string, 
   return Object.assign(child, { port });
 }
 
-async function startBare(): Promise<Gateway> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(appDir, 'bench', 'bare-401.ts')], { cwd: appDir, stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * The gateway's CPU per accepted webhook against the least Node itself needs
+ * for the same work (`bare-create.ts`: verify, parse, create, watch), at the
+ * A/B rate, in adjacent measurements on the same stored state; pairs
+ * alternate which goes first.
+ */
+async function floorPairs(run: { readonly identity: string; readonly namespace: string; readonly gateway: Gateway; readonly admin: KubeClient; readonly settle: () => Promise<void> }): Promise<void> {
+  const [made] = (await run.admin.list<KubeObject & { spec?: unknown }>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace: run.namespace })).items;
+  if (made === undefined) throw new Error('no Delivery to copy for the bare Node baseline');
+  const template = { apiVersion: made.apiVersion, kind: made.kind, metadata: { namespace: run.namespace, labels: made.metadata.labels, annotations: made.metadata.annotations }, spec: made.spec };
+  const bare = await startBare('bare-create.ts', { BARE_KUBECONFIG: run.identity, BARE_NAMESPACE: run.namespace, BARE_SIGNING: SIGNING, BARE_TEMPLATE: JSON.stringify(template) });
+  await openLoop({ port: bare.port, rate: 50, seconds: 2, expect: 202, request: (i) => requestBytes(signedPush('/webhooks/gitlab', 'bare-warmup', i)) });
+  const measure = async (side: 'gateway' | 'bare', index: number): Promise<number> => {
+    await run.settle();
+    const target = side === 'gateway' ? run.gateway : bare;
+    log(`floor ${index + 1}/${FLOOR_PAIRS * 2}: ${side === 'gateway' ? 'the gateway' : 'bare Node'}, signed pushes at ${AB_RATE}/s for ${PHASE_SECONDS} s`);
+    const shots = prepare(AB_RATE * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `floor${index}`, i));
+    const cpu = cpuMeter([target.pid as number]);
+    const result = await openLoop({ port: target.port, rate: AB_RATE, seconds: PHASE_SECONDS, expect: 202, request: shots });
+    const [ms = 0] = cpu.stop();
+    addRow({ scenario: side === 'gateway' ? 'gateway: signed push → Delivery' : 'bare Node: verify + create + watch', load: `open loop ${AB_RATE}/s (pair ${Math.floor(index / 2) + 1})`, result, rssMb: String(rssMb(target.pid as number)), cpu: { gateway: ms } });
+    return ms / Math.max(1, result.ok);
+  };
+  for (let pair = 0; pair < FLOOR_PAIRS; pair++) {
+    const order: ('gateway' | 'bare')[] = pair % 2 === 0 ? ['gateway', 'bare'] : ['bare', 'gateway'];
+    const perWebhook: Record<string, number> = {};
+    for (const [i, side] of order.entries()) perWebhook[side] = await measure(side, pair * 2 + i);
+    figures.floor.push({ gateway: perWebhook['gateway'] as number, bare: perWebhook['bare'] as number });
+  }
+  bare.kill('SIGTERM');
+}
+
+async function startBare(file: string, env: Record<string, string> = {}): Promise<Gateway> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(appDir, 'bench', file)], { cwd: appDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   cleanups.push(() => void child.kill('SIGTERM'));
   const [line] = (await once(child.stdout, 'data')) as [Buffer];
   return Object.assign(child, { port: Number(line.toString().trim()) });
