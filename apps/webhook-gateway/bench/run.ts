@@ -439,7 +439,9 @@ async function floorPairs(run: { readonly identity: string; readonly namespace: 
 }
 
 async function startBare(file: string, env: Record<string, string> = {}): Promise<Gateway> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(appDir, 'bench', file)], { cwd: appDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // SLUICE_BENCH_BARE_NODE_ARGS profiles the baselines the way SLUICE_BENCH_GATEWAY_NODE_ARGS does the gateway.
+  const nodeArgs = (process.env['SLUICE_BENCH_BARE_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(appDir, 'bench', file)], { cwd: appDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   cleanups.push(() => void child.kill('SIGTERM'));
   const [line] = (await once(child.stdout, 'data')) as [Buffer];
   return Object.assign(child, { port: Number(line.toString().trim()) });
