@@ -100,3 +100,9 @@ export { prometheusLabelName, prometheusMetricName, prometheusSeries } from './o
 export type { OtelMetricIdentity } from './observability/prometheus-names.js';
 export { promqlRefs } from './observability/promql-refs.js';
 export type { LabelMatcher, PromqlRefs } from './observability/promql-refs.js';
+
+// A team's own workload from its repository's deploy/ directory, checked and rendered per color.
+export { APP_CONTAINER_ANNOTATION, TEAM_KINDS, checkTeamManifests } from './team-workload/team-manifests.js';
+export type { TeamDocument, TeamManifests, TeamManifestsCheck } from './team-workload/team-manifests.js';
+export { TEAM_REVISION_ENV, renderTeamColor, renderTeamService, versionedConfigMapName } from './team-workload/render-color.js';
+export type { TeamColorInput, TeamColorObjects } from './team-workload/render-color.js';
