@@ -174,6 +174,19 @@ export const EndRequestSchema = z.object({
 /** An early end waiting for the delivery's next safe point. */
 export type EndRequest = z.infer<typeof EndRequestSchema>;
 
+/**
+ * A Delivery that served an environment and no longer does: another
+ * Delivery's revision took the traffic (a newer rollout, or a rollback to an
+ * older revision). Written by the deployer.
+ */
+export const ReplacementSchema = z.object({
+  environment: EnvironmentNameSchema,
+  by: DnsLabelSchema.describe('The Delivery whose revision serves the environment since.'),
+  at: TimestampSchema.describe("When the environment's traffic switched to it."),
+});
+/** Where and by whom a Delivery was replaced. */
+export type Replacement = z.infer<typeof ReplacementSchema>;
+
 /** What the controllers have done with a delivery. */
 export const DeliveryStatusSchema = z.object({
   phase: PhaseSchema.default('Pending'),
@@ -189,6 +202,16 @@ export const DeliveryStatusSchema = z.object({
   endRequested: EndRequestSchema.optional().describe(
     'Superseded or canceled mid-environment: the delivery finishes that environment (bake, rollback if unhealthy), then ends this way.',
   ),
+  liveIn: z
+    .array(EnvironmentNameSchema)
+    .max(ENVIRONMENT_NAMES.length)
+    .optional()
+    .describe("Environments whose traffic this Delivery's revision serves now, as the deployer last saw each environment's Service."),
+  replaced: z
+    .array(ReplacementSchema)
+    .max(ENVIRONMENT_NAMES.length)
+    .optional()
+    .describe('Environments this Delivery served and no longer does: by which Delivery, since when. At most one per environment; never one listed in liveIn.'),
   observedGeneration: z.int().min(0).optional(),
   conditions: z.array(ConditionSchema).optional(),
 });

@@ -124,6 +124,7 @@ export {
   PhaseSchema,
   PostedStatusSchema,
   PusherSchema,
+  ReplacementSchema,
   StageNameSchema,
   StageSchema,
   StageStateSchema,
@@ -141,6 +142,7 @@ export type {
   Phase,
   PostedStatus,
   Pusher,
+  Replacement,
   Stage,
   StageName,
   StageState,
@@ -171,6 +173,8 @@ export {
 export type { StageError, StageKey, StageOutcome, StageResult } from './stages.js';
 
 export { atSafePoint, endEarly, endRequestedAt } from './end-early.js';
+export { liveEnvironments, liveNow, markLive, markReplaced, replacementsOf } from './liveness.js';
+export type { LiveDelivery } from './liveness.js';
 export type { EarlyEnd, EarlyEndResult } from './end-early.js';
 export { WAITING_FOR_PROMOTION, approvePromotion, awaitPromotion, waitingForPromotion } from './promotion.js';
 

@@ -12,7 +12,7 @@ function wireSchema(crd: V1CustomResourceDefinition): Record<string, unknown> {
 
 describe.each([
   ['applications', applicationCrd, 'Application', ['sluiceapp'], ['Project', 'Staging', 'Production', 'Ready', 'Reason', 'Message', 'Age']],
-  ['deliveries', deliveryCrd, 'Delivery', ['dlv'], ['Application', 'Ref', 'SHA', 'Phase', 'Reason', 'Message', 'Age']],
+  ['deliveries', deliveryCrd, 'Delivery', ['dlv'], ['Application', 'Ref', 'SHA', 'Phase', 'Live-In', 'Replaced-By', 'Replaced', 'Reason', 'Message', 'Age']],
 ] as const)('%s.sluice.dev', (plural, build, kind, shortNames, columns) => {
   const crd = build();
   const version = crd.spec.versions[0];

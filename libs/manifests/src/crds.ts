@@ -141,6 +141,12 @@ export function deliveryCrd(): V1CustomResourceDefinition {
       // JSONPath cannot cut a string; the short SHA is already part of the Delivery name.
       { jsonPath: '.spec.checkoutSha', name: 'SHA', priority: 1, type: 'string' },
       { jsonPath: '.status.phase', name: 'Phase', type: 'string' },
+      // Written by the deployer from each environment's Service: a Live Delivery stays Live; these say whether it still serves.
+      // A list prints as JSON (["staging","production"]); `[*]` would print its first item only.
+      { description: "Environments this Delivery's revision serves now", jsonPath: '.status.liveIn', name: 'Live-In', type: 'string' },
+      // The last replacement: production's when it was replaced there (staging sorts first); the rest is in status.replaced.
+      { description: 'The Delivery that took its place (the last of status.replaced)', jsonPath: '.status.replaced[-1:].by', name: 'Replaced-By', type: 'string' },
+      { description: 'When it was replaced', jsonPath: '.status.replaced[-1:].at', name: 'Replaced', priority: 1, type: 'date' },
       { jsonPath: '.status.reason', name: 'Reason', type: 'string' },
       { jsonPath: '.status.message', name: 'Message', priority: 1, type: 'string' },
       AGE,
