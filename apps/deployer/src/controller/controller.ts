@@ -58,7 +58,7 @@ export function createDeployer(options: DeployerOptions): Deployer {
         onChange: (keys) => keys.forEach((key) => queue.add(key)),
         onError: (what, err) => logger.warn({ what, err }, 'watch interrupted; resuming'),
       });
-      const deps = { client, caches, settings, logger, leases, ...(options.observer && { observer: options.observer }), ...(telemetry && { telemetry }) };
+      const deps = { client, caches, settings, logger, leases, liveness: { pruned: false }, ...(options.observer && { observer: options.observer }), ...(telemetry && { telemetry }) };
       // Applications' Ready conditions, on the same queue (keys of their own).
       const applications = applicationStatus({ client, queue, namespace: settings.namespace, logger });
       return {

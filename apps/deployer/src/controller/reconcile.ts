@@ -4,6 +4,7 @@ import { COLOR_LABEL, type Color } from '@sluice/manifests';
 import type { Logger } from '@sluice/service';
 import { applyDeployment, scaleToZero, scheduleScaleDown } from '../act/deployments.js';
 import { consumeAction, consumeDeliveryAction } from '../act/application.js';
+import { writeLiveness } from '../act/liveness.js';
 import { createLease, readLease, takeLease } from '../act/lease.js';
 import { prePromotionCheck } from '../act/precheck.js';
 import { annotateService, createService, switchService, type ServiceRef } from '../act/service.js';
@@ -11,6 +12,7 @@ import { updateDelivery } from '../act/status.js';
 import { readTarget, type TargetRead } from '../act/target.js';
 import type { EnvironmentFacts, ParsedDelivery } from '../decide/facts.js';
 import { leaseDecision, leaseName, type LeaseObject } from '../decide/lease.js';
+import { decideLiveness } from '../decide/liveness.js';
 import { decideManual, refusal, type ManualStep } from '../decide/manual.js';
 import { claimantOf, type Claimant } from '../decide/ownership.js';
 import { rollbackDelivery } from '../decide/rollback.js';
@@ -43,6 +45,8 @@ export interface ReconcileDeps {
   readonly leases: Map<string, LeaseObject>;
   /** Told about switches, rollbacks and the status writes that end stages and Deliveries (spans, metrics). */
   readonly telemetry?: DeployerTelemetry;
+  /** Set once the API server dropped `status.liveIn`/`replaced` (a Delivery CRD older than this deployer): they are not written again. */
+  readonly liveness?: { pruned: boolean };
 }
 
 function earliest(...times: (number | undefined)[]): number | undefined {
@@ -77,6 +81,8 @@ export async function reconcileEnvironment(deps: ReconcileDeps, key: string): Pr
     if (deployment) await scaleToZero(deps.client, deployment, claimant.owner);
   }
 
+  await recordLiveness(deps, facts, deliveries);
+
   const queue = environmentQueue(deliveries, environment);
   for (const older of queue.superseded) {
     const by = queue.current?.metadata.name;
@@ -101,6 +107,26 @@ export async function reconcileEnvironment(deps: ReconcileDeps, key: string): Pr
 
   const step = await act(deps, queue.current, facts, claimant);
   return { recheckAtMs: earliest(step, plan.recheckAtMs, lease.renewAtMs) };
+}
+
+/**
+ * Keeps `status.liveIn` / `status.replaced` of the Application's Deliveries
+ * true to the environment's Service, whichever switch moved it (rollout,
+ * automatic or manual rollback, or one a previous leader made).
+ */
+async function recordLiveness(deps: ReconcileDeps, facts: EnvironmentFacts, deliveries: readonly ParsedDelivery[]): Promise<void> {
+  if (deps.liveness?.pruned) return;
+  for (const { delivery, kind, change } of decideLiveness(facts, deliveries)) {
+    const log = { deliveryId: delivery.metadata.name, environment: facts.environment, liveDelivery: facts.service?.metadata.annotations?.[ANNOTATIONS.delivery] };
+    const outcome = await writeLiveness(deps.client, delivery, change, () => new Date());
+    if (outcome === 'pruned') {
+      // Writing again would only loop on the watch event each write causes.
+      if (deps.liveness) deps.liveness.pruned = true;
+      deps.logger.error(log, 'the Delivery CRD dropped status.liveIn/replaced: apply the CRD of this version (deploy/base/crds.yaml); not recording liveness until restarted');
+      return;
+    }
+    if (outcome === 'written') deps.logger.info(log, kind === 'live' ? 'delivery live in environment' : 'delivery replaced in environment');
+  }
 }
 
 /** Supersedes `delivery` (waiting for `environment`) by `by`, logged and counted. */
