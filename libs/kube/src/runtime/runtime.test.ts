@@ -120,6 +120,40 @@ describe('ControllerRuntime', () => {
     expect(events).toEqual(['handle a', 'finished a', 'lost renew-deadline']);
   });
 
+  it('a write fenced while the replica still leads (its renewal landed late) is handled again once the fence reopens, not dropped', async () => {
+    const e = fakeElector();
+    let fenceOpen = true;
+    const elector = { ...e.elector, mayWrite: () => e.elector.currentRole() === 'leader' && fenceOpen } as LeaderElector;
+    const written: string[] = [];
+    const runtime = new ControllerRuntime({
+      name: 'test',
+      client,
+      elector,
+      concurrency: 1,
+      logger: silent,
+      backoff: { initialMs: 10, maxMs: 20 },
+      setup: ({ client: fenced }): Controller => ({
+        informers: [],
+        keys: () => ['a'],
+        reconcile: async (key) => {
+          await fenced.mergePatch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: key }, {});
+          written.push(key);
+          return {};
+        },
+      }),
+    });
+    e.lead();
+    fenceOpen = false; // the last renewal is a renew deadline old; the next one is on its way
+    await runtime.start();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(written).toEqual([]);
+    fenceOpen = true; // it landed: still the leader, no step-down
+    await new Promise((r) => setTimeout(r, 60));
+    expect(written).toEqual(['a']);
+    expect(runtime.status().role).toBe('leader');
+    await runtime.stop();
+  });
+
   it('without an elector, is the sole active replica: no fence, ready once synced', async () => {
     const runtime = new ControllerRuntime({
       name: 'test',

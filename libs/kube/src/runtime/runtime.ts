@@ -30,7 +30,7 @@ export interface Controller {
   readonly informers: readonly SyncedCache[];
   /** Keys to handle once the caches are synced, and again on every resync. */
   readonly keys: () => Iterable<string>;
-  /** Handles one key; a throw is retried with the queue's backoff, a `Fenced` error is not. */
+  /** Handles one key; a throw is retried with the queue's backoff, a `Fenced` error only while this replica still leads. */
   readonly reconcile: (key: string) => Promise<HandleResult>;
   /** Called after the first keys are queued (e.g. to admit waiting work). */
   readonly onStarted?: () => void;
@@ -102,7 +102,7 @@ export class ControllerRuntime {
     this.client = elector ? fencedClient(options.client, () => elector.mayWrite()) : options.client;
     this.queue = new KeyedQueue({
       concurrency: options.concurrency,
-      handle: (key) => (this.controller ? this.controller.reconcile(key) : Promise.resolve({})),
+      handle: (key) => this.handle(key),
       isStop: isFenced,
       ...(options.laneOf && { laneOf: options.laneOf }),
       ...(options.backoff && { backoff: options.backoff }),
@@ -190,6 +190,26 @@ export class ControllerRuntime {
     clearInterval(this.resyncTimer);
     this.queue.stop();
     this.controller?.informers.forEach((i) => i.stop());
+  }
+
+  /**
+   * Reconciles one key. A write refused by the fence while this replica still
+   * leads is handled again after a backoff, not dropped: the fence closes as
+   * soon as the last renewal was *sent* a renew deadline ago, and a renewal
+   * landing a moment later (slow API server, busy event loop) reopens it
+   * without a step-down; a dropped key waited for a watch event that, for a
+   * Delivery waiting on this controller, never comes. After a real loss the
+   * queue is stopped and the retry goes with it.
+   */
+  private async handle(key: string): Promise<HandleResult> {
+    if (!this.controller) return {};
+    try {
+      return await this.controller.reconcile(key);
+    } catch (err) {
+      if (!isFenced(err) || this.options.elector?.currentRole() !== 'leader') throw err;
+      this.options.logger.info({ service: this.options.name, key }, 'write fenced while still leading (a renewal is late); handling the key again');
+      return { retry: { reason: 'fenced', afterMs: null } };
+    }
   }
 
   /** Leadership lost: the fence is already closed; stop work, drain, then tell the app. */
