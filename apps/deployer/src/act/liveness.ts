@@ -24,7 +24,8 @@ export async function writeLiveness(client: KubeClient, delivery: ParsedDelivery
     { current: delivery as unknown as KubeObject },
   );
   if (!result.changed || written === undefined) return 'unchanged';
+  // A structural schema drops fields it does not know without an error: the write "succeeds" and the field is gone.
   const stored = (result.object['status'] ?? {}) as Partial<DeliveryStatus>;
-  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-  return same(stored.liveIn, written.liveIn) && same(stored.replaced, written.replaced) ? 'written' : 'pruned';
+  const dropped = (written.liveIn !== undefined && stored.liveIn === undefined) || (written.replaced !== undefined && stored.replaced === undefined);
+  return dropped ? 'pruned' : 'written';
 }
