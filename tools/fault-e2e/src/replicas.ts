@@ -12,6 +12,9 @@ import { startServiceProcess, type ServiceProcess } from '@sluice/service/testin
 
 export type ServiceName = 'webhook-gateway' | 'test-runner' | 'deployer' | 'notifier';
 
+/** Starts of one replica before {@link ReplicaSet.keepOne} gives up. */
+const KEEP_ATTEMPTS = 3;
+
 /** `apps/<service>/src/main.ts` of this checkout. */
 export function entryOf(service: ServiceName): string {
   return fileURLToPath(new URL(`../../../apps/${service}/src/main.ts`, import.meta.url));
@@ -90,9 +93,43 @@ export class ReplicaSet {
     return true;
   }
 
+  /** Starts that failed (each retried, up to {@link KEEP_ATTEMPTS} in all), for the figures. */
+  readonly startFailures: { readonly pod: string; readonly atMs: number; readonly error: string }[] = [];
+  #stopped = false;
+
+  /**
+   * Starts a replica and, when it does not come up (on a loaded machine a
+   * start can take longer than the start timeout), starts it again, as a
+   * ReplicaSet and the kubelet keep a pod: a set must not shrink for good
+   * because one start was slow. Gives up after {@link KEEP_ATTEMPTS} starts
+   * or when the set is stopped.
+   */
+  async keepOne(pod = `${this.service}-${this.#next++}`): Promise<Replica | undefined> {
+    const keeping = (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.startOne(pod);
+        } catch (error) {
+          this.startFailures.push({ pod, atMs: Date.now(), error: String(error).split('\n')[0] ?? '' });
+          if (this.#stopped || attempt >= KEEP_ATTEMPTS) throw error;
+          await new Promise((r) => setTimeout(r, 1_000));
+          if (this.#stopped) throw error;
+        }
+      }
+    })();
+    this.#keeping.add(keeping);
+    try {
+      return await keeping;
+    } finally {
+      this.#keeping.delete(keeping);
+    }
+  }
+
+  readonly #keeping = new Set<Promise<Replica | undefined>>();
+
   /** Waits for replicas still starting. */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.#starting]);
+    await Promise.allSettled([...this.#starting, ...this.#keeping]);
   }
 
   /**
@@ -122,7 +159,7 @@ export class ReplicaSet {
             const last = r.process.logs.filter((l) => ['warn', 'error', 'fatal'].includes(String(l['level']))).slice(-2);
             this.exits.push({ pod: r.pod, atMs: Date.now(), lastLog: last.map((l) => `${String(l['msg'])} ${JSON.stringify(l['reason'] ?? l['err'] ?? '')}`.slice(0, 300)).join(' / ') });
             void this.#saveLogs(r, 'exited');
-            void this.startOne(r.pod).catch(() => undefined);
+            void this.keepOne(r.pod).catch(() => undefined);
           },
         );
       }
@@ -131,6 +168,7 @@ export class ReplicaSet {
 
   /** Kills every replica. */
   async stopAll(): Promise<void> {
+    this.#stopped = true;
     if (this.#monitor) clearInterval(this.#monitor);
     this.#monitor = undefined;
     await this.settled();
