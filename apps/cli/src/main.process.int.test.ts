@@ -16,7 +16,7 @@ describe('the sluice process', () => {
     const r = await runCliProcess(['deliveries', '-n', f.namespace], { KUBECONFIG: f.kubeconfig });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^NAME\s+APP\s+REF\s+SHA\s+PHASE\s+REASON\s+STAGES\s+AGE\nproc-1\s+shop\s+main\s+9f9f9f9f\s+Testing\s+test· build· deploy:production·\s+\d+s\n$/);
+    expect(r.out).toMatch(/^NAME\s+APP\s+REF\s+SHA\s+PHASE\s+LIVE-IN\s+REASON\s+STAGES\s+AGE\nproc-1\s+shop\s+main\s+9f9f9f9f\s+Testing\s+test· build· deploy:production·\s+\d+s\n$/);
     expect(r.out).not.toContain('\x1b');
   });
 

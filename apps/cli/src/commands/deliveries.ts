@@ -2,7 +2,7 @@ import { EXIT } from '../cli/errors.js';
 import { deliveriesOptions } from '../cli/options.js';
 import { listDeliveries } from '../cluster/read.js';
 import { selectDeliveries } from '../decide/select.js';
-import { DELIVERY_HEADER, deliveryRow } from '../format/deliveries.js';
+import { DELIVERY_HEADER, deliveryRow, liveNowLine } from '../format/deliveries.js';
 import { forOutput, toJson } from '../format/objects.js';
 import { printable } from '../format/printable.js';
 import { renderTable } from '../format/table.js';
@@ -31,6 +31,9 @@ export const deliveries: Command = async (ctx) => {
   const now = ctx.io.now();
   const s = stylesOf(ctx);
   ctx.io.out(`${renderTable(DELIVERY_HEADER, shown.map((d) => deliveryRow(d, now, s))).join('\n')}\n`);
+  // From every Delivery of the application(s), not only those shown: the live one may be older than --limit reaches, or of another branch.
+  const live = liveNowLine(all.filter((d) => options.filter.app === undefined || d.spec.application === options.filter.app));
+  if (live !== undefined) ctx.io.out(`${printable(live)}\n`);
   if (shown.length < total) ctx.io.err(`(${shown.length} of ${total} shown; --limit 0 shows all)\n`);
   return EXIT.ok;
 };

@@ -63,7 +63,7 @@ describe('sluice deliveries', () => {
     const r = await runCli(['deliveries', ...f.flags]);
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+APP\s+REF\s+SHA\s+PHASE\s+REASON\s+STAGES\s+AGE$/);
+    expect(lines[0]).toMatch(/^NAME\s+APP\s+REF\s+SHA\s+PHASE\s+LIVE-IN\s+REASON\s+STAGES\s+AGE$/);
     expect(rows(r.out)).toEqual(['blog-main', 'shop-feature', 'shop-failed', 'shop-live']);
     expect(lines.find((l) => l.startsWith('shop-live'))).toMatch(/shop\s+main\s+a1a1a1a1\s+Live\s+test✓ build✓ deploy:production✓\s+\S+$/);
     expect(lines.find((l) => l.startsWith('shop-failed'))).toMatch(/b2b2b2b2\s+Failed\s+TestsFailed\s+test✗ build· deploy:production·/);

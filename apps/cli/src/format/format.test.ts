@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { delivery, stage } from '../testing/model.testkit.js';
 import { styles } from './color.js';
-import { DELIVERY_HEADER, deliveryRow, refText, rowSignature } from './deliveries.js';
+import { DELIVERY_HEADER, deliveryRow, liveNowLine, refText, rowSignature } from './deliveries.js';
 import { forOutput, toJson, toJsonLine, toYaml } from './objects.js';
 import { compactStages } from './stages.js';
 import { renderTable } from './table.js';
@@ -57,8 +57,8 @@ describe('delivery rows', () => {
         stages: [stage('test', 'failed'), stage('build', 'skipped'), stage('deploy', 'canceled', { environment: 'production' })],
       },
     });
-    expect(deliveryRow(d, NOW, plain).map((c) => c.text)).toEqual(['main-3f2a9c1-0b7e41d2', 'shop', 'main', '3f2a9c1e', 'Failed', 'TestsFailed', 'test✗ build– deploy:production⊘', '5m']);
-    expect(DELIVERY_HEADER).toHaveLength(8);
+    expect(deliveryRow(d, NOW, plain).map((c) => c.text)).toEqual(['main-3f2a9c1-0b7e41d2', 'shop', 'main', '3f2a9c1e', 'Failed', '', 'TestsFailed', 'test✗ build– deploy:production⊘', '5m']);
+    expect(DELIVERY_HEADER).toHaveLength(9);
   });
 
   it('marks stages ✓ succeeded, … running, · pending', () => {
@@ -69,7 +69,7 @@ describe('delivery rows', () => {
 
   it('says AwaitingPromotion for a delivery waiting at a manual gate, and shows a merge request by its number', () => {
     const waiting = delivery({ status: { phase: 'Deploying', stages: [stage('deploy', 'running', { environment: 'production', promotion: 'waiting', message: 'waiting for promotion' })] } });
-    expect(deliveryRow(waiting, NOW, plain)[5]?.text).toBe('AwaitingPromotion');
+    expect(deliveryRow(waiting, NOW, plain)[6]?.text).toBe('AwaitingPromotion');
     const mr = { ...delivery({ ref: 'feature/login' }), spec: { ...delivery({ ref: 'feature/login' }).spec, refType: 'merge_request' as const, mergeRequest: { iid: 12, sourceBranch: 'feature/login', targetBranch: 'main' } } };
     expect(refText(mr)).toBe('feature/login !12');
   });
@@ -78,6 +78,18 @@ describe('delivery rows', () => {
     // Git refuses C0 controls in ref names, but not U+009B (CSI), which some terminals obey like ESC [.
     const row = deliveryRow(delivery({ ref: 'x\x9b2J\x1b]0;t\x07' }), NOW, plain);
     expect(row[2]?.text).toBe('xM-^[2J^[]0;t^G');
+  });
+
+  it('says where a Delivery is live now, "replaced" for one that was and is no longer, and which Delivery is live per environment', () => {
+    const at = '2030-01-01T11:58:00.000Z';
+    const newer = delivery({ name: 'main-b', status: { phase: 'Live', liveIn: ['staging', 'production'] } });
+    const older = delivery({ name: 'main-a', status: { phase: 'Live', replaced: [{ environment: 'production', by: 'main-b', at }] } });
+    const blog = delivery({ name: 'blog-a', app: 'blog', status: { phase: 'Verifying', liveIn: ['production'] } });
+    expect(deliveryRow(newer, NOW, plain)[5]?.text).toBe('staging,production');
+    expect(deliveryRow(older, NOW, plain).slice(4, 6).map((c) => c.text)).toEqual(['Live', 'replaced']);
+    expect(liveNowLine([older, newer, blog])).toBe('Live now: blog production blog-a, shop staging main-b, shop production main-b');
+    expect(liveNowLine([older])).toBeUndefined();
+    expect(rowSignature(older)).not.toBe(rowSignature(delivery({ name: 'main-a', status: { phase: 'Live', liveIn: ['production'] } })));
   });
 
   it('changes signature when what a watcher sees changes, not when only time passes', () => {

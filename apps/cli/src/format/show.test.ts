@@ -28,6 +28,16 @@ describe('renderShow', () => {
     expect(text).toMatch(/deploy:production\s+✗ failed\s+2030-01-01T10:02:00Z\s+3m00s\s+PostPromotionUnhealthy: pods restarted/);
   });
 
+  it('says where a Live Delivery serves now, and by which Delivery and when it was replaced elsewhere', () => {
+    const d = delivery({
+      status: { phase: 'Live', liveIn: ['staging'], replaced: [{ environment: 'production', by: 'main-9e8d7c6-11aa22bb', at: '2030-01-01T10:08:00.000Z' }] },
+    });
+    expect(renderShow(d, ctx)).toContain(
+      'Phase       Live\nTraffic     Live in staging\nTraffic     Replaced by main-9e8d7c6-11aa22bb at 2030-01-01T10:08:00Z in production\n',
+    );
+    expect(renderShow(delivery({ status: { phase: 'Live' } }), ctx)).not.toContain('Traffic');
+  });
+
   it("shows the commit's title, author and link when the webhook listed the commit", () => {
     const text = renderShow(delivery({ commit: { title: 'Fix the cart total', authorName: 'Grace Hopper', url: 'https://gitlab.example.com/team/shop/-/commit/3f2a' } }), ctx);
     expect(text).toContain('Title       Fix the cart total\nAuthor      Grace Hopper\nPushed by   Ada Lovelace');

@@ -1,8 +1,10 @@
 import {
   ANNOTATIONS,
   isTerminal,
+  liveEnvironments,
   PROMOTE_ACTION,
   promotionApprovedAnnotation,
+  replacementsOf,
   runPageUrl,
   stageName,
   waitingForPromotion,
@@ -47,6 +49,15 @@ function phaseLine(d: Delivery, s: Styles): string {
   const phase = d.status?.phase ?? 'Pending';
   const why = [d.status?.reason, d.status?.message].filter(Boolean).join(': ');
   return phaseStyle(phase, s)(phase) + (why ? ` (${why})` : '');
+}
+
+/** `Live in production`, `Replaced by <name> at <time> in staging`: whether the revision still serves where it went live. */
+function trafficLines(d: Delivery, s: Styles): string[] {
+  const live = liveEnvironments(d);
+  return [
+    ...(live.length > 0 ? [s.ok(`Live in ${live.join(' and ')}`)] : []),
+    ...replacementsOf(d).map((r) => `Replaced by ${r.by} at ${timestamp(r.at)} in ${r.environment}`),
+  ];
 }
 
 function stageTable(d: Delivery, now: Date, s: Styles): string[] {
@@ -123,6 +134,7 @@ export function renderShow(delivery: Delivery, ctx: ShowContext): string {
     ...field('MR', mr && [`!${mr.iid} ${mr.sourceBranch} → ${mr.targetBranch}`, mr.url].filter(Boolean).join('  ')),
     ...field('Received', `${timestamp(d.spec.receivedAt)} (${age(d.spec.receivedAt, ctx.now)} ago)`),
     ...field('Phase', phaseLine(d, s)),
+    ...trafficLines(d, s).map((line) => `${'Traffic'.padEnd(11)} ${line}`),
     ...field('Trace', traceIdOf(d)),
     ...field('Run page', runPageUrl(ctx.publicUrl, d.metadata.name)),
     ...notes(d).map((n) => `${'Note'.padEnd(11)} ${n}`),
