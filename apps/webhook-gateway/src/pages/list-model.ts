@@ -1,4 +1,17 @@
-import { isTerminal, MAX_REF_NAME_LENGTH, runPagePath, shortSha, shownStages, stageLabel, type Delivery, type Phase } from '@sluice/delivery';
+import {
+  isTerminal,
+  liveEnvironments,
+  liveNow,
+  MAX_REF_NAME_LENGTH,
+  replacementsOf,
+  runPagePath,
+  shortSha,
+  shownStages,
+  stageLabel,
+  type Delivery,
+  type EnvironmentName,
+  type Phase,
+} from '@sluice/delivery';
 import { formatDuration, formatUtc } from './format.js';
 import { elapsedMs, listHref, phaseTone, REFRESH_SECONDS, stageTone, type PageContext, type StageModel, type Tone } from './model.js';
 
@@ -30,6 +43,10 @@ export interface ListRow {
   readonly phase: Phase;
   readonly tone: Tone;
   readonly reason?: string;
+  /** Environments its revision serves now. */
+  readonly liveIn?: readonly EnvironmentName[];
+  /** It served somewhere and another Delivery's revision serves there now (the run page says which). */
+  readonly replaced?: true;
   readonly receivedAt: string;
   readonly elapsed?: string;
   readonly stages: readonly Pick<StageModel, 'label' | 'state' | 'tone'>[];
@@ -43,6 +60,8 @@ export interface ListPageModel {
   readonly matching: number;
   /** Application names known from the Deliveries, for the filter. */
   readonly applications: readonly string[];
+  /** The Delivery live now in each environment, of the filtered application (or all), whichever page or branch it is on. */
+  readonly liveNow: readonly { readonly application: string; readonly environment: EnvironmentName; readonly name: string; readonly href: string }[];
   readonly listHref: string;
   readonly newerHref?: string;
   readonly olderHref?: string;
@@ -80,6 +99,7 @@ function rowOf(delivery: Delivery, context: PageContext): ListRow {
   const { spec, metadata } = delivery;
   const phase = delivery.status?.phase ?? 'Pending';
   const elapsed = elapsedMs(delivery, context.now);
+  const liveIn = liveEnvironments(delivery);
   return {
     name: metadata.name,
     href: runPagePath(context.basePath, metadata.name),
@@ -93,6 +113,8 @@ function rowOf(delivery: Delivery, context: PageContext): ListRow {
     phase,
     tone: phaseTone(phase),
     ...(delivery.status?.reason !== undefined && { reason: delivery.status.reason }),
+    ...(liveIn.length > 0 && { liveIn }),
+    ...(liveIn.length === 0 && replacementsOf(delivery).length > 0 && { replaced: true as const }),
     receivedAt: formatUtc(spec.receivedAt),
     ...(elapsed !== undefined && { elapsed: formatDuration(elapsed) }),
     stages: shownStages(delivery).map((stage) => ({ label: stageLabel(stage), state: stage.state, tone: stageTone(stage.state) })),
@@ -119,6 +141,12 @@ export function listPageModel(deliveries: Iterable<Delivery>, query: ListQuery, 
     rows: shown.map((d) => rowOf(d, context)),
     matching: matching.length,
     applications,
+    liveNow: liveNow(all.filter((d) => query.application === undefined || d.spec.application === query.application)).map((l) => ({
+      application: l.application,
+      environment: l.environment,
+      name: l.delivery,
+      href: runPagePath(context.basePath, l.delivery),
+    })),
     listHref: listHref(context.basePath),
     ...(query.page > 1 && { newerHref: listHref(context.basePath, { ...filter, page: query.page - 1 }) }),
     ...(start + PAGE_SIZE < matching.length && { olderHref: listHref(context.basePath, { ...filter, page: query.page + 1 }) }),

@@ -7,6 +7,8 @@ function Row({ row }: { readonly row: ListRow }) {
       <td>
         <Badge tone={row.tone} text={row.phase} />
         {row.reason !== undefined && <div class="muted mono">{row.reason}</div>}
+        {row.liveIn !== undefined && <div data-live-in={row.liveIn.join(' ')}>live in {row.liveIn.join(', ')}</div>}
+        {row.replaced && <div class="muted" data-replaced="">replaced</div>}
       </td>
       <td>
         <a href={row.applicationHref}>{row.application}</a>
@@ -62,6 +64,17 @@ export function ListPage({ model }: { readonly model: ListPageModel }) {
         <button type="submit">Filter</button>
         {filtered && <a href={model.listHref}>clear</a>}
       </form>
+      {model.liveNow.length > 0 && (
+        <p data-live-now="">
+          Live now:{' '}
+          {model.liveNow.map((l, i) => (
+            <>
+              {i > 0 && ' · '}
+              {l.application} {l.environment} <a href={l.href}>{l.name}</a>
+            </>
+          ))}
+        </p>
+      )}
       <p class="muted" data-matching={String(model.matching)}>
         {model.matching === 0
           ? filtered

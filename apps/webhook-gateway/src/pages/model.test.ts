@@ -16,6 +16,15 @@ const TESTING = {
 };
 
 describe('run page model', () => {
+  it('a Live Delivery says where it serves now, and by which Delivery (linked under the base path) and when it was replaced elsewhere', () => {
+    const status = { phase: 'Live' as const, stages: [], liveIn: ['staging' as const], replaced: [{ environment: 'production' as const, by: 'trunk-2', at: '2026-04-02T08:04:00.000Z' }] };
+    const page = runPageModel(delivery({ status }), { ...CONTEXT, basePath: '/sluice' });
+    expect(page).toMatchObject({ phase: 'Live', liveIn: ['staging'], replaced: [{ environment: 'production', by: { name: 'trunk-2', href: '/sluice/deliveries/trunk-2' }, at: '2026-04-02 08:04:00 UTC' }] });
+    const plain = runPageModel(delivery({ status: { phase: 'Live', stages: [] } }), CONTEXT);
+    expect(plain).not.toHaveProperty('liveIn');
+    expect(plain).not.toHaveProperty('replaced');
+  });
+
   it('shows the commit, who pushed, and where it goes, linking the commit on GitLab', () => {
     const sha = fakeSha('model-1');
     const page = runPageModel(delivery({ sha, ref: 'feature/login', title: 'Add login' }), CONTEXT);

@@ -1,11 +1,14 @@
 import {
   isTerminal,
+  liveEnvironments,
+  replacementsOf,
   RUN_PAGES_PATH,
   runPagePath,
   shortSha,
   shownStages,
   stageLabel,
   type Delivery,
+  type EnvironmentName,
   type Phase,
   type Stage,
   type StageState,
@@ -56,6 +59,14 @@ export interface StageModel {
   readonly logTail?: string;
 }
 
+/** Where a Delivery was replaced, for a run page. */
+export interface ReplacedModel {
+  readonly environment: EnvironmentName;
+  readonly by: { readonly name: string; readonly href: string };
+  /** When the environment's traffic switched to it, UTC. */
+  readonly at: string;
+}
+
 /** Everything a run page shows, as plain strings and numbers. */
 export interface RunPageModel {
   readonly name: string;
@@ -79,6 +90,10 @@ export interface RunPageModel {
   readonly reason?: string;
   readonly message?: string;
   readonly supersededBy?: { readonly name: string; readonly href: string };
+  /** Environments this Delivery's revision serves now (`status.liveIn`); absent when none. */
+  readonly liveIn?: readonly EnvironmentName[];
+  /** Environments it served and another Delivery's revision serves now (`status.replaced`): by which (linked), since when. */
+  readonly replaced?: readonly ReplacedModel[];
   /** A newer push came while this one was in the middle of an environment: it finishes that environment first (`status.endRequested`). */
   readonly supersedeRequested?: { readonly name: string; readonly href: string };
   readonly receivedAt: string;
@@ -176,6 +191,13 @@ function pusherOf(delivery: Delivery): string {
   return username === undefined ? name : `${name} (@${username})`;
 }
 
+/** `liveIn` and `replaced` of a run page: whether the revision still serves where it went live (a Live Delivery stays Live). */
+export function trafficModel(delivery: Delivery, basePath: string): Pick<RunPageModel, 'liveIn' | 'replaced'> {
+  const liveIn = liveEnvironments(delivery);
+  const replaced = replacementsOf(delivery).map((r) => ({ environment: r.environment, by: { name: r.by, href: runPagePath(basePath, r.by) }, at: formatUtc(r.at) }));
+  return { ...(liveIn.length > 0 && { liveIn }), ...(replaced.length > 0 && { replaced }) };
+}
+
 /** Builds the run page of one Delivery. Pure: the same Delivery and context give the same page. */
 export function runPageModel(delivery: Delivery, context: PageContext): RunPageModel {
   const { spec, metadata } = delivery;
@@ -208,6 +230,7 @@ export function runPageModel(delivery: Delivery, context: PageContext): RunPageM
     ...(status?.reason !== undefined && { reason: status.reason }),
     ...(status?.message !== undefined && { message: status.message }),
     ...(status?.supersededBy !== undefined && { supersededBy: { name: status.supersededBy, href: runPagePath(context.basePath, status.supersededBy) } }),
+    ...trafficModel(delivery, context.basePath),
     ...(!final &&
       status?.endRequested?.supersededBy !== undefined && {
         supersedeRequested: { name: status.endRequested.supersededBy, href: runPagePath(context.basePath, status.endRequested.supersededBy) },

@@ -54,6 +54,23 @@ describe('run pages over HTTP', () => {
     expect(body).not.toContain('http-equiv="refresh"');
   });
 
+  it('says where a Live Delivery serves now and, for a replaced one, by which Delivery (linked) and when; the list says which is live now', async () => {
+    const first = deliveryObject(NS, { ref: 'trunk', title: 'First', receivedAt: '2026-04-02T07:00:00.000Z', status: LIVE });
+    const second = deliveryObject(NS, { ref: 'trunk', title: 'Second', receivedAt: '2026-04-02T07:30:00.000Z', status: { ...LIVE, liveIn: ['production'] } });
+    const replaced = { ...first, status: { ...first.status, replaced: [{ environment: 'production', by: second.metadata.name, at: '2026-04-02T07:40:00.000Z' }] } } as typeof first;
+    const routes = pages([replaced, second]);
+    const old = await (await routes.request(`/deliveries/${first.metadata.name}`)).text();
+    expect(old).toContain('data-phase="Live"');
+    expect(old).toContain(`Replaced by <a href="/deliveries/${second.metadata.name}">${second.metadata.name}</a> at 2026-04-02 07:40:00 UTC in production`);
+    expect(old).not.toContain('data-live-in');
+    const now = await (await routes.request(`/deliveries/${second.metadata.name}`)).text();
+    expect(now).toContain('<div class="outcome tone-success" data-traffic=""><p data-live-in="production">Live in production</p></div>');
+    const list = await (await routes.request('/deliveries')).text();
+    expect(list).toContain(`<p data-live-now="">Live now: inventory production <a href="/deliveries/${second.metadata.name}">${second.metadata.name}</a></p>`);
+    expect(list).toContain('<div class="muted" data-replaced="">replaced</div>');
+    expect(list).toContain('<div data-live-in="production">live in production</div>');
+  });
+
   it('sends strict security headers, and a CSP that allows exactly the page stylesheet', async () => {
     const res = await pages([running]).request(`/deliveries/${running.metadata.name}`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');

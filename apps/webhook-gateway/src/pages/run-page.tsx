@@ -77,6 +77,20 @@ export function RunPage({ model }: { readonly model: RunPageModel }) {
           )}
         </div>
       ) : undefined}
+      {(model.liveIn !== undefined || model.replaced !== undefined) && (
+        <div class={`outcome tone-${model.liveIn !== undefined ? 'success' : 'neutral'}`} data-traffic="">
+          {model.liveIn !== undefined && (
+            <p data-live-in={model.liveIn.join(' ')}>
+              Live in {model.liveIn.join(' and ')}
+            </p>
+          )}
+          {model.replaced?.map((r) => (
+            <p data-replaced={r.environment}>
+              Replaced by <a href={r.by.href}>{r.by.name}</a> at {r.at} in {r.environment}
+            </p>
+          ))}
+        </div>
+      )}
       {model.supersedeRequested !== undefined && (
         <p class="note" data-supersede-requested="">
           Superseded by <a href={model.supersedeRequested.href}>{model.supersedeRequested.name}</a> once this environment is finished (bake, and
