@@ -59,9 +59,8 @@ export function printReport(rows: readonly Row[], figures: Figures): void {
   const checks: string[][] = [];
   const check = (figure: string, value: string, target: string, met: boolean) => checks.push([figure, value, target, met ? 'yes' : 'NO']);
   figures.telemetry.forEach(({ plain, exported }, i) => {
-    check(`gateway CPU/webhook, exported ÷ not (pair ${i + 1})`, `${exported.toFixed(3)} / ${plain.toFixed(3)} ms = ${(exported / plain).toFixed(2)}×`, '≤ 1.25×', exported / plain <= 1.25);
+    check(`gateway CPU/webhook, exported ÷ not, measured at once (pair ${i + 1})`, `${exported.toFixed(3)} / ${plain.toFixed(3)} ms = ${(exported / plain).toFixed(2)}×`, '≤ 1.25×', exported / plain <= 1.25);
   });
-  figures.telemetry.forEach(({ plain }, i) => check(`gateway CPU per accepted webhook, no export (pair ${i + 1})`, `${plain.toFixed(3)} ms`, '≤ 0.6 ms', plain <= 0.6));
   figures.floor.forEach(({ gateway, bare }, i) => {
     check(`gateway CPU per accepted webhook ÷ bare Node's (pair ${i + 1})`, `${gateway.toFixed(3)} / ${bare.toFixed(3)} ms = ${(gateway / bare).toFixed(2)}×`, 'gateway ≤ 0.6 ms', gateway <= 0.6);
   });

@@ -20,9 +20,9 @@
  *    creates sent straight to the apiserver at 100/s (the floor under it),
  *    in adjacent pairs;
  * 4. `telemetry`: CPU per accepted webhook with traces and metrics exported
- *    over OTLP ÷ without, A/B: both gateways run, measurements alternate and
- *    each starts from the same stored state (its Deliveries are deleted
- *    after it), three pairs;
+ *    over OTLP ÷ without, A/B: both gateways run and each pair measures
+ *    both at once under the same load, from the same stored state (the
+ *    pair's Deliveries are deleted after it), three pairs;
  * 5. `max`: the gateway's maximum (closed loop, 64 connections, 10 s);
  * 6. `bad-token`: rejections per second with the gateway alone on CPU 1 and
  *    the load generator on CPU 0, against a bare Node server answering 401
@@ -62,7 +62,7 @@ import { OtlpReceiver } from '@sluice/telemetry/testing';
 import { roleBindingFor, roleFor, serviceAccountFor, serviceAccountName, toWire } from '@sluice/manifests';
 import { applicationObject, fakeSha, pushPayload } from '../src/fixtures/index.js';
 import { installCrds, serviceAccountKubeconfig, waitUntil } from '../src/testing/crds.testkit.js';
-import { closedLoop, openLoop, openLoopCalls, percentile } from './load.js';
+import { closedLoop, openLoop, openLoopCalls, percentile, type LoadResult } from './load.js';
 import { clusterPids, cpuMeter, pin, quiet, rssMb, sampleMax } from './procs.js';
 import { newFigures, printReport, rate, type Row } from './report.js';
 import { requestBytes, type Shot } from './wire.js';
@@ -223,11 +223,14 @@ async function main(): Promise<void> {
 /**
  * Telemetry cost, A/B: the plain gateway (A) and a second one exporting its
  * traces and metrics over OTLP/HTTP to a sink, as deployed (B), both running
- * and watching the same Deliveries. Each measurement offers one of them the
- * same open-loop load, then waits out one export interval so B's batched
- * exports are counted, and its Deliveries are deleted again: every
- * measurement starts from the same stored state. Pairs alternate which side
- * goes first; each pair gives one ratio.
+ * and watching the same Deliveries. In each pair both are measured at once:
+ * each is offered the same open-loop load (half the A/B rate each, so the
+ * machine carries the A/B rate in all), over the same seconds, on the same
+ * machine and stored state — what a shared machine does to one it does to
+ * the other, which back-to-back runs could not promise. After one export
+ * interval (so B's batched exports are counted) both CPU meters stop and
+ * the pair's Deliveries are deleted again, so every pair starts from the
+ * same stored state. Each pair gives one ratio.
  */
 async function telemetryAB(run: {
   readonly dir: string;
@@ -243,29 +246,33 @@ async function telemetryAB(run: {
   cleanups.push(() => sink.close()); // after the gateway stops (cleanups run in reverse): it exports until then
   const traced = await startGateway(run.dir, run.identity, run.namespace, { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_METRIC_EXPORT_INTERVAL: String(EXPORT_INTERVAL_MS), OTEL_BSP_SCHEDULE_DELAY: String(EXPORT_INTERVAL_MS) });
   run.servers.push(traced.pid as number);
+  const deleteOf = (index: number): void =>
+    void execFileSync(run.kubectl, ['--kubeconfig', run.kubeconfig, 'delete', '--raw', `/apis/sluice.dev/v1alpha1/namespaces/${run.namespace}/deliveries?labelSelector=sluice.dev%2Fapplication%3D${abApplication(index)}`], { stdio: 'ignore' });
   // The plain gateway is warm from the phases before; warm this one the same way (JIT, connections, the first exports).
   await openLoop({ port: traced.port, rate: AB_RATE, seconds: 3, expect: 202, request: (i) => requestBytes(signedPush('/webhooks/gitlab', 'ab-warmup', i, abProject(0).id)) });
   await new Promise((resolve) => setTimeout(resolve, EXPORT_INTERVAL_MS + 1000));
-  execFileSync(run.kubectl, ['--kubeconfig', run.kubeconfig, 'delete', '--raw', `/apis/sluice.dev/v1alpha1/namespaces/${run.namespace}/deliveries?labelSelector=sluice.dev%2Fapplication%3D${abApplication(0)}`], { stdio: 'ignore' });
-  const measure = async (side: 'plain' | 'exported', index: number): Promise<number> => {
-    await run.settle();
-    const target = side === 'plain' ? run.plain : traced;
-    log(`telemetry A/B ${index + 1}/${AB_PAIRS * 2}: ${side === 'plain' ? 'no export' : 'exported over OTLP'}, ${AB_RATE}/s for ${PHASE_SECONDS} s`);
-    const shots = prepare(AB_RATE * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `ab${index}`, i, abProject(index).id));
-    const cpu = cpuMeter([target.pid as number]);
-    const result = await openLoop({ port: target.port, rate: AB_RATE, seconds: PHASE_SECONDS, expect: 202, request: shots });
-    await new Promise((resolve) => setTimeout(resolve, EXPORT_INTERVAL_MS + 1000));
-    const [ms = 0] = cpu.stop();
-    addRow({ scenario: side === 'plain' ? 'A/B: gateway, no export' : 'A/B: gateway, telemetry exported (OTLP)', load: `open loop ${AB_RATE}/s`, result, rssMb: String(rssMb(target.pid as number)), cpu: { gateway: ms } });
-    // Back to the same stored state for the next measurement.
-    execFileSync(run.kubectl, ['--kubeconfig', run.kubeconfig, 'delete', '--raw', `/apis/sluice.dev/v1alpha1/namespaces/${run.namespace}/deliveries?labelSelector=sluice.dev%2Fapplication%3D${abApplication(index)}`], { stdio: 'ignore' });
-    return ms / Math.max(1, result.ok);
-  };
+  deleteOf(0);
+  const rate = AB_RATE / 2;
   for (let pair = 0; pair < AB_PAIRS; pair++) {
-    const order: ('plain' | 'exported')[] = pair % 2 === 0 ? ['plain', 'exported'] : ['exported', 'plain'];
-    const perWebhook: Record<string, number> = {};
-    for (const [i, side] of order.entries()) perWebhook[side] = await measure(side, pair * 2 + i);
-    figures.telemetry.push({ plain: perWebhook['plain'] as number, exported: perWebhook['exported'] as number });
+    await run.settle();
+    log(`telemetry A/B pair ${pair + 1}/${AB_PAIRS}: both gateways at once, ${rate}/s each for ${PHASE_SECONDS} s`);
+    const sides = [
+      { label: 'A/B: gateway, no export', gateway: run.plain, index: pair * 2 },
+      { label: 'A/B: gateway, telemetry exported (OTLP)', gateway: traced, index: pair * 2 + 1 },
+    ];
+    const shots = sides.map(({ index }) => prepare(rate * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `ab${index}`, i, abProject(index).id)));
+    const cpu = cpuMeter(sides.map(({ gateway }) => gateway.pid as number));
+    const results = await Promise.all(sides.map(({ gateway }, i) => openLoop({ port: gateway.port, rate, seconds: PHASE_SECONDS, expect: 202, request: shots[i] as (i: number) => Buffer })));
+    await new Promise((resolve) => setTimeout(resolve, EXPORT_INTERVAL_MS + 1000));
+    const ms = cpu.stop();
+    const perWebhook = sides.map((side, i) => {
+      const result = results[i] as LoadResult;
+      addRow({ scenario: side.label, load: `open loop ${rate}/s, both at once (pair ${pair + 1})`, result, rssMb: String(rssMb(side.gateway.pid as number)), cpu: { gateway: ms[i] ?? 0 } });
+      return (ms[i] ?? 0) / Math.max(1, result.ok);
+    });
+    figures.telemetry.push({ plain: perWebhook[0] as number, exported: perWebhook[1] as number });
+    // Back to the same stored state for the next pair.
+    for (const { index } of sides) deleteOf(index);
   }
   const traces = sink.requests('/v1/traces');
   figures.exports = `the sink received ${traces.length} trace exports (${(traces.reduce((n, r) => n + r.body.length, 0) / 1e6).toFixed(1)} MB) and ${sink.requests('/v1/metrics').length} metric exports`;
