@@ -25,7 +25,7 @@ export interface Figures {
   exports?: string;
   /** CPU per accepted webhook, ms: the gateway and the bare Node baseline (`bare-create.ts`), in each pair. */
   readonly floor: { gateway: number; bare: number }[];
-  /** Rejections per second. */
+  /** Rejections per CPU-second. */
   readonly badToken: { gateway: number; bare: number }[];
   apiserver?: { rss: number; liveHeap: number | undefined; deliveries: number };
   /** A typical stored Delivery as JSON, bytes. */
@@ -65,7 +65,7 @@ export function printReport(rows: readonly Row[], figures: Figures): void {
     check(`gateway CPU per accepted webhook ÷ bare Node's (pair ${i + 1})`, `${gateway.toFixed(3)} / ${bare.toFixed(3)} ms = ${(gateway / bare).toFixed(2)}×`, 'gateway ≤ 0.6 ms', gateway <= 0.6);
   });
   figures.badToken.forEach(({ gateway, bare }, i) => {
-    check(`bad-token rejections/s on one core ÷ bare Node 401 (pair ${i + 1})`, `${gateway.toFixed(0)} / ${bare.toFixed(0)} = ${(gateway / bare).toFixed(2)}`, '≥ 0.8', gateway / bare >= 0.8);
+    check(`bad-token rejections per CPU-second ÷ bare Node 401's, flooded at once (pair ${i + 1})`, `${gateway.toFixed(0)} / ${bare.toFixed(0)} = ${(gateway / bare).toFixed(2)}`, '≥ 0.8', gateway / bare >= 0.8);
   });
   figures.p99.forEach(({ gateway, direct }, i) => {
     check(`webhook p99 ÷ no-gateway create p99, 100/s (pair ${i + 1})`, `${gateway.toFixed(1)} / ${direct.toFixed(1)} ms = ${(gateway / direct).toFixed(2)}`, '≤ 1.2', gateway / direct <= 1.2);
