@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createDeployer, type Deployer } from './controller.js';
 import { applicationObject, createHandedOffDelivery, sha, waitForPhase } from '../testing/deployer.testkit.js';
 import { openHarness, type Harness } from '../testing/harness.testkit.js';
-import { kubectl } from '../testing/kubectl.testkit.js';
+import { kubectl } from '@sluice/local-cluster/testing';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -42,7 +42,9 @@ const promotedAt = async () =>
 
 /** `kubectl get deliveries` as a person reads it: each row's cells by column name. */
 function kubectlRows(): Record<string, Record<string, string>> {
-  const [header = '', ...lines] = kubectl(kubeconfig(), ['-n', h.namespace, 'get', 'deliveries']).trimEnd().split('\n');
+  const printed = kubectl(kubeconfig(), ['-n', h.namespace, 'get', 'deliveries']);
+  if (printed.status !== 0) throw new Error(`kubectl get deliveries failed: ${printed.stderr}`);
+  const [header = '', ...lines] = printed.stdout.trimEnd().split('\n');
   const starts = [...header.matchAll(/\S+/g)].map((m) => ({ name: m[0], at: m.index }));
   const rows: Record<string, Record<string, string>> = {};
   for (const line of lines) {

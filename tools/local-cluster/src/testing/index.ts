@@ -6,3 +6,4 @@
 export { adminKubeConfig, createTestNamespace, waitFor } from './client-node.js';
 export { adminClient, createNamespace, deleteNamespace, installSluiceCrds, waitForObject } from './sluice.js';
 export { waitUntil } from './wait.js';
+export { kubectl, kubectlBinary, type KubectlResult } from './kubectl.js';
