@@ -80,6 +80,17 @@ describe('decideStep', () => {
     expect(step.annotations).toMatchObject({ [ANNOTATIONS.revision]: NEW, [ANNOTATIONS.previousColor]: 'blue', [ANNOTATIONS.previousRevision]: OLD });
   });
 
+  it('waits for the pod cache when the Deployment already counts the new pods ready (two watches), then checks them all; at the deadline, what there is', () => {
+    const base = { service: liveBlue(), deployments: { blue: deployment('blue', OLD, available), green: deployment('green', NEW, available) } };
+    const lagging = facts({ ...base, pods: [...bluePods, pod('g1', 'green', NEW, { ip: '127.1.0.5' }), pod('g2', 'green', NEW, { ready: false })] });
+    expect(decideStep(delivery(NEW, running, 'Deploying'), lagging, options)).toMatchObject({ kind: 'wait', recheckAtMs: NOW - 5_000 + 30_000 });
+    expect(decideStep(delivery(NEW, running, 'Deploying'), facts({ ...base, pods: bluePods }), options)).toMatchObject({ kind: 'wait' });
+    const caughtUp = facts({ ...base, pods: [...bluePods, pod('g1', 'green', NEW, { ip: '127.1.0.5' }), pod('g2', 'green', NEW, { ip: '127.1.0.6' })] });
+    expect(decideStep(delivery(NEW, running, 'Deploying'), caughtUp, options)).toMatchObject({ kind: 'precheck', urls: ['http://127.1.0.5:8080/healthz', 'http://127.1.0.6:8080/healthz'] });
+    const late = { state: 'running' as const, startedAt: new Date(NOW - 31_000).toISOString() };
+    expect(decideStep(delivery(NEW, late, 'Deploying'), lagging, options)).toEqual({ kind: 'precheck', urls: ['http://127.1.0.5:8080/healthz'] });
+  });
+
   const promoted = (promotedAt: number) =>
     service('green', {
       [ANNOTATIONS.revision]: NEW,

@@ -219,6 +219,11 @@ export function decideStep(delivery: ParsedDelivery, facts: EnvironmentFacts, op
   if (options.prePromotionCheck && !options.prePromotionPassed) {
     const port = target.health.readiness.port ?? target.containerPort;
     const urls = ready.filter((p) => p.status?.podIP).map((p) => `http://${p.status?.podIP}:${port}${target.health.prePromotionPath}`);
+    // The Deployment and its pods come from two watches: when the Deployment already counts the new pods ready and the pod
+    // cache has not brought them yet, wait for them (their event brings the next step) rather than check fewer pods than
+    // run — or none, which failed the stage "no ready pod with an IP to check" on a loaded machine. At the deadline, check what there is.
+    const deadline = startedAtMs + target.rolloutTimeoutSeconds * 1000;
+    if (urls.length < replicas && now < deadline) return { kind: 'wait', why: `the Deployment counts ${replicas} ready, the pod cache ${urls.length}`, recheckAtMs: deadline };
     return { kind: 'precheck', urls };
   }
   if (manualPromotion(facts) && !isRollbackDelivery(delivery, environment) && stage.promotion !== 'approved') {
