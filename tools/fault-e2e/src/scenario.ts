@@ -46,6 +46,8 @@ export interface RunOptions {
   readonly settleDeadlineMs?: number;
   /** At least this long after the faults stopped, whatever the above says. Default 90 s. */
   readonly settleAfterFaultsMs?: number;
+  /** The settle ends at the latest this long after the run began, so a run on a swamped machine still reports (the test's timeout is 420 s). Default 330 s. */
+  readonly budgetMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -206,7 +208,10 @@ export async function runFaultScenario(options: RunOptions): Promise<RunResult> 
     // The faults can stop long after the last push: each kill waits for the replacement of the previous one to be a
     // standby, which on a loaded machine takes tens of seconds (faults stopped 110–215 s into the window at load 15–22,
     // after the last push at 21–28 s). The Deliveries get their time after the last push, and fault-free time after that.
-    const deadline = Math.max(lastPushAt + (options.settleDeadlineMs ?? 120_000), faultsStoppedAt + (options.settleAfterFaultsMs ?? 90_000));
+    const deadline = Math.min(
+      began + (options.budgetMs ?? 330_000),
+      Math.max(lastPushAt + (options.settleDeadlineMs ?? 120_000), faultsStoppedAt + (options.settleAfterFaultsMs ?? 90_000)),
+    );
     const ourShas = new Set(pushes.map((p) => p.sha));
     const all = () => (deliveries?.list() ?? []).filter((d) => ourShas.has(d.spec.checkoutSha));
     while (Date.now() < deadline && !(all().length >= pushes.length && (deliveries?.list() ?? []).every(isFinal))) await sleep(200);
