@@ -8,8 +8,11 @@
  * `SLUICE_KUBECONFIG`), installs the CRDs in a fresh namespace, starts the
  * GitLab stand-in on 127.0.0.1 with 25 projects, and runs the BUILT notifier
  * in a child process the way its image does (the Dockerfile's ENTRYPOINT
- * flags, e.g. `node --enable-source-maps dist/main.js`; its own env: that
- * namespace, the stand-in, a token file).
+ * flags, e.g. `node --enable-source-maps --max-old-space-size=256 … dist/main.js`;
+ * its own env: that namespace, the stand-in, a token file). The image sets the
+ * V8 heap sizes explicitly, so they are the same here as in the pod (without
+ * them Node derives them from the memory it sees: the pod's 256Mi limit
+ * there, this host's RAM here).
  * Then, in two rounds of 250, 500 Deliveries are created and driven through
  * their stages the way the runner and deployer do (90 % test → build →
  * deploy production → Live, 10 % failing their tests), while the stand-in
@@ -20,12 +23,27 @@
  * row per status name; GitLab requests vs stage transitions plus retries;
  * the service's RSS (/proc, the child's) at idle — ready, leading, synced,
  * then 5 s quiet — and after each round (converged, then 5 s quiet), with
- * the targets (≤ 120 MB idle, ≤ 160 MB after 500). Bounded: 10 minutes per
- * round at most; a cluster it started is stopped. `BENCH_HEAP_SNAPSHOTS=<dir>`
- * also writes the service's heap snapshot after the last round (taken after the
- * figures: it leaves native memory behind) and prints its last GC lines.
+ * the targets (≤ 120 MB idle, ≤ 160 MB after 500), each with where it is
+ * (smaps) and the service's own V8 figures (committed per space, used,
+ * limit, external; from `bench/memory-probe.mjs`, preloaded with `--import`,
+ * passive until the bench sends SIGWINCH); and its CPU time per Delivery.
+ *
+ * A/B in the same run: when the image's flags size the V8 heap
+ * (`--max-old-space-size`, `--max-semi-space-size`, …), the whole scenario
+ * also runs without them (Node's defaults on this host), in its own namespace
+ * and process; `BENCH_AB_PAIRS=n` alternates n pairs (0: no A/B),
+ * `BENCH_AB_ALSO='<flags>;<flags>'` adds more flag sets to the comparison.
+ * Bounded: 10 minutes per round at most; a cluster it started is stopped.
+ *
+ * For finding where memory goes: `BENCH_HEAP_SNAPSHOTS=<dir>` writes the
+ * service's heap snapshot after the last round (after the figures: it leaves
+ * native memory behind) and prints its last GC lines; `BENCH_GC_LOG=<file>`
+ * writes its `--trace-gc` lines with the bench's phases;
+ * `BENCH_PROMOTED_PROFILE=<prefix>` writes, at each figure, a sampling heap
+ * profile of what survived young-generation GCs (what fills the old space);
+ * `BENCH_SMAPS_DIR=<dir>` keeps a copy of its smaps at each figure.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,6 +73,17 @@ const IMAGE_NODE_ARGS = imageNodeArgs(readFileSync(join(APP_DIR, 'Dockerfile'), 
 const SNAPSHOTS = process.env['BENCH_HEAP_SNAPSHOTS'];
 /** Extra `node` flags for the service, for A/B runs (e.g. `--max-semi-space-size=2`); space-separated. */
 const EXTRA_NODE_ARGS = (process.env['BENCH_SERVICE_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+/** Preloaded into the service: on SIGWINCH it writes its V8/Node memory figures to BENCH_MEMORY_FILE (passive otherwise). */
+/** Set to a file to get the service's `--trace-gc` lines there (with the bench's phases, ms since the service started). */
+const GC_LOG = process.env['BENCH_GC_LOG'];
+const phases: string[] = [];
+/** Set to a directory to get a copy of the service's /proc/<pid>/smaps at each RSS figure. */
+const SMAPS_DIR = process.env['BENCH_SMAPS_DIR'];
+/** V8 flags that size the heap: what the A/B leaves out of the image's flags. */
+const V8_MEMORY_FLAG = /^--(max-semi-space-size|min-semi-space-size|semi-space-growth-factor|max-old-space-size|max-heap-size|optimize-for-size|heap-growing-percent)\b/;
+/** Set to a file prefix to get, per variant, a sampling heap profile of what survives young-generation GCs (`<prefix>-v<i>-<n>.heapprofile`, one per figure). */
+const PROMOTED_PROFILE = process.env['BENCH_PROMOTED_PROFILE'];
+const MEMORY_PROBE = join(APP_DIR, 'bench', 'memory-probe.mjs');
 const run = Date.now().toString(36);
 interface Expectation {
   readonly name: string;
@@ -116,25 +145,55 @@ function check(gitlab: GitlabStandIn, expectations: readonly Expectation[]): str
   return problems;
 }
 
-async function main(): Promise<void> {
-  const shared = process.env['SLUICE_KUBECONFIG'];
-  const cluster = shared ? undefined : await startCluster({ node: 'agent', nodeAgent: false });
-  const kubeconfig = shared ?? (cluster?.kubeconfigPath as string);
-  const kube = kubeClientFromFile(kubeconfig, { fieldManager: 'notifier-bench' });
-  const gitlab = await startGitlabStandIn({ token: TOKEN, projects: PROJECTS });
-  const dir = await mkdtemp(join(tmpdir(), 'notifier-bench-'));
+/** One way of starting the service, measured through the whole scenario. */
+interface Variant {
+  readonly label: string;
+  readonly nodeArgs: readonly string[];
+  /** The image's own flags: the targets apply to it. */
+  readonly deployed: boolean;
+}
+
+/** What one variant's run measured. */
+interface VariantResult {
+  readonly variant: Variant;
+  readonly rows: string[][];
+  readonly memory: string[];
+  readonly idleMb: number;
+  readonly roundMb: number[];
+  /** The service's CPU time (all threads) per Delivery, per round: from the round's start until GitLab heard nothing for 3 s. */
+  readonly cpuMsPerDelivery: number[];
+  readonly ok: boolean;
+  readonly load: string;
+}
+
+/** Shared by the variants: one cluster, one stand-in, one scratch directory. */
+interface Bench {
+  readonly kube: KubeClient;
+  readonly kubeconfig: string;
+  readonly gitlab: GitlabStandIn;
+  readonly dir: string;
+}
+
+async function runVariant(bench: Bench, variant: Variant, index: number): Promise<VariantResult> {
+  const { kube, kubeconfig, gitlab, dir } = bench;
   let service: ServiceProcess | undefined;
   let ns: string | undefined;
   const rows: string[][] = [];
   const memory: string[] = [];
+  const roundMb: number[] = [];
+  const cpuMsPerDelivery: number[] = [];
+  let idleMb = Number.NaN;
   let ok = true;
+  const tag = `${run}-v${index}`;
   try {
-    await installCrds(kube);
     ns = (await kube.create<KubeObject>({ apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: 'notifier-bench-' } })).metadata.name as string;
-    await writeFile(join(dir, 'token'), `${TOKEN}\n`);
+    const memoryFile = join(dir, `memory-${index}.json`);
+    const spawnedAt = performance.now();
+    const phase = (what: string) => phases.push(`-- ${Math.round(performance.now() - spawnedAt)} ms: ${what}`);
+    phases.push(`== variant ${index}: ${variant.label}`);
     service = await startServiceProcess({
       entry: ENTRY,
-      nodeArgs: [...IMAGE_NODE_ARGS, ...EXTRA_NODE_ARGS, ...(SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOTS}`, '--trace-gc'] : [])],
+      nodeArgs: [...variant.nodeArgs, '--import', MEMORY_PROBE, ...(GC_LOG ? ['--trace-gc'] : []), ...(SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOTS}`, '--trace-gc'] : [])],
       env: {
         KUBECONFIG: kubeconfig,
         SLUICE_HOST: '127.0.0.1',
@@ -146,6 +205,9 @@ async function main(): Promise<void> {
         SLUICE_GITLAB_CONCURRENCY: '8',
         SLUICE_GITLAB_MAX_BACKOFF: '2s',
         SLUICE_PUBLIC_URL: 'https://sluice.example.test',
+        BENCH_MEMORY_FILE: memoryFile,
+        // What survives young-generation GCs (fills the old space), sampled from start-up: written at each figure.
+        ...(PROMOTED_PROFILE ? { BENCH_PROMOTED_PROFILE: `${PROMOTED_PROFILE}-v${index}` } : {}),
         // A heap snapshot stops the process for seconds, which can cost a Lease: no election then.
         ...(SNAPSHOTS ? { SLUICE_LEADER_ELECTION: 'false' } : {}),
         // For A/B runs of runtime settings, e.g. BENCH_SERVICE_ENV='{"MALLOC_ARENA_MAX":"2"}'.
@@ -159,15 +221,16 @@ async function main(): Promise<void> {
       return status.role === 'leader' && status.synced === true;
     }, 'the notifier to lead with synced caches', 60_000);
     await sleep(QUIET_MS);
-    const idleMb = rssMb(child.pid);
-    memory.push(rssRow('idle (ready, leading, synced, 5 s quiet)', idleMb, TARGET_IDLE_MB), `      ${describeProcMemory(procMemory(child.pid))}`);
-    ok &&= idleMb <= TARGET_IDLE_MB;
+    phase('idle figure');
+    idleMb = rssMb(child.pid);
+    memory.push(rssRow('idle (ready, leading, synced, 5 s quiet)', idleMb, variant.deployed ? TARGET_IDLE_MB : undefined), ...(await whereMemory(child.pid, memoryFile, `v${index}-idle`)));
+    if (variant.deployed) ok &&= idleMb <= TARGET_IDLE_MB;
 
     for (let round = 1; round <= ROUNDS; round++) {
       const before = gitlab.requests().length;
       const expectations: Expectation[] = Array.from({ length: PER_ROUND }, (_, i) => {
         const n = (round - 1) * PER_ROUND + i;
-        return { name: `b-${run}-${n}`, sha: fakeSha(`${run}-${n}`), projectId: PROJECTS[n % PROJECTS.length]?.id as number, fails: n % 10 === 9 };
+        return { name: `b-${tag}-${n}`, sha: fakeSha(`${tag}-${n}`), projectId: PROJECTS[n % PROJECTS.length]?.id as number, fails: n % 10 === 9 };
       });
       // Bursts of trouble for as long as the round drives: 429 with Retry-After, 503, 502.
       let burst = 0;
@@ -177,6 +240,8 @@ async function main(): Promise<void> {
         else if (kind === 1) gitlab.inject({ status: 503, times: 4 });
         else gitlab.inject({ status: 502, times: 2 });
       }, 400);
+      phase(`round ${round} starts`);
+      const cpuBefore = cpuMs(child.pid);
       const started = performance.now();
       try {
         await pool(expectations, DRIVERS, async (e) => {
@@ -193,8 +258,10 @@ async function main(): Promise<void> {
         throw new Error(`${String(error)}: ${problems.length} wrong, e.g. ${problems.slice(0, 5).join('; ')}`);
       });
       const convergedMs = performance.now() - started;
+      phase(`round ${round} converged`);
       // Converged; wait until the notifier sends nothing more (retries of faults still queued would show here).
       await quiet(gitlab);
+      cpuMsPerDelivery.push((cpuMs(child.pid) - cpuBefore) / PER_ROUND);
       gitlab.clearFaults();
 
       const requests = gitlab.requests().slice(before);
@@ -206,16 +273,16 @@ async function main(): Promise<void> {
       const bounded = requests.length <= transitions + faulted + already;
       ok &&= problems.length === 0 && bounded;
       await sleep(QUIET_MS);
+      phase(`round ${round} figure`);
       const rss = rssMb(child.pid);
+      roundMb.push(rss);
       const held = round * PER_ROUND;
-      memory.push(
-        rssRow(`after round ${round} (${held} Deliveries handled and held, 5 s quiet)`, rss, round === ROUNDS ? TARGET_LOADED_MB : undefined),
-        `      ${describeProcMemory(procMemory(child.pid))}`,
-      );
-      if (round === ROUNDS) ok &&= rss <= TARGET_LOADED_MB;
+      const target = variant.deployed && round === ROUNDS ? TARGET_LOADED_MB : undefined;
+      memory.push(rssRow(`after round ${round} (${held} Deliveries handled and held, 5 s quiet)`, rss, target), ...(await whereMemory(child.pid, memoryFile, `v${index}-round-${round}`)));
+      if (target !== undefined) ok &&= rss <= target;
       if (SNAPSHOTS && round === ROUNDS) await heapSnapshot(child.pid);
       rows.push([
-        `round ${round}: ${PER_ROUND} deliveries (${PER_ROUND / 10} failing)`,
+        `${variant.deployed ? '' : '(A/B) '}round ${round}: ${PER_ROUND} deliveries (${PER_ROUND / 10} failing)`,
         String(transitions),
         String(requests.length),
         String(faulted),
@@ -228,26 +295,133 @@ async function main(): Promise<void> {
     }
   } finally {
     const exit = await service?.stop().catch(() => undefined);
+    if (GC_LOG) phases.push(...(exit?.stdout ?? '').split('\n').filter((l) => /Mark-Compact|Scavenge|Mark-sweep/.test(l)));
     if (SNAPSHOTS) console.log(`last GCs:\n${(exit?.stdout ?? '').split('\n').filter((l) => /Mark-Compact|Scavenge/.test(l)).slice(-6).join('\n')}`);
     if (exit && exit.code !== 0) console.error(`the notifier exited ${exit.code ?? exit.signal}: ${exit.stderr.slice(-2_000)}\n${exit.stdout.split('\n').filter((l) => !l.includes('"level":30')).slice(-20).join('\n')}`);
-    await gitlab.close();
     if (ns) await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(() => undefined);
+  }
+  return { variant, rows, memory, idleMb, roundMb, cpuMsPerDelivery, ok, load: loadavg().map((l) => l.toFixed(2)).join(' ') };
+}
+
+/**
+ * The image's flags (plus BENCH_SERVICE_NODE_ARGS), and for the A/B the same without the V8 memory flags among
+ * them; in alternating order over BENCH_AB_PAIRS pairs (default 1; 0: the image's flags only).
+ */
+function variants(): Variant[] {
+  const deployed: Variant = { label: `as deployed: node ${[...IMAGE_NODE_ARGS, ...EXTRA_NODE_ARGS].join(' ')}`, nodeArgs: [...IMAGE_NODE_ARGS, ...EXTRA_NODE_ARGS], deployed: true };
+  const without = IMAGE_NODE_ARGS.filter((a) => !V8_MEMORY_FLAG.test(a));
+  const removed = [...IMAGE_NODE_ARGS.filter((a) => V8_MEMORY_FLAG.test(a)), ...EXTRA_NODE_ARGS];
+  const pairs = Number(process.env['BENCH_AB_PAIRS'] ?? '1');
+  if (removed.length === 0 || pairs === 0) return [deployed];
+  const baseline: Variant = { label: `A/B: node ${without.join(' ')} (without ${removed.join(' ')})`, nodeArgs: without, deployed: false };
+  // More flag sets to compare in the same run, ';'-separated, e.g. BENCH_AB_ALSO='--max-semi-space-size=1;--optimize-for-size'.
+  const also = (process.env['BENCH_AB_ALSO'] ?? '').split(';').filter((f) => f.trim() !== '');
+  const others: Variant[] = also.map((flags) => {
+    const nodeArgs = [...without, ...flags.split(' ').filter((a) => a !== '')];
+    return { label: `A/B: node ${nodeArgs.join(' ')}`, nodeArgs, deployed: false };
+  });
+  return Array.from({ length: pairs }, (_, i) => (i % 2 === 0 ? [baseline, ...others, deployed] : [deployed, ...others, baseline])).flat();
+}
+
+async function main(): Promise<void> {
+  const shared = process.env['SLUICE_KUBECONFIG'];
+  const cluster = shared ? undefined : await startCluster({ node: 'agent', nodeAgent: false });
+  const kubeconfig = shared ?? (cluster?.kubeconfigPath as string);
+  const kube = kubeClientFromFile(kubeconfig, { fieldManager: 'notifier-bench' });
+  const gitlab = await startGitlabStandIn({ token: TOKEN, projects: PROJECTS });
+  const dir = await mkdtemp(join(tmpdir(), 'notifier-bench-'));
+  const results: VariantResult[] = [];
+  let failed = false;
+  try {
+    await installCrds(kube);
+    await writeFile(join(dir, 'token'), `${TOKEN}\n`);
+    for (const [index, variant] of variants().entries()) {
+      try {
+        const result = await runVariant({ kube, kubeconfig, gitlab, dir }, variant, index);
+        results.push(result);
+        printMemory(result);
+      } catch (error) {
+        // One variant failing (e.g. not converging) does not lose the others' figures.
+        failed = true;
+        console.error(`${variant.label}: ${String(error)}`);
+      }
+    }
+  } finally {
+    if (GC_LOG) writeFileSync(GC_LOG, phases.join('\n'));
+    await gitlab.close();
     await rm(dir, { recursive: true, force: true });
     await cluster?.stop();
   }
   printTable(
     ['scenario', 'transitions', 'GitLab requests', 'faults injected', '400 already', 'GET verify', 'req ≤ trans+retries', 'final statuses', 'driven / converged s'],
-    rows,
+    results.flatMap((r) => r.rows),
   );
-  console.log(`\nRSS of the built notifier (node ${[...IMAGE_NODE_ARGS, ...EXTRA_NODE_ARGS].join(' ')} dist/main.js, one child process; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, 2 shared cores)`);
-  for (const line of memory) console.log(line);
-  if (!ok) process.exitCode = 1;
+  for (const r of results) printMemory(r);
+  if (results.length > 1) {
+    console.log(`\nA/B in this run (targets: the deployed flags; CPU: the service's user+system time, all threads, per Delivery from a round's start until GitLab heard nothing for 3 s)`);
+    printTable(
+      ['node flags', 'idle RSS MB', `after ${PER_ROUND} MB`, `after ${ROUNDS * PER_ROUND} MB`, 'CPU ms / delivery (round 1, 2: all)', 'load at end'],
+      results.map((r) => {
+        const cpu = r.cpuMsPerDelivery;
+        const all = cpu.reduce((a, b) => a + b, 0) / cpu.length;
+        return [`${r.variant.deployed ? 'as deployed' : 'A/B'}: ${r.variant.nodeArgs.join(' ')}`, String(r.idleMb), String(r.roundMb[0] ?? '-'), String(r.roundMb[ROUNDS - 1] ?? '-'), `${cpu.map((c) => c.toFixed(1)).join(', ')}: ${all.toFixed(1)}`, r.load.split(' ')[0] ?? ''];
+      }),
+    );
+  }
+  if (failed || !results.every((r) => r.ok)) process.exitCode = 1;
+}
+
+function printMemory(r: VariantResult): void {
+  console.log(`\nRSS of the built notifier (${r.variant.label} dist/main.js, one child process; load average ${r.load} at its end, 2 shared cores)`);
+  for (const line of r.memory) console.log(line);
+  console.log(`      CPU per delivery (user+system, all threads): ${r.cpuMsPerDelivery.map((c, i) => `round ${i + 1} ${c.toFixed(1)} ms`).join(', ')}`);
+}
+
+/** User plus system CPU time of process `pid` so far, in ms (Linux /proc; every thread, GC helpers included). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command: state is field 3; utime and stime are fields 14 and 15 (clock ticks, 100 a second).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function imageNodeArgs(dockerfile: string): string[] {
   const argv = JSON.parse(/^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
   if (argv[0] !== 'node') throw new Error(`the Dockerfile's ENTRYPOINT is not ["node", …]: ${JSON.stringify(argv)}`);
   return argv.slice(1);
+}
+
+/** The smaps breakdown and the service's own V8/Node figures (from the preloaded probe), as indented lines. */
+async function whereMemory(pid: number, file: string, label: string): Promise<string[]> {
+  const smaps = describeProcMemory(procMemory(pid));
+  if (SMAPS_DIR) copyFileSync(`/proc/${pid}/smaps`, join(SMAPS_DIR, `smaps-${label}`));
+  const sent = Date.now();
+  process.kill(pid, 'SIGWINCH');
+  let figures: ProbeFigures | undefined;
+  for (let i = 0; i < 40 && figures === undefined; i++) {
+    await sleep(50);
+    const read = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ProbeFigures) : undefined;
+    if (read && read.at >= sent) figures = read;
+  }
+  if (!figures) return [`      ${smaps}`, '      (no V8 figures from the probe)'];
+  const mb = (bytes: number | undefined) => ((bytes ?? 0) / 1_048_576).toFixed(1);
+  const space = (name: string) => figures.spaces[name] ?? { committed: 0, used: 0 };
+  const young = space('new_space').committed + space('new_large_object_space').committed;
+  const old = space('old_space');
+  const code = space('code_space').committed + space('code_large_object_space').committed;
+  const large = space('large_object_space');
+  const { usage } = figures;
+  return [
+    `      ${smaps}`,
+    `      V8 heap committed ${mb(usage.heapTotal)} (young ${mb(young)}, old ${mb(old.committed)} of which used ${mb(old.used)}, code ${mb(code)}, large objects ${mb(large.committed)}), used ${mb(usage.heapUsed)}, limit ${mb(figures.heapLimit)}; external ${mb(usage.external)} (ArrayBuffers ${mb(usage.arrayBuffers)}) MB`,
+  ];
+}
+
+interface ProbeFigures {
+  readonly at: number;
+  readonly usage: NodeJS.MemoryUsage;
+  readonly spaces: Readonly<Record<string, { readonly committed: number; readonly used: number }>>;
+  readonly heapLimit: number;
 }
 
 function rssRow(what: string, mb: number, target: number | undefined): string {
