@@ -83,7 +83,9 @@ function clusterHasAll(delivery: Delivery, memory: DeliveryMemory): boolean {
 /** Brings GitLab up to date with `delivery`; see the module comment. */
 export async function reconcileDelivery(delivery: Delivery, memory: DeliveryMemory, deps: ReconcileDeps): Promise<ReconcileResult> {
   const { name, namespace } = delivery.metadata;
-  const log = deliveryLogger(deps.logger, { deliveryId: name, namespace, sha: delivery.spec.checkoutSha });
+  // Made on first use: most passes log nothing, and a child logger is not free (pino copies and redacts its bindings).
+  let logger: Logger | undefined;
+  const log = (): Logger => (logger ??= deliveryLogger(deps.logger, { deliveryId: name, namespace, sha: delivery.spec.checkoutSha }));
   for (const key of [...memory.unflushed]) {
     const record = memory.written.get(key);
     if (record !== undefined && !(await recordPosted(deps.kube, delivery, key, record))) return { lane: {}, settled: true };
@@ -110,19 +112,19 @@ export async function reconcileDelivery(delivery: Delivery, memory: DeliveryMemo
     const outcome = await (deps.telemetry ? deps.telemetry.forDelivery(delivery, post) : post());
     if (outcome.kind === 'retry') {
       deps.onOutcome?.(call, 'retry');
-      log.warn({ key: call.key, httpStatus: outcome.httpStatus, retryAfterMs: outcome.retryAfterMs, reason: outcome.reason }, 'GitLab busy; will retry');
+      log().warn({ key: call.key, httpStatus: outcome.httpStatus, retryAfterMs: outcome.retryAfterMs, reason: outcome.reason }, 'GitLab busy; will retry');
       return { lane: { retry: { reason: outcome.reason, afterMs: outcome.retryAfterMs } }, settled: false, unsent: calls.length - index };
     }
     if (outcome.kind === 'refused') {
       deps.onOutcome?.(call, 'refused');
       memory.refused.add(`${call.key}|${call.kind === 'status' ? call.status.state : call.kind === 'deployment' ? call.status : 'success'}`);
-      log.error({ key: call.key, httpStatus: outcome.httpStatus, message: outcome.message }, 'GitLab refused the call; not repeating it');
+      log().error({ key: call.key, httpStatus: outcome.httpStatus, message: outcome.message }, 'GitLab refused the call; not repeating it');
       continue;
     }
     deps.onOutcome?.(call, outcome.how);
     memory.written.set(call.key, outcome.record);
     memory.verified.add(call.key);
-    log.info({ key: call.key, state: outcome.record.state, how: outcome.how }, 'GitLab updated');
+    log().info({ key: call.key, state: outcome.record.state, how: outcome.how }, 'GitLab updated');
     memory.unflushed.add(call.key);
     if (!(await recordPosted(deps.kube, delivery, call.key, outcome.record))) return { lane: {}, settled: true };
     memory.unflushed.delete(call.key);
