@@ -10,6 +10,7 @@ export interface JobCondition {
   readonly status: string;
   readonly reason?: string;
   readonly message?: string;
+  readonly lastTransitionTime?: string;
 }
 
 /** What the runner reads from a Job. */

@@ -96,6 +96,19 @@ describe('decideJobOutcome', () => {
     expect(decideJobOutcome('build', complete, [silent], [], T0, limits)).toMatchObject({ kind: 'failed', reason: 'BuildFailed', message: expect.stringContaining('no image digest') });
   });
 
+  it("a Complete Job whose pod the cache still shows running waits for the pod's report, then decides from it", () => {
+    // The Job watch can run ahead of the pod watch on a loaded machine: the digest is in the pod update still on its way.
+    const complete = job([{ type: 'Complete', status: 'True', lastTransitionTime: at(10) }]);
+    const digest = `sha256:${'0f'.repeat(32)}`;
+    const stale = pod([done('clone', 0, 0, 1)], [{ name: 'build', state: { running: { startedAt: at(1) } } }], 'Running');
+    expect(decideJobOutcome('build', complete, [stale], [], T0 + 12_000, limits)).toEqual({ kind: 'running', recheckAtMs: T0 + 40_000 });
+    expect(decideJobOutcome('build', complete, [], [], T0 + 12_000, limits)).toEqual({ kind: 'running', recheckAtMs: T0 + 40_000 });
+    const arrived = pod([done('clone', 0, 0, 1)], [done('build', 0, 1, 9, { message: `built r.example/app:abc ${digest}\n` })], 'Succeeded');
+    expect(decideJobOutcome('build', complete, [arrived], [], T0 + 12_000, limits)).toMatchObject({ kind: 'succeeded', image: `r.example/app@${digest}` });
+    // A pod that never shows its end is not waited for forever.
+    expect(decideJobOutcome('build', complete, [stale], [], T0 + 40_000, limits)).toMatchObject({ kind: 'failed', reason: 'BuildFailed', message: expect.stringContaining('no image digest') });
+  });
+
   it('the build Job failing in its build container is BuildFailed; a clone failure stays CloneFailed', () => {
     expect(decideJobOutcome('build', failed('PodFailurePolicy'), [pod([done('clone', 0, 0, 1)], [done('build', 1, 1, 2)])], [], T0, limits)).toMatchObject({ reason: 'BuildFailed' });
     expect(decideJobOutcome('build', failed('BackoffLimitExceeded'), [pod([done('clone', 1, 0, 1)], [])], [], T0, limits)).toMatchObject({ reason: 'CloneFailed' });

@@ -26,7 +26,12 @@ export interface Blocker {
 
 /** What a Job's facts say, decided by {@link decideJobOutcome}. */
 export type JobOutcome =
-  | { readonly kind: 'running'; readonly blocker?: Blocker }
+  | {
+      readonly kind: 'running';
+      readonly blocker?: Blocker;
+      /** The Job is Complete but the pod cache has not brought its pod's end yet: decide again by then at the latest. */
+      readonly recheckAtMs?: number;
+    }
   | {
       readonly kind: 'succeeded';
       readonly message: string;
@@ -54,6 +59,14 @@ export interface OutcomeLimits {
   readonly quotaWaitMs: number;
   readonly podPendingGraceMs: number;
 }
+
+/**
+ * How long a Complete Job waits for the pod cache to show its pod's end.
+ * The Job and pod watches are separate streams: on a loaded machine the
+ * Job's Complete can arrive seconds before the pod update that carries the
+ * termination message (a build's digest, a test's summary).
+ */
+export const POD_CACHE_GRACE_MS = 30_000;
 
 const IMAGE_PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 
@@ -188,7 +201,9 @@ function podBlocker(pod: PodFacts, limits: OutcomeLimits): Blocker | undefined {
 /**
  * What the facts say about the runner's Job of `kind`: still running
  * (possibly blocked, with the time waiting turns into failure), succeeded
- * (the Job's `Complete` condition, or already its pod's `Succeeded` phase),
+ * (the Job's `Complete` condition, or already its pod's `Succeeded` phase;
+ * a Complete Job whose pod the cache still shows unfinished is waited for,
+ * up to {@link POD_CACHE_GRACE_MS}, as its report is in that pod),
  * or failed with a reason decided from facts — the Job's `DeadlineExceeded`
  * condition (`TestTimeout`), which container terminated non-zero
  * (`CloneFailed`, `DependencyInstallFailed`, `TestsFailed`, `BuildFailed`;
@@ -211,9 +226,15 @@ export function decideJobOutcome(
   // A Succeeded pod completes the Job (one completion, never-restarting pods): decided at once, not after the
   // Job controller's next sync, which batches pod updates for up to a second before it writes `Complete`.
   const succeeded = ordered.find((p) => p.status?.phase === 'Succeeded');
-  if (hasCondition(job, 'Complete') || succeeded) {
+  const complete = hasCondition(job, 'Complete');
+  if (complete || succeeded) {
     const pod = succeeded ?? ordered[0];
     const main = pod ? statusesOf(pod).find((c) => c.name === mainName) : undefined;
+    const completedAt = timeOf(complete?.lastTransitionTime);
+    if (main?.state?.terminated === undefined && completedAt !== undefined && nowMs < completedAt + POD_CACHE_GRACE_MS) {
+      // The Job's watch got ahead of the pod's: its report (digest, summary) is in the pod update still on its way.
+      return { kind: 'running', recheckAtMs: completedAt + POD_CACHE_GRACE_MS };
+    }
     const report = parseStepReport(main?.state?.terminated?.message);
     const image = kind === 'build' ? parseBuiltImage(main?.state?.terminated?.message) : undefined;
     if (kind === 'build' && image === undefined) {

@@ -84,6 +84,7 @@ function followStage(snapshot: Snapshot, status: DeliveryStatus, kind: JobKind):
     if (noted) return { kind: 'writeStatus', status: noted, why: `${kind} Job blocked (${outcome.blocker.reason})` };
     return { kind: 'wait', why: `${kind} Job blocked (${outcome.blocker.reason})`, recheckAtMs: outcome.blocker.deadlineMs };
   }
+  if (outcome.recheckAtMs !== undefined) return { kind: 'wait', why: `${kind} Job complete; waiting for its pod's end to reach the cache`, recheckAtMs: outcome.recheckAtMs };
   return { kind: 'wait', why: `${kind} Job running` };
 }
 
