@@ -12,7 +12,9 @@
  *
  * Env: `BARE_KUBECONFIG` (a JSON kubeconfig with a token, as the bench
  * writes for the gateway), `BARE_NAMESPACE`, `BARE_SIGNING` (`whsec_…`),
- * `BARE_TEMPLATE` (a Delivery as JSON). Prints its port.
+ * `BARE_TEMPLATE` (a Delivery as JSON), `BARE_APPLICATIONS` (`{"<project
+ * id>": "<Application>"}`: the Application label a project's Deliveries get,
+ * as an intake routes them). Prints its port.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -27,6 +29,7 @@ const auth = `Bearer ${kubeconfig.users[0].user.token}`;
 const collection = `/apis/sluice.dev/v1alpha1/namespaces/${env('BARE_NAMESPACE')}/deliveries`;
 const key = Buffer.from(env('BARE_SIGNING').slice('whsec_'.length), 'base64');
 const template = JSON.parse(env('BARE_TEMPLATE'));
+const applications: Record<string, string> = JSON.parse(process.env['BARE_APPLICATIONS'] ?? '{}');
 const known = new Map<string, unknown>();
 
 function watch(): void {
@@ -56,7 +59,11 @@ const http = createServer((req, res) => {
     const push = JSON.parse(body.toString('utf8'));
     const delivery = JSON.stringify({
       ...template,
-      metadata: { ...template.metadata, name: `bare-${process.pid}-${created++}` },
+      metadata: {
+        ...template.metadata,
+        name: `bare-${process.pid}-${created++}`,
+        labels: { ...template.metadata.labels, 'sluice.dev/application': applications[push.project?.id] ?? template.metadata.labels?.['sluice.dev/application'] },
+      },
       spec: { ...template.spec, checkoutSha: push.checkout_sha, after: push.after, ref: String(push.ref).slice('refs/heads/'.length) },
     });
     const headers = { authorization: auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(delivery) };

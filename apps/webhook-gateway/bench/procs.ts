@@ -44,7 +44,8 @@ export function pin(pid: number, cpus: string): boolean {
 
 /** The control-plane processes serving `kubeconfig`, found by their command lines; a missing one is left out. */
 export function clusterPids(kubeconfig: string): { readonly apiserver?: number; readonly etcd?: number; readonly controllerManager?: number } {
-  const port = /server"?:\s*"?https:\/\/127\.0\.0\.1:(\d+)/.exec(readFileSync(kubeconfig, 'utf8'))?.[1];
+  // 127.0.0.1:<port> for the control plane alone, the node network's address with the real node.
+  const port = /server"?:\s*"?https:\/\/[^:/"\s]+:(\d+)/.exec(readFileSync(kubeconfig, 'utf8'))?.[1];
   const cmdlines = readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .map((pid) => {

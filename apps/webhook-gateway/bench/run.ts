@@ -119,9 +119,9 @@ async function main(): Promise<void> {
   const namespace = await createNamespace(admin, 'gw-bench');
   const seedNamespace = await createNamespace(admin, 'gw-bench-seed');
   await admin.create(applicationObject('inventory', namespace));
-  // The telemetry A/B measurements push to projects of their own, so each measurement's Deliveries can be removed again.
-  for (let pair = 0; pair < AB_PAIRS * 2; pair++) {
-    await admin.create(applicationObject(abApplication(pair), namespace, { project: abProject(pair) }));
+  // The telemetry A/B and floor measurements push to projects of their own, so each measurement's Deliveries can be removed again.
+  for (let pair = 0; pair < (AB_PAIRS + FLOOR_PAIRS) * 2; pair++) {
+    await admin.create(applicationObject(measuredApplication(pair), namespace, { project: measuredProject(pair) }));
   }
 
   const dir = await mkdtemp(join(tmpdir(), 'gw-bench-'));
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     if (rate === RATES[0]) figures.rss = { idle: idleRss, after500: rssMb(gatewayPid) };
   }
 
-  if (runs('floor')) await floorPairs({ identity, namespace, gateway, admin, settle });
+  if (runs('floor')) await floorPairs({ identity, namespace, gateway, admin, settle, deleteOf: (index) => deleteMeasured(kubectl, kubeconfig, namespace, index) });
 
   if (runs('latency')) {
     // The gateway's p99 against the floor under it: the same Delivery creates sent straight to the apiserver
@@ -247,10 +247,9 @@ async function telemetryAB(run: {
   cleanups.push(() => sink.close()); // after the gateway stops (cleanups run in reverse): it exports until then
   const traced = await startGateway(run.dir, run.identity, run.namespace, { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_METRIC_EXPORT_INTERVAL: String(EXPORT_INTERVAL_MS), OTEL_BSP_SCHEDULE_DELAY: String(EXPORT_INTERVAL_MS) });
   run.servers.push(traced.pid as number);
-  const deleteOf = (index: number): void =>
-    void execFileSync(run.kubectl, ['--kubeconfig', run.kubeconfig, 'delete', '--raw', `/apis/sluice.dev/v1alpha1/namespaces/${run.namespace}/deliveries?labelSelector=sluice.dev%2Fapplication%3D${abApplication(index)}`], { stdio: 'ignore' });
+  const deleteOf = (index: number): void => deleteMeasured(run.kubectl, run.kubeconfig, run.namespace, index);
   // The plain gateway is warm from the phases before; warm this one the same way (JIT, connections, the first exports).
-  await openLoop({ port: traced.port, rate: AB_RATE, seconds: 3, expect: 202, request: (i) => requestBytes(signedPush('/webhooks/gitlab', 'ab-warmup', i, abProject(0).id)) });
+  await openLoop({ port: traced.port, rate: AB_RATE, seconds: 3, expect: 202, request: (i) => requestBytes(signedPush('/webhooks/gitlab', 'ab-warmup', i, measuredProject(0).id)) });
   await new Promise((resolve) => setTimeout(resolve, EXPORT_INTERVAL_MS + 1000));
   deleteOf(0);
   const rate = AB_RATE / 2;
@@ -261,7 +260,7 @@ async function telemetryAB(run: {
       { label: 'A/B: gateway, no export', gateway: run.plain, index: pair * 2 },
       { label: 'A/B: gateway, telemetry exported (OTLP)', gateway: traced, index: pair * 2 + 1 },
     ];
-    const shots = sides.map(({ index }) => prepare(rate * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `ab${index}`, i, abProject(index).id)));
+    const shots = sides.map(({ index }) => prepare(rate * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `ab${index}`, i, measuredProject(index).id)));
     const cpu = cpuMeter(sides.map(({ gateway }) => gateway.pid as number));
     const results = await Promise.all(sides.map(({ gateway }, i) => openLoop({ port: gateway.port, rate, seconds: PHASE_SECONDS, expect: 202, request: shots[i] as (i: number) => Buffer })));
     await new Promise((resolve) => setTimeout(resolve, EXPORT_INTERVAL_MS + 1000));
@@ -344,12 +343,18 @@ function signedPush(path: string, phase: string, i: number, projectId?: number):
 }
 
 /** The Application (and project) of telemetry A/B measurement `index`. */
-function abApplication(index: number): string {
-  return `ab-${index}`;
+/** Deletes the Deliveries of measurement `index` (one deletecollection), bringing the stored state back. */
+function deleteMeasured(kubectl: string, kubeconfig: string, namespace: string, index: number): void {
+  execFileSync(kubectl, ['--kubeconfig', kubeconfig, 'delete', '--raw', `/apis/sluice.dev/v1alpha1/namespaces/${namespace}/deliveries?labelSelector=sluice.dev%2Fapplication%3D${measuredApplication(index)}`], { stdio: 'ignore' });
 }
 
-function abProject(index: number): { id: number; path: string } {
-  return { id: 8800 + index, path: `platform/ab-${index}` };
+/** The Application of measurement `index` (telemetry A/B, then floor): each pushes to its own project, so its Deliveries can be deleted after it. */
+function measuredApplication(index: number): string {
+  return `m-${index}`;
+}
+
+function measuredProject(index: number): { id: number; path: string } {
+  return { id: 8800 + index, path: `platform/m-${index}` };
 }
 
 function startCluster(): string {
@@ -425,21 +430,34 @@ async function startGateway(dir: string, kubeconfig: string, namespace: string, 
  * A/B rate, in adjacent measurements on the same stored state; pairs
  * alternate which goes first.
  */
-async function floorPairs(run: { readonly identity: string; readonly namespace: string; readonly gateway: Gateway; readonly admin: KubeClient; readonly settle: () => Promise<void> }): Promise<void> {
+async function floorPairs(run: {
+  readonly identity: string;
+  readonly namespace: string;
+  readonly gateway: Gateway;
+  readonly admin: KubeClient;
+  readonly settle: () => Promise<void>;
+  readonly deleteOf: (index: number) => void;
+}): Promise<void> {
   const [made] = (await run.admin.list<KubeObject & { spec?: unknown }>({ apiVersion: 'sluice.dev/v1alpha1', kind: 'Delivery', namespace: run.namespace })).items;
   if (made === undefined) throw new Error('no Delivery to copy for the bare Node baseline');
   const template = { apiVersion: made.apiVersion, kind: made.kind, metadata: { namespace: run.namespace, labels: made.metadata.labels, annotations: made.metadata.annotations }, spec: made.spec };
-  const bare = await startBare('bare-create.ts', { BARE_KUBECONFIG: run.identity, BARE_NAMESPACE: run.namespace, BARE_SIGNING: SIGNING, BARE_TEMPLATE: JSON.stringify(template) });
-  await openLoop({ port: bare.port, rate: 50, seconds: 2, expect: 202, request: (i) => requestBytes(signedPush('/webhooks/gitlab', 'bare-warmup', i)) });
-  const measure = async (side: 'gateway' | 'bare', index: number): Promise<number> => {
+  const first = AB_PAIRS * 2;
+  const applications = Object.fromEntries(Array.from({ length: FLOOR_PAIRS * 2 }, (_, i) => [measuredProject(first + i).id, measuredApplication(first + i)]));
+  const bare = await startBare('bare-create.ts', { BARE_KUBECONFIG: run.identity, BARE_NAMESPACE: run.namespace, BARE_SIGNING: SIGNING, BARE_TEMPLATE: JSON.stringify(template), BARE_APPLICATIONS: JSON.stringify(applications) });
+  await openLoop({ port: bare.port, rate: 50, seconds: 2, expect: 202, request: (i) => requestBytes(signedPush('/webhooks/gitlab', 'bare-warmup', i, measuredProject(first).id)) });
+  run.deleteOf(first);
+  const measure = async (side: 'gateway' | 'bare', pairIndex: number): Promise<number> => {
+    const index = first + pairIndex;
     await run.settle();
     const target = side === 'gateway' ? run.gateway : bare;
-    log(`floor ${index + 1}/${FLOOR_PAIRS * 2}: ${side === 'gateway' ? 'the gateway' : 'bare Node'}, signed pushes at ${AB_RATE}/s for ${PHASE_SECONDS} s`);
-    const shots = prepare(AB_RATE * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `floor${index}`, i));
+    log(`floor ${pairIndex + 1}/${FLOOR_PAIRS * 2}: ${side === 'gateway' ? 'the gateway' : 'bare Node'}, signed pushes at ${AB_RATE}/s for ${PHASE_SECONDS} s`);
+    const shots = prepare(AB_RATE * PHASE_SECONDS, (i) => signedPush('/webhooks/gitlab', `floor${index}`, i, measuredProject(index).id));
     const cpu = cpuMeter([target.pid as number]);
     const result = await openLoop({ port: target.port, rate: AB_RATE, seconds: PHASE_SECONDS, expect: 202, request: shots });
     const [ms = 0] = cpu.stop();
-    addRow({ scenario: side === 'gateway' ? 'gateway: signed push → Delivery' : 'bare Node: verify + create + watch', load: `open loop ${AB_RATE}/s (pair ${Math.floor(index / 2) + 1})`, result, rssMb: String(rssMb(target.pid as number)), cpu: { gateway: ms } });
+    addRow({ scenario: side === 'gateway' ? 'gateway: signed push → Delivery' : 'bare Node: verify + create + watch', load: `open loop ${AB_RATE}/s (pair ${Math.floor(pairIndex / 2) + 1})`, result, rssMb: String(rssMb(target.pid as number)), cpu: { gateway: ms } });
+    // Back to the same stored state for the next measurement.
+    run.deleteOf(index);
     return ms / Math.max(1, result.ok);
   };
   for (let pair = 0; pair < FLOOR_PAIRS; pair++) {
