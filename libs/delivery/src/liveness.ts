@@ -13,6 +13,11 @@ function inOrder(environments: Iterable<EnvironmentName>): EnvironmentName[] {
   return ENVIRONMENT_NAMES.filter((name) => set.has(name));
 }
 
+/** Staging before production. */
+function byEnvironment(a: EnvironmentName, b: EnvironmentName): number {
+  return ENVIRONMENT_NAMES.indexOf(a) - ENVIRONMENT_NAMES.indexOf(b);
+}
+
 /**
  * The status once this Delivery's revision serves `environment`: the
  * environment is in `liveIn` and no longer among the replaced ones (a
@@ -42,7 +47,7 @@ export function markReplaced(status: DeliveryStatus, replacement: Replacement): 
   if (!live.includes(replacement.environment)) return undefined;
   const rest = live.filter((env) => env !== replacement.environment);
   const replaced = [...(status.replaced ?? []).filter((r) => r.environment !== replacement.environment), { ...replacement }];
-  const next: DeliveryStatus = { ...status, replaced: replaced.sort((a, b) => ENVIRONMENT_NAMES.indexOf(a.environment) - ENVIRONMENT_NAMES.indexOf(b.environment)) };
+  const next: DeliveryStatus = { ...status, replaced: replaced.sort((a, b) => byEnvironment(a.environment, b.environment)) };
   if (rest.length > 0) next.liveIn = rest;
   else delete next.liveIn;
   return next;
@@ -55,7 +60,7 @@ export function liveEnvironments(delivery: DeliveryLike): readonly EnvironmentNa
 
 /** Where this Delivery was live and was replaced (`status.replaced`), staging before production. */
 export function replacementsOf(delivery: DeliveryLike): readonly Replacement[] {
-  return [...(delivery.status?.replaced ?? [])].sort((a, b) => ENVIRONMENT_NAMES.indexOf(a.environment) - ENVIRONMENT_NAMES.indexOf(b.environment));
+  return [...(delivery.status?.replaced ?? [])].sort((a, b) => byEnvironment(a.environment, b.environment));
 }
 
 /** One environment of one Application and the Delivery live there. */
@@ -80,7 +85,7 @@ export function liveNow(deliveries: Iterable<DeliveryLike>): LiveDelivery[] {
   return out.sort(
     (a, b) =>
       a.application.localeCompare(b.application) ||
-      ENVIRONMENT_NAMES.indexOf(a.environment) - ENVIRONMENT_NAMES.indexOf(b.environment) ||
+      byEnvironment(a.environment, b.environment) ||
       a.delivery.localeCompare(b.delivery),
   );
 }
