@@ -73,7 +73,6 @@ const IMAGE_NODE_ARGS = imageNodeArgs(readFileSync(join(APP_DIR, 'Dockerfile'), 
 const SNAPSHOTS = process.env['BENCH_HEAP_SNAPSHOTS'];
 /** Extra `node` flags for the service, for A/B runs (e.g. `--max-semi-space-size=2`); space-separated. */
 const EXTRA_NODE_ARGS = (process.env['BENCH_SERVICE_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
-/** Preloaded into the service: on SIGWINCH it writes its V8/Node memory figures to BENCH_MEMORY_FILE (passive otherwise). */
 /** Set to a file to get the service's `--trace-gc` lines there (with the bench's phases, ms since the service started). */
 const GC_LOG = process.env['BENCH_GC_LOG'];
 const phases: string[] = [];
@@ -83,6 +82,7 @@ const SMAPS_DIR = process.env['BENCH_SMAPS_DIR'];
 const V8_MEMORY_FLAG = /^--(max-semi-space-size|min-semi-space-size|semi-space-growth-factor|max-old-space-size|max-heap-size|optimize-for-size|heap-growing-percent)\b/;
 /** Set to a file prefix to get, per variant, a sampling heap profile of what survives young-generation GCs (`<prefix>-v<i>-<n>.heapprofile`, one per figure). */
 const PROMOTED_PROFILE = process.env['BENCH_PROMOTED_PROFILE'];
+/** Preloaded into the service: on SIGWINCH it writes its V8/Node memory figures to BENCH_MEMORY_FILE (passive otherwise). */
 const MEMORY_PROBE = join(APP_DIR, 'bench', 'memory-probe.mjs');
 const run = Date.now().toString(36);
 interface Expectation {
